@@ -1,0 +1,97 @@
+export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export type Confidence = "high" | "medium" | "low";
+
+/** Higher is worse. */
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.length - SEVERITIES.indexOf(severity);
+}
+
+export function atLeast(severity: Severity, threshold: Severity): boolean {
+  return severityRank(severity) >= severityRank(threshold);
+}
+
+export function isSeverity(value: unknown): value is Severity {
+  return typeof value === "string" && (SEVERITIES as readonly string[]).includes(value);
+}
+
+export interface Location {
+  /** Path inside containers: `model/data.pkl`, nested levels joined by `!`. */
+  member?: string;
+  /** Byte offset inside the innermost member (or the file). */
+  offset?: number;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  confidence: Confidence;
+  message: string;
+  location: Location;
+  evidence?: string;
+  cwe?: string[];
+  references?: string[];
+}
+
+/** A reason the file could not be fully scanned. */
+export interface ScanError {
+  code: string;
+  message: string;
+  location: Location;
+}
+
+export type Verdict = "clean" | "suspicious" | "unsafe" | "error";
+
+export interface FileReport {
+  path: string;
+  verdict: Verdict;
+  /** Formats detected, outermost first (`zip`, `pytorch-zip`, `pickle`, …). */
+  formats: string[];
+  findings: Finding[];
+  errors: ScanError[];
+  /** Plain-language notes: what the file is when it is not a model, what was skipped. */
+  notes: string[];
+  size?: number;
+  bytesRead?: number;
+  millis?: number;
+}
+
+export interface ScanSummary {
+  files: number;
+  clean: number;
+  suspicious: number;
+  unsafe: number;
+  error: number;
+  findings: Record<Severity, number>;
+}
+
+export interface ScanReport {
+  schemaVersion: 1;
+  tool: { name: "modelvet"; version: string };
+  files: FileReport[];
+  summary: ScanSummary;
+}
+
+/** The verdict rule, in one place: unsafe > suspicious > error > clean. */
+export function verdictOf(findings: readonly Finding[], errors: readonly ScanError[]): Verdict {
+  if (findings.some((f) => f.severity === "critical" || f.severity === "high")) return "unsafe";
+  if (findings.some((f) => f.severity === "medium")) return "suspicious";
+  if (errors.length > 0) return "error";
+  return "clean";
+}
+
+export function summarize(files: readonly FileReport[]): ScanSummary {
+  const summary: ScanSummary = {
+    files: files.length,
+    clean: 0,
+    suspicious: 0,
+    unsafe: 0,
+    error: 0,
+    findings: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
+  };
+  for (const file of files) {
+    summary[file.verdict] += 1;
+    for (const finding of file.findings) summary.findings[finding.severity] += 1;
+  }
+  return summary;
+}

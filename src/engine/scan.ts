@@ -1,0 +1,232 @@
+import { ByteSourceError, readHead, type ByteSource } from "../core/byte-source.js";
+import type { Defect } from "../core/defect.js";
+import { verdictOf, type FileReport, type Finding, type ScanError } from "../core/finding.js";
+import { resolveLimits, type Limits } from "../core/limits.js";
+import { FORMAT_HANDLERS } from "../formats/index.js";
+import { defaultPolicy } from "../policy/default.js";
+import type { Policy } from "../policy/policy.js";
+import { RULES } from "../rules/index.js";
+import type { Rule } from "../rules/types.js";
+import { describeNonModel } from "./kind.js";
+import type { FormatAnalysis, FormatHandler, Member, ScanContext } from "./types.js";
+
+/** Bytes read up front for sniffing. */
+const HEAD_BYTES = 4096;
+
+export interface ScanOptions {
+  policy?: Policy;
+  limits?: Partial<Limits>;
+  handlers?: readonly FormatHandler[];
+  rules?: readonly Rule[];
+  /** Clock in milliseconds; injected so pure code has no timers. */
+  now?: () => number;
+}
+
+interface FileState {
+  findings: Finding[];
+  errors: ScanError[];
+  notes: string[];
+  formats: string[];
+}
+
+interface Frame {
+  source: ByteSource;
+  name: string;
+  memberPath: string | undefined;
+  depth: number;
+  parents: readonly string[];
+  speculative: boolean;
+  forceFormat: string | undefined;
+}
+
+/**
+ * Scans one file (any source) and everything nested in it, and returns its report. Never throws
+ * for bad input: malformed bytes are findings or errors, and errors fail closed.
+ *
+ * @example
+ * const report = await scanSource(new MemorySource(bytes), { path: "model.bin" });
+ * report.verdict; // "unsafe"
+ */
+export async function scanSource(source: ByteSource, options: ScanOptions & { path: string }): Promise<FileReport> {
+  const now = options.now ?? (() => Date.now());
+  const started = now();
+  const limits = resolveLimits(options.limits);
+  const policy = options.policy ?? defaultPolicy();
+  const handlers = options.handlers ?? FORMAT_HANDLERS;
+  const rules = options.rules ?? RULES;
+  const state: FileState = { findings: [], errors: [], notes: [], formats: [] };
+  const budget = { members: 0, inflatedBytes: 0 };
+  const deadline = started + limits.maxMillisPerFile;
+  const name = options.path.split(/[\\/]/).pop() ?? options.path;
+
+  const engine = { limits, policy, handlers, rules, budget, deadline, now, state };
+  await scanFrame(engine, { source, name, memberPath: undefined, depth: 0, parents: [], speculative: false, forceFormat: undefined });
+
+  return {
+    path: options.path,
+    verdict: verdictOf(state.findings, state.errors),
+    formats: state.formats,
+    findings: state.findings,
+    errors: state.errors,
+    notes: state.notes,
+    size: source.size,
+    bytesRead: source.stats.bytesRead,
+    millis: Math.round(now() - started),
+  };
+}
+
+interface Engine {
+  limits: Limits;
+  policy: Policy;
+  handlers: readonly FormatHandler[];
+  rules: readonly Rule[];
+  budget: { members: number; inflatedBytes: number };
+  deadline: number;
+  now: () => number;
+  state: FileState;
+}
+
+async function scanFrame(engine: Engine, frame: Frame): Promise<void> {
+  const { state } = engine;
+  let analysis: FormatAnalysis | undefined;
+  try {
+    analysis = await analyze(engine, frame);
+  } catch (error) {
+    if (!frame.speculative) state.errors.push(toScanError(error, frame.memberPath));
+    return;
+  }
+  if (!analysis) {
+    if (!frame.speculative && frame.depth === 0) {
+      const head = await readHead(frame.source, HEAD_BYTES).catch(() => new Uint8Array());
+      state.notes.push(`Not a model format (${describeNonModel(head, frame.source.size)}); nothing to scan.`);
+    }
+    return;
+  }
+  if (!state.formats.includes(analysis.format)) state.formats.push(analysis.format);
+  for (const note of analysis.notes ?? []) state.notes.push(frame.memberPath ? `${frame.memberPath}: ${note}` : note);
+  runRules(engine, analysis, frame);
+  if (!frame.speculative) {
+    for (const d of analysis.defects) if (d.fatal) state.errors.push(defectToError(d, frame.memberPath));
+  }
+  for (const member of analysis.members ?? []) {
+    await scanMember(engine, frame, analysis.format, member);
+  }
+}
+
+async function scanMember(engine: Engine, parent: Frame, parentFormat: string, member: Member): Promise<void> {
+  const { state, limits, budget } = engine;
+  const memberPath = parent.memberPath ? `${parent.memberPath}!${member.path}` : member.path;
+  const speculative = parent.speculative || member.speculative === true;
+  if (parent.depth + 1 > limits.maxNestingDepth) {
+    if (!speculative) {
+      state.errors.push({
+        code: "limit-exceeded",
+        message: `Container nesting deeper than ${limits.maxNestingDepth} at ${JSON.stringify(memberPath)}; not scanned (limit maxNestingDepth)`,
+        location: { member: memberPath },
+      });
+    }
+    return;
+  }
+  if (++budget.members > limits.maxMembers) {
+    if (budget.members === limits.maxMembers + 1) {
+      state.errors.push({
+        code: "limit-exceeded",
+        message: `More than ${limits.maxMembers} members in one file; the rest were not scanned (limit maxMembers)`,
+        location: { member: memberPath },
+      });
+    }
+    return;
+  }
+  await scanFrame(engine, {
+    source: member.source,
+    name: member.path.split("/").pop() ?? member.path,
+    memberPath,
+    depth: parent.depth + 1,
+    parents: [...parent.parents, parentFormat],
+    speculative,
+    forceFormat: member.forceFormat,
+  });
+}
+
+/** Picks the handler by content: strong sniffs by priority, then weak ones as trials. */
+async function analyze(engine: Engine, frame: Frame): Promise<FormatAnalysis | undefined> {
+  const ctx: ScanContext = {
+    limits: engine.limits,
+    policy: engine.policy,
+    budget: engine.budget,
+    depth: frame.depth,
+    memberPath: frame.memberPath,
+    name: frame.name,
+    now: engine.now,
+    deadline: engine.deadline,
+    parents: frame.parents,
+  };
+  if (frame.forceFormat !== undefined) {
+    const forced = engine.handlers.find((h) => h.id === frame.forceFormat);
+    if (forced) return forced.analyze(frame.source, ctx);
+  }
+  const head = await readHead(frame.source, HEAD_BYTES);
+  const hint = { name: frame.name, size: frame.source.size, parents: frame.parents };
+  const strong: FormatHandler[] = [];
+  const weak: FormatHandler[] = [];
+  for (const handler of engine.handlers) {
+    const strength = handler.sniff(head, hint);
+    if (strength === "strong") strong.push(handler);
+    else if (strength === "weak") weak.push(handler);
+  }
+  const byPriority = (a: FormatHandler, b: FormatHandler): number => b.priority - a.priority;
+  for (const handler of [...strong.sort(byPriority), ...weak.sort(byPriority)]) {
+    const analysis = await handler.analyze(frame.source, ctx);
+    if (analysis) return analysis;
+  }
+  return undefined;
+}
+
+function runRules(engine: Engine, analysis: FormatAnalysis, frame: Frame): void {
+  for (const rule of engine.rules) {
+    if (!rule.meta.formats.includes(analysis.format)) continue;
+    const severity = engine.policy.severityOf(rule.meta.id, rule.meta.defaultSeverity);
+    if (severity === "off") continue;
+    const report = (hit: { message: string; evidence?: string; offset?: number; member?: string }): void => {
+      const member = hit.member === undefined ? frame.memberPath : frame.memberPath ? `${frame.memberPath}!${hit.member}` : hit.member;
+      const finding: Finding = {
+        ruleId: rule.meta.id,
+        severity,
+        confidence: rule.meta.confidence,
+        message: hit.message,
+        location: {},
+      };
+      if (member !== undefined) finding.location.member = member;
+      if (hit.offset !== undefined) finding.location.offset = hit.offset;
+      if (hit.evidence !== undefined) finding.evidence = hit.evidence;
+      if (rule.meta.cwe.length > 0) finding.cwe = rule.meta.cwe.map((n) => `CWE-${n}`);
+      if (rule.meta.references.length > 0) finding.references = [...rule.meta.references];
+      engine.state.findings.push(finding);
+    };
+    try {
+      rule.check(analysis.document, { report, policy: engine.policy });
+    } catch (error) {
+      // A rule bug must not hide the file: report it and fail closed.
+      engine.state.errors.push({
+        code: "internal-error",
+        message: `Rule ${rule.meta.id} failed: ${error instanceof Error ? error.message : String(error)}`,
+        location: frame.memberPath ? { member: frame.memberPath } : {},
+      });
+    }
+  }
+}
+
+function defectToError(d: Defect, member: string | undefined): ScanError {
+  const location: ScanError["location"] = {};
+  if (member !== undefined) location.member = member;
+  if (d.offset !== undefined) location.offset = d.offset;
+  const suffix = d.limit ? ` (limit ${d.limit})` : "";
+  return { code: d.code, message: `${d.message}${suffix}`, location };
+}
+
+function toScanError(error: unknown, member: string | undefined): ScanError {
+  const location = member === undefined ? {} : { member };
+  if (error instanceof ByteSourceError) return { code: "io-error", message: error.message, location };
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: "internal-error", message: `Scanner failed: ${message}`, location };
+}

@@ -1,0 +1,71 @@
+import type { ByteSource } from "../core/byte-source.js";
+import type { Defect } from "../core/defect.js";
+import type { Limits } from "../core/limits.js";
+import type { Policy } from "../policy/policy.js";
+
+/** Shared across one top-level file and everything nested in it. */
+export interface Budget {
+  members: number;
+  inflatedBytes: number;
+}
+
+export interface ScanContext {
+  limits: Limits;
+  policy: Policy;
+  budget: Budget;
+  /** Container nesting depth of the source being analysed (0 = the file itself). */
+  depth: number;
+  /** Member path of the source being analysed, undefined for the file itself. */
+  memberPath: string | undefined;
+  /** Name hint of the source (file name or member name). */
+  name: string;
+  now(): number;
+  /** Absolute time (ms) after which work should stop with a `timeout` defect. */
+  deadline: number;
+  /** Formats already seen on the way down (outermost first), e.g. ["zip"] for a zip member. */
+  parents: readonly string[];
+}
+
+/** A member of a container, scanned by the engine like a file of its own. */
+export interface Member {
+  /** Name inside the container (`model/data.pkl`). */
+  path: string;
+  source: ByteSource;
+  /** A guess (embedded bytes, trailing data): its errors are dropped, its findings kept. */
+  speculative?: boolean;
+  /** Format to use instead of sniffing (e.g. a torch zip's `data.pkl` is a pickle even when it does not look like one). */
+  forceFormat?: string;
+}
+
+/** What a format handler found in a source. */
+export interface FormatAnalysis {
+  /** Format id reported in `formats` and matched against `RuleMeta.formats`. */
+  format: string;
+  /** The parsed document handed to rules of this format. */
+  document: unknown;
+  /** Oddities; `fatal` ones mean the source was not fully scanned (fail closed). */
+  defects: Defect[];
+  /** Members to scan recursively (containers only). */
+  members?: Member[];
+  /** Plain-language notes for the report (what was skipped and why). */
+  notes?: string[];
+}
+
+export type SniffStrength = "strong" | "weak" | "no";
+
+export interface SniffHint {
+  name: string;
+  size: number;
+  /** Formats of the enclosing containers, outermost first. */
+  parents: readonly string[];
+}
+
+export interface FormatHandler {
+  id: string;
+  /** Higher wins among strong matches (a torch zip beats a plain zip). */
+  priority: number;
+  /** Decides from bytes; the name only hints. `weak` means "try it and see". */
+  sniff(head: Uint8Array, hint: SniffHint): SniffStrength;
+  /** Parses and returns an analysis, or undefined when a weak match turns out not to be this format. */
+  analyze(source: ByteSource, ctx: ScanContext): Promise<FormatAnalysis | undefined>;
+}

@@ -1,0 +1,79 @@
+import { MemorySource } from "../../core/byte-source.js";
+import type { FormatAnalysis, FormatHandler, Member } from "../../engine/types.js";
+import type { Policy } from "../../policy/policy.js";
+import { isOpcode } from "./opcodes.js";
+import { parsePickle } from "./parse.js";
+import type { PickleDocument } from "./types.js";
+import { K, isObj, type PyValue } from "./values.js";
+
+/** Bytes arguments of calls shorter than this are not worth a nested scan. */
+const MIN_NESTED_BYTES = 8;
+
+/**
+ * Raw pickle streams of every protocol. Protocol 2+ starts with PROTO (strong); protocol 0/1
+ * has no magic, so any opcode byte at offset 0 is a weak match tried by parsing.
+ */
+export const pickleHandler: FormatHandler = {
+  id: "pickle",
+  priority: 10,
+  sniff(head) {
+    if (head.length >= 2 && head[0] === 0x80 && (head[1] as number) <= 5) return "strong";
+    if (head.length >= 1 && isOpcode(head[0] as number)) return "weak";
+    return "no";
+  },
+  async analyze(source, ctx): Promise<FormatAnalysis | undefined> {
+    const head = await source.read(0, Math.min(2, source.size));
+    const strong = head[0] === 0x80 && (head[1] ?? 0xff) <= 5;
+    const options = { limits: ctx.limits, now: ctx.now, deadline: ctx.deadline };
+    const doc = await parsePickle(source, strong ? options : { ...options, trial: true });
+    if (!strong && !doc.convincing && !importsDanger(doc, ctx.policy)) return undefined;
+    return pickleAnalysis(doc, source);
+  },
+};
+
+/** Shared by formats that wrap pickles (torch, joblib): members and notes of a parsed stream. */
+export function pickleAnalysis(doc: PickleDocument, source: Parameters<FormatHandler["analyze"]>[0], format = "pickle"): FormatAnalysis {
+  const members: Member[] = [];
+  const notes: string[] = [];
+  const seen = new Set<number>();
+  const addEmbedded = (offset: number, length: number, label: string): void => {
+    if (seen.has(offset) || offset + length > source.size || length < MIN_NESTED_BYTES) return;
+    seen.add(offset);
+    members.push({ path: `${label}@${offset}`, source: source.slice(offset, length), speculative: true });
+  };
+  for (const payload of doc.embedded) {
+    if (payload.data) {
+      members.push({ path: `encoded@${payload.offset}`, source: new MemorySource(payload.data), speculative: true });
+    } else {
+      addEmbedded(payload.offset, payload.length, "bytes");
+    }
+  }
+  // Bytes handed to a call may be a nested pickle in protocol 0, which has no magic to spot.
+  for (const group of doc.calls.values()) {
+    for (const sample of group.samples) {
+      for (const arg of bytesArgs(sample.site.args)) addEmbedded(arg.offset, arg.length, "bytes");
+    }
+  }
+  if (doc.trailing) {
+    notes.push(`${doc.trailing.length} bytes of trailing data after the last pickle (offset ${doc.trailing.offset}) were searched for hidden streams and sniffed as a file.`);
+    members.push({ path: `trailing@${doc.trailing.offset}`, source: source.slice(doc.trailing.offset, doc.trailing.length), speculative: true });
+  }
+  const hidden = doc.streams.filter((s) => s.speculative).length;
+  if (hidden > 0) notes.push(`${hidden} fragment(s) after a parse error, FRAME violation or in trailing data were parsed as possible hidden pickles.`);
+  return { format, document: doc, defects: doc.defects, members, notes };
+}
+
+/**
+ * A protocol-0/1 stream that breaks before STOP is still a pickle if it imported something on the
+ * denylist: loaders import (and often call) before they reach the broken byte.
+ */
+function importsDanger(doc: PickleDocument, policy: Policy): boolean {
+  return doc.imports.some((imp) => imp.resolved && policy.classifyGlobal(imp.module, imp.name).cls === "dangerous");
+}
+
+function bytesArgs(value: PyValue): { offset: number; length: number }[] {
+  if (!isObj(value)) return [];
+  if (value.k === K.Bytes) return [{ offset: value.offset, length: value.length }];
+  if (value.k === K.Tuple || value.k === K.List) return value.items.flatMap((item) => (isObj(item) && item.k === K.Bytes ? [{ offset: item.offset, length: item.length }] : []));
+  return [];
+}

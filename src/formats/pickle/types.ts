@@ -1,0 +1,81 @@
+import type { Defect } from "../../core/defect.js";
+import type { CallOp, CallSite, ImportRecord, PersistentValue, PyValue } from "./values.js";
+
+/** One call target and how often it was called, with a few rendered samples as evidence. */
+export interface CallGroup {
+  /** Import of the callable, when the callable is an import (the usual case). */
+  imp: ImportRecord | undefined;
+  /** The callable as a value (an import, a call result, an unknown memo value…). */
+  callee: PyValue;
+  ops: Set<CallOp>;
+  count: number;
+  samples: { offset: number; op: CallOp; text: string; site: CallSite }[];
+}
+
+export interface StreamInfo {
+  start: number;
+  end: number;
+  proto: number;
+  ops: number;
+  /** True for a fragment parsed speculatively (after a FRAME violation, a parse error, or in trailing data). */
+  speculative: boolean;
+}
+
+/** Byte payloads inside the pickle that look like files of their own (or feed a nested loader). */
+export interface EmbeddedPayload {
+  offset: number;
+  length: number;
+  reason: string;
+  /** Decoded bytes when the payload was encoded in a string (base64, hex). */
+  data?: Uint8Array;
+}
+
+/** APPEND/SETITEM/ADDITEMS applied to something that is not a plain container. */
+export interface Mutation {
+  op: "APPEND" | "APPENDS" | "SETITEM" | "SETITEMS" | "ADDITEMS";
+  offset: number;
+  target: PyValue;
+}
+
+export interface BuildOnImport {
+  offset: number;
+  imp: ImportRecord;
+  state: PyValue;
+}
+
+export interface PickleStats {
+  ops: number;
+  maxStackDepth: number;
+  memoPuts: number;
+  memoGets: number;
+  dups: number;
+  maxVirtualElements: number;
+}
+
+/** What the symbolic VM saw: imports, calls and oddities. Never a reconstructed object. */
+export interface PickleDocument {
+  format: "pickle";
+  streams: StreamInfo[];
+  /** Distinct imports in order of first appearance. */
+  imports: ImportRecord[];
+  /** How often each import was used as a callable. */
+  importCalls: Map<ImportRecord, number>;
+  calls: Map<string, CallGroup>;
+  buildsOnImports: BuildOnImport[];
+  persistentIds: PersistentValue[];
+  mutations: Mutation[];
+  embedded: EmbeddedPayload[];
+  /** Structural and semantic problems, in stream order. */
+  defects: Defect[];
+  stats: PickleStats;
+  /** Final value of each non-speculative stream (the unpickled "object"). */
+  results: PyValue[];
+  /** Where the last complete pickle ended; bytes after it are trailing data. */
+  endOffset: number;
+  /** Bytes after the last pickle that are not another pickle (polyglots, appended archives). */
+  trailing?: { offset: number; length: number };
+  /** True when at least one stream reached STOP. */
+  reachedStop: boolean;
+  /** The bytes parse like a pickle (a call through a literal import, or complete pickles covering most of it). */
+  convincing: boolean;
+}

@@ -1,0 +1,159 @@
+/**
+ * Symbolic values of the pickle VM. Nothing here is ever a live Python object: strings, numbers,
+ * booleans and `null` (None) stand for themselves; everything else is a tagged record that says
+ * where it came from. Containers keep only their first few items (for evidence) and a count.
+ */
+export const enum K {
+  Bytes = 1,
+  LongText = 2,
+  Global = 3,
+  Call = 4,
+  Tuple = 5,
+  List = 6,
+  Dict = 7,
+  Set = 8,
+  FrozenSet = 9,
+  Persistent = 10,
+  Unknown = 11,
+  Buffer = 12,
+  Float = 13,
+}
+
+export type PyValue = string | number | bigint | boolean | null | PyObj;
+
+export interface BytesValue {
+  k: K.Bytes;
+  /** Absolute offset of the payload in the stream source. */
+  offset: number;
+  length: number;
+  /** First bytes of the payload when they were in memory (for sniffing embedded files). */
+  head: Uint8Array | undefined;
+  /** Full payload when it is short enough to keep. */
+  data: Uint8Array | undefined;
+  bytearray: boolean;
+}
+
+/** A str too long to decode; only its size and first characters are kept. */
+export interface LongTextValue {
+  k: K.LongText;
+  offset: number;
+  length: number;
+  head: string;
+}
+
+export interface GlobalValue {
+  k: K.Global;
+  imp: ImportRecord;
+}
+
+export interface CallValue {
+  k: K.Call;
+  call: CallSite;
+}
+
+export interface ContainerValue {
+  k: K.Tuple | K.List | K.Set | K.FrozenSet;
+  items: PyValue[];
+  /** Number of items, including those not kept. */
+  n: number;
+  /** Virtual element count including nested containers (expansion-bomb detection). */
+  v: number;
+}
+
+export interface DictValue {
+  k: K.Dict;
+  /** Flat key/value pairs, first pairs only. */
+  pairs: PyValue[];
+  n: number;
+  v: number;
+}
+
+export interface PersistentValue {
+  k: K.Persistent;
+  pid: PyValue;
+  offset: number;
+}
+
+export interface UnknownValue {
+  k: K.Unknown;
+  why: string;
+}
+
+export interface BufferValue {
+  k: K.Buffer;
+}
+
+export interface FloatValue {
+  k: K.Float;
+  value: number;
+}
+
+export type PyObj =
+  | BytesValue
+  | LongTextValue
+  | GlobalValue
+  | CallValue
+  | ContainerValue
+  | DictValue
+  | PersistentValue
+  | UnknownValue
+  | BufferValue
+  | FloatValue;
+
+export type ImportVia = "GLOBAL" | "STACK_GLOBAL" | "INST" | "EXT";
+
+export interface ImportRecord {
+  /** Module as written in the pickle. */
+  module: string;
+  /** Name as written (may be dotted). */
+  name: string;
+  via: ImportVia;
+  offset: number;
+  /** False when an operand was not a literal string (STACK_GLOBAL from computed values, EXT codes). */
+  resolved: boolean;
+  /** Why the import could not be resolved. */
+  unresolvedReason?: string;
+  /** Protocol in force, needed for the `fix_imports` name mapping of protocols < 3. */
+  proto: number;
+}
+
+export type CallOp = "REDUCE" | "NEWOBJ" | "NEWOBJ_EX" | "OBJ" | "INST" | "BUILD";
+
+export interface CallSite {
+  op: CallOp;
+  offset: number;
+  callee: PyValue;
+  /** Positional args (a tuple for REDUCE/NEWOBJ/OBJ/INST; the state for BUILD). */
+  args: PyValue;
+  kwargs?: PyValue;
+}
+
+export const KEEP_ITEMS = 16;
+
+export function isObj(value: PyValue): value is PyObj {
+  return typeof value === "object" && value !== null;
+}
+
+export function unknown(why: string): UnknownValue {
+  return { k: K.Unknown, why };
+}
+
+export function virtualSize(value: PyValue): number {
+  if (!isObj(value)) return 0;
+  switch (value.k) {
+    case K.Tuple:
+    case K.List:
+    case K.Set:
+    case K.FrozenSet:
+    case K.Dict:
+      return value.v;
+    default:
+      return 0;
+  }
+}
+
+export function makeContainer(kind: ContainerValue["k"], items: PyValue[]): ContainerValue {
+  let v = items.length;
+  for (const item of items) v += virtualSize(item);
+  return { k: kind, items: items.length > KEEP_ITEMS ? items.slice(0, KEEP_ITEMS) : items, n: items.length, v };
+}

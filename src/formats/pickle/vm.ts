@@ -1,0 +1,1010 @@
+import { defect, type Defect } from "../../core/defect.js";
+import type { Limits } from "../../core/limits.js";
+import { OP, opName } from "./opcodes.js";
+import { render } from "./render.js";
+import type { CallGroup, PickleDocument } from "./types.js";
+import {
+  K,
+  KEEP_ITEMS,
+  isObj,
+  makeContainer,
+  unknown,
+  virtualSize,
+  type BytesValue,
+  type CallOp,
+  type CallSite,
+  type ContainerValue,
+  type DictValue,
+  type ImportRecord,
+  type ImportVia,
+  type PyValue,
+} from "./values.js";
+
+/** The VM asks for more bytes, finished one pickle (STOP), ran out of input, or hit bad bytes. */
+export type Step =
+  | { kind: "need"; offset: number; length: number }
+  | { kind: "stop"; end: number }
+  | { kind: "eof" }
+  | { kind: "error"; defect: Defect };
+
+/** Format modules built on pickle (joblib) hook BUILD to skip raw bytes written after an object. */
+export interface PickleHooks {
+  /** Bytes to skip right after this BUILD, or undefined. */
+  afterBuild?(instance: PyValue, state: PyValue, offset: number): number | undefined;
+}
+
+export interface VmOptions {
+  limits: Limits;
+  /** Fragment parse: drop what random bytes could fake (unresolved imports, semantic errors). */
+  speculative: boolean;
+  hooks?: PickleHooks;
+  /** Absolute time (ms) after which the VM stops with a `timeout` defect. */
+  deadline?: number;
+  now?: () => number;
+}
+
+const MARK = Symbol("mark");
+type Slot = PyValue | typeof MARK;
+
+/** Samples rendered per call target; the rest are only counted. */
+const MAX_CALL_SAMPLES = 8;
+/** Distinct imports kept per file (CWE-770); beyond it the file is reported as not fully scanned. */
+const MAX_IMPORTS = 100_000;
+/** Persistent ids and mutations kept for rules (CWE-770). */
+const MAX_RECORDS = 1_000_000;
+/** Bytes payloads shorter than this are copied whole (evidence, nested pickles). */
+const KEEP_BYTES = 512;
+/** Leading bytes kept of longer payloads, enough to sniff a file signature. */
+const HEAD_BYTES = 16;
+const LONG_TEXT_HEAD = 256;
+
+const textDecoder = new TextDecoder("utf-8");
+const latin1Decoder = new TextDecoder("latin1");
+
+/** Shortest base64/hex string worth decoding as a possible pickle. */
+const MIN_ENCODED_PICKLE = 16;
+/** Longest encoded string decoded (CWE-770). */
+const MAX_ENCODED_PICKLE = 16 * 1024 * 1024;
+
+/** Decodes base64 (`gA…` = `\x80\x0N`) or hex (`800N…`) text that holds a protocol 2–5 pickle. */
+export function decodeEncodedPickle(text: string): Uint8Array | undefined {
+  if (text.length > MAX_ENCODED_PICKLE) return undefined;
+  if (/^80\s*0[2-5]/.test(text)) {
+    const hex = text.replace(/\s+/g, "");
+    if (!/^(?:[0-9a-fA-F]{2})+$/.test(hex)) return undefined;
+    const out = new Uint8Array(hex.length / 2);
+    for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+    return out;
+  }
+  if (/^gA[I-X]/.test(text)) {
+    const b64 = text.replace(/\s+/g, "").replace(/-/g, "+").replace(/_/g, "/");
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) return undefined;
+    try {
+      const bin = atob(b64.padEnd(Math.ceil(b64.length / 4) * 4, "="));
+      return Uint8Array.from(bin, (ch) => ch.charCodeAt(0));
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+const SMALL_INTS: number[] = Array.from({ length: 256 }, (_, i) => i);
+
+export function emptyDocument(): PickleDocument {
+  return {
+    format: "pickle",
+    streams: [],
+    imports: [],
+    importCalls: new Map(),
+    calls: new Map(),
+    buildsOnImports: [],
+    persistentIds: [],
+    mutations: [],
+    embedded: [],
+    defects: [],
+    stats: { ops: 0, maxStackDepth: 0, memoPuts: 0, memoGets: 0, dups: 0, maxVirtualElements: 0 },
+    results: [],
+    endOffset: 0,
+    reachedStop: false,
+    convincing: false,
+  };
+}
+
+function decodeUtf8(win: Uint8Array, start: number, length: number): string {
+  if (length < 48) {
+    let out = "";
+    for (let i = start; i < start + length; i++) {
+      const c = win[i] as number;
+      if (c >= 0x80) return textDecoder.decode(win.subarray(start, start + length));
+      out += String.fromCharCode(c);
+    }
+    return out;
+  }
+  return textDecoder.decode(win.subarray(start, start + length));
+}
+
+function isIdentifierPath(text: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_<>][A-Za-z0-9_<>]*)*$/.test(text);
+}
+
+/** Two's-complement little-endian integer (LONG1/LONG4). */
+function decodeLong(win: Uint8Array, start: number, length: number): number | bigint {
+  if (length === 0) return 0;
+  if (length <= 6) {
+    let value = 0;
+    for (let i = length - 1; i >= 0; i--) value = value * 256 + (win[start + i] as number);
+    const top = 2 ** (8 * length);
+    return (win[start + length - 1] as number) & 0x80 ? value - top : value;
+  }
+  let value = 0n;
+  for (let i = length - 1; i >= 0; i--) value = (value << 8n) | BigInt(win[start + i] as number);
+  if ((win[start + length - 1] as number) & 0x80) value -= 1n << BigInt(8 * length);
+  return value;
+}
+
+function parseDecimal(text: string): number | bigint | undefined {
+  const t = text.trim();
+  if (!/^[+-]?\d+$/.test(t)) return undefined;
+  const n = Number(t);
+  return Number.isSafeInteger(n) ? n : BigInt(t);
+}
+
+/** Python `codecs.escape_decode` on the body of a protocol-0 STRING (quotes already removed). */
+function escapeDecode(body: string): string {
+  return body.replace(/\\(x[0-9a-fA-F]{2}|[0-7]{1,3}|.)/gs, (_m, esc: string) => {
+    if (esc[0] === "x") return String.fromCharCode(parseInt(esc.slice(1), 16));
+    if (/^[0-7]/.test(esc)) return String.fromCharCode(parseInt(esc, 8) & 0xff);
+    switch (esc) {
+      case "n":
+        return "\n";
+      case "r":
+        return "\r";
+      case "t":
+        return "\t";
+      case "a":
+        return "\x07";
+      case "b":
+        return "\b";
+      case "f":
+        return "\f";
+      case "v":
+        return "\v";
+      case "\n":
+        return "";
+      default:
+        return esc === "\\" || esc === "'" || esc === '"' ? esc : `\\${esc}`;
+    }
+  });
+}
+
+/** `raw-unicode-escape`: only \uXXXX and \UXXXXXXXX are escapes. */
+function rawUnicodeEscapeDecode(text: string): string {
+  return text.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_m, u4?: string, u8?: string) =>
+    String.fromCodePoint(parseInt((u4 ?? u8) as string, 16)),
+  );
+}
+
+/**
+ * A symbolic pickle machine. It runs over windows of the stream handed in by a driver, never
+ * builds a Python object, and records every import, call, persistent id and oddity in a shared
+ * {@link PickleDocument}. It stops at STOP (the driver decides what follows), at the end of
+ * input, or at bytes that cannot be decoded; semantic errors (missing memo key, stack underflow)
+ * become defects and an unknown value, and the run goes on.
+ */
+export class PickleVM {
+  pos: number;
+  proto = 0;
+  ops = 0;
+  private stack: Slot[] = [];
+  private metastack: Slot[][] = [];
+  private memoArr: PyValue[] = [];
+  private memoMap: Map<number, PyValue> | undefined;
+  private memoCount = 0;
+  private memoOverflow = false;
+  private frameEnd = -1;
+  private readonly importIndex = new Map<string, ImportRecord>();
+  private reportedSemantic = 0;
+
+  constructor(
+    readonly doc: PickleDocument,
+    start: number,
+    private readonly options: VmOptions,
+  ) {
+    this.pos = start;
+  }
+
+  /** Runs until more bytes are needed, STOP, end of input, or an undecodable op. */
+  run(win: Uint8Array, winStart: number, size: number): Step {
+    const limits = this.options.limits;
+    const winLen = win.length;
+    const atEof = winStart + winLen >= size;
+    const view = new DataView(win.buffer, win.byteOffset, win.byteLength);
+
+    for (;;) {
+      const p = this.pos;
+      const r = p - winStart;
+      if (r >= winLen) return p >= size ? { kind: "eof" } : { kind: "need", offset: p, length: 1 };
+      const need = (n: number): Step =>
+        atEof || r + n <= winLen
+          ? this.structural("truncated", `Pickle ends inside ${opName(win[r] as number) ?? "an op"} at offset ${p}`, p)
+          : { kind: "need", offset: p, length: n };
+
+      if ((++this.ops & 0xffff) === 0) {
+        const stop = this.periodicCheck(p);
+        if (stop) return stop;
+      }
+      const op = win[r] as number;
+
+      switch (op) {
+        // ---- constants -------------------------------------------------------------------
+        case OP.BININT1:
+          if (r + 2 > winLen) return need(2);
+          this.push(SMALL_INTS[win[r + 1] as number] as number);
+          this.pos = p + 2;
+          break;
+        case OP.BININT2:
+          if (r + 3 > winLen) return need(3);
+          this.push(view.getUint16(r + 1, true));
+          this.pos = p + 3;
+          break;
+        case OP.BININT:
+          if (r + 5 > winLen) return need(5);
+          this.push(view.getInt32(r + 1, true));
+          this.pos = p + 5;
+          break;
+        case OP.BINFLOAT:
+          if (r + 9 > winLen) return need(9);
+          this.push({ k: K.Float, value: view.getFloat64(r + 1, false) });
+          this.pos = p + 9;
+          break;
+        case OP.NONE:
+          this.push(null);
+          this.pos = p + 1;
+          break;
+        case OP.NEWTRUE:
+          this.push(true);
+          this.pos = p + 1;
+          break;
+        case OP.NEWFALSE:
+          this.push(false);
+          this.pos = p + 1;
+          break;
+        case OP.LONG1: {
+          if (r + 2 > winLen) return need(2);
+          const n = win[r + 1] as number;
+          if (r + 2 + n > winLen) return need(2 + n);
+          this.checkFrame(p, p + 2 + n);
+          this.push(decodeLong(win, r + 2, n));
+          this.pos = p + 2 + n;
+          break;
+        }
+        case OP.LONG4: {
+          if (r + 5 > winLen) return need(5);
+          const n = view.getInt32(r + 1, true);
+          if (n < 0) return this.structural("pickle-bad-argument", `LONG4 has negative length ${n} at offset ${p}`, p);
+          if (n > 4096) {
+            // Python would build a huge int; we only need to stay in sync.
+            if (p + 5 + n > size) return this.structural("truncated", `LONG4 of ${n} bytes at offset ${p} runs past the end`, p);
+            this.checkFrame(p, p + 5 + n);
+            this.push(unknown(`${n}-byte integer`));
+            this.pos = p + 5 + n;
+            break;
+          }
+          if (r + 5 + n > winLen) return need(5 + n);
+          this.checkFrame(p, p + 5 + n);
+          this.push(decodeLong(win, r + 5, n));
+          this.pos = p + 5 + n;
+          break;
+        }
+        case OP.INT:
+        case OP.LONG:
+        case OP.FLOAT:
+        case OP.STRING:
+        case OP.UNICODE:
+        case OP.GET:
+        case OP.PUT:
+        case OP.PERSID: {
+          const line = this.readLine(win, r + 1, r, p, winLen, atEof);
+          if (typeof line !== "string") return line;
+          const end = p + 1 + line.length + 1;
+          this.checkFrame(p, end);
+          const result = this.textOp(op, line, p);
+          if (result) return result;
+          this.pos = end;
+          break;
+        }
+
+        // ---- strings and bytes -----------------------------------------------------------
+        case OP.SHORT_BINUNICODE:
+        case OP.SHORT_BINSTRING: {
+          if (r + 2 > winLen) return need(2);
+          const n = win[r + 1] as number;
+          if (r + 2 + n > winLen) return need(2 + n);
+          this.checkFrame(p, p + 2 + n);
+          const text = op === OP.SHORT_BINUNICODE ? decodeUtf8(win, r + 2, n) : latin1Decoder.decode(win.subarray(r + 2, r + 2 + n));
+          if (n >= MIN_ENCODED_PICKLE) this.noteEncoded(text, p + 2);
+          this.push(text);
+          this.pos = p + 2 + n;
+          break;
+        }
+        case OP.BINUNICODE:
+        case OP.BINSTRING: {
+          if (r + 5 > winLen) return need(5);
+          const n = op === OP.BINSTRING ? view.getInt32(r + 1, true) : view.getUint32(r + 1, true);
+          if (n < 0) return this.structural("pickle-bad-argument", `BINSTRING has negative length ${n} at offset ${p}`, p);
+          const step = this.text(win, r, p, 5, n, winLen, size, op === OP.BINSTRING);
+          if (step) return step;
+          break;
+        }
+        case OP.BINUNICODE8: {
+          if (r + 9 > winLen) return need(9);
+          const n = this.u64(view, r + 1, p);
+          if (n === undefined) return this.structural("pickle-bad-argument", `BINUNICODE8 length at offset ${p} exceeds 2^53`, p);
+          const step = this.text(win, r, p, 9, n, winLen, size, false);
+          if (step) return step;
+          break;
+        }
+        case OP.SHORT_BINBYTES: {
+          if (r + 2 > winLen) return need(2);
+          const n = win[r + 1] as number;
+          if (r + 2 + n > winLen) return need(2 + n);
+          this.bytes(win, r, p, 2, n, size, false);
+          break;
+        }
+        case OP.BINBYTES: {
+          if (r + 5 > winLen) return need(5);
+          const n = view.getUint32(r + 1, true);
+          const want = 5 + Math.min(n, KEEP_BYTES);
+          if (r + want > winLen && !atEof) return need(want);
+          const step = this.bytes(win, r, p, 5, n, size, false);
+          if (step) return step;
+          break;
+        }
+        case OP.BINBYTES8:
+        case OP.BYTEARRAY8: {
+          if (r + 9 > winLen) return need(9);
+          const n = this.u64(view, r + 1, p);
+          if (n === undefined) return this.structural("pickle-bad-argument", `${opName(op)} length at offset ${p} exceeds 2^53`, p);
+          const want = 9 + Math.min(n, KEEP_BYTES);
+          if (r + want > winLen && !atEof) return need(want);
+          const step = this.bytes(win, r, p, 9, n, size, op === OP.BYTEARRAY8);
+          if (step) return step;
+          break;
+        }
+        case OP.NEXT_BUFFER:
+          this.push({ k: K.Buffer });
+          this.pos = p + 1;
+          break;
+        case OP.READONLY_BUFFER:
+          this.pos = p + 1;
+          break;
+
+        // ---- containers ------------------------------------------------------------------
+        case OP.EMPTY_LIST:
+          this.push({ k: K.List, items: [], n: 0, v: 0 });
+          this.pos = p + 1;
+          break;
+        case OP.EMPTY_TUPLE:
+          this.push({ k: K.Tuple, items: [], n: 0, v: 0 });
+          this.pos = p + 1;
+          break;
+        case OP.EMPTY_DICT:
+          this.push({ k: K.Dict, pairs: [], n: 0, v: 0 });
+          this.pos = p + 1;
+          break;
+        case OP.EMPTY_SET:
+          this.push({ k: K.Set, items: [], n: 0, v: 0 });
+          this.pos = p + 1;
+          break;
+        case OP.TUPLE1: {
+          const a = this.pop(p);
+          this.push(this.container(K.Tuple, [a]));
+          this.pos = p + 1;
+          break;
+        }
+        case OP.TUPLE2: {
+          const b = this.pop(p);
+          const a = this.pop(p);
+          this.push(this.container(K.Tuple, [a, b]));
+          this.pos = p + 1;
+          break;
+        }
+        case OP.TUPLE3: {
+          const c = this.pop(p);
+          const b = this.pop(p);
+          const a = this.pop(p);
+          this.push(this.container(K.Tuple, [a, b, c]));
+          this.pos = p + 1;
+          break;
+        }
+        case OP.TUPLE:
+          this.push(this.container(K.Tuple, this.popMark(p)));
+          this.pos = p + 1;
+          break;
+        case OP.LIST:
+          this.push(this.container(K.List, this.popMark(p)));
+          this.pos = p + 1;
+          break;
+        case OP.FROZENSET:
+          this.push(this.container(K.FrozenSet, this.popMark(p)));
+          this.pos = p + 1;
+          break;
+        case OP.DICT: {
+          const items = this.popMark(p);
+          const dict: DictValue = { k: K.Dict, pairs: [], n: 0, v: 0 };
+          this.dictUpdate(dict, items);
+          this.push(dict);
+          this.pos = p + 1;
+          break;
+        }
+        case OP.APPEND: {
+          const item = this.pop(p);
+          this.addItems("APPEND", this.peek(p), [item], p);
+          this.pos = p + 1;
+          break;
+        }
+        case OP.APPENDS:
+        case OP.ADDITEMS: {
+          const items = this.popMark(p);
+          this.addItems(op === OP.APPENDS ? "APPENDS" : "ADDITEMS", this.peek(p), items, p);
+          this.pos = p + 1;
+          break;
+        }
+        case OP.SETITEM: {
+          const value = this.pop(p);
+          const key = this.pop(p);
+          this.setItems("SETITEM", this.peek(p), [key, value], p);
+          this.pos = p + 1;
+          break;
+        }
+        case OP.SETITEMS: {
+          const items = this.popMark(p);
+          this.setItems("SETITEMS", this.peek(p), items, p);
+          this.pos = p + 1;
+          break;
+        }
+
+        // ---- stack and memo --------------------------------------------------------------
+        case OP.POP:
+          if (this.stack.length > 0) this.stack.pop();
+          else this.popMark(p);
+          this.pos = p + 1;
+          break;
+        case OP.DUP:
+          this.doc.stats.dups++;
+          this.push(this.peek(p));
+          this.pos = p + 1;
+          break;
+        case OP.MARK:
+          this.metastack.push(this.stack);
+          this.stack = [];
+          if (this.metastack.length > limits.maxStackDepth) return this.limit("maxStackDepth", `MARK nesting exceeds ${limits.maxStackDepth}`, p);
+          this.pos = p + 1;
+          break;
+        case OP.POP_MARK:
+          this.popMark(p);
+          this.pos = p + 1;
+          break;
+        case OP.BINGET:
+          if (r + 2 > winLen) return need(2);
+          this.push(this.memoGet(win[r + 1] as number, p));
+          this.pos = p + 2;
+          break;
+        case OP.LONG_BINGET:
+          if (r + 5 > winLen) return need(5);
+          this.checkFrame(p, p + 5);
+          this.push(this.memoGet(view.getUint32(r + 1, true), p));
+          this.pos = p + 5;
+          break;
+        case OP.BINPUT:
+          if (r + 2 > winLen) return need(2);
+          this.memoPut(win[r + 1] as number, p);
+          this.pos = p + 2;
+          break;
+        case OP.LONG_BINPUT:
+          if (r + 5 > winLen) return need(5);
+          this.checkFrame(p, p + 5);
+          this.memoPut(view.getUint32(r + 1, true), p);
+          this.pos = p + 5;
+          break;
+        case OP.MEMOIZE:
+          this.memoPut(this.memoCount, p);
+          this.pos = p + 1;
+          break;
+
+        // ---- imports and calls -----------------------------------------------------------
+        case OP.GLOBAL:
+        case OP.INST: {
+          const first = this.readLine(win, r + 1, r, p, winLen, atEof);
+          if (typeof first !== "string") return first;
+          const second = this.readLine(win, r + first.length + 2, r, p, winLen, atEof);
+          if (typeof second !== "string") return second;
+          const end = p + 1 + first.length + 1 + second.length + 1;
+          this.checkFrame(p, end);
+          const imp = this.recordImport(first, second, op === OP.GLOBAL ? "GLOBAL" : "INST", p, true);
+          if (op === OP.GLOBAL) {
+            this.push({ k: K.Global, imp });
+          } else {
+            const args = this.popMark(p);
+            this.pushCall("INST", p, { k: K.Global, imp }, this.container(K.Tuple, args));
+          }
+          this.pos = end;
+          break;
+        }
+        case OP.STACK_GLOBAL: {
+          const name = this.pop(p);
+          const module = this.pop(p);
+          let imp: ImportRecord;
+          if (typeof module === "string" && typeof name === "string") {
+            imp = this.recordImport(module, name, "STACK_GLOBAL", p, true);
+          } else {
+            const why = `module ${render(module, 60)}, name ${render(name, 60)}`;
+            imp = this.recordImport(typeof module === "string" ? module : "?", typeof name === "string" ? name : "?", "STACK_GLOBAL", p, false, why);
+          }
+          this.push({ k: K.Global, imp });
+          this.pos = p + 1;
+          break;
+        }
+        case OP.EXT1:
+        case OP.EXT2:
+        case OP.EXT4: {
+          const width = op === OP.EXT1 ? 1 : op === OP.EXT2 ? 2 : 4;
+          if (r + 1 + width > winLen) return need(1 + width);
+          this.checkFrame(p, p + 1 + width);
+          const code = width === 1 ? (win[r + 1] as number) : width === 2 ? view.getUint16(r + 1, true) : view.getInt32(r + 1, true);
+          const imp = this.recordImport("?", "?", "EXT", p, false, `copyreg extension code ${code}`);
+          this.push({ k: K.Global, imp });
+          this.pos = p + 1 + width;
+          break;
+        }
+        case OP.REDUCE: {
+          const args = this.pop(p);
+          const callee = this.pop(p);
+          this.pushCall("REDUCE", p, callee, args);
+          this.pos = p + 1;
+          break;
+        }
+        case OP.NEWOBJ: {
+          const args = this.pop(p);
+          const cls = this.pop(p);
+          this.pushCall("NEWOBJ", p, cls, args);
+          this.pos = p + 1;
+          break;
+        }
+        case OP.NEWOBJ_EX: {
+          const kwargs = this.pop(p);
+          const args = this.pop(p);
+          const cls = this.pop(p);
+          this.pushCall("NEWOBJ_EX", p, cls, args, kwargs);
+          this.pos = p + 1;
+          break;
+        }
+        case OP.OBJ: {
+          const items = this.popMark(p);
+          const cls = items.length > 0 ? (items[0] as PyValue) : this.semantic("pickle-stack-underflow", "OBJ with an empty mark", p);
+          this.pushCall("OBJ", p, cls, this.container(K.Tuple, items.slice(1)));
+          this.pos = p + 1;
+          break;
+        }
+        case OP.BUILD: {
+          const state = this.pop(p);
+          const inst = this.peek(p);
+          this.recordBuild(inst, state, p);
+          this.pos = p + 1;
+          const skip = this.options.hooks?.afterBuild?.(inst, state, p);
+          if (skip !== undefined && skip > 0) {
+            if (p + 1 + skip > size) return this.structural("truncated", `Raw data of ${skip} bytes after BUILD at offset ${p} runs past the end`, p);
+            this.pos = p + 1 + skip;
+          }
+          break;
+        }
+        case OP.BINPERSID: {
+          const pid = this.pop(p);
+          this.pushPersistent(pid, p);
+          this.pos = p + 1;
+          break;
+        }
+
+        // ---- framing and control ---------------------------------------------------------
+        case OP.PROTO: {
+          if (r + 2 > winLen) return need(2);
+          const version = win[r + 1] as number;
+          if (version > 5) return this.structural("pickle-bad-argument", `Unsupported pickle protocol ${version} at offset ${p}`, p);
+          this.proto = version;
+          this.pos = p + 2;
+          break;
+        }
+        case OP.FRAME: {
+          if (r + 9 > winLen) return need(9);
+          const n = this.u64(view, r + 1, p);
+          if (n === undefined) return this.structural("pickle-bad-argument", `FRAME length at offset ${p} exceeds 2^53`, p);
+          if (this.frameEnd > p) {
+            this.frameViolation(p, `A new FRAME starts at offset ${p} before the previous frame ends at ${this.frameEnd}`);
+          }
+          this.frameEnd = p + 9 + n;
+          if (this.frameEnd > size) {
+            this.frameViolation(p, `FRAME at offset ${p} declares ${n} bytes, past the end of the stream`);
+            this.frameEnd = size;
+          }
+          this.pos = p + 9;
+          break;
+        }
+        case OP.STOP: {
+          const result = this.stack.length > 0 ? this.pop(p) : this.semantic("pickle-stack-underflow", "STOP with an empty stack", p);
+          if (!this.options.speculative) this.doc.results.push(result);
+          this.pos = p + 1;
+          return { kind: "stop", end: p + 1 };
+        }
+        default:
+          return this.structural("pickle-invalid-opcode", `Invalid pickle opcode 0x${op.toString(16).padStart(2, "0")} at offset ${p}`, p);
+      }
+    }
+  }
+
+  /** Depth and value bookkeeping shared by every push. */
+  private push(value: PyValue): void {
+    this.stack.push(value);
+  }
+
+  private pop(offset: number): PyValue {
+    const value = this.stack.pop();
+    if (value === undefined) return this.semantic("pickle-stack-underflow", `Stack underflow at offset ${offset}`, offset);
+    if (value === MARK) return this.semantic("pickle-stack-underflow", `Stack underflow at offset ${offset}`, offset);
+    return value;
+  }
+
+  private peek(offset: number): PyValue {
+    const value = this.stack[this.stack.length - 1];
+    if (value === undefined || value === MARK) return this.semantic("pickle-stack-underflow", `Empty stack at offset ${offset}`, offset);
+    return value;
+  }
+
+  private popMark(offset: number): PyValue[] {
+    const items = this.stack as PyValue[];
+    const previous = this.metastack.pop();
+    if (previous === undefined) {
+      this.semantic("pickle-no-mark", `No MARK on the stack at offset ${offset}`, offset);
+      this.stack = [];
+      return items;
+    }
+    this.stack = previous;
+    return items;
+  }
+
+  private container(kind: ContainerValue["k"], items: PyValue[]): ContainerValue {
+    const value = makeContainer(kind, items);
+    if (value.v > this.doc.stats.maxVirtualElements) this.doc.stats.maxVirtualElements = value.v;
+    return value;
+  }
+
+  private trackVirtual(v: number): void {
+    if (v > this.doc.stats.maxVirtualElements) this.doc.stats.maxVirtualElements = v;
+  }
+
+  private addItems(op: "APPEND" | "APPENDS" | "ADDITEMS", target: PyValue, items: PyValue[], offset: number): void {
+    if (isObj(target) && (target.k === K.List || target.k === K.Set)) {
+      for (const item of items) {
+        if (target.items.length < KEEP_ITEMS) target.items.push(item);
+        target.n++;
+        target.v += 1 + virtualSize(item);
+      }
+      this.trackVirtual(target.v);
+      return;
+    }
+    this.recordMutation(op, target, offset);
+  }
+
+  private setItems(op: "SETITEM" | "SETITEMS", target: PyValue, items: PyValue[], offset: number): void {
+    if (isObj(target) && target.k === K.Dict) {
+      this.dictUpdate(target, items);
+      return;
+    }
+    this.recordMutation(op, target, offset);
+  }
+
+  private dictUpdate(dict: DictValue, items: PyValue[]): void {
+    for (let i = 0; i + 1 < items.length; i += 2) {
+      if (dict.pairs.length < KEEP_ITEMS * 2) dict.pairs.push(items[i] as PyValue, items[i + 1] as PyValue);
+      dict.n++;
+      dict.v += 1 + virtualSize(items[i + 1] as PyValue);
+    }
+    this.trackVirtual(dict.v);
+  }
+
+  private recordMutation(op: "APPEND" | "APPENDS" | "SETITEM" | "SETITEMS" | "ADDITEMS", target: PyValue, offset: number): void {
+    if (this.doc.mutations.length < MAX_RECORDS) this.doc.mutations.push({ op, offset, target });
+  }
+
+  private memoGet(index: number, offset: number): PyValue {
+    this.doc.stats.memoGets++;
+    const value = index < this.memoArr.length ? this.memoArr[index] : this.memoMap?.get(index);
+    if (value !== undefined) return value;
+    if (this.memoOverflow) return unknown(`memo entry ${index} dropped after the memo limit`);
+    return this.semantic("pickle-memo-missing", `Memo key ${index} read at offset ${offset} was never stored`, offset);
+  }
+
+  private memoPut(index: number, offset: number): void {
+    this.doc.stats.memoPuts++;
+    const value = this.peek(offset);
+    const exists = index < this.memoArr.length ? this.memoArr[index] !== undefined : this.memoMap?.has(index) === true;
+    if (!exists) {
+      if (this.memoCount >= this.options.limits.maxMemoEntries) {
+        if (!this.memoOverflow) {
+          this.memoOverflow = true;
+          this.doc.defects.push(
+            defect("limit-exceeded", `Memo holds more than ${this.options.limits.maxMemoEntries} entries; later references to dropped entries are unknown`, {
+              offset,
+              limit: "maxMemoEntries",
+            }),
+          );
+        }
+        return;
+      }
+      this.memoCount++;
+    }
+    if (index < this.memoArr.length + 1024 && index < 1 << 26) {
+      while (this.memoArr.length < index) this.memoArr.push(undefined as unknown as PyValue);
+      this.memoArr[index] = value;
+    } else {
+      (this.memoMap ??= new Map()).set(index, value);
+    }
+  }
+
+  private recordImport(module: string, name: string, via: ImportVia, offset: number, resolved: boolean, why?: string): ImportRecord {
+    if (resolved && this.options.speculative && !(isIdentifierPath(module) && isIdentifierPath(name))) {
+      resolved = false;
+      why = "not identifiers";
+    }
+    const key = `${via}\u0000${module}\u0000${name}\u0000${resolved ? "" : (why ?? "")}`;
+    const existing = this.importIndex.get(key);
+    if (existing) return existing;
+    const record: ImportRecord = { module, name, via, offset, resolved, proto: this.proto };
+    if (!resolved) record.unresolvedReason = why ?? "non-literal operands";
+    this.importIndex.set(key, record);
+    // Random bytes can fake a STACK_GLOBAL over non-strings; in a speculative fragment only
+    // literal, identifier-shaped imports count as evidence.
+    if (this.options.speculative && !resolved) return record;
+    if (this.doc.imports.length < MAX_IMPORTS) this.doc.imports.push(record);
+    else if (this.doc.imports.length === MAX_IMPORTS) {
+      this.doc.defects.push(defect("limit-exceeded", `More than ${MAX_IMPORTS} distinct imports`, { offset, limit: "maxImports" }));
+    }
+    return record;
+  }
+
+  private pushCall(op: CallOp, offset: number, callee: PyValue, args: PyValue, kwargs?: PyValue): void {
+    const site: CallSite = kwargs === undefined ? { op, offset, callee, args } : { op, offset, callee, args, kwargs };
+    this.recordCall(site);
+    this.push({ k: K.Call, call: site });
+  }
+
+  private recordBuild(inst: PyValue, state: PyValue, offset: number): void {
+    if (isObj(inst) && inst.k === K.Global) {
+      if (this.doc.buildsOnImports.length < MAX_RECORDS) this.doc.buildsOnImports.push({ offset, imp: inst.imp, state });
+      return;
+    }
+    // BUILD on an instance runs its class's __setstate__; the class was already recorded when
+    // the instance was made, so only BUILD on something else is a call of its own.
+    if (isObj(inst) && inst.k === K.Call) return;
+    this.recordCall({ op: "BUILD", offset, callee: inst, args: state });
+  }
+
+  private recordCall(site: CallSite): void {
+    const callee = site.callee;
+    let imp: ImportRecord | undefined;
+    let key: string;
+    if (isObj(callee) && callee.k === K.Global) {
+      imp = callee.imp;
+      if (this.options.speculative && !imp.resolved) return;
+      key = `import:${imp.via}:${imp.module}\u0000${imp.name}\u0000${imp.unresolvedReason ?? ""}`;
+      this.doc.importCalls.set(imp, (this.doc.importCalls.get(imp) ?? 0) + 1);
+    } else {
+      if (this.options.speculative) return;
+      key = `dynamic:${isObj(callee) ? callee.k : typeof callee}:${render(callee, 80)}`;
+    }
+    let group: CallGroup | undefined = this.doc.calls.get(key);
+    if (!group) {
+      group = { imp, callee, ops: new Set(), count: 0, samples: [] };
+      this.doc.calls.set(key, group);
+    }
+    group.ops.add(site.op);
+    group.count++;
+    if (group.samples.length < MAX_CALL_SAMPLES) {
+      group.samples.push({ offset: site.offset, op: site.op, text: render({ k: K.Call, call: site }), site });
+    }
+  }
+
+  private pushPersistent(pid: PyValue, offset: number): void {
+    const value = { k: K.Persistent as const, pid, offset };
+    if (!this.options.speculative && this.doc.persistentIds.length < MAX_RECORDS) this.doc.persistentIds.push(value);
+    this.push(value);
+  }
+
+  private text(win: Uint8Array, r: number, p: number, header: number, n: number, winLen: number, size: number, latin1: boolean): Step | undefined {
+    const end = p + header + n;
+    if (end > size) return this.structural("truncated", `String of ${n} bytes at offset ${p} runs past the end of the stream`, p);
+    if (n <= this.options.limits.maxInlineStringBytes) {
+      if (r + header + n > winLen) return { kind: "need", offset: p, length: header + n };
+      this.checkFrame(p, end);
+      const start = r + header;
+      const value = latin1 ? latin1Decoder.decode(win.subarray(start, start + n)) : decodeUtf8(win, start, n);
+      if (n >= MIN_ENCODED_PICKLE) this.noteEncoded(value, p + header);
+      this.push(value);
+    } else {
+      const available = Math.min(LONG_TEXT_HEAD, winLen - r - header);
+      if (available < Math.min(LONG_TEXT_HEAD, n)) return { kind: "need", offset: p, length: header + LONG_TEXT_HEAD };
+      this.checkFrame(p, end);
+      this.push({ k: K.LongText, offset: p + header, length: n, head: decodeUtf8(win, r + header, available) });
+    }
+    this.pos = end;
+    return undefined;
+  }
+
+  private bytes(win: Uint8Array, r: number, p: number, header: number, n: number, size: number, bytearray: boolean): Step | undefined {
+    const end = p + header + n;
+    if (end > size) return this.structural("truncated", `Bytes payload of ${n} bytes at offset ${p} runs past the end of the stream`, p);
+    this.checkFrame(p, end);
+    const start = r + header;
+    const inWindow = Math.max(0, Math.min(n, win.length - start));
+    const value: BytesValue = {
+      k: K.Bytes,
+      offset: p + header,
+      length: n,
+      head: inWindow > 0 ? win.slice(start, start + Math.min(inWindow, HEAD_BYTES)) : undefined,
+      data: n <= KEEP_BYTES && inWindow === n ? win.slice(start, start + n) : undefined,
+      bytearray,
+    };
+    this.push(value);
+    if (value.head) this.noteEmbedded(value);
+    this.pos = end;
+    return undefined;
+  }
+
+  /** Byte payloads that carry a file signature are scanned as files of their own. */
+  private noteEmbedded(value: BytesValue): void {
+    const h = value.head as Uint8Array;
+    let reason: string | undefined;
+    if (h[0] === 0x80 && h.length > 1 && (h[1] as number) >= 2 && (h[1] as number) <= 5) reason = "bytes payload starts like a pickle";
+    else if (h[0] === 0x50 && h[1] === 0x4b && h[2] === 0x03 && h[3] === 0x04) reason = "bytes payload starts like a zip archive";
+    else if (h[0] === 0x93 && h[1] === 0x4e && h[2] === 0x55 && h[3] === 0x4d) reason = "bytes payload starts like a .npy file";
+    if (reason && this.doc.embedded.length < MAX_RECORDS) this.doc.embedded.push({ offset: value.offset, length: value.length, reason });
+  }
+
+  /** A newline-terminated argument starting at window index `from`; `r` is the op's index. */
+  /** Strings that are base64 or hex of a pickle: a payload smuggled as text. */
+  private noteEncoded(text: string, offset: number): void {
+    const data = decodeEncodedPickle(text);
+    if (data && this.doc.embedded.length < MAX_RECORDS) {
+      this.doc.embedded.push({ offset, length: text.length, reason: "string is an encoded pickle", data });
+    }
+  }
+
+  private readLine(win: Uint8Array, from: number, r: number, p: number, winLen: number, atEof: boolean): string | Step {
+    const max = this.options.limits.maxPickleLineBytes;
+    const nl = win.indexOf(0x0a, from);
+    if (nl === -1 || nl - from > max) {
+      if (nl !== -1 || winLen - from > max) {
+        return this.limit("maxPickleLineBytes", `Text argument of ${opName(win[r] as number) ?? "op"} at offset ${p} is longer than ${max} bytes`, p);
+      }
+      if (atEof) return this.structural("truncated", `Pickle ends inside a text argument at offset ${p}`, p);
+      return { kind: "need", offset: p, length: from - r + max + 1 };
+    }
+    return latin1Decoder.decode(win.subarray(from, nl));
+  }
+
+  private textOp(op: number, line: string, p: number): Step | undefined {
+    switch (op) {
+      case OP.INT: {
+        if (line === "00" || line === "01") {
+          this.push(line === "01");
+          return undefined;
+        }
+        const n = parseDecimal(line);
+        if (n === undefined) return this.structural("pickle-bad-argument", `INT argument ${JSON.stringify(line.slice(0, 40))} at offset ${p} is not a number`, p);
+        this.push(n);
+        return undefined;
+      }
+      case OP.LONG: {
+        const n = parseDecimal(line.endsWith("L") ? line.slice(0, -1) : line);
+        if (n === undefined) return this.structural("pickle-bad-argument", `LONG argument ${JSON.stringify(line.slice(0, 40))} at offset ${p} is not a number`, p);
+        this.push(n);
+        return undefined;
+      }
+      case OP.FLOAT: {
+        const value = Number(line.trim());
+        if (Number.isNaN(value) && !/nan/i.test(line)) {
+          return this.structural("pickle-bad-argument", `FLOAT argument ${JSON.stringify(line.slice(0, 40))} at offset ${p} is not a number`, p);
+        }
+        this.push({ k: K.Float, value });
+        return undefined;
+      }
+      case OP.STRING: {
+        const q = line[0];
+        if (line.length < 2 || (q !== "'" && q !== '"') || line[line.length - 1] !== q) {
+          return this.structural("pickle-bad-argument", `STRING argument at offset ${p} is not quoted`, p);
+        }
+        this.push(escapeDecode(line.slice(1, -1)));
+        return undefined;
+      }
+      case OP.UNICODE:
+        this.push(rawUnicodeEscapeDecode(line));
+        return undefined;
+      case OP.GET:
+      case OP.PUT: {
+        const n = parseDecimal(line);
+        if (typeof n !== "number" || n < 0) return this.structural("pickle-bad-argument", `Memo key ${JSON.stringify(line.slice(0, 40))} at offset ${p} is not a number`, p);
+        if (op === OP.GET) this.push(this.memoGet(n, p));
+        else this.memoPut(n, p);
+        return undefined;
+      }
+      case OP.PERSID:
+        this.pushPersistent(line, p);
+        return undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  private u64(view: DataView, at: number, _p: number): number | undefined {
+    const lo = view.getUint32(at, true);
+    const hi = view.getUint32(at + 4, true);
+    if (hi > 0x1fffff) return undefined;
+    return hi * 2 ** 32 + lo;
+  }
+
+  /** An op whose bytes run across the end of the current FRAME (CPython gh-154848 parser differential). */
+  private checkFrame(p: number, end: number): void {
+    if (this.frameEnd > p && end > this.frameEnd) {
+      this.frameViolation(p, `An argument at offset ${p} runs past the end of its FRAME at ${this.frameEnd} (readers disagree on what follows)`);
+    }
+  }
+
+  /** Set by a frame violation so the driver can also parse from the frame end, as another reader would. */
+  frameResyncs: number[] = [];
+
+  private frameViolation(p: number, message: string): void {
+    this.doc.defects.push(defect("pickle-frame-violation", message, { offset: p, fatal: false }));
+    if (this.frameEnd > p) this.frameResyncs.push(this.frameEnd);
+    this.frameEnd = -1;
+  }
+
+  private semantic(code: string, message: string, offset: number): PyValue {
+    if (!this.options.speculative && this.reportedSemantic < 64) {
+      this.reportedSemantic++;
+      this.doc.defects.push(defect(code, message, { offset, fatal: false }));
+    }
+    return unknown(message);
+  }
+
+  private structural(code: string, message: string, offset: number): Step {
+    return { kind: "error", defect: defect(code, message, { offset, fatal: true }) };
+  }
+
+  private limit(name: string, message: string, offset: number): Step {
+    return { kind: "error", defect: defect("limit-exceeded", message, { offset, limit: name, fatal: true }) };
+  }
+
+  private periodicCheck(p: number): Step | undefined {
+    const limits = this.options.limits;
+    const depth = this.stack.length + this.metastack.length;
+    if (depth > this.doc.stats.maxStackDepth) this.doc.stats.maxStackDepth = depth;
+    if (this.stack.length > limits.maxStackDepth) return this.limit("maxStackDepth", `Stack holds more than ${limits.maxStackDepth} values`, p);
+    if (this.doc.stats.ops + this.ops > limits.maxPickleOps) return this.limit("maxPickleOps", `More than ${limits.maxPickleOps} opcodes`, p);
+    if (this.doc.stats.maxVirtualElements > limits.maxVirtualElements) {
+      return this.limit("maxVirtualElements", `Memo/DUP expansion reaches ${this.doc.stats.maxVirtualElements} elements`, p);
+    }
+    const { deadline, now } = this.options;
+    if (deadline !== undefined && now !== undefined && now() > deadline) {
+      return { kind: "error", defect: defect("timeout", `Pickle scan ran out of time at offset ${p}`, { offset: p, limit: "maxMillisPerFile" }) };
+    }
+    return undefined;
+  }
+
+  /** Flush per-run counters into the document. */
+  finish(): void {
+    this.doc.stats.ops += this.ops;
+    this.ops = 0;
+    const depth = this.stack.length + this.metastack.length;
+    if (depth > this.doc.stats.maxStackDepth) this.doc.stats.maxStackDepth = depth;
+  }
+}

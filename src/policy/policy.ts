@@ -1,0 +1,211 @@
+import { isSeverity, type Severity } from "../core/finding.js";
+import { isDunder, normalizeDotted, normalizeGlobal } from "./names.js";
+
+export type GlobalClass = "safe" | "ml" | "dangerous" | "unknown";
+
+export type DenyCategory =
+  | "builtins"
+  | "exec"
+  | "process"
+  | "network"
+  | "filesystem"
+  | "import"
+  | "install"
+  | "native"
+  | "nested-deserializer"
+  | "code-object"
+  | "dunder";
+
+export interface GlobalClassification {
+  cls: GlobalClass;
+  /** Normalised full name that was classified. */
+  normalized: string;
+  /** The policy entry that decided, e.g. `os` for `os.system`. */
+  matched?: string;
+  category?: DenyCategory;
+  /** How the name reached a dangerous entry when not directly (`via dotted attribute os.system`). */
+  route?: string;
+}
+
+export interface PolicyData {
+  version: 1;
+  failOn?: Severity;
+  globals?: {
+    safe?: string[];
+    ml?: string[];
+    deny?: Partial<Record<DenyCategory, string[]>>;
+  };
+  /** Per-rule overrides: a severity, or "off". */
+  rules?: Record<string, Severity | "off" | { severity?: Severity | "off" }>;
+}
+
+export interface Policy {
+  readonly failOn: Severity;
+  classifyGlobal(module: string, name: string): GlobalClassification;
+  /** Severity for a rule after user overrides, or "off". */
+  severityOf(ruleId: string, defaultSeverity: Severity): Severity | "off";
+}
+
+/** Error for policy files that do not fit the schema. */
+export class PolicyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PolicyError";
+  }
+}
+
+const DENY_ORDER: DenyCategory[] = [
+  "nested-deserializer",
+  "code-object",
+  "native",
+  "install",
+  "import",
+  "exec",
+  "process",
+  "network",
+  "filesystem",
+  "builtins",
+];
+
+/** Longest-prefix index of dotted names: an entry `os` covers `os`, `os.system`, `os.path.join`. */
+class PrefixIndex<T> {
+  private readonly map = new Map<string, T>();
+
+  add(entry: string, value: T): void {
+    const key = normalizeDotted(entry.endsWith(".*") ? entry.slice(0, -2) : entry);
+    if (!this.map.has(key)) this.map.set(key, value);
+  }
+
+  /** The value of the longest entry that is `name` or a dotted prefix of it. */
+  match(name: string): { entry: string; value: T } | undefined {
+    let candidate = name;
+    for (;;) {
+      const value = this.map.get(candidate);
+      if (value !== undefined) return { entry: candidate, value };
+      const dot = candidate.lastIndexOf(".");
+      if (dot === -1) return undefined;
+      candidate = candidate.slice(0, dot);
+    }
+  }
+}
+
+/**
+ * Builds the policy used by rules: which globals are known-safe, which are ML framework classes,
+ * which are dangerous, and the severity of each rule. User data extends the defaults.
+ *
+ * @example
+ * const policy = createPolicy([defaultPolicyData, userPolicyData]);
+ * policy.classifyGlobal("posix", "system"); // { cls: "dangerous", category: "process", … }
+ */
+export function createPolicy(layers: readonly PolicyData[]): Policy {
+  const safe = new Set<string>();
+  const ml = new PrefixIndex<true>();
+  const mlExact = new Set<string>();
+  const deny = new PrefixIndex<DenyCategory>();
+  const overrides = new Map<string, Severity | "off">();
+  let failOn: Severity = "high";
+
+  for (const layer of layers) {
+    validatePolicyData(layer);
+    if (layer.failOn) failOn = layer.failOn;
+    for (const entry of layer.globals?.safe ?? []) safe.add(normalizeDotted(entry));
+    for (const entry of layer.globals?.ml ?? []) {
+      if (entry.endsWith(".*")) ml.add(entry, true);
+      else mlExact.add(normalizeDotted(entry));
+    }
+    // Later layers come first for deny so a user can re-categorise, but every layer's entries count.
+    for (const category of DENY_ORDER) {
+      for (const entry of layer.globals?.deny?.[category] ?? []) deny.add(entry, category);
+    }
+    for (const [ruleId, value] of Object.entries(layer.rules ?? {})) {
+      const severity = typeof value === "string" ? value : value.severity;
+      if (severity !== undefined) overrides.set(ruleId, severity);
+    }
+  }
+
+  const cache = new Map<string, GlobalClassification>();
+
+  function classify(module: string, name: string): GlobalClassification {
+    const normalized = normalizeGlobal(module, name);
+    const raw = `${module}.${name}`;
+    if (safe.has(normalized)) return { cls: "safe", normalized, matched: normalized };
+
+    const direct = deny.match(normalized) ?? deny.match(raw);
+    if (direct) return { cls: "dangerous", normalized, matched: direct.entry, category: direct.value };
+
+    // Attribute traversal through dunders reaches interpreter internals from any module.
+    const attributes = name.split(".");
+    const dunder = attributes.find(isDunder);
+    if (dunder !== undefined && !safe.has(normalized)) {
+      return { cls: "dangerous", normalized, matched: dunder, category: "dunder", route: `attribute ${dunder}` };
+    }
+
+    // A dotted path resolves attribute by attribute, so `torch` + `os.system` is os.system.
+    const segments = normalized.split(".");
+    for (let i = 1; i < segments.length; i++) {
+      const suffix = normalizeDotted(segments.slice(i).join("."));
+      const hit = deny.match(suffix);
+      if (hit) {
+        return {
+          cls: "dangerous",
+          normalized,
+          matched: hit.entry,
+          category: hit.value,
+          route: `dotted path reaches ${suffix}`,
+        };
+      }
+    }
+
+    if (mlExact.has(normalized) || ml.match(normalized)) return { cls: "ml", normalized, matched: ml.match(normalized)?.entry ?? normalized };
+    return { cls: "unknown", normalized };
+  }
+
+  return {
+    failOn,
+    classifyGlobal(module, name) {
+      const key = `${module}\u0000${name}`;
+      let result = cache.get(key);
+      if (!result) {
+        result = classify(module, name);
+        cache.set(key, result);
+      }
+      return result;
+    },
+    severityOf(ruleId, defaultSeverity) {
+      return overrides.get(ruleId) ?? defaultSeverity;
+    },
+  };
+}
+
+export function validatePolicyData(data: unknown): asserts data is PolicyData {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) throw new PolicyError("Policy must be an object");
+  const d = data as Record<string, unknown>;
+  if (d.version !== 1) throw new PolicyError(`Policy version must be 1, got ${JSON.stringify(d.version)}`);
+  if (d.failOn !== undefined && !isSeverity(d.failOn)) throw new PolicyError(`Policy failOn ${JSON.stringify(d.failOn)} is not a severity`);
+  const globals = d.globals as Record<string, unknown> | undefined;
+  if (globals !== undefined) {
+    if (typeof globals !== "object" || globals === null) throw new PolicyError("Policy globals must be an object");
+    for (const key of ["safe", "ml"]) {
+      const list = globals[key];
+      if (list !== undefined && !(Array.isArray(list) && list.every((x) => typeof x === "string"))) {
+        throw new PolicyError(`Policy globals.${key} must be a list of dotted names`);
+      }
+    }
+    const denyList = globals.deny as Record<string, unknown> | undefined;
+    if (denyList !== undefined) {
+      for (const [category, list] of Object.entries(denyList)) {
+        if (!DENY_ORDER.includes(category as DenyCategory)) throw new PolicyError(`Policy globals.deny has unknown category ${JSON.stringify(category)}`);
+        if (!(Array.isArray(list) && list.every((x) => typeof x === "string"))) {
+          throw new PolicyError(`Policy globals.deny.${category} must be a list of dotted names`);
+        }
+      }
+    }
+  }
+  const rules = d.rules as Record<string, unknown> | undefined;
+  if (rules !== undefined) {
+    for (const [id, value] of Object.entries(rules)) {
+      const severity = typeof value === "object" && value !== null ? (value as { severity?: unknown }).severity : value;
+      if (severity !== "off" && !isSeverity(severity)) throw new PolicyError(`Policy rules.${id} must be a severity or "off", got ${JSON.stringify(severity)}`);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import { SEVERITIES, type FileReport, type Finding, type Location, type ScanError, type ScanReport, type ScanSummary } from "../core/finding.js";
+
+/**
+ * Renders a report as the documented JSON (`docs/report-format.md`, `docs/report.schema.json`).
+ * Keys come out in one fixed order whatever order the objects were built in, and fields outside
+ * the schema are dropped, so two scans of the same files diff cleanly. Optional fields that are
+ * undefined are left out (JSON.stringify skips them).
+ *
+ * @example
+ * process.stdout.write(renderJson(await scanPaths(["model.pt"], { policy })));
+ */
+export function renderJson(report: ScanReport): string {
+  const canonical = {
+    schemaVersion: report.schemaVersion,
+    tool: { name: report.tool.name, version: report.tool.version },
+    files: report.files.map(canonicalFile),
+    summary: canonicalSummary(report.summary),
+  };
+  return `${JSON.stringify(canonical, null, 2)}\n`;
+}
+
+function canonicalFile(file: FileReport): Record<string, unknown> {
+  return {
+    path: file.path,
+    verdict: file.verdict,
+    formats: file.formats,
+    findings: file.findings.map(canonicalFinding),
+    errors: file.errors.map(canonicalError),
+    notes: file.notes,
+    size: file.size,
+    bytesRead: file.bytesRead,
+    millis: file.millis,
+  };
+}
+
+function canonicalFinding(finding: Finding): Record<string, unknown> {
+  return {
+    ruleId: finding.ruleId,
+    severity: finding.severity,
+    confidence: finding.confidence,
+    message: finding.message,
+    location: canonicalLocation(finding.location),
+    evidence: finding.evidence,
+    cwe: finding.cwe,
+    references: finding.references,
+  };
+}
+
+function canonicalError(error: ScanError): Record<string, unknown> {
+  return { code: error.code, message: error.message, location: canonicalLocation(error.location) };
+}
+
+function canonicalLocation(location: Location): Record<string, unknown> {
+  return { member: location.member, offset: location.offset };
+}
+
+function canonicalSummary(summary: ScanSummary): Record<string, unknown> {
+  return {
+    files: summary.files,
+    unsafe: summary.unsafe,
+    suspicious: summary.suspicious,
+    error: summary.error,
+    clean: summary.clean,
+    findings: Object.fromEntries(SEVERITIES.map((s) => [s, summary.findings[s]])),
+  };
+}

@@ -1,0 +1,21 @@
+import { pkl001 } from "./pickle/pkl001-dangerous-global.js";
+import { pkl002 } from "./pickle/pkl002-unknown-global-called.js";
+import { pkl003 } from "./pickle/pkl003-unknown-global-imported.js";
+import { pkl004 } from "./pickle/pkl004-ml-class.js";
+import { pkl005 } from "./pickle/pkl005-unresolved-import.js";
+import { pkl006 } from "./pickle/pkl006-nested-deserializer.js";
+import { pkl007 } from "./pickle/pkl007-code-object.js";
+import { pkl008 } from "./pickle/pkl008-encoded-payload.js";
+import { pkl009 } from "./pickle/pkl009-expansion-bomb.js";
+import { pkl010 } from "./pickle/pkl010-frame-violation.js";
+import { pkl011 } from "./pickle/pkl011-malformed-stream.js";
+import { pkl012 } from "./pickle/pkl012-dunder-traversal.js";
+import { pkl013 } from "./pickle/pkl013-build-on-global.js";
+import { pkl014 } from "./pickle/pkl014-dynamic-callable.js";
+import { pkl015 } from "./pickle/pkl015-embedded-pickle.js";
+import type { Rule } from "./types.js";
+
+/** Every rule, in id order. Each has a test beside it and a page in docs/rules (tools/check-repo.mjs). */
+export const RULES: readonly Rule[] = [
+  pkl001, pkl002, pkl003, pkl004, pkl005, pkl006, pkl007, pkl008, pkl009, pkl010, pkl011, pkl012, pkl013, pkl014, pkl015,
+] as readonly Rule[];

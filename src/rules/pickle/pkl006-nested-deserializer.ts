@@ -1,0 +1,28 @@
+import type { PickleDocument } from "../../formats/pickle/types.js";
+import { defineRule } from "../types.js";
+import { PICKLE_FORMATS, classifiedImports, describeImport, importEvidence, isCalled } from "./shared.js";
+
+export const pkl006 = defineRule<PickleDocument>({
+  meta: {
+    id: "PKL006",
+    slug: "pickle-nested-deserializer",
+    formats: PICKLE_FORMATS,
+    title: "Pickle calls another deserializer",
+    description: "The pickle imports a loader such as pickle.loads, marshal.loads, numpy.load, torch.load or joblib.load: a second payload is deserialized with no policy at all (pickle-in-pickle).",
+    defaultSeverity: "critical",
+    confidence: "high",
+    cwe: [502],
+    references: ["GHSA-h3qp-7fh3-f8h4", "GHSA-vv6j-3g6g-2pvj", "GHSA-f54q-57x4-jg88", "https://github.com/protectai/modelscan/issues/267"],
+  },
+  check(doc, { report, policy }) {
+    for (const { imp, c } of classifiedImports(doc, policy)) {
+      if (c.category !== "nested-deserializer") continue;
+      const how = isCalled(doc, imp) ? "calls" : "imports";
+      report({
+        message: `Pickle ${how} ${describeImport(imp, c)}, a nested deserializer; byte payloads it receives are scanned as files of their own`,
+        evidence: importEvidence(doc, imp),
+        offset: imp.offset,
+      });
+    }
+  },
+});
