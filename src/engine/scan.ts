@@ -230,3 +230,25 @@ function toScanError(error: unknown, member: string | undefined): ScanError {
   const message = error instanceof Error ? error.message : String(error);
   return { code: "internal-error", message: `Scanner failed: ${message}`, location };
 }
+
+/**
+ * A report for a fact found outside any file's bytes (a symlink met while walking a folder):
+ * the rules of `format` run on `document` as if a handler had produced it.
+ */
+export function reportDocument(format: string, document: unknown, options: ScanOptions & { path: string; notes?: string[] }): FileReport {
+  const now = options.now ?? (() => Date.now());
+  const state: FileState = { findings: [], errors: [], notes: [...(options.notes ?? [])], formats: [format] };
+  const engine: Engine = {
+    limits: resolveLimits(options.limits),
+    policy: options.policy ?? defaultPolicy(),
+    handlers: options.handlers ?? FORMAT_HANDLERS,
+    rules: options.rules ?? RULES,
+    budget: { members: 0, inflatedBytes: 0 },
+    deadline: now(),
+    now,
+    state,
+  };
+  const frame: Frame = { source: undefined as unknown as ByteSource, name: options.path, memberPath: undefined, depth: 0, parents: [], speculative: false, forceFormat: undefined };
+  runRules(engine, { format, document, defects: [] }, frame);
+  return { path: options.path, verdict: verdictOf(state.findings, state.errors), formats: state.formats, findings: state.findings, errors: state.errors, notes: state.notes };
+}

@@ -1,3 +1,4 @@
+import { fs001 } from "./filesystem/fs001-symlink-escape.js";
 import { pkl001 } from "./pickle/pkl001-dangerous-global.js";
 import { pkl002 } from "./pickle/pkl002-unknown-global-called.js";
 import { pkl003 } from "./pickle/pkl003-unknown-global-imported.js";
@@ -17,5 +18,5 @@ import type { Rule } from "./types.js";
 
 /** Every rule, in id order. Each has a test beside it and a page in docs/rules (tools/check-repo.mjs). */
 export const RULES: readonly Rule[] = [
-  pkl001, pkl002, pkl003, pkl004, pkl005, pkl006, pkl007, pkl008, pkl009, pkl010, pkl011, pkl012, pkl013, pkl014, pkl015,
+  fs001, pkl001, pkl002, pkl003, pkl004, pkl005, pkl006, pkl007, pkl008, pkl009, pkl010, pkl011, pkl012, pkl013, pkl014, pkl015,
 ] as readonly Rule[];

@@ -1,0 +1,31 @@
+/**
+ * modelvet library entry: pure, runs in Node and in browsers. Node-only helpers (files, folders)
+ * live in `modelvet/node`.
+ */
+export { MemorySource, SliceSource, ByteSourceError, type ByteSource, type ReadStats } from "./core/byte-source.js";
+export { DEFAULT_LIMITS, resolveLimits, type Limits } from "./core/limits.js";
+export type { Defect, DefectCode } from "./core/defect.js";
+export {
+  SEVERITIES,
+  atLeast,
+  summarize,
+  verdictOf,
+  type Confidence,
+  type FileReport,
+  type Finding,
+  type Location,
+  type ScanError,
+  type ScanReport,
+  type ScanSummary,
+  type Severity,
+  type Verdict,
+} from "./core/finding.js";
+export { scanSource, reportDocument, type ScanOptions } from "./engine/scan.js";
+export type { FormatHandler, FormatAnalysis, Member, ScanContext } from "./engine/types.js";
+export { FORMAT_HANDLERS } from "./formats/index.js";
+export { parsePickle, type ParsePickleOptions } from "./formats/pickle/parse.js";
+export type { PickleDocument } from "./formats/pickle/types.js";
+export { createPolicy, PolicyError, validatePolicyData, type Policy, type PolicyData, type GlobalClassification } from "./policy/policy.js";
+export { DEFAULT_POLICY_DATA, defaultPolicy } from "./policy/default.js";
+export { RULES } from "./rules/index.js";
+export type { Rule, RuleMeta, Hit } from "./rules/types.js";

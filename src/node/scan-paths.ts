@@ -1,0 +1,107 @@
+import { stat } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { ByteSourceError } from "../core/byte-source.js";
+import { summarize, verdictOf, type FileReport, type ScanReport } from "../core/finding.js";
+import type { Limits } from "../core/limits.js";
+import { reportDocument, scanSource } from "../engine/scan.js";
+import type { Policy } from "../policy/policy.js";
+import type { SymlinkDocument } from "../rules/filesystem/fs001-symlink-escape.js";
+import { FileSource } from "./file-source.js";
+import { walk, type WalkEntry } from "./walk.js";
+
+export const VERSION: string = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
+
+export interface ScanPathsOptions {
+  policy: Policy;
+  limits?: Partial<Limits>;
+  /** Files scanned at once; reads are positional, so this mostly overlaps I/O waits. */
+  concurrency?: number;
+  onProgress?: (done: number, total: number, path: string) => void;
+}
+
+/** A path the user named does not exist or cannot be read at all: a usage error, not a finding. */
+export class PathError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PathError";
+  }
+}
+
+/**
+ * Scans files and folders. Folders are walked recursively; every regular file is sniffed by
+ * content. Report paths are as given, or `<dir>/<relative path>` inside a folder argument.
+ *
+ * @example
+ * const report = await scanPaths(["models/"], { policy: defaultPolicy() });
+ */
+export async function scanPaths(paths: readonly string[], options: ScanPathsOptions): Promise<ScanReport> {
+  const entries: WalkEntry[] = [];
+  for (const given of paths) {
+    let info;
+    try {
+      info = await stat(given);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new PathError(`cannot scan ${JSON.stringify(given)}: ${code === "ENOENT" ? "no such file or directory" : (error as Error).message}`);
+    }
+    if (info.isDirectory()) {
+      const shown = given.replace(/[\\/]+$/, "") || given;
+      for await (const entry of walk(given, shown)) entries.push(entry);
+    } else if (info.isFile()) {
+      entries.push({ kind: "file", path: given, absolute: given });
+    } else {
+      entries.push({ kind: "special", path: given, absolute: given, what: "special file" });
+    }
+  }
+
+  const files: FileReport[] = new Array<FileReport>(entries.length);
+  let next = 0;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    while (next < entries.length) {
+      const index = next++;
+      const entry = entries[index] as WalkEntry;
+      files[index] = await scanEntry(entry, options);
+      options.onProgress?.(++done, entries.length, entry.path);
+    }
+  };
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 4, entries.length));
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { schemaVersion: 1, tool: { name: "modelvet", version: VERSION }, files, summary: summarize(files) };
+}
+
+async function scanEntry(entry: WalkEntry, options: ScanPathsOptions): Promise<FileReport> {
+  const base = { policy: options.policy, limits: options.limits, path: entry.path };
+  switch (entry.kind) {
+    case "symlink": {
+      const doc: SymlinkDocument = { format: "symlink", target: entry.target, resolved: entry.resolved, escapes: entry.escapes };
+      const note = entry.escapes ? `Symlink to ${JSON.stringify(entry.target)}, outside the scanned folder: not followed.` : `Symlink to ${JSON.stringify(entry.target)} inside the scanned folder: its target is scanned in place.`;
+      return reportDocument("symlink", doc, { ...base, notes: [note] });
+    }
+    case "special":
+      return errorReport(entry.path, "not-a-file", `Not a regular file (${entry.what}); not scanned`);
+    case "unreadable":
+      return errorReport(entry.path, "io-error", `Cannot read: ${entry.message}`);
+    case "file":
+      break;
+  }
+  let source: FileSource;
+  try {
+    source = await FileSource.open(entry.absolute);
+  } catch (error) {
+    return errorReport(entry.path, "io-error", `Cannot open: ${(error as Error).message}`);
+  }
+  try {
+    return await scanSource(source, base);
+  } catch (error) {
+    const code = error instanceof ByteSourceError ? "io-error" : "internal-error";
+    return errorReport(entry.path, code, `Scanner failed: ${(error as Error).message}`);
+  } finally {
+    await source.close();
+  }
+}
+
+function errorReport(path: string, code: string, message: string): FileReport {
+  const errors = [{ code, message, location: {} }];
+  return { path, verdict: verdictOf([], errors), formats: [], findings: [], errors, notes: [] };
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// Repo checks run in CI (npm run check:repo):
+//  1. Pure layers never touch Node or the network: no `node:` imports, no `fetch`, no `process`.
+//  2. Every rule has its test file and its docs page, and is registered in src/rules/index.ts.
+import { readFileSync, readdirSync, existsSync, statSync } from "node:fs";
+import { join, basename, relative } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const PURE = ["src/core", "src/formats", "src/rules", "src/policy", "src/engine", "src/report"];
+const DOC_SECTIONS = ["## What it catches", "## Why it matters", "## How to fix", "## References"];
+const problems = [];
+
+function* files(dir) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) yield* files(path);
+    else yield path;
+  }
+}
+
+for (const layer of PURE) {
+  const dir = join(root, layer);
+  if (!existsSync(dir)) continue;
+  for (const file of files(dir)) {
+    if (!file.endsWith(".ts") || file.endsWith(".test.ts")) continue;
+    const text = readFileSync(file, "utf8").replace(/\/\/.*$/gm, "").replace(/\/\*[\s\S]*?\*\//g, "");
+    const rel = relative(root, file);
+    if (/from\s+["']node:|import\(\s*["']node:|require\(/.test(text)) problems.push(`${rel}: pure layer imports a Node module`);
+    if (/\bfetch\s*\(/.test(text)) problems.push(`${rel}: pure layer calls fetch`);
+    if (/\bprocess\.(env|exit|argv|stdout|stderr|cwd)/.test(text)) problems.push(`${rel}: pure layer uses process`);
+    if (/from\s+["']\.\.\/(\.\.\/)*(node|web|cli)\//.test(text)) problems.push(`${rel}: pure layer imports an adapter (node/web/cli)`);
+  }
+}
+
+const registry = readFileSync(join(root, "src/rules/index.ts"), "utf8");
+const seen = new Set();
+for (const file of files(join(root, "src/rules"))) {
+  const name = basename(file);
+  const match = /^([a-z]+\d{3})-[a-z0-9-]+\.ts$/.exec(name);
+  if (!match || name.endsWith(".test.ts")) continue;
+  const id = match[1].toUpperCase();
+  const rel = relative(root, file);
+  if (seen.has(id)) problems.push(`${rel}: duplicate rule id ${id}`);
+  seen.add(id);
+  const source = readFileSync(file, "utf8");
+  if (!source.includes(`id: "${id}"`)) problems.push(`${rel}: file name says ${id} but meta.id differs`);
+  if (!existsSync(file.replace(/\.ts$/, ".test.ts"))) problems.push(`${rel}: rule ${id} has no test file beside it`);
+  const doc = join(root, "docs/rules", `${id}.md`);
+  if (!existsSync(doc)) problems.push(`${rel}: rule ${id} has no docs/rules/${id}.md`);
+  else {
+    const text = readFileSync(doc, "utf8");
+    for (const section of DOC_SECTIONS) if (!text.includes(section)) problems.push(`docs/rules/${id}.md: missing section "${section}"`);
+  }
+  const importPath = `./${relative(join(root, "src/rules"), file).replace(/\.ts$/, ".js")}`;
+  if (!registry.includes(importPath)) problems.push(`${rel}: rule ${id} is not registered in src/rules/index.ts`);
+}
+for (const doc of readdirSync(join(root, "docs/rules"))) {
+  const id = doc.replace(/\.md$/, "");
+  if (doc.endsWith(".md") && id !== "README" && !seen.has(id)) problems.push(`docs/rules/${doc}: no rule ${id} exists`);
+}
+
+if (problems.length > 0) {
+  console.error(`check-repo: ${problems.length} problem(s)`);
+  for (const p of problems) console.error(`  ${p}`);
+  process.exit(1);
+}
+console.log(`check-repo: ok (${seen.size} rules, pure layers clean)`);
