@@ -34,7 +34,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxPickleBytes: 2 * 1024 ** 3,
   maxPickleOps: 100_000_000,
   maxStackDepth: 1_000_000,
-  maxMemoEntries: 4_000_000,
+  maxMemoEntries: 50_000_000,
   maxPickleLineBytes: 64 * 1024,
   maxInlineStringBytes: 1024 * 1024,
   maxPicklesPerStream: 10_000,

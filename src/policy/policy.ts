@@ -130,15 +130,17 @@ export function createPolicy(layers: readonly PolicyData[]): Policy {
     const raw = `${module}.${name}`;
     if (safe.has(normalized)) return { cls: "safe", normalized, matched: normalized };
 
+    // Attribute traversal through dunders reaches interpreter internals from any module:
+    // `builtins` + `__builtins__.eval`, `numpy` + `__builtins__`, `torch` + `nn.Module.__init__.__globals__`.
+    // A dunder as the last segment of `builtins` is just a builtin (`__import__`), denied below.
+    const attributes = name.split(".");
+    const traversal = attributes.find((segment, i) => isDunder(segment) && (i < attributes.length - 1 || normalizeDotted(module) !== "builtins"));
+    if (traversal !== undefined) {
+      return { cls: "dangerous", normalized, matched: traversal, category: "dunder", route: `attribute ${traversal}` };
+    }
+
     const direct = deny.match(normalized) ?? deny.match(raw);
     if (direct) return { cls: "dangerous", normalized, matched: direct.entry, category: direct.value };
-
-    // Attribute traversal through dunders reaches interpreter internals from any module.
-    const attributes = name.split(".");
-    const dunder = attributes.find(isDunder);
-    if (dunder !== undefined && !safe.has(normalized)) {
-      return { cls: "dangerous", normalized, matched: dunder, category: "dunder", route: `attribute ${dunder}` };
-    }
 
     // A dotted path resolves attribute by attribute, so `torch` + `os.system` is os.system.
     const segments = normalized.split(".");

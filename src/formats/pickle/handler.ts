@@ -1,6 +1,7 @@
 import { MemorySource } from "../../core/byte-source.js";
 import type { FormatAnalysis, FormatHandler, Member } from "../../engine/types.js";
 import type { Policy } from "../../policy/policy.js";
+import { joblibHooks } from "../joblib/array-wrapper.js";
 import { isOpcode } from "./opcodes.js";
 import { parsePickle } from "./parse.js";
 import type { PickleDocument } from "./types.js";
@@ -24,7 +25,7 @@ export const pickleHandler: FormatHandler = {
   async analyze(source, ctx): Promise<FormatAnalysis | undefined> {
     const head = await source.read(0, Math.min(2, source.size));
     const strong = head[0] === 0x80 && (head[1] ?? 0xff) <= 5;
-    const options = { limits: ctx.limits, now: ctx.now, deadline: ctx.deadline };
+    const options = { limits: ctx.limits, now: ctx.now, deadline: ctx.deadline, hooks: joblibHooks };
     const doc = await parsePickle(source, strong ? options : { ...options, trial: true });
     if (!strong && !doc.convincing && !importsDanger(doc, ctx.policy)) return undefined;
     return pickleAnalysis(doc, source);

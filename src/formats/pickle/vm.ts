@@ -1,5 +1,6 @@
 import { defect, type Defect } from "../../core/defect.js";
 import type { Limits } from "../../core/limits.js";
+import { Memo } from "./memo.js";
 import { OP, opName } from "./opcodes.js";
 import { render } from "./render.js";
 import type { CallGroup, PickleDocument } from "./types.js";
@@ -27,10 +28,16 @@ export type Step =
   | { kind: "eof" }
   | { kind: "error"; defect: Defect };
 
+/** What follows a BUILD outside the opcode stream (joblib's raw numpy arrays). */
+export type RawAfterBuild =
+  | { kind: "raw"; bytes: number; padded: boolean }
+  | { kind: "nested-pickle"; padded: boolean }
+  | { kind: "unsized"; reason: string };
+
 /** Format modules built on pickle (joblib) hook BUILD to skip raw bytes written after an object. */
 export interface PickleHooks {
-  /** Bytes to skip right after this BUILD, or undefined. */
-  afterBuild?(instance: PyValue, state: PyValue, offset: number): number | undefined;
+  /** Pure: what raw data follows this BUILD, or undefined when nothing does. */
+  afterBuild?(instance: PyValue, state: PyValue, offset: number): RawAfterBuild | undefined;
 }
 
 export interface VmOptions {
@@ -198,13 +205,17 @@ export class PickleVM {
   ops = 0;
   private stack: Slot[] = [];
   private metastack: Slot[][] = [];
-  private memoArr: PyValue[] = [];
-  private memoMap: Map<number, PyValue> | undefined;
-  private memoCount = 0;
+  private readonly memo: Memo;
+  /** Inline nested pickles still open (their STOP does not end the outer stream). */
+  private nestedStops = 0;
   private memoOverflow = false;
   private frameEnd = -1;
   private readonly importIndex = new Map<string, ImportRecord>();
   private reportedSemantic = 0;
+  /** Set by a limit hit inside a helper; the main loop returns it before the next op. */
+  private halt: Step | undefined;
+  private readonly maxOps: number;
+  private readonly maxStack: number;
 
   constructor(
     readonly doc: PickleDocument,
@@ -212,6 +223,9 @@ export class PickleVM {
     private readonly options: VmOptions,
   ) {
     this.pos = start;
+    this.maxOps = options.limits.maxPickleOps - doc.stats.ops;
+    this.maxStack = options.limits.maxStackDepth;
+    this.memo = new Memo(options.limits.maxMemoEntries);
   }
 
   /** Runs until more bytes are needed, STOP, end of input, or an undecodable op. */
@@ -230,7 +244,12 @@ export class PickleVM {
           ? this.structural("truncated", `Pickle ends inside ${opName(win[r] as number) ?? "an op"} at offset ${p}`, p)
           : { kind: "need", offset: p, length: n };
 
-      if ((++this.ops & 0xffff) === 0) {
+      if (this.halt !== undefined) return this.halt;
+      if (++this.ops > this.maxOps) {
+        this.ops--;
+        return this.limit("maxPickleOps", `More than ${limits.maxPickleOps} opcodes`, p);
+      }
+      if ((this.ops & 0xffff) === 0) {
         const stop = this.periodicCheck(p);
         if (stop) return stop;
       }
@@ -509,7 +528,7 @@ export class PickleVM {
           this.pos = p + 5;
           break;
         case OP.MEMOIZE:
-          this.memoPut(this.memoCount, p);
+          this.memoPut(this.memo.count, p);
           this.pos = p + 1;
           break;
 
@@ -588,15 +607,23 @@ export class PickleVM {
           break;
         }
         case OP.BUILD: {
+          const raw = this.options.hooks?.afterBuild?.(this.peekAt(1), this.peekAt(0), p);
+          let skip = 0;
+          if (raw !== undefined) {
+            if (raw.kind === "unsized") return this.structural("pickle-bad-argument", `Cannot size raw data after BUILD at offset ${p}: ${raw.reason}`, p);
+            if (raw.padded) {
+              // One byte holds the padding length, then that many padding bytes.
+              if (r + 2 > winLen) return need(2);
+              skip = 1 + (win[r + 1] as number);
+            }
+            if (raw.kind === "raw") skip += raw.bytes;
+            else this.nestedStops++;
+          }
           const state = this.pop(p);
           const inst = this.peek(p);
           this.recordBuild(inst, state, p);
-          this.pos = p + 1;
-          const skip = this.options.hooks?.afterBuild?.(inst, state, p);
-          if (skip !== undefined && skip > 0) {
-            if (p + 1 + skip > size) return this.structural("truncated", `Raw data of ${skip} bytes after BUILD at offset ${p} runs past the end`, p);
-            this.pos = p + 1 + skip;
-          }
+          if (p + 1 + skip > size) return this.structural("truncated", `Raw data of ${skip} bytes after BUILD at offset ${p} runs past the end`, p);
+          this.pos = p + 1 + skip;
           break;
         }
         case OP.BINPERSID: {
@@ -631,6 +658,13 @@ export class PickleVM {
           break;
         }
         case OP.STOP: {
+          if (this.nestedStops > 0) {
+            // End of a nested pickle written inline (joblib object arrays): the outer stream goes on.
+            this.nestedStops--;
+            this.pop(p);
+            this.pos = p + 1;
+            break;
+          }
           const result = this.stack.length > 0 ? this.pop(p) : this.semantic("pickle-stack-underflow", "STOP with an empty stack", p);
           if (!this.options.speculative) this.doc.results.push(result);
           this.pos = p + 1;
@@ -644,6 +678,10 @@ export class PickleVM {
 
   /** Depth and value bookkeeping shared by every push. */
   private push(value: PyValue): void {
+    if (this.stack.length >= this.maxStack) {
+      this.halt ??= this.limit("maxStackDepth", `Stack holds more than ${this.maxStack} values`, this.pos);
+      return;
+    }
     this.stack.push(value);
   }
 
@@ -652,6 +690,12 @@ export class PickleVM {
     if (value === undefined) return this.semantic("pickle-stack-underflow", `Stack underflow at offset ${offset}`, offset);
     if (value === MARK) return this.semantic("pickle-stack-underflow", `Stack underflow at offset ${offset}`, offset);
     return value;
+  }
+
+  /** The value `depth` places below the top, without popping; a mark or nothing reads as unknown. */
+  private peekAt(depth: number): PyValue {
+    const value = this.stack[this.stack.length - 1 - depth];
+    return value === undefined || value === MARK ? unknown("empty stack") : value;
   }
 
   private peek(offset: number): PyValue {
@@ -674,12 +718,15 @@ export class PickleVM {
 
   private container(kind: ContainerValue["k"], items: PyValue[]): ContainerValue {
     const value = makeContainer(kind, items);
-    if (value.v > this.doc.stats.maxVirtualElements) this.doc.stats.maxVirtualElements = value.v;
+    this.trackVirtual(value.v);
     return value;
   }
 
   private trackVirtual(v: number): void {
-    if (v > this.doc.stats.maxVirtualElements) this.doc.stats.maxVirtualElements = v;
+    if (v <= this.doc.stats.maxVirtualElements) return;
+    this.doc.stats.maxVirtualElements = v;
+    const max = this.options.limits.maxVirtualElements;
+    if (v > max) this.halt ??= this.limit("maxVirtualElements", `Memo/DUP expansion reaches more than ${max} elements`, this.pos);
   }
 
   private addItems(op: "APPEND" | "APPENDS" | "ADDITEMS", target: PyValue, items: PyValue[], offset: number): void {
@@ -718,7 +765,7 @@ export class PickleVM {
 
   private memoGet(index: number, offset: number): PyValue {
     this.doc.stats.memoGets++;
-    const value = index < this.memoArr.length ? this.memoArr[index] : this.memoMap?.get(index);
+    const value = this.memo.get(index);
     if (value !== undefined) return value;
     if (this.memoOverflow) return unknown(`memo entry ${index} dropped after the memo limit`);
     return this.semantic("pickle-memo-missing", `Memo key ${index} read at offset ${offset} was never stored`, offset);
@@ -726,29 +773,14 @@ export class PickleVM {
 
   private memoPut(index: number, offset: number): void {
     this.doc.stats.memoPuts++;
-    const value = this.peek(offset);
-    const exists = index < this.memoArr.length ? this.memoArr[index] !== undefined : this.memoMap?.has(index) === true;
-    if (!exists) {
-      if (this.memoCount >= this.options.limits.maxMemoEntries) {
-        if (!this.memoOverflow) {
-          this.memoOverflow = true;
-          this.doc.defects.push(
-            defect("limit-exceeded", `Memo holds more than ${this.options.limits.maxMemoEntries} entries; later references to dropped entries are unknown`, {
-              offset,
-              limit: "maxMemoEntries",
-            }),
-          );
-        }
-        return;
-      }
-      this.memoCount++;
-    }
-    if (index < this.memoArr.length + 1024 && index < 1 << 26) {
-      while (this.memoArr.length < index) this.memoArr.push(undefined as unknown as PyValue);
-      this.memoArr[index] = value;
-    } else {
-      (this.memoMap ??= new Map()).set(index, value);
-    }
+    if (this.memo.put(index, this.peek(offset)) || this.memoOverflow) return;
+    this.memoOverflow = true;
+    this.doc.defects.push(
+      defect("limit-exceeded", `Memo holds more than ${this.options.limits.maxMemoEntries} entries; later references to dropped entries are unknown`, {
+        offset,
+        limit: "maxMemoEntries",
+      }),
+    );
   }
 
   private recordImport(module: string, name: string, via: ImportVia, offset: number, resolved: boolean, why?: string): ImportRecord {
@@ -988,11 +1020,6 @@ export class PickleVM {
     const limits = this.options.limits;
     const depth = this.stack.length + this.metastack.length;
     if (depth > this.doc.stats.maxStackDepth) this.doc.stats.maxStackDepth = depth;
-    if (this.stack.length > limits.maxStackDepth) return this.limit("maxStackDepth", `Stack holds more than ${limits.maxStackDepth} values`, p);
-    if (this.doc.stats.ops + this.ops > limits.maxPickleOps) return this.limit("maxPickleOps", `More than ${limits.maxPickleOps} opcodes`, p);
-    if (this.doc.stats.maxVirtualElements > limits.maxVirtualElements) {
-      return this.limit("maxVirtualElements", `Memo/DUP expansion reaches ${this.doc.stats.maxVirtualElements} elements`, p);
-    }
     const { deadline, now } = this.options;
     if (deadline !== undefined && now !== undefined && now() > deadline) {
       return { kind: "error", defect: defect("timeout", `Pickle scan ran out of time at offset ${p}`, { offset: p, limit: "maxMillisPerFile" }) };

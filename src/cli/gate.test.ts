@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { summarize, verdictOf, type FileReport, type Finding, type ScanError } from "../core/finding.js";
+import { gateExitCode } from "./gate.js";
+
+function reportOf(findings: Finding[], errors: ScanError[] = []) {
+  const file: FileReport = { path: "m.pkl", verdict: verdictOf(findings, errors), formats: [], findings, errors, notes: [] };
+  return { schemaVersion: 1 as const, tool: { name: "modelvet" as const, version: "0" }, files: [file], summary: summarize([file]) };
+}
+
+const high: Finding = { ruleId: "PKL002", severity: "high", confidence: "high", message: "m", location: {} };
+const truncated: ScanError = { code: "truncated", message: "m", location: {} };
+
+describe("gateExitCode", () => {
+  it("fails on a finding at or above the threshold, passes below it", () => {
+    expect(gateExitCode(reportOf([high]), "high")).toBe(1);
+    expect(gateExitCode(reportOf([high]), "medium")).toBe(1);
+    expect(gateExitCode(reportOf([high]), "critical")).toBe(0);
+  });
+
+  it("fails closed on any file that was not fully scanned, even one with a worse verdict", () => {
+    expect(gateExitCode(reportOf([], [truncated]), "critical")).toBe(1);
+    expect(gateExitCode(reportOf([high], [truncated]), "critical")).toBe(1);
+  });
+
+  it("passes an empty, clean scan", () => {
+    expect(gateExitCode(reportOf([]), "low")).toBe(0);
+  });
+});

@@ -1,0 +1,80 @@
+import { Command, CommanderError } from "commander";
+import { PathError, VERSION } from "../node/scan-paths.js";
+import { PolicyError } from "../policy/policy.js";
+import type { CommandContext } from "./commands/context.js";
+import { addExplainCommand } from "./commands/explain.js";
+import { addRulesCommand } from "./commands/rules.js";
+import { addScanCommand } from "./commands/scan.js";
+import { EXIT, UsageError, type ExitCode } from "./exit-codes.js";
+import { processIo, type CliIo } from "./io.js";
+
+const EXAMPLES = `
+Examples:
+  $ modelvet scan model.pt                     scan one file, human-readable report
+  $ modelvet scan models/ --fail-on medium     fail on medium findings too
+  $ modelvet scan models/ --format sarif --output modelvet.sarif
+                                               SARIF for GitHub code scanning
+  $ modelvet scan models/ --format json --policy policy.yaml
+  $ modelvet rules                             list the rules
+  $ modelvet explain PKL001                    what a rule catches and how to fix it
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it or a file that
+could not be fully scanned, 2 usage error or internal failure.
+Docs: https://github.com/modelvet/modelvet/blob/main/docs/cli.md
+`;
+
+/**
+ * Runs the CLI and returns its exit code; it never calls process.exit, so tests run it in-process
+ * with captured streams.
+ *
+ * @example
+ * process.exitCode = await main(process.argv);
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<ExitCode> {
+  let exitCode: ExitCode = EXIT.ok;
+  const program = buildProgram({ io, setExitCode: (code) => (exitCode = code) });
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    return failureExitCode(error, io);
+  }
+  return exitCode;
+}
+
+function buildProgram(ctx: CommandContext): Command {
+  const program = new Command("modelvet")
+    .description("Vet machine-learning model files before anyone loads them. Files are parsed, never executed.")
+    .version(VERSION, "-V, --version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .addHelpText("after", EXAMPLES)
+    .showHelpAfterError('(run "modelvet --help" for usage)')
+    // Settings before .command() are inherited by every subcommand.
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => ctx.io.stdout.write(text),
+      writeErr: (text) => ctx.io.stderr.write(text),
+      // "error: unknown option" in the same voice as our own messages.
+      outputError: (text, write) => write(`modelvet: ${text.replace(/^error: /, "")}`),
+    });
+  addScanCommand(program, ctx);
+  addRulesCommand(program, ctx);
+  addExplainCommand(program, ctx);
+  return program;
+}
+
+function failureExitCode(error: unknown, io: CliIo): ExitCode {
+  // Commander has already printed its message (or the help or version it was asked for).
+  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  if (error instanceof UsageError || error instanceof PolicyError || error instanceof PathError) {
+    io.stderr.write(`modelvet: ${lowerFirst(error.message)}\n`);
+    return EXIT.usage;
+  }
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  io.stderr.write(`modelvet: internal error, please report it: ${detail}\n`);
+  return EXIT.usage;
+}
+
+/** Messages read as one sentence after the `modelvet:` prefix. */
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}

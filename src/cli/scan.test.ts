@@ -1,0 +1,189 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { ScanReport } from "../core/finding.js";
+import type { CliIo } from "./io.js";
+import { main } from "./main.js";
+
+/** Protocol 0: `os.system('echo hi')` on load. */
+const MALICIOUS = "cos\nsystem\n(S'echo hi'\ntR.";
+/** Protocol 0: `[1]`. */
+const BENIGN = "(lp0\nI1\na.";
+
+const dir = mkdtempSync(join(tmpdir(), "modelvet-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, content: string): string {
+  const path = join(dir, name);
+  mkdirSync(join(path, ".."), { recursive: true });
+  writeFileSync(path, content, "latin1");
+  return path;
+}
+
+const evil = write("evil.pkl", MALICIOUS);
+const benign = write("benign.pkl", BENIGN);
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(args: string[], io: Partial<CliIo> = {}): Promise<Run> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(["node", "modelvet", ...args], {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    isTTY: { stdout: false, stderr: false },
+    env: {},
+    ...io,
+  });
+  return { code, stdout, stderr };
+}
+
+describe("modelvet scan: exit codes", () => {
+  it("exits 0 for a benign pickle", async () => {
+    const { code, stdout, stderr } = await run(["scan", benign]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^CLEAN\s+.*benign\.pkl\s+\[pickle\]$/m);
+    expect(stderr).toBe("");
+  });
+
+  it("exits 1 for a pickle that calls os.system, and names the rule", async () => {
+    const { code, stdout } = await run(["scan", evil]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^UNSAFE\s+.*evil\.pkl/m);
+    expect(stdout).toMatch(/^ {2}critical PKL001 /m);
+    expect(stdout).toContain("os.system('echo hi')");
+  });
+
+  it("exits 1 for a file that could not be fully scanned (fail closed)", async () => {
+    // Protocol 2 `[1]` cut before STOP: no finding, but the stream was not read to its end.
+    const truncated = write("truncated.pkl", "\x80\x02]q\x00K\x01a");
+    const { code, stdout } = await run(["scan", truncated]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^ERROR\s+.*truncated\.pkl/m);
+  });
+
+  it("exits 2 with one line on stderr when a path does not exist", async () => {
+    const missing = join(dir, "nope.pt");
+    const { code, stdout, stderr } = await run(["scan", benign, missing]);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toBe(`modelvet: cannot scan ${JSON.stringify(missing)}: no such file or directory\n`);
+  });
+
+  it("exits 2 on a bad policy file", async () => {
+    const policy = write("bad-policy.yaml", "version: 2\n");
+    const { code, stderr } = await run(["scan", benign, "--policy", policy]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`modelvet: cannot load policy ${JSON.stringify(policy)}: policy version must be 1, got 2\n`);
+  });
+
+  it("exits 2 on usage errors", async () => {
+    expect((await run(["scan"])).code).toBe(2);
+    expect((await run(["scan", benign, "--format", "xml"])).code).toBe(2);
+    const unknown = await run(["scan", benign, "--bogus"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^modelvet: unknown option '--bogus'/);
+  });
+});
+
+describe("modelvet scan: fail-on", () => {
+  // The policy turns PKL001 down to medium, under the default gate (high).
+  const lenient = write("lenient.yaml", "version: 1\nrules:\n  PKL001: medium\n");
+
+  it("uses the policy's failOn by default", async () => {
+    expect((await run(["scan", evil, "--policy", lenient])).code).toBe(0);
+    const strict = write("strict.yaml", "version: 1\nfailOn: medium\nrules:\n  PKL001: medium\n");
+    expect((await run(["scan", evil, "--policy", strict])).code).toBe(1);
+  });
+
+  it("lets --fail-on override the policy", async () => {
+    expect((await run(["scan", evil, "--policy", lenient, "--fail-on", "medium"])).code).toBe(1);
+    expect((await run(["scan", evil, "--fail-on", "critical"])).code).toBe(1);
+  });
+
+  it("rejects info as a gate: it would fail every model that names a framework class", async () => {
+    expect((await run(["scan", benign, "--fail-on", "info"])).code).toBe(2);
+  });
+});
+
+describe("modelvet scan: formats and output", () => {
+  it("writes JSON to stdout", async () => {
+    const { code, stdout } = await run(["scan", evil, benign, "--format", "json"]);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout) as ScanReport;
+    expect(report.schemaVersion).toBe(1);
+    expect(report.files.map((f) => [f.path, f.verdict])).toEqual([
+      [evil, "unsafe"],
+      [benign, "clean"],
+    ]);
+    expect(report.files[0]!.findings.map((f) => f.ruleId)).toContain("PKL001");
+  });
+
+  it("writes SARIF to --output and nothing to stdout", async () => {
+    const output = join(dir, "out", "modelvet.sarif");
+    mkdirSync(join(dir, "out"), { recursive: true });
+    const { code, stdout } = await run(["scan", evil, "--format", "sarif", "--output", output]);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    const sarif = JSON.parse(readFileSync(output, "utf8")) as { version: string; runs: { results: { ruleId: string; level: string }[] }[] };
+    expect(sarif.version).toBe("2.1.0");
+    expect(sarif.runs[0]!.results).toContainEqual(expect.objectContaining({ ruleId: "PKL001", level: "error" }));
+  });
+
+  it("exits 2 when the output file cannot be written", async () => {
+    const output = join(dir, "no-such-dir", "report.json");
+    const { code, stderr } = await run(["scan", benign, "--format", "json", "--output", output]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`modelvet: cannot write ${JSON.stringify(output)}: no such file or directory\n`);
+  });
+
+  it("scans a folder and reports <dir>/<relative> paths", async () => {
+    const folder = join(dir, "models");
+    write("models/sub/a.pkl", BENIGN);
+    const { stdout } = await run(["scan", `${folder}/`, "--format", "json"]);
+    expect((JSON.parse(stdout) as ScanReport).files.map((f) => f.path)).toEqual([`${folder}/sub/a.pkl`]);
+  });
+
+  it("leaves clean files out with --quiet", async () => {
+    const { stdout } = await run(["scan", evil, benign, "--quiet"]);
+    expect(stdout).toContain("evil.pkl");
+    expect(stdout).not.toContain("benign.pkl");
+    expect(stdout).toMatch(/^2 files: 1 unsafe, 0 suspicious, 0 error, 1 clean/m);
+  });
+});
+
+describe("modelvet scan: terminal behaviour", () => {
+  const tty = { isTTY: { stdout: true, stderr: false } };
+
+  it("colours text when stdout is a terminal", async () => {
+    expect((await run(["scan", evil], tty)).stdout).toContain("\u001b[");
+  });
+
+  it("does not colour with --no-color, NO_COLOR, --output, or without a terminal", async () => {
+    expect((await run(["scan", evil, "--no-color"], tty)).stdout).not.toContain("\u001b[");
+    expect((await run(["scan", evil], { ...tty, env: { NO_COLOR: "1" } })).stdout).not.toContain("\u001b[");
+    expect((await run(["scan", evil])).stdout).not.toContain("\u001b[");
+    const output = join(dir, "colourless.txt");
+    await run(["scan", evil, "--output", output], tty);
+    expect(readFileSync(output, "utf8")).not.toContain("\u001b[");
+  });
+
+  it("draws a progress line on a terminal stderr for more than 20 files, then clears it", async () => {
+    for (let i = 0; i < 21; i++) write(`many/f${String(i).padStart(2, "0")}.pkl`, BENIGN);
+    const { stderr, stdout } = await run(["scan", join(dir, "many")], { isTTY: { stdout: false, stderr: true } });
+    expect(stderr).toContain("scanning 21/21 ");
+    expect(stderr.endsWith("\r\u001b[2K")).toBe(true);
+    expect(stdout).not.toContain("scanning");
+  });
+
+  it("draws no progress line for 20 files or fewer, or when stderr is not a terminal", async () => {
+    for (let i = 0; i < 20; i++) write(`twenty/f${String(i).padStart(2, "0")}.pkl`, BENIGN);
+    expect((await run(["scan", join(dir, "twenty")], { isTTY: { stdout: false, stderr: true } })).stderr).toBe("");
+    expect((await run(["scan", join(dir, "many")])).stderr).toBe("");
+  });
+});

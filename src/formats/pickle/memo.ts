@@ -1,0 +1,93 @@
+import { K, unknown, type PyValue, type UnknownValue } from "./values.js";
+
+/** Entries kept whole; past this the memo keeps only what can matter for imports (CWE-770). */
+const KEEP_ALL_ENTRIES = 1 << 18;
+/** Identifier-like strings kept past KEEP_ALL_ENTRIES (module and attribute names). */
+const MAX_KEPT_NAMES = 1 << 20;
+/** Dense bitset covers memo keys below this; larger keys (attacker-chosen) go to a set. */
+const BITSET_KEYS = 1 << 27;
+const NAME = /^[A-Za-z_][A-Za-z0-9_.]{0,127}$/;
+
+/** What a GET returns for an entry that was stored but not kept. */
+export const DROPPED: UnknownValue = unknown("memo value not kept (memo budget reached)");
+
+/**
+ * The pickle memo with bounded memory. Real pickles memoize every object, so a large pickle
+ * has millions of entries; holding all of them would make memory grow with the file. The first
+ * entries are kept whole; after that only imports and name-like strings are kept (what
+ * STACK_GLOBAL and calls need), and other entries are remembered as present but dropped.
+ */
+export class Memo {
+  count = 0;
+  private readonly dense: (PyValue | undefined)[] = [];
+  private readonly sparse = new Map<number, PyValue>();
+  private droppedBits = new Uint8Array(0);
+  private readonly droppedHigh = new Set<number>();
+  private keptNames = 0;
+
+  constructor(private readonly maxEntries: number) {}
+
+  /** The stored value, DROPPED for a present but dropped entry, undefined when absent. */
+  get(key: number): PyValue | undefined {
+    const value = key < KEEP_ALL_ENTRIES ? this.dense[key] : this.sparse.get(key);
+    if (value !== undefined) return value;
+    return this.isDropped(key) ? DROPPED : undefined;
+  }
+
+  /** Stores `value` at `key`; false when a new key would exceed `maxEntries`. */
+  put(key: number, value: PyValue): boolean {
+    const present = this.get(key) !== undefined;
+    if (!present) {
+      if (this.count >= this.maxEntries) return false;
+      this.count++;
+    }
+    if (key < KEEP_ALL_ENTRIES) {
+      while (this.dense.length < key) this.dense.push(undefined);
+      this.dense[key] = value;
+      return true;
+    }
+    if (this.worthKeeping(value)) {
+      this.sparse.set(key, value);
+      this.clearDropped(key);
+    } else {
+      this.sparse.delete(key);
+      this.setDropped(key);
+    }
+    return true;
+  }
+
+  private worthKeeping(value: PyValue): boolean {
+    if (this.count <= KEEP_ALL_ENTRIES) return true;
+    if (typeof value === "object" && value !== null) return value.k === K.Global;
+    if (typeof value === "string" && this.keptNames < MAX_KEPT_NAMES && NAME.test(value)) {
+      this.keptNames++;
+      return true;
+    }
+    return false;
+  }
+
+  private isDropped(key: number): boolean {
+    if (key >= BITSET_KEYS) return this.droppedHigh.has(key);
+    const byte = key >>> 3;
+    return byte < this.droppedBits.length && ((this.droppedBits[byte] as number) & (1 << (key & 7))) !== 0;
+  }
+
+  private setDropped(key: number): void {
+    if (key >= BITSET_KEYS) {
+      this.droppedHigh.add(key);
+      return;
+    }
+    const byte = key >>> 3;
+    if (byte >= this.droppedBits.length) {
+      const grown = new Uint8Array(Math.max(byte + 1, this.droppedBits.length * 2, 1024));
+      grown.set(this.droppedBits);
+      this.droppedBits = grown;
+    }
+    this.droppedBits[byte] = (this.droppedBits[byte] as number) | (1 << (key & 7));
+  }
+
+  private clearDropped(key: number): void {
+    if (key >= BITSET_KEYS) this.droppedHigh.delete(key);
+    else if (key >>> 3 < this.droppedBits.length) this.droppedBits[key >>> 3] = (this.droppedBits[key >>> 3] as number) & ~(1 << (key & 7));
+  }
+}

@@ -1,0 +1,249 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { MemorySource, SliceSource, checkRange, type ByteSource } from "../../core/byte-source.js";
+import { resolveLimits } from "../../core/limits.js";
+import { scanSource } from "../../engine/scan.js";
+import { PickleBuilder as P } from "../../test-support/pickle-builder.js";
+import { StingySource } from "../../test-support/stingy-source.js";
+import { OP } from "./opcodes.js";
+import { parsePickle } from "./parse.js";
+import { importName } from "./render.js";
+
+const te = new TextEncoder();
+const u32 = (n: number): number[] => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff];
+const u64 = (n: number): number[] => [...u32(n), 0, 0, 0, 0];
+
+/** One stream that uses each of the 68 opcodes at least once, legally. */
+function everyOpcode(): { bytes: Uint8Array; ops: number } {
+  const b = new P();
+  let ops = 0;
+  const op = (...parts: (number | string | Uint8Array)[]): void => {
+    b.raw(...parts);
+    ops++;
+  };
+  const body = (): void => {
+    op(OP.MARK);
+    op("I42\n");
+    op(OP.BININT, ...u32(-5 >>> 0));
+    op(OP.BININT1, 7);
+    op(OP.BININT2, 0x34, 0x12);
+    op("L123L\n");
+    op(OP.LONG1, 2, 0xff, 0x7f);
+    op(OP.LONG4, ...u32(1), 0x80);
+    op("S'a\\nb'\n");
+    op(OP.BINSTRING, ...u32(2), "hi");
+    op(OP.SHORT_BINSTRING, 2, "yo");
+    op(OP.BINBYTES, ...u32(3), "abc");
+    op(OP.SHORT_BINBYTES, 1, "z");
+    op(OP.BINBYTES8, ...u64(2), "qq");
+    op(OP.BYTEARRAY8, ...u64(2), "ba");
+    op(OP.NEXT_BUFFER);
+    op(OP.READONLY_BUFFER);
+    op(OP.NONE);
+    op(OP.NEWTRUE);
+    op(OP.NEWFALSE);
+    op("V\\u00e9t\u00e9\n");
+    op(OP.SHORT_BINUNICODE, 2, "ok");
+    op(OP.BINUNICODE, ...u32(3), "uni");
+    op(OP.BINUNICODE8, ...u64(4), "long");
+    op("F1.5\n");
+    op(OP.BINFLOAT, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0);
+    op(OP.EMPTY_LIST), op(OP.BININT1, 1), op(OP.APPEND);
+    op(OP.EMPTY_LIST), op(OP.MARK), op(OP.BININT1, 1), op(OP.BININT1, 2), op(OP.APPENDS);
+    op(OP.EMPTY_TUPLE);
+    op(OP.BININT1, 1), op(OP.TUPLE1);
+    op(OP.BININT1, 1), op(OP.BININT1, 2), op(OP.TUPLE2);
+    op(OP.BININT1, 1), op(OP.BININT1, 2), op(OP.BININT1, 3), op(OP.TUPLE3);
+    op(OP.MARK), op(OP.BININT1, 1), op(OP.TUPLE);
+    op(OP.EMPTY_DICT), op(OP.BININT1, 1), op(OP.BININT1, 2), op(OP.SETITEM);
+    op(OP.EMPTY_DICT), op(OP.MARK), op(OP.BININT1, 1), op(OP.BININT1, 2), op(OP.SETITEMS);
+    op(OP.MARK), op(OP.BININT1, 1), op(OP.BININT1, 2), op(OP.DICT);
+    op(OP.EMPTY_SET), op(OP.MARK), op(OP.BININT1, 1), op(OP.ADDITEMS);
+    op(OP.MARK), op(OP.BININT1, 1), op(OP.FROZENSET);
+    op(OP.BININT1, 9), op(OP.POP);
+    op(OP.BININT1, 9), op(OP.DUP), op(OP.POP);
+    op(OP.MARK), op(OP.BININT1, 1), op(OP.POP_MARK);
+    op("p5\n"), op(OP.POP), op("g5\n");
+    op(OP.BININT1, 7), op(OP.BINPUT, 6), op(OP.POP), op(OP.BINGET, 6);
+    op(OP.BININT1, 7), op(OP.LONG_BINPUT, ...u32(7000)), op(OP.POP), op(OP.LONG_BINGET, ...u32(7000));
+    op(OP.BININT1, 8), op(OP.MEMOIZE);
+    op("ccollections\nOrderedDict\n"), op(OP.EMPTY_TUPLE), op(OP.REDUCE);
+    op(OP.SHORT_BINUNICODE, 11, "collections"), op(OP.SHORT_BINUNICODE, 11, "OrderedDict"), op(OP.STACK_GLOBAL);
+    op(OP.MARK), op("icollections\nOrderedDict\n");
+    op(OP.MARK), op("ccollections\nOrderedDict\n"), op(OP.OBJ);
+    op("ccollections\nOrderedDict\n"), op(OP.EMPTY_TUPLE), op(OP.NEWOBJ);
+    op("ccollections\nOrderedDict\n"), op(OP.EMPTY_TUPLE), op(OP.EMPTY_DICT), op(OP.NEWOBJ_EX);
+    op("ccollections\nOrderedDict\n"), op(OP.EMPTY_TUPLE), op(OP.REDUCE), op(OP.EMPTY_DICT), op(OP.BUILD);
+    op("Pfoo\n");
+    op(OP.BININT1, 1), op(OP.BINPERSID);
+    op(OP.EXT1, 1), op(OP.EXT2, 2, 0), op(OP.EXT4, 3, 0, 0, 0);
+    op(OP.LIST);
+    op(OP.STOP);
+  };
+  body();
+  const payload = b.toBytes();
+  const out = new P().proto(5).frame(payload.length).raw(payload).toBytes();
+  return { bytes: out, ops: ops + 2 };
+}
+
+describe("pickle VM", () => {
+  it("decodes all 68 opcodes of protocols 0-5 without a defect", async () => {
+    const { bytes, ops } = everyOpcode();
+    const seen = new Set<number>();
+    // Walk the op bytes we wrote to prove the stream really covers the whole table.
+    for (const value of Object.values(OP)) seen.add(value);
+    expect(seen.size).toBe(68);
+    const doc = await parsePickle(new MemorySource(bytes));
+    expect(doc.defects).toEqual([]);
+    expect(doc.reachedStop).toBe(true);
+    expect(doc.stats.ops).toBe(ops);
+    expect(doc.endOffset).toBe(bytes.length);
+    expect(doc.imports.map(importName)).toContain("collections.OrderedDict");
+    expect(doc.imports.filter((i) => i.via === "EXT")).toHaveLength(3);
+    expect(doc.persistentIds).toHaveLength(2);
+  });
+
+  it("reads the same through a stingy source that serves 7 bytes at a time", async () => {
+    const { bytes } = everyOpcode();
+    const a = await parsePickle(new MemorySource(bytes));
+    const b = await parsePickle(new StingySource(bytes));
+    expect(b.imports.map(importName)).toEqual(a.imports.map(importName));
+    expect(b.stats).toEqual(a.stats);
+  });
+
+  it("keeps going after STOP: a payload in the second pickle is found", async () => {
+    const first = new P().proto(2).none().stop().toBytes();
+    const second = P.call("os", "system", "id");
+    const doc = await parsePickle(new MemorySource(new Uint8Array([...first, ...second])));
+    expect(doc.streams.filter((s) => !s.speculative)).toHaveLength(2);
+    expect(doc.imports.map(importName)).toContain("os.system");
+  });
+
+  it("keeps what it saw before an invalid opcode (nullifAI) and reports the break", async () => {
+    const payload = new P().proto(2).global("os", "system").unicode("id").tuple1().reduce().raw(0xff, 1, 2, 3).toBytes();
+    const doc = await parsePickle(new MemorySource(payload));
+    expect(doc.imports.map(importName)).toEqual(["os.system"]);
+    expect(doc.defects.map((d) => d.code)).toContain("pickle-invalid-opcode");
+  });
+
+  it("finds a protocol-0 payload hidden after garbage behind a benign pickle", async () => {
+    const benign = new P().proto(2).none().stop().toBytes();
+    const hidden = te.encode("\x00\x01garbage\x00cposix\nsystem\n(S'id'\ntR.");
+    const doc = await parsePickle(new MemorySource(new Uint8Array([...benign, ...hidden])));
+    expect(doc.trailing?.offset).toBe(benign.length);
+    expect(doc.imports.map(importName)).toContain("posix.system");
+  });
+
+  it("skips large payloads by length instead of reading them", async () => {
+    const size = 1024 ** 3;
+    const head = new P().proto(4).raw(0x8e, ...u64(size)).toBytes();
+    const tail = new P().stop().toBytes();
+    const source = new SparseSource(size + head.length + tail.length, [
+      [0, head],
+      [head.length + size, tail],
+    ]);
+    const doc = await parsePickle(source);
+    expect(doc.defects).toEqual([]);
+    expect(doc.reachedStop).toBe(true);
+    expect(source.stats.bytesRead).toBeLessThan(2 * 1024 * 1024);
+  });
+});
+
+describe("pickle limits", () => {
+  const run = (bytes: Uint8Array, limits: Parameters<typeof resolveLimits>[0]) => parsePickle(new MemorySource(bytes), { limits: resolveLimits(limits) });
+  const list = (n: number): Uint8Array => {
+    const b = new P().emptyList().mark();
+    for (let i = 0; i < n; i++) b.int(1);
+    return b.appends().stop().toBytes();
+  };
+  it("maxPickleOps: at the limit passes, one past fails closed", async () => {
+    const bytes = list(10); // 1 + 1 + 10 + 1 + 1 = 14 ops
+    expect((await run(bytes, { maxPickleOps: 14 })).defects).toEqual([]);
+    const past = await run(bytes, { maxPickleOps: 13 });
+    expect(past.defects.map((d) => d.limit)).toEqual(["maxPickleOps"]);
+    expect(past.defects[0]?.fatal).toBe(true);
+  });
+  it("maxStackDepth: at the limit passes, one past fails closed", async () => {
+    const bytes = list(10); // the list plus 10 items on the marked stack
+    expect((await run(bytes, { maxStackDepth: 10 })).defects).toEqual([]);
+    expect((await run(bytes, { maxStackDepth: 9 })).defects.map((d) => d.limit)).toEqual(["maxStackDepth"]);
+  });
+  it("maxMemoEntries: at the limit passes, one past is reported and later GETs are unknown", async () => {
+    const bytes = new P().int(1).put(0).put(1).put(2).pop().get(2).stop().toBytes();
+    expect((await run(bytes, { maxMemoEntries: 3 })).defects).toEqual([]);
+    const past = await run(bytes, { maxMemoEntries: 2 });
+    expect(past.defects.map((d) => d.limit)).toContain("maxMemoEntries");
+  });
+  it("maxPickleLineBytes: a GLOBAL line at the limit passes, one past fails", async () => {
+    const name = "a".repeat(32);
+    const bytes = new P().global("m", name).stop().toBytes();
+    expect((await run(bytes, { maxPickleLineBytes: 32 })).defects).toEqual([]);
+    expect((await run(bytes, { maxPickleLineBytes: 31 })).defects.map((d) => d.limit)).toEqual(["maxPickleLineBytes"]);
+  });
+  it("maxPickleBytes: a stream over the limit is scanned in part and reported", async () => {
+    const bytes = list(10);
+    expect((await run(bytes, { maxPickleBytes: bytes.length })).defects).toEqual([]);
+    expect((await run(bytes, { maxPickleBytes: bytes.length - 1 })).defects.map((d) => d.limit)).toContain("maxPickleBytes");
+  });
+  it("maxVirtualElements stops a memo bomb", async () => {
+    const b = new P().proto(4).emptyList().put(0);
+    for (let i = 0; i < 60; i++) b.get(0).append();
+    const doc = await run(b.stop().toBytes(), { maxVirtualElements: 1_000_000 });
+    expect(doc.defects.map((d) => d.limit)).toContain("maxVirtualElements");
+  });
+  it("maxMillisPerFile: an injected clock past the deadline stops the scan", async () => {
+    const bytes = list(70_000);
+    let t = 0;
+    const doc = await parsePickle(new MemorySource(bytes), { now: () => (t += 1000), deadline: 10 });
+    expect(doc.defects.map((d) => d.code)).toContain("timeout");
+  });
+});
+
+describe("robustness", () => {
+  it("never throws on random bytes", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 512 }), async (bytes) => {
+        const report = await scanSource(new MemorySource(bytes), { path: "random.bin" });
+        expect(["clean", "suspicious", "unsafe", "error"]).toContain(report.verdict);
+        expect(report.errors.filter((e) => e.code === "internal-error")).toEqual([]);
+      }),
+      { numRuns: 400 },
+    );
+  });
+  it("never throws on mutated real pickles", async () => {
+    const { bytes } = everyOpcode();
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.nat(bytes.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), async (edits) => {
+        const copy = bytes.slice();
+        for (const [at, value] of edits) copy[at] = value;
+        const report = await scanSource(new MemorySource(copy), { path: "mutated.pkl" });
+        expect(report.errors.filter((e) => e.code === "internal-error")).toEqual([]);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
+/** A large source made of zeros except for a few written ranges; nothing is allocated for the zeros. */
+class SparseSource implements ByteSource {
+  readonly stats = { bytesRead: 0, reads: 0 };
+  constructor(
+    readonly size: number,
+    private readonly parts: [number, Uint8Array][],
+  ) {}
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    checkRange(this.size, offset, length);
+    const out = new Uint8Array(length);
+    for (const [at, data] of this.parts) {
+      const from = Math.max(at, offset);
+      const to = Math.min(at + data.length, offset + length);
+      if (from < to) out.set(data.subarray(from - at, to - at), from - offset);
+    }
+    this.stats.bytesRead += length;
+    this.stats.reads++;
+    return out;
+  }
+  slice(offset: number, length: number): ByteSource {
+    return new SliceSource(this, offset, length);
+  }
+}
