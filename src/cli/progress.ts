@@ -16,6 +16,10 @@ export interface Progress {
 /**
  * A single updating `scanning 120/1000 path…` line on stderr, only when stderr is a terminal and
  * the scan is long enough to need it; stdout stays clean for the report.
+ *
+ * @example
+ * const progress = createProgress(io);
+ * try { await scanPaths(paths, { policy, onProgress: progress.onProgress }); } finally { progress.finish(); }
  */
 export function createProgress(io: CliIo, now: () => number = Date.now): Progress {
   if (!io.isTTY.stderr) return { finish: () => undefined };

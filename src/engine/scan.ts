@@ -1,5 +1,6 @@
 import { ByteSourceError, readHead, type ByteSource } from "../core/byte-source.js";
 import type { Defect } from "../core/defect.js";
+import { safeText } from "../core/safe-text.js";
 import { verdictOf, type FileReport, type Finding, type ScanError } from "../core/finding.js";
 import { resolveLimits, type Limits } from "../core/limits.js";
 import { FORMAT_HANDLERS } from "../formats/index.js";
@@ -103,7 +104,7 @@ async function scanFrame(engine: Engine, frame: Frame): Promise<void> {
     return;
   }
   if (!state.formats.includes(analysis.format)) state.formats.push(analysis.format);
-  for (const note of analysis.notes ?? []) state.notes.push(frame.memberPath ? `${frame.memberPath}: ${note}` : note);
+  for (const note of analysis.notes ?? []) state.notes.push(safeText(frame.memberPath ? `${frame.memberPath}: ${note}` : note));
   runRules(engine, analysis, frame);
   if (!frame.speculative) {
     for (const d of analysis.defects) if (d.fatal) state.errors.push(defectToError(d, frame.memberPath));
@@ -193,12 +194,12 @@ function runRules(engine: Engine, analysis: FormatAnalysis, frame: Frame): void 
         ruleId: rule.meta.id,
         severity,
         confidence: rule.meta.confidence,
-        message: hit.message,
+        message: safeText(hit.message),
         location: {},
       };
-      if (member !== undefined) finding.location.member = member;
+      if (member !== undefined) finding.location.member = safeText(member);
       if (hit.offset !== undefined) finding.location.offset = hit.offset;
-      if (hit.evidence !== undefined) finding.evidence = hit.evidence;
+      if (hit.evidence !== undefined) finding.evidence = safeText(hit.evidence);
       if (rule.meta.cwe.length > 0) finding.cwe = rule.meta.cwe.map((n) => `CWE-${n}`);
       if (rule.meta.references.length > 0) finding.references = [...rule.meta.references];
       engine.state.findings.push(finding);
@@ -221,7 +222,7 @@ function defectToError(d: Defect, member: string | undefined): ScanError {
   if (member !== undefined) location.member = member;
   if (d.offset !== undefined) location.offset = d.offset;
   const suffix = d.limit ? ` (limit ${d.limit})` : "";
-  return { code: d.code, message: `${d.message}${suffix}`, location };
+  return { code: d.code, message: safeText(`${d.message}${suffix}`), location };
 }
 
 function toScanError(error: unknown, member: string | undefined): ScanError {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -94,5 +94,17 @@ describe("loadPolicy", () => {
     const atLimit = `{"version": 1}${" ".repeat(1024 * 1024 - 14)}`;
     expect((await loadPolicy(policyFile("at-limit.json", atLimit))).failOn).toBe("high");
     expect(await loadError(policyFile("over-limit.json", `${atLimit} `))).toMatch(/: file is larger than 1048576 bytes$/);
+  });
+});
+
+describe("docs/policy.md", () => {
+  const markdown = readFileSync(new URL("../../docs/policy.md", import.meta.url), "utf8");
+
+  it.each(["yaml", "json"])("has a %s example that loads", async (language) => {
+    const example = new RegExp("```" + language + "\\n([\\s\\S]*?)```").exec(markdown)?.[1];
+    expect(example).toBeDefined();
+    const policy = await loadPolicy(policyFile(`example.${language}`, example!));
+    expect(policy.classifyGlobal("mycompany.training.config", "TrainConfig").cls).toBe("safe");
+    expect(policy.classifyGlobal("mycompany.models.resnet", "ResNet").cls).toBe("ml");
   });
 });

@@ -71,9 +71,9 @@ const DENY_ORDER: DenyCategory[] = [
 class PrefixIndex<T> {
   private readonly map = new Map<string, T>();
 
+  /** Later entries win, so a user layer can move a name to another category. */
   add(entry: string, value: T): void {
-    const key = normalizeDotted(entry.endsWith(".*") ? entry.slice(0, -2) : entry);
-    if (!this.map.has(key)) this.map.set(key, value);
+    this.map.set(normalizeDotted(entry.endsWith(".*") ? entry.slice(0, -2) : entry), value);
   }
 
   /** The value of the longest entry that is `name` or a dotted prefix of it. */
@@ -113,8 +113,8 @@ export function createPolicy(layers: readonly PolicyData[]): Policy {
       if (entry.endsWith(".*")) ml.add(entry, true);
       else mlExact.add(normalizeDotted(entry));
     }
-    // Later layers come first for deny so a user can re-categorise, but every layer's entries count.
-    for (const category of DENY_ORDER) {
+    // Within a layer the first category listed in DENY_ORDER wins; a later layer overrides.
+    for (const category of [...DENY_ORDER].reverse()) {
       for (const entry of layer.globals?.deny?.[category] ?? []) deny.add(entry, category);
     }
     for (const [ruleId, value] of Object.entries(layer.rules ?? {})) {
@@ -182,11 +182,17 @@ export function createPolicy(layers: readonly PolicyData[]): Policy {
 export function validatePolicyData(data: unknown): asserts data is PolicyData {
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw new PolicyError("Policy must be an object");
   const d = data as Record<string, unknown>;
+  for (const key of Object.keys(d)) {
+    if (!["version", "failOn", "globals", "rules"].includes(key)) throw new PolicyError(`Policy has unknown key ${JSON.stringify(key)}; expected version, failOn, globals, rules`);
+  }
   if (d.version !== 1) throw new PolicyError(`Policy version must be 1, got ${JSON.stringify(d.version)}`);
   if (d.failOn !== undefined && !isSeverity(d.failOn)) throw new PolicyError(`Policy failOn ${JSON.stringify(d.failOn)} is not a severity`);
   const globals = d.globals as Record<string, unknown> | undefined;
   if (globals !== undefined) {
     if (typeof globals !== "object" || globals === null) throw new PolicyError("Policy globals must be an object");
+    for (const key of Object.keys(globals)) {
+      if (!["safe", "ml", "deny"].includes(key)) throw new PolicyError(`Policy globals has unknown key ${JSON.stringify(key)}; expected safe, ml, deny`);
+    }
     for (const key of ["safe", "ml"]) {
       const list = globals[key];
       if (list !== undefined && !(Array.isArray(list) && list.every((x) => typeof x === "string"))) {

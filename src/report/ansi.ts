@@ -21,6 +21,11 @@ const COLOR: Styles = {
 };
 const PLAIN: Styles = { red: plain, yellow: plain, magenta: plain, green: plain, bold: plain, dim: plain };
 
+/**
+ * @example
+ * styles(true).red("UNSAFE"); // "\u001b[31mUNSAFE\u001b[39m"
+ * styles(false).red("UNSAFE"); // "UNSAFE"
+ */
 export function styles(color: boolean): Styles {
   return color ? COLOR : PLAIN;
 }

@@ -16,7 +16,12 @@ export interface SarifRule {
   properties: { tags: string[]; precision: string; "security-severity": string };
 }
 
-/** A SARIF `reportingDescriptor` for a rule, with GitHub's properties (tags, precision, score). */
+/**
+ * A SARIF `reportingDescriptor` for a rule, with GitHub's properties (tags, precision, score).
+ *
+ * @example
+ * sarifRule(pkl001.meta).properties; // { tags: ["security", "external/cwe/cwe-502", …], precision: "high", "security-severity": "9.5" }
+ */
 export function sarifRule(meta: RuleMeta): SarifRule {
   const helpUri = `${RULE_DOCS_BASE}/${meta.id}.md`;
   return {

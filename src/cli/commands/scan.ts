@@ -13,10 +13,10 @@ import type { CliIo } from "../io.js";
 import { createProgress } from "../progress.js";
 import type { CommandContext } from "./context.js";
 
-export const OUTPUT_FORMATS = ["text", "json", "sarif"] as const;
-export const FAIL_ON_CHOICES = ["critical", "high", "medium", "low"] as const;
+const OUTPUT_FORMATS = ["text", "json", "sarif"] as const;
+const FAIL_ON_CHOICES = ["critical", "high", "medium", "low"] as const;
 
-export interface ScanFlags {
+interface ScanFlags {
   format: (typeof OUTPUT_FORMATS)[number];
   output?: string;
   failOn?: Severity;
@@ -44,7 +44,7 @@ export function addScanCommand(program: Command, ctx: CommandContext): void {
  * Scans, writes the report, and returns the gate's exit code. Usage problems (missing path, bad
  * policy, unwritable output) are thrown for main to print.
  */
-export async function runScan(paths: string[], flags: ScanFlags, io: CliIo): Promise<ExitCode> {
+async function runScan(paths: string[], flags: ScanFlags, io: CliIo): Promise<ExitCode> {
   const policy = await loadPolicy(flags.policy);
   const progress = createProgress(io);
   let report: ScanReport;

@@ -13,7 +13,7 @@ const DEFAULT_WINDOW_BYTES = 64 * 1024;
  */
 export class ByteWindow {
   private start = 0;
-  private bytes = new Uint8Array(0);
+  private bytes: Uint8Array = new Uint8Array(0);
 
   constructor(
     readonly source: ByteSource,

@@ -14,9 +14,23 @@ export function importName(imp: ImportRecord): string {
   return `${imp.module}.${imp.name}`;
 }
 
+/**
+ * Python-style quoting. Control characters and bidi overrides from hostile files are escaped
+ * here, so no report format (text, JSON, SARIF) carries raw terminal escapes.
+ */
 function quote(s: string): string {
   const body = s.length > 160 ? `${s.slice(0, 160)}…` : s;
-  return `'${body.replace(/\\/g, "\\\\").replace(/'/g, "\\'").replace(/\n/g, "\\n").replace(/\r/g, "\\r")}'`;
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  const escaped = body.replace(/[\\'\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) => {
+    if (ch === "\\") return "\\\\";
+    if (ch === "'") return "\\'";
+    if (ch === "\n") return "\\n";
+    if (ch === "\r") return "\\r";
+    if (ch === "\t") return "\\t";
+    const code = ch.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+  return `'${escaped}'`;
 }
 
 function renderBytes(data: Uint8Array | undefined, length: number): string {

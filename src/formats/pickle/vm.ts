@@ -1017,7 +1017,6 @@ export class PickleVM {
   }
 
   private periodicCheck(p: number): Step | undefined {
-    const limits = this.options.limits;
     const depth = this.stack.length + this.metastack.length;
     if (depth > this.doc.stats.maxStackDepth) this.doc.stats.maxStackDepth = depth;
     const { deadline, now } = this.options;

@@ -4,6 +4,16 @@ import { u32 } from "./bytes.js";
 import { readLocalHeader, stepLocal, type LocalStep } from "./local-headers.js";
 import { SIG_LOCAL } from "./records.js";
 
+/** Bytes searched for a first local header when neither offset 0 nor a central directory gives one. */
+const FIRST_HEADER_SEARCH_BYTES = 64 * 1024;
+
+async function firstLocalSignature(w: ByteWindow): Promise<number | undefined> {
+  const b = await w.read(0, Math.min(w.size, FIRST_HEADER_SEARCH_BYTES));
+  if (!b) return undefined;
+  for (let i = 0; i + 4 <= b.length; i++) if (b[i] === 0x50 && u32(b, i) === SIG_LOCAL) return i;
+  return undefined;
+}
+
 /** Every local header found by walking from the first one and from each central entry's header. */
 export interface LocalView {
   /** Local steps by header offset. */
@@ -31,7 +41,7 @@ export async function walkLocalView(w: ByteWindow, centralSizes: Map<number, num
   const view: LocalView = { steps: new Map(), streamStart: undefined, streamReachable: new Set(), defects: [] };
   const starts = [...centralSizes.keys()].sort((a, b) => a - b);
   const head = await w.read(0, 4);
-  view.streamStart = head && u32(head, 0) === SIG_LOCAL ? 0 : starts[0];
+  view.streamStart = head && u32(head, 0) === SIG_LOCAL ? 0 : (starts[0] ?? (await firstLocalSignature(w)));
   let stopped = false;
   const follow = async (from: number, streaming: boolean): Promise<void> => {
     for (let pos = from; !stopped && !view.steps.has(pos); ) {

@@ -1,0 +1,29 @@
+import type { ByteSource } from "../../core/byte-source.js";
+import { decodeBounded, type DecodeOutcome, type DecodeRequest } from "./bounded-decode.js";
+import { walkZstdFrames, type ZstdWalk } from "./zstd-frames.js";
+
+/** A stream the decoder was not allowed to start (a zstd window past the limit, a missing dictionary). */
+export interface RefusedOutcome {
+  status: "refused";
+  code: "limit-exceeded" | "unsupported" | "truncated" | "invalid" | "timeout";
+  message: string;
+  offset: number;
+}
+
+export type StreamOutcome = (DecodeOutcome | RefusedOutcome) & { zstd?: ZstdWalk };
+
+/**
+ * `decodeBounded` plus the checks a codec needs before any allocation: zstd frame headers are
+ * walked first so the decoder never allocates a window larger than MAX_ZSTD_WINDOW_BYTES.
+ */
+export async function decodeStream(source: ByteSource, req: DecodeRequest): Promise<StreamOutcome> {
+  if (req.codec !== "zstd") return decodeBounded(source, req);
+  const now = req.now ?? Date.now;
+  const zstd = await walkZstdFrames(source.slice(req.offset, req.length), () => req.deadline !== undefined && now() > req.deadline);
+  if (zstd.problem && zstd.problem.code !== "truncated" && zstd.problem.code !== "invalid") {
+    return { status: "refused", code: zstd.problem.code, message: zstd.problem.message, offset: req.offset + zstd.problem.offset, zstd };
+  }
+  // Truncated or invalid frames still decode up to the damage; trailing non-frame bytes are left out.
+  const length = zstd.problem ? req.length : (zstd.trailing?.offset ?? req.length);
+  return { ...(await decodeBounded(source, { ...req, length })), zstd };
+}
