@@ -1,9 +1,15 @@
 import { K, unknown, type PyValue, type UnknownValue } from "./values.js";
 
 /** Entries kept whole; past this the memo keeps only what can matter for imports (CWE-770). */
-const KEEP_ALL_ENTRIES = 1 << 18;
-/** Identifier-like strings kept past KEEP_ALL_ENTRIES (module and attribute names). */
-const MAX_KEPT_NAMES = 1 << 20;
+const KEEP_ALL_ENTRIES = 1 << 16;
+/**
+ * Identifier-like strings kept past KEEP_ALL_ENTRIES: module and attribute names that a later
+ * STACK_GLOBAL may fetch. Real pickles have a few hundred; data strings that look like names
+ * fill the rest, and an import built from a dropped string is reported as unresolved.
+ */
+const MAX_KEPT_NAMES = 1 << 16;
+/** Call results (objects) kept past KEEP_ALL_ENTRIES, e.g. a numpy dtype reused by later arrays. */
+const MAX_KEPT_CALLS = 1 << 16;
 /** Dense bitset covers memo keys below this; larger keys (attacker-chosen) go to a set. */
 const BITSET_KEYS = 1 << 27;
 const NAME = /^[A-Za-z_][A-Za-z0-9_.]{0,127}$/;
@@ -24,6 +30,8 @@ export class Memo {
   private droppedBits = new Uint8Array(0);
   private readonly droppedHigh = new Set<number>();
   private keptNames = 0;
+  private maxKey = KEEP_ALL_ENTRIES - 1;
+  private keptCalls = 0;
 
   constructor(private readonly maxEntries: number) {}
 
@@ -36,29 +44,40 @@ export class Memo {
 
   /** Stores `value` at `key`; false when a new key would exceed `maxEntries`. */
   put(key: number, value: PyValue): boolean {
-    const present = this.get(key) !== undefined;
-    if (!present) {
-      if (this.count >= this.maxEntries) return false;
-      this.count++;
-    }
     if (key < KEEP_ALL_ENTRIES) {
-      while (this.dense.length < key) this.dense.push(undefined);
+      if (this.dense[key] === undefined) {
+        if (this.count >= this.maxEntries) return false;
+        this.count++;
+        while (this.dense.length < key) this.dense.push(undefined);
+      }
       this.dense[key] = value;
       return true;
     }
+    // Picklers number entries upwards, so a key above every key seen is new: no lookups needed.
+    const fresh = key > this.maxKey;
+    if (fresh) this.maxKey = key;
+    const kept = !fresh && this.sparse.has(key);
+    const dropped = !fresh && !kept && this.isDropped(key);
+    if (!kept && !dropped) {
+      if (this.count >= this.maxEntries) return false;
+      this.count++;
+    }
     if (this.worthKeeping(value)) {
       this.sparse.set(key, value);
-      this.clearDropped(key);
+      if (dropped) this.clearDropped(key);
     } else {
-      this.sparse.delete(key);
-      this.setDropped(key);
+      if (kept) this.sparse.delete(key);
+      if (!dropped) this.setDropped(key);
     }
     return true;
   }
 
   private worthKeeping(value: PyValue): boolean {
     if (this.count <= KEEP_ALL_ENTRIES) return true;
-    if (typeof value === "object" && value !== null) return value.k === K.Global;
+    if (typeof value === "object" && value !== null) {
+      if (value.k === K.Global) return true;
+      return value.k === K.Call && this.keptCalls++ < MAX_KEPT_CALLS;
+    }
     if (typeof value === "string" && this.keptNames < MAX_KEPT_NAMES && NAME.test(value)) {
       this.keptNames++;
       return true;

@@ -1,7 +1,7 @@
 import { defect, type Defect } from "../../core/defect.js";
 import type { Limits } from "../../core/limits.js";
 import { Memo } from "./memo.js";
-import { OP, opName } from "./opcodes.js";
+import { Op, opName } from "./opcodes.js";
 import { render } from "./render.js";
 import type { CallGroup, PickleDocument } from "./types.js";
 import {
@@ -239,10 +239,6 @@ export class PickleVM {
       const p = this.pos;
       const r = p - winStart;
       if (r >= winLen) return p >= size ? { kind: "eof" } : { kind: "need", offset: p, length: 1 };
-      const need = (n: number): Step =>
-        atEof || r + n <= winLen
-          ? this.structural("truncated", `Pickle ends inside ${opName(win[r] as number) ?? "an op"} at offset ${p}`, p)
-          : { kind: "need", offset: p, length: n };
 
       if (this.halt !== undefined) return this.halt;
       if (++this.ops > this.maxOps) {
@@ -257,49 +253,49 @@ export class PickleVM {
 
       switch (op) {
         // ---- constants -------------------------------------------------------------------
-        case OP.BININT1:
-          if (r + 2 > winLen) return need(2);
+        case Op.BININT1:
+          if (r + 2 > winLen) return this.more(atEof, win, r, p, 2);
           this.push(SMALL_INTS[win[r + 1] as number] as number);
           this.pos = p + 2;
           break;
-        case OP.BININT2:
-          if (r + 3 > winLen) return need(3);
+        case Op.BININT2:
+          if (r + 3 > winLen) return this.more(atEof, win, r, p, 3);
           this.push(view.getUint16(r + 1, true));
           this.pos = p + 3;
           break;
-        case OP.BININT:
-          if (r + 5 > winLen) return need(5);
+        case Op.BININT:
+          if (r + 5 > winLen) return this.more(atEof, win, r, p, 5);
           this.push(view.getInt32(r + 1, true));
           this.pos = p + 5;
           break;
-        case OP.BINFLOAT:
-          if (r + 9 > winLen) return need(9);
-          this.push({ k: K.Float, value: view.getFloat64(r + 1, false) });
+        case Op.BINFLOAT:
+          if (r + 9 > winLen) return this.more(atEof, win, r, p, 9);
+          this.push(view.getFloat64(r + 1, false));
           this.pos = p + 9;
           break;
-        case OP.NONE:
+        case Op.NONE:
           this.push(null);
           this.pos = p + 1;
           break;
-        case OP.NEWTRUE:
+        case Op.NEWTRUE:
           this.push(true);
           this.pos = p + 1;
           break;
-        case OP.NEWFALSE:
+        case Op.NEWFALSE:
           this.push(false);
           this.pos = p + 1;
           break;
-        case OP.LONG1: {
-          if (r + 2 > winLen) return need(2);
+        case Op.LONG1: {
+          if (r + 2 > winLen) return this.more(atEof, win, r, p, 2);
           const n = win[r + 1] as number;
-          if (r + 2 + n > winLen) return need(2 + n);
+          if (r + 2 + n > winLen) return this.more(atEof, win, r, p, 2 + n);
           this.checkFrame(p, p + 2 + n);
           this.push(decodeLong(win, r + 2, n));
           this.pos = p + 2 + n;
           break;
         }
-        case OP.LONG4: {
-          if (r + 5 > winLen) return need(5);
+        case Op.LONG4: {
+          if (r + 5 > winLen) return this.more(atEof, win, r, p, 5);
           const n = view.getInt32(r + 1, true);
           if (n < 0) return this.structural("pickle-bad-argument", `LONG4 has negative length ${n} at offset ${p}`, p);
           if (n > 4096) {
@@ -310,20 +306,20 @@ export class PickleVM {
             this.pos = p + 5 + n;
             break;
           }
-          if (r + 5 + n > winLen) return need(5 + n);
+          if (r + 5 + n > winLen) return this.more(atEof, win, r, p, 5 + n);
           this.checkFrame(p, p + 5 + n);
           this.push(decodeLong(win, r + 5, n));
           this.pos = p + 5 + n;
           break;
         }
-        case OP.INT:
-        case OP.LONG:
-        case OP.FLOAT:
-        case OP.STRING:
-        case OP.UNICODE:
-        case OP.GET:
-        case OP.PUT:
-        case OP.PERSID: {
+        case Op.INT:
+        case Op.LONG:
+        case Op.FLOAT:
+        case Op.STRING:
+        case Op.UNICODE:
+        case Op.GET:
+        case Op.PUT:
+        case Op.PERSID: {
           const line = this.readLine(win, r + 1, r, p, winLen, atEof);
           if (typeof line !== "string") return line;
           const end = p + 1 + line.length + 1;
@@ -335,101 +331,101 @@ export class PickleVM {
         }
 
         // ---- strings and bytes -----------------------------------------------------------
-        case OP.SHORT_BINUNICODE:
-        case OP.SHORT_BINSTRING: {
-          if (r + 2 > winLen) return need(2);
+        case Op.SHORT_BINUNICODE:
+        case Op.SHORT_BINSTRING: {
+          if (r + 2 > winLen) return this.more(atEof, win, r, p, 2);
           const n = win[r + 1] as number;
-          if (r + 2 + n > winLen) return need(2 + n);
+          if (r + 2 + n > winLen) return this.more(atEof, win, r, p, 2 + n);
           this.checkFrame(p, p + 2 + n);
-          const text = op === OP.SHORT_BINUNICODE ? decodeUtf8(win, r + 2, n) : latin1Decoder.decode(win.subarray(r + 2, r + 2 + n));
+          const text = op === Op.SHORT_BINUNICODE ? decodeUtf8(win, r + 2, n) : latin1Decoder.decode(win.subarray(r + 2, r + 2 + n));
           if (n >= MIN_ENCODED_PICKLE) this.noteEncoded(text, p + 2);
           this.push(text);
           this.pos = p + 2 + n;
           break;
         }
-        case OP.BINUNICODE:
-        case OP.BINSTRING: {
-          if (r + 5 > winLen) return need(5);
-          const n = op === OP.BINSTRING ? view.getInt32(r + 1, true) : view.getUint32(r + 1, true);
+        case Op.BINUNICODE:
+        case Op.BINSTRING: {
+          if (r + 5 > winLen) return this.more(atEof, win, r, p, 5);
+          const n = op === Op.BINSTRING ? view.getInt32(r + 1, true) : view.getUint32(r + 1, true);
           if (n < 0) return this.structural("pickle-bad-argument", `BINSTRING has negative length ${n} at offset ${p}`, p);
-          const step = this.text(win, r, p, 5, n, winLen, size, op === OP.BINSTRING);
+          const step = this.text(win, r, p, 5, n, winLen, size, op === Op.BINSTRING);
           if (step) return step;
           break;
         }
-        case OP.BINUNICODE8: {
-          if (r + 9 > winLen) return need(9);
+        case Op.BINUNICODE8: {
+          if (r + 9 > winLen) return this.more(atEof, win, r, p, 9);
           const n = this.u64(view, r + 1, p);
           if (n === undefined) return this.structural("pickle-bad-argument", `BINUNICODE8 length at offset ${p} exceeds 2^53`, p);
           const step = this.text(win, r, p, 9, n, winLen, size, false);
           if (step) return step;
           break;
         }
-        case OP.SHORT_BINBYTES: {
-          if (r + 2 > winLen) return need(2);
+        case Op.SHORT_BINBYTES: {
+          if (r + 2 > winLen) return this.more(atEof, win, r, p, 2);
           const n = win[r + 1] as number;
-          if (r + 2 + n > winLen) return need(2 + n);
+          if (r + 2 + n > winLen) return this.more(atEof, win, r, p, 2 + n);
           this.bytes(win, r, p, 2, n, size, false);
           break;
         }
-        case OP.BINBYTES: {
-          if (r + 5 > winLen) return need(5);
+        case Op.BINBYTES: {
+          if (r + 5 > winLen) return this.more(atEof, win, r, p, 5);
           const n = view.getUint32(r + 1, true);
           const want = 5 + Math.min(n, KEEP_BYTES);
-          if (r + want > winLen && !atEof) return need(want);
+          if (r + want > winLen && !atEof) return this.more(atEof, win, r, p, want);
           const step = this.bytes(win, r, p, 5, n, size, false);
           if (step) return step;
           break;
         }
-        case OP.BINBYTES8:
-        case OP.BYTEARRAY8: {
-          if (r + 9 > winLen) return need(9);
+        case Op.BINBYTES8:
+        case Op.BYTEARRAY8: {
+          if (r + 9 > winLen) return this.more(atEof, win, r, p, 9);
           const n = this.u64(view, r + 1, p);
           if (n === undefined) return this.structural("pickle-bad-argument", `${opName(op)} length at offset ${p} exceeds 2^53`, p);
           const want = 9 + Math.min(n, KEEP_BYTES);
-          if (r + want > winLen && !atEof) return need(want);
-          const step = this.bytes(win, r, p, 9, n, size, op === OP.BYTEARRAY8);
+          if (r + want > winLen && !atEof) return this.more(atEof, win, r, p, want);
+          const step = this.bytes(win, r, p, 9, n, size, op === Op.BYTEARRAY8);
           if (step) return step;
           break;
         }
-        case OP.NEXT_BUFFER:
+        case Op.NEXT_BUFFER:
           this.push({ k: K.Buffer });
           this.pos = p + 1;
           break;
-        case OP.READONLY_BUFFER:
+        case Op.READONLY_BUFFER:
           this.pos = p + 1;
           break;
 
         // ---- containers ------------------------------------------------------------------
-        case OP.EMPTY_LIST:
+        case Op.EMPTY_LIST:
           this.push({ k: K.List, items: [], n: 0, v: 0 });
           this.pos = p + 1;
           break;
-        case OP.EMPTY_TUPLE:
+        case Op.EMPTY_TUPLE:
           this.push({ k: K.Tuple, items: [], n: 0, v: 0 });
           this.pos = p + 1;
           break;
-        case OP.EMPTY_DICT:
+        case Op.EMPTY_DICT:
           this.push({ k: K.Dict, pairs: [], n: 0, v: 0 });
           this.pos = p + 1;
           break;
-        case OP.EMPTY_SET:
+        case Op.EMPTY_SET:
           this.push({ k: K.Set, items: [], n: 0, v: 0 });
           this.pos = p + 1;
           break;
-        case OP.TUPLE1: {
+        case Op.TUPLE1: {
           const a = this.pop(p);
           this.push(this.container(K.Tuple, [a]));
           this.pos = p + 1;
           break;
         }
-        case OP.TUPLE2: {
+        case Op.TUPLE2: {
           const b = this.pop(p);
           const a = this.pop(p);
           this.push(this.container(K.Tuple, [a, b]));
           this.pos = p + 1;
           break;
         }
-        case OP.TUPLE3: {
+        case Op.TUPLE3: {
           const c = this.pop(p);
           const b = this.pop(p);
           const a = this.pop(p);
@@ -437,19 +433,19 @@ export class PickleVM {
           this.pos = p + 1;
           break;
         }
-        case OP.TUPLE:
+        case Op.TUPLE:
           this.push(this.container(K.Tuple, this.popMark(p)));
           this.pos = p + 1;
           break;
-        case OP.LIST:
+        case Op.LIST:
           this.push(this.container(K.List, this.popMark(p)));
           this.pos = p + 1;
           break;
-        case OP.FROZENSET:
+        case Op.FROZENSET:
           this.push(this.container(K.FrozenSet, this.popMark(p)));
           this.pos = p + 1;
           break;
-        case OP.DICT: {
+        case Op.DICT: {
           const items = this.popMark(p);
           const dict: DictValue = { k: K.Dict, pairs: [], n: 0, v: 0 };
           this.dictUpdate(dict, items);
@@ -457,27 +453,27 @@ export class PickleVM {
           this.pos = p + 1;
           break;
         }
-        case OP.APPEND: {
+        case Op.APPEND: {
           const item = this.pop(p);
           this.addItems("APPEND", this.peek(p), [item], p);
           this.pos = p + 1;
           break;
         }
-        case OP.APPENDS:
-        case OP.ADDITEMS: {
+        case Op.APPENDS:
+        case Op.ADDITEMS: {
           const items = this.popMark(p);
-          this.addItems(op === OP.APPENDS ? "APPENDS" : "ADDITEMS", this.peek(p), items, p);
+          this.addItems(op === Op.APPENDS ? "APPENDS" : "ADDITEMS", this.peek(p), items, p);
           this.pos = p + 1;
           break;
         }
-        case OP.SETITEM: {
+        case Op.SETITEM: {
           const value = this.pop(p);
           const key = this.pop(p);
           this.setItems("SETITEM", this.peek(p), [key, value], p);
           this.pos = p + 1;
           break;
         }
-        case OP.SETITEMS: {
+        case Op.SETITEMS: {
           const items = this.popMark(p);
           this.setItems("SETITEMS", this.peek(p), items, p);
           this.pos = p + 1;
@@ -485,64 +481,64 @@ export class PickleVM {
         }
 
         // ---- stack and memo --------------------------------------------------------------
-        case OP.POP:
+        case Op.POP:
           if (this.stack.length > 0) this.stack.pop();
           else this.popMark(p);
           this.pos = p + 1;
           break;
-        case OP.DUP:
+        case Op.DUP:
           this.doc.stats.dups++;
           this.push(this.peek(p));
           this.pos = p + 1;
           break;
-        case OP.MARK:
+        case Op.MARK:
           this.metastack.push(this.stack);
           this.stack = [];
           if (this.metastack.length > limits.maxStackDepth) return this.limit("maxStackDepth", `MARK nesting exceeds ${limits.maxStackDepth}`, p);
           this.pos = p + 1;
           break;
-        case OP.POP_MARK:
+        case Op.POP_MARK:
           this.popMark(p);
           this.pos = p + 1;
           break;
-        case OP.BINGET:
-          if (r + 2 > winLen) return need(2);
+        case Op.BINGET:
+          if (r + 2 > winLen) return this.more(atEof, win, r, p, 2);
           this.push(this.memoGet(win[r + 1] as number, p));
           this.pos = p + 2;
           break;
-        case OP.LONG_BINGET:
-          if (r + 5 > winLen) return need(5);
+        case Op.LONG_BINGET:
+          if (r + 5 > winLen) return this.more(atEof, win, r, p, 5);
           this.checkFrame(p, p + 5);
           this.push(this.memoGet(view.getUint32(r + 1, true), p));
           this.pos = p + 5;
           break;
-        case OP.BINPUT:
-          if (r + 2 > winLen) return need(2);
+        case Op.BINPUT:
+          if (r + 2 > winLen) return this.more(atEof, win, r, p, 2);
           this.memoPut(win[r + 1] as number, p);
           this.pos = p + 2;
           break;
-        case OP.LONG_BINPUT:
-          if (r + 5 > winLen) return need(5);
+        case Op.LONG_BINPUT:
+          if (r + 5 > winLen) return this.more(atEof, win, r, p, 5);
           this.checkFrame(p, p + 5);
           this.memoPut(view.getUint32(r + 1, true), p);
           this.pos = p + 5;
           break;
-        case OP.MEMOIZE:
+        case Op.MEMOIZE:
           this.memoPut(this.memo.count, p);
           this.pos = p + 1;
           break;
 
         // ---- imports and calls -----------------------------------------------------------
-        case OP.GLOBAL:
-        case OP.INST: {
+        case Op.GLOBAL:
+        case Op.INST: {
           const first = this.readLine(win, r + 1, r, p, winLen, atEof);
           if (typeof first !== "string") return first;
           const second = this.readLine(win, r + first.length + 2, r, p, winLen, atEof);
           if (typeof second !== "string") return second;
           const end = p + 1 + first.length + 1 + second.length + 1;
           this.checkFrame(p, end);
-          const imp = this.recordImport(first, second, op === OP.GLOBAL ? "GLOBAL" : "INST", p, true);
-          if (op === OP.GLOBAL) {
+          const imp = this.recordImport(first, second, op === Op.GLOBAL ? "GLOBAL" : "INST", p, true);
+          if (op === Op.GLOBAL) {
             this.push({ k: K.Global, imp });
           } else {
             const args = this.popMark(p);
@@ -551,7 +547,7 @@ export class PickleVM {
           this.pos = end;
           break;
         }
-        case OP.STACK_GLOBAL: {
+        case Op.STACK_GLOBAL: {
           const name = this.pop(p);
           const module = this.pop(p);
           let imp: ImportRecord;
@@ -565,11 +561,11 @@ export class PickleVM {
           this.pos = p + 1;
           break;
         }
-        case OP.EXT1:
-        case OP.EXT2:
-        case OP.EXT4: {
-          const width = op === OP.EXT1 ? 1 : op === OP.EXT2 ? 2 : 4;
-          if (r + 1 + width > winLen) return need(1 + width);
+        case Op.EXT1:
+        case Op.EXT2:
+        case Op.EXT4: {
+          const width = op === Op.EXT1 ? 1 : op === Op.EXT2 ? 2 : 4;
+          if (r + 1 + width > winLen) return this.more(atEof, win, r, p, 1 + width);
           this.checkFrame(p, p + 1 + width);
           const code = width === 1 ? (win[r + 1] as number) : width === 2 ? view.getUint16(r + 1, true) : view.getInt32(r + 1, true);
           const imp = this.recordImport("?", "?", "EXT", p, false, `copyreg extension code ${code}`);
@@ -577,21 +573,21 @@ export class PickleVM {
           this.pos = p + 1 + width;
           break;
         }
-        case OP.REDUCE: {
+        case Op.REDUCE: {
           const args = this.pop(p);
           const callee = this.pop(p);
           this.pushCall("REDUCE", p, callee, args);
           this.pos = p + 1;
           break;
         }
-        case OP.NEWOBJ: {
+        case Op.NEWOBJ: {
           const args = this.pop(p);
           const cls = this.pop(p);
           this.pushCall("NEWOBJ", p, cls, args);
           this.pos = p + 1;
           break;
         }
-        case OP.NEWOBJ_EX: {
+        case Op.NEWOBJ_EX: {
           const kwargs = this.pop(p);
           const args = this.pop(p);
           const cls = this.pop(p);
@@ -599,21 +595,21 @@ export class PickleVM {
           this.pos = p + 1;
           break;
         }
-        case OP.OBJ: {
+        case Op.OBJ: {
           const items = this.popMark(p);
           const cls = items.length > 0 ? (items[0] as PyValue) : this.semantic("pickle-stack-underflow", "OBJ with an empty mark", p);
           this.pushCall("OBJ", p, cls, this.container(K.Tuple, items.slice(1)));
           this.pos = p + 1;
           break;
         }
-        case OP.BUILD: {
+        case Op.BUILD: {
           const raw = this.options.hooks?.afterBuild?.(this.peekAt(1), this.peekAt(0), p);
           let skip = 0;
           if (raw !== undefined) {
             if (raw.kind === "unsized") return this.structural("pickle-bad-argument", `Cannot size raw data after BUILD at offset ${p}: ${raw.reason}`, p);
             if (raw.padded) {
               // One byte holds the padding length, then that many padding bytes.
-              if (r + 2 > winLen) return need(2);
+              if (r + 2 > winLen) return this.more(atEof, win, r, p, 2);
               skip = 1 + (win[r + 1] as number);
             }
             if (raw.kind === "raw") skip += raw.bytes;
@@ -626,7 +622,7 @@ export class PickleVM {
           this.pos = p + 1 + skip;
           break;
         }
-        case OP.BINPERSID: {
+        case Op.BINPERSID: {
           const pid = this.pop(p);
           this.pushPersistent(pid, p);
           this.pos = p + 1;
@@ -634,16 +630,16 @@ export class PickleVM {
         }
 
         // ---- framing and control ---------------------------------------------------------
-        case OP.PROTO: {
-          if (r + 2 > winLen) return need(2);
+        case Op.PROTO: {
+          if (r + 2 > winLen) return this.more(atEof, win, r, p, 2);
           const version = win[r + 1] as number;
           if (version > 5) return this.structural("pickle-bad-argument", `Unsupported pickle protocol ${version} at offset ${p}`, p);
           this.proto = version;
           this.pos = p + 2;
           break;
         }
-        case OP.FRAME: {
-          if (r + 9 > winLen) return need(9);
+        case Op.FRAME: {
+          if (r + 9 > winLen) return this.more(atEof, win, r, p, 9);
           const n = this.u64(view, r + 1, p);
           if (n === undefined) return this.structural("pickle-bad-argument", `FRAME length at offset ${p} exceeds 2^53`, p);
           if (this.frameEnd > p) {
@@ -657,7 +653,7 @@ export class PickleVM {
           this.pos = p + 9;
           break;
         }
-        case OP.STOP: {
+        case Op.STOP: {
           if (this.nestedStops > 0) {
             // End of a nested pickle written inline (joblib object arrays): the outer stream goes on.
             this.nestedStops--;
@@ -926,7 +922,7 @@ export class PickleVM {
 
   private textOp(op: number, line: string, p: number): Step | undefined {
     switch (op) {
-      case OP.INT: {
+      case Op.INT: {
         if (line === "00" || line === "01") {
           this.push(line === "01");
           return undefined;
@@ -936,21 +932,21 @@ export class PickleVM {
         this.push(n);
         return undefined;
       }
-      case OP.LONG: {
+      case Op.LONG: {
         const n = parseDecimal(line.endsWith("L") ? line.slice(0, -1) : line);
         if (n === undefined) return this.structural("pickle-bad-argument", `LONG argument ${JSON.stringify(line.slice(0, 40))} at offset ${p} is not a number`, p);
         this.push(n);
         return undefined;
       }
-      case OP.FLOAT: {
+      case Op.FLOAT: {
         const value = Number(line.trim());
         if (Number.isNaN(value) && !/nan/i.test(line)) {
           return this.structural("pickle-bad-argument", `FLOAT argument ${JSON.stringify(line.slice(0, 40))} at offset ${p} is not a number`, p);
         }
-        this.push({ k: K.Float, value });
+        this.push(value);
         return undefined;
       }
-      case OP.STRING: {
+      case Op.STRING: {
         const q = line[0];
         if (line.length < 2 || (q !== "'" && q !== '"') || line[line.length - 1] !== q) {
           return this.structural("pickle-bad-argument", `STRING argument at offset ${p} is not quoted`, p);
@@ -958,18 +954,18 @@ export class PickleVM {
         this.push(escapeDecode(line.slice(1, -1)));
         return undefined;
       }
-      case OP.UNICODE:
+      case Op.UNICODE:
         this.push(rawUnicodeEscapeDecode(line));
         return undefined;
-      case OP.GET:
-      case OP.PUT: {
+      case Op.GET:
+      case Op.PUT: {
         const n = parseDecimal(line);
         if (typeof n !== "number" || n < 0) return this.structural("pickle-bad-argument", `Memo key ${JSON.stringify(line.slice(0, 40))} at offset ${p} is not a number`, p);
-        if (op === OP.GET) this.push(this.memoGet(n, p));
+        if (op === Op.GET) this.push(this.memoGet(n, p));
         else this.memoPut(n, p);
         return undefined;
       }
-      case OP.PERSID:
+      case Op.PERSID:
         this.pushPersistent(line, p);
         return undefined;
       default:
@@ -1006,6 +1002,15 @@ export class PickleVM {
       this.doc.defects.push(defect(code, message, { offset, fatal: false }));
     }
     return unknown(message);
+  }
+
+  /** More bytes for the op at p: ask the driver, or report truncation at the end of input. */
+  private more(atEof: boolean, win: Uint8Array, r: number, p: number, n: number): Step {
+    return atEof ? this.truncated(win, r, p) : { kind: "need", offset: p, length: n };
+  }
+
+  private truncated(win: Uint8Array, r: number, p: number): Step {
+    return this.structural("truncated", `Pickle ends inside ${opName(win[r] as number) ?? "an op"} at offset ${p}`, p);
   }
 
   private structural(code: string, message: string, offset: number): Step {
