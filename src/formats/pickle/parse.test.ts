@@ -309,3 +309,16 @@ class SparseSource implements ByteSource {
     return new SliceSource(this, offset, length);
   }
 }
+
+describe("FRAME edges", () => {
+  it("flags a fixed-size argument (BININT) that crosses the frame end", async () => {
+    const bytes = new P().proto(4).frame(3).raw(0x4a, 1, 0, 0, 0).stop().toBytes();
+    const doc = await parsePickle(new MemorySource(bytes));
+    expect(doc.defects.map((d) => d.code)).toContain("pickle-frame-violation");
+  });
+  it("accepts a fixed-size argument that ends exactly at the frame end", async () => {
+    const bytes = new P().proto(4).frame(5).raw(0x4a, 1, 0, 0, 0).stop().toBytes();
+    const doc = await parsePickle(new MemorySource(bytes));
+    expect(doc.defects).toEqual([]);
+  });
+});

@@ -5,7 +5,7 @@ import type { PickleDocument } from "./types.js";
 import { PickleVM, emptyDocument, type PickleHooks, type Step } from "./vm.js";
 
 /** Bytes fetched per read. Large enough to amortise awaits, small enough to skip payloads cheaply. */
-const WINDOW = 256 * 1024;
+const WINDOW = 1024 * 1024;
 /** Places after a parse error or in trailing data where a hidden stream may start (CWE-834). */
 const MAX_RESYNC_CANDIDATES = 64;
 

@@ -118,15 +118,57 @@ export function emptyDocument(): PickleDocument {
   };
 }
 
+const fcc = String.fromCharCode;
+
+/**
+ * Short ASCII strings (names, dict keys) are most of a dense pickle's strings: building them with
+ * one fixed-arity fromCharCode call is several times faster than concatenation or TextDecoder.
+ */
+function decodeShortAscii(w: Uint8Array, s: number, n: number): string {
+  switch (n) {
+    case 0:
+      return "";
+    case 1:
+      return fcc(w[s] as number);
+    case 2:
+      return fcc(w[s] as number, w[s + 1] as number);
+    case 3:
+      return fcc(w[s] as number, w[s + 1] as number, w[s + 2] as number);
+    case 4:
+      return fcc(w[s] as number, w[s + 1] as number, w[s + 2] as number, w[s + 3] as number);
+    case 5:
+      return fcc(w[s] as number, w[s + 1] as number, w[s + 2] as number, w[s + 3] as number, w[s + 4] as number);
+    case 6:
+      return fcc(w[s] as number, w[s + 1] as number, w[s + 2] as number, w[s + 3] as number, w[s + 4] as number, w[s + 5] as number);
+    case 7:
+      return fcc(w[s] as number, w[s + 1] as number, w[s + 2] as number, w[s + 3] as number, w[s + 4] as number, w[s + 5] as number, w[s + 6] as number);
+    case 8:
+      return fcc(w[s] as number, w[s + 1] as number, w[s + 2] as number, w[s + 3] as number, w[s + 4] as number, w[s + 5] as number, w[s + 6] as number, w[s + 7] as number);
+    case 9:
+      return fcc(w[s] as number, w[s + 1] as number, w[s + 2] as number, w[s + 3] as number, w[s + 4] as number, w[s + 5] as number, w[s + 6] as number, w[s + 7] as number, w[s + 8] as number);
+    case 10:
+      return fcc(w[s] as number, w[s + 1] as number, w[s + 2] as number, w[s + 3] as number, w[s + 4] as number, w[s + 5] as number, w[s + 6] as number, w[s + 7] as number, w[s + 8] as number, w[s + 9] as number);
+    case 11:
+      return fcc(w[s] as number, w[s + 1] as number, w[s + 2] as number, w[s + 3] as number, w[s + 4] as number, w[s + 5] as number, w[s + 6] as number, w[s + 7] as number, w[s + 8] as number, w[s + 9] as number, w[s + 10] as number);
+    case 12:
+      return fcc(w[s] as number, w[s + 1] as number, w[s + 2] as number, w[s + 3] as number, w[s + 4] as number, w[s + 5] as number, w[s + 6] as number, w[s + 7] as number, w[s + 8] as number, w[s + 9] as number, w[s + 10] as number, w[s + 11] as number);
+    case 13:
+      return fcc(w[s] as number, w[s + 1] as number, w[s + 2] as number, w[s + 3] as number, w[s + 4] as number, w[s + 5] as number, w[s + 6] as number, w[s + 7] as number, w[s + 8] as number, w[s + 9] as number, w[s + 10] as number, w[s + 11] as number, w[s + 12] as number);
+    case 14:
+      return fcc(w[s] as number, w[s + 1] as number, w[s + 2] as number, w[s + 3] as number, w[s + 4] as number, w[s + 5] as number, w[s + 6] as number, w[s + 7] as number, w[s + 8] as number, w[s + 9] as number, w[s + 10] as number, w[s + 11] as number, w[s + 12] as number, w[s + 13] as number);
+    case 15:
+      return fcc(w[s] as number, w[s + 1] as number, w[s + 2] as number, w[s + 3] as number, w[s + 4] as number, w[s + 5] as number, w[s + 6] as number, w[s + 7] as number, w[s + 8] as number, w[s + 9] as number, w[s + 10] as number, w[s + 11] as number, w[s + 12] as number, w[s + 13] as number, w[s + 14] as number);
+    case 16:
+      return fcc(w[s] as number, w[s + 1] as number, w[s + 2] as number, w[s + 3] as number, w[s + 4] as number, w[s + 5] as number, w[s + 6] as number, w[s + 7] as number, w[s + 8] as number, w[s + 9] as number, w[s + 10] as number, w[s + 11] as number, w[s + 12] as number, w[s + 13] as number, w[s + 14] as number, w[s + 15] as number);
+    default:
+      return textDecoder.decode(w.subarray(s, s + n));
+  }
+}
+
 function decodeUtf8(win: Uint8Array, start: number, length: number): string {
-  if (length < 48) {
-    let out = "";
-    for (let i = start; i < start + length; i++) {
-      const c = win[i] as number;
-      if (c >= 0x80) return textDecoder.decode(win.subarray(start, start + length));
-      out += String.fromCharCode(c);
-    }
-    return out;
+  if (length <= 16) {
+    for (let i = start; i < start + length; i++) if ((win[i] as number) >= 0x80) return textDecoder.decode(win.subarray(start, start + length));
+    return decodeShortAscii(win, start, length);
   }
   return textDecoder.decode(win.subarray(start, start + length));
 }
@@ -250,426 +292,529 @@ export class PickleVM {
         if (stop) return stop;
       }
       const op = win[r] as number;
+      const stack = this.stack;
 
-      switch (op) {
-        // ---- constants -------------------------------------------------------------------
-        case Op.BININT1:
-          if (r + 2 > winLen) return this.more(atEof, win, r, p, 2);
-          this.push(SMALL_INTS[win[r + 1] as number] as number);
-          this.pos = p + 2;
-          break;
-        case Op.BININT2:
-          if (r + 3 > winLen) return this.more(atEof, win, r, p, 3);
-          this.push(view.getUint16(r + 1, true));
-          this.pos = p + 3;
-          break;
-        case Op.BININT:
-          if (r + 5 > winLen) return this.more(atEof, win, r, p, 5);
-          this.push(view.getInt32(r + 1, true));
-          this.pos = p + 5;
-          break;
-        case Op.BINFLOAT:
-          if (r + 9 > winLen) return this.more(atEof, win, r, p, 9);
-          this.push(view.getFloat64(r + 1, false));
-          this.pos = p + 9;
-          break;
-        case Op.NONE:
-          this.push(null);
-          this.pos = p + 1;
-          break;
-        case Op.NEWTRUE:
-          this.push(true);
-          this.pos = p + 1;
-          break;
-        case Op.NEWFALSE:
-          this.push(false);
-          this.pos = p + 1;
-          break;
-        case Op.LONG1: {
-          if (r + 2 > winLen) return this.more(atEof, win, r, p, 2);
-          const n = win[r + 1] as number;
-          if (r + 2 + n > winLen) return this.more(atEof, win, r, p, 2 + n);
-          this.checkFrame(p, p + 2 + n);
-          this.push(decodeLong(win, r + 2, n));
-          this.pos = p + 2 + n;
-          break;
-        }
-        case Op.LONG4: {
-          if (r + 5 > winLen) return this.more(atEof, win, r, p, 5);
-          const n = view.getInt32(r + 1, true);
-          if (n < 0) return this.structural("pickle-bad-argument", `LONG4 has negative length ${n} at offset ${p}`, p);
-          if (n > 4096) {
-            // Python would build a huge int; we only need to stay in sync.
-            if (p + 5 + n > size) return this.structural("truncated", `LONG4 of ${n} bytes at offset ${p} runs past the end`, p);
-            this.checkFrame(p, p + 5 + n);
-            this.push(unknown(`${n}-byte integer`));
-            this.pos = p + 5 + n;
-            break;
+      // Hot path: the few ops that make up nearly all of a large pickle, kept small so the
+      // compiler can inline it. Anything unusual (a frame edge, a full stack, a mark where a
+      // value should be) falls through to the complete implementation in step().
+      if (stack.length < this.maxStack && !(this.frameEnd > p && p + 9 > this.frameEnd)) {
+        switch (op) {
+          case Op.BININT1:
+            if (r + 2 > winLen) break;
+            stack.push(SMALL_INTS[win[r + 1] as number] as number);
+            this.pos = p + 2;
+            continue;
+          case Op.BININT2:
+            if (r + 3 > winLen) break;
+            stack.push(view.getUint16(r + 1, true));
+            this.pos = p + 3;
+            continue;
+          case Op.BININT:
+            if (r + 5 > winLen) break;
+            stack.push(view.getInt32(r + 1, true));
+            this.pos = p + 5;
+            continue;
+          case Op.BINFLOAT:
+            if (r + 9 > winLen) break;
+            stack.push(view.getFloat64(r + 1, false));
+            this.pos = p + 9;
+            continue;
+          case Op.NONE:
+            stack.push(null);
+            this.pos = p + 1;
+            continue;
+          case Op.SHORT_BINUNICODE: {
+            if (r + 2 > winLen) break;
+            const n = win[r + 1] as number;
+            if (n >= MIN_ENCODED_PICKLE || r + 2 + n > winLen || p + 2 + n > this.frameEnd && this.frameEnd > p) break;
+            stack.push(decodeUtf8(win, r + 2, n));
+            this.pos = p + 2 + n;
+            continue;
           }
-          if (r + 5 + n > winLen) return this.more(atEof, win, r, p, 5 + n);
+          case Op.MEMOIZE:
+            this.memoPut(this.memo.count, p);
+            this.pos = p + 1;
+            continue;
+          case Op.BINPUT:
+            if (r + 2 > winLen) break;
+            this.memoPut(win[r + 1] as number, p);
+            this.pos = p + 2;
+            continue;
+          case Op.BINGET:
+            if (r + 2 > winLen) break;
+            stack.push(this.memoGet(win[r + 1] as number, p));
+            this.pos = p + 2;
+            continue;
+          case Op.TUPLE3: {
+            const len = stack.length;
+            if (len < 3) break;
+            const c = stack[len - 1] as Slot;
+            const b = stack[len - 2] as Slot;
+            const a = stack[len - 3] as Slot;
+            if (a === MARK || b === MARK || c === MARK) break;
+            stack.length = len - 3;
+            stack.push(this.tuple([a, b, c]));
+            this.pos = p + 1;
+            continue;
+          }
+          case Op.TUPLE2: {
+            const len = stack.length;
+            if (len < 2) break;
+            const b = stack[len - 1] as Slot;
+            const a = stack[len - 2] as Slot;
+            if (a === MARK || b === MARK) break;
+            stack.length = len - 2;
+            stack.push(this.tuple([a, b]));
+            this.pos = p + 1;
+            continue;
+          }
+          case Op.TUPLE1: {
+            const len = stack.length;
+            if (len < 1) break;
+            const a = stack[len - 1] as Slot;
+            if (a === MARK) break;
+            stack[len - 1] = this.tuple([a]);
+            this.pos = p + 1;
+            continue;
+          }
+          default:
+            break;
+        }
+      }
+      const step = this.step(op, win, r, p, winLen, atEof, view, size);
+      if (step !== undefined) return step;
+    }
+  }
+
+  /** The complete implementation of every opcode; returns a step to stop, undefined to go on. */
+  private step(op: number, win: Uint8Array, r: number, p: number, winLen: number, atEof: boolean, view: DataView, size: number): Step | undefined {
+    const limits = this.options.limits;
+    switch (op) {
+      // ---- constants -------------------------------------------------------------------
+      case Op.BININT1:
+        if (r + 2 > winLen) return this.more(atEof, win, r, p, 2);
+        this.checkFrame(p, p + 2);
+        this.push(SMALL_INTS[win[r + 1] as number] as number);
+        this.pos = p + 2;
+        break;
+      case Op.BININT2:
+        if (r + 3 > winLen) return this.more(atEof, win, r, p, 3);
+        this.checkFrame(p, p + 3);
+        this.push(view.getUint16(r + 1, true));
+        this.pos = p + 3;
+        break;
+      case Op.BININT:
+        if (r + 5 > winLen) return this.more(atEof, win, r, p, 5);
+        this.checkFrame(p, p + 5);
+        this.push(view.getInt32(r + 1, true));
+        this.pos = p + 5;
+        break;
+      case Op.BINFLOAT:
+        if (r + 9 > winLen) return this.more(atEof, win, r, p, 9);
+        this.checkFrame(p, p + 9);
+        this.push(view.getFloat64(r + 1, false));
+        this.pos = p + 9;
+        break;
+      case Op.NONE:
+        this.push(null);
+        this.pos = p + 1;
+        break;
+      case Op.NEWTRUE:
+        this.push(true);
+        this.pos = p + 1;
+        break;
+      case Op.NEWFALSE:
+        this.push(false);
+        this.pos = p + 1;
+        break;
+      case Op.LONG1: {
+        if (r + 2 > winLen) return this.more(atEof, win, r, p, 2);
+        const n = win[r + 1] as number;
+        if (r + 2 + n > winLen) return this.more(atEof, win, r, p, 2 + n);
+        this.checkFrame(p, p + 2 + n);
+        this.push(decodeLong(win, r + 2, n));
+        this.pos = p + 2 + n;
+        break;
+      }
+      case Op.LONG4: {
+        if (r + 5 > winLen) return this.more(atEof, win, r, p, 5);
+        const n = view.getInt32(r + 1, true);
+        if (n < 0) return this.structural("pickle-bad-argument", `LONG4 has negative length ${n} at offset ${p}`, p);
+        if (n > 4096) {
+          // Python would build a huge int; we only need to stay in sync.
+          if (p + 5 + n > size) return this.structural("truncated", `LONG4 of ${n} bytes at offset ${p} runs past the end`, p);
           this.checkFrame(p, p + 5 + n);
-          this.push(decodeLong(win, r + 5, n));
+          this.push(unknown(`${n}-byte integer`));
           this.pos = p + 5 + n;
           break;
         }
-        case Op.INT:
-        case Op.LONG:
-        case Op.FLOAT:
-        case Op.STRING:
-        case Op.UNICODE:
-        case Op.GET:
-        case Op.PUT:
-        case Op.PERSID: {
-          const line = this.readLine(win, r + 1, r, p, winLen, atEof);
-          if (typeof line !== "string") return line;
-          const end = p + 1 + line.length + 1;
-          this.checkFrame(p, end);
-          const result = this.textOp(op, line, p);
-          if (result) return result;
-          this.pos = end;
-          break;
-        }
-
-        // ---- strings and bytes -----------------------------------------------------------
-        case Op.SHORT_BINUNICODE:
-        case Op.SHORT_BINSTRING: {
-          if (r + 2 > winLen) return this.more(atEof, win, r, p, 2);
-          const n = win[r + 1] as number;
-          if (r + 2 + n > winLen) return this.more(atEof, win, r, p, 2 + n);
-          this.checkFrame(p, p + 2 + n);
-          const text = op === Op.SHORT_BINUNICODE ? decodeUtf8(win, r + 2, n) : latin1Decoder.decode(win.subarray(r + 2, r + 2 + n));
-          if (n >= MIN_ENCODED_PICKLE) this.noteEncoded(text, p + 2);
-          this.push(text);
-          this.pos = p + 2 + n;
-          break;
-        }
-        case Op.BINUNICODE:
-        case Op.BINSTRING: {
-          if (r + 5 > winLen) return this.more(atEof, win, r, p, 5);
-          const n = op === Op.BINSTRING ? view.getInt32(r + 1, true) : view.getUint32(r + 1, true);
-          if (n < 0) return this.structural("pickle-bad-argument", `BINSTRING has negative length ${n} at offset ${p}`, p);
-          const step = this.text(win, r, p, 5, n, winLen, size, op === Op.BINSTRING);
-          if (step) return step;
-          break;
-        }
-        case Op.BINUNICODE8: {
-          if (r + 9 > winLen) return this.more(atEof, win, r, p, 9);
-          const n = this.u64(view, r + 1, p);
-          if (n === undefined) return this.structural("pickle-bad-argument", `BINUNICODE8 length at offset ${p} exceeds 2^53`, p);
-          const step = this.text(win, r, p, 9, n, winLen, size, false);
-          if (step) return step;
-          break;
-        }
-        case Op.SHORT_BINBYTES: {
-          if (r + 2 > winLen) return this.more(atEof, win, r, p, 2);
-          const n = win[r + 1] as number;
-          if (r + 2 + n > winLen) return this.more(atEof, win, r, p, 2 + n);
-          this.bytes(win, r, p, 2, n, size, false);
-          break;
-        }
-        case Op.BINBYTES: {
-          if (r + 5 > winLen) return this.more(atEof, win, r, p, 5);
-          const n = view.getUint32(r + 1, true);
-          const want = 5 + Math.min(n, KEEP_BYTES);
-          if (r + want > winLen && !atEof) return this.more(atEof, win, r, p, want);
-          const step = this.bytes(win, r, p, 5, n, size, false);
-          if (step) return step;
-          break;
-        }
-        case Op.BINBYTES8:
-        case Op.BYTEARRAY8: {
-          if (r + 9 > winLen) return this.more(atEof, win, r, p, 9);
-          const n = this.u64(view, r + 1, p);
-          if (n === undefined) return this.structural("pickle-bad-argument", `${opName(op)} length at offset ${p} exceeds 2^53`, p);
-          const want = 9 + Math.min(n, KEEP_BYTES);
-          if (r + want > winLen && !atEof) return this.more(atEof, win, r, p, want);
-          const step = this.bytes(win, r, p, 9, n, size, op === Op.BYTEARRAY8);
-          if (step) return step;
-          break;
-        }
-        case Op.NEXT_BUFFER:
-          this.push({ k: K.Buffer });
-          this.pos = p + 1;
-          break;
-        case Op.READONLY_BUFFER:
-          this.pos = p + 1;
-          break;
-
-        // ---- containers ------------------------------------------------------------------
-        case Op.EMPTY_LIST:
-          this.push({ k: K.List, items: [], n: 0, v: 0 });
-          this.pos = p + 1;
-          break;
-        case Op.EMPTY_TUPLE:
-          this.push({ k: K.Tuple, items: [], n: 0, v: 0 });
-          this.pos = p + 1;
-          break;
-        case Op.EMPTY_DICT:
-          this.push({ k: K.Dict, pairs: [], n: 0, v: 0 });
-          this.pos = p + 1;
-          break;
-        case Op.EMPTY_SET:
-          this.push({ k: K.Set, items: [], n: 0, v: 0 });
-          this.pos = p + 1;
-          break;
-        case Op.TUPLE1: {
-          const a = this.pop(p);
-          this.push(this.container(K.Tuple, [a]));
-          this.pos = p + 1;
-          break;
-        }
-        case Op.TUPLE2: {
-          const b = this.pop(p);
-          const a = this.pop(p);
-          this.push(this.container(K.Tuple, [a, b]));
-          this.pos = p + 1;
-          break;
-        }
-        case Op.TUPLE3: {
-          const c = this.pop(p);
-          const b = this.pop(p);
-          const a = this.pop(p);
-          this.push(this.container(K.Tuple, [a, b, c]));
-          this.pos = p + 1;
-          break;
-        }
-        case Op.TUPLE:
-          this.push(this.container(K.Tuple, this.popMark(p)));
-          this.pos = p + 1;
-          break;
-        case Op.LIST:
-          this.push(this.container(K.List, this.popMark(p)));
-          this.pos = p + 1;
-          break;
-        case Op.FROZENSET:
-          this.push(this.container(K.FrozenSet, this.popMark(p)));
-          this.pos = p + 1;
-          break;
-        case Op.DICT: {
-          const items = this.popMark(p);
-          const dict: DictValue = { k: K.Dict, pairs: [], n: 0, v: 0 };
-          this.dictUpdate(dict, items);
-          this.push(dict);
-          this.pos = p + 1;
-          break;
-        }
-        case Op.APPEND: {
-          const item = this.pop(p);
-          this.addItems("APPEND", this.peek(p), [item], p);
-          this.pos = p + 1;
-          break;
-        }
-        case Op.APPENDS:
-        case Op.ADDITEMS: {
-          const items = this.popMark(p);
-          this.addItems(op === Op.APPENDS ? "APPENDS" : "ADDITEMS", this.peek(p), items, p);
-          this.pos = p + 1;
-          break;
-        }
-        case Op.SETITEM: {
-          const value = this.pop(p);
-          const key = this.pop(p);
-          this.setItems("SETITEM", this.peek(p), [key, value], p);
-          this.pos = p + 1;
-          break;
-        }
-        case Op.SETITEMS: {
-          const items = this.popMark(p);
-          this.setItems("SETITEMS", this.peek(p), items, p);
-          this.pos = p + 1;
-          break;
-        }
-
-        // ---- stack and memo --------------------------------------------------------------
-        case Op.POP:
-          if (this.stack.length > 0) this.stack.pop();
-          else this.popMark(p);
-          this.pos = p + 1;
-          break;
-        case Op.DUP:
-          this.doc.stats.dups++;
-          this.push(this.peek(p));
-          this.pos = p + 1;
-          break;
-        case Op.MARK:
-          this.metastack.push(this.stack);
-          this.stack = [];
-          if (this.metastack.length > limits.maxStackDepth) return this.limit("maxStackDepth", `MARK nesting exceeds ${limits.maxStackDepth}`, p);
-          this.pos = p + 1;
-          break;
-        case Op.POP_MARK:
-          this.popMark(p);
-          this.pos = p + 1;
-          break;
-        case Op.BINGET:
-          if (r + 2 > winLen) return this.more(atEof, win, r, p, 2);
-          this.push(this.memoGet(win[r + 1] as number, p));
-          this.pos = p + 2;
-          break;
-        case Op.LONG_BINGET:
-          if (r + 5 > winLen) return this.more(atEof, win, r, p, 5);
-          this.checkFrame(p, p + 5);
-          this.push(this.memoGet(view.getUint32(r + 1, true), p));
-          this.pos = p + 5;
-          break;
-        case Op.BINPUT:
-          if (r + 2 > winLen) return this.more(atEof, win, r, p, 2);
-          this.memoPut(win[r + 1] as number, p);
-          this.pos = p + 2;
-          break;
-        case Op.LONG_BINPUT:
-          if (r + 5 > winLen) return this.more(atEof, win, r, p, 5);
-          this.checkFrame(p, p + 5);
-          this.memoPut(view.getUint32(r + 1, true), p);
-          this.pos = p + 5;
-          break;
-        case Op.MEMOIZE:
-          this.memoPut(this.memo.count, p);
-          this.pos = p + 1;
-          break;
-
-        // ---- imports and calls -----------------------------------------------------------
-        case Op.GLOBAL:
-        case Op.INST: {
-          const first = this.readLine(win, r + 1, r, p, winLen, atEof);
-          if (typeof first !== "string") return first;
-          const second = this.readLine(win, r + first.length + 2, r, p, winLen, atEof);
-          if (typeof second !== "string") return second;
-          const end = p + 1 + first.length + 1 + second.length + 1;
-          this.checkFrame(p, end);
-          const imp = this.recordImport(first, second, op === Op.GLOBAL ? "GLOBAL" : "INST", p, true);
-          if (op === Op.GLOBAL) {
-            this.push({ k: K.Global, imp });
-          } else {
-            const args = this.popMark(p);
-            this.pushCall("INST", p, { k: K.Global, imp }, this.container(K.Tuple, args));
-          }
-          this.pos = end;
-          break;
-        }
-        case Op.STACK_GLOBAL: {
-          const name = this.pop(p);
-          const module = this.pop(p);
-          let imp: ImportRecord;
-          if (typeof module === "string" && typeof name === "string") {
-            imp = this.recordImport(module, name, "STACK_GLOBAL", p, true);
-          } else {
-            const why = `module ${render(module, 60)}, name ${render(name, 60)}`;
-            imp = this.recordImport(typeof module === "string" ? module : "?", typeof name === "string" ? name : "?", "STACK_GLOBAL", p, false, why);
-          }
-          this.push({ k: K.Global, imp });
-          this.pos = p + 1;
-          break;
-        }
-        case Op.EXT1:
-        case Op.EXT2:
-        case Op.EXT4: {
-          const width = op === Op.EXT1 ? 1 : op === Op.EXT2 ? 2 : 4;
-          if (r + 1 + width > winLen) return this.more(atEof, win, r, p, 1 + width);
-          this.checkFrame(p, p + 1 + width);
-          const code = width === 1 ? (win[r + 1] as number) : width === 2 ? view.getUint16(r + 1, true) : view.getInt32(r + 1, true);
-          const imp = this.recordImport("?", "?", "EXT", p, false, `copyreg extension code ${code}`);
-          this.push({ k: K.Global, imp });
-          this.pos = p + 1 + width;
-          break;
-        }
-        case Op.REDUCE: {
-          const args = this.pop(p);
-          const callee = this.pop(p);
-          this.pushCall("REDUCE", p, callee, args);
-          this.pos = p + 1;
-          break;
-        }
-        case Op.NEWOBJ: {
-          const args = this.pop(p);
-          const cls = this.pop(p);
-          this.pushCall("NEWOBJ", p, cls, args);
-          this.pos = p + 1;
-          break;
-        }
-        case Op.NEWOBJ_EX: {
-          const kwargs = this.pop(p);
-          const args = this.pop(p);
-          const cls = this.pop(p);
-          this.pushCall("NEWOBJ_EX", p, cls, args, kwargs);
-          this.pos = p + 1;
-          break;
-        }
-        case Op.OBJ: {
-          const items = this.popMark(p);
-          const cls = items.length > 0 ? (items[0] as PyValue) : this.semantic("pickle-stack-underflow", "OBJ with an empty mark", p);
-          this.pushCall("OBJ", p, cls, this.container(K.Tuple, items.slice(1)));
-          this.pos = p + 1;
-          break;
-        }
-        case Op.BUILD: {
-          const raw = this.options.hooks?.afterBuild?.(this.peekAt(1), this.peekAt(0), p);
-          let skip = 0;
-          if (raw !== undefined) {
-            if (raw.kind === "unsized") return this.structural("pickle-bad-argument", `Cannot size raw data after BUILD at offset ${p}: ${raw.reason}`, p);
-            if (raw.padded) {
-              // One byte holds the padding length, then that many padding bytes.
-              if (r + 2 > winLen) return this.more(atEof, win, r, p, 2);
-              skip = 1 + (win[r + 1] as number);
-            }
-            if (raw.kind === "raw") skip += raw.bytes;
-            else this.nestedStops++;
-          }
-          const state = this.pop(p);
-          const inst = this.peek(p);
-          this.recordBuild(inst, state, p);
-          if (p + 1 + skip > size) return this.structural("truncated", `Raw data of ${skip} bytes after BUILD at offset ${p} runs past the end`, p);
-          this.pos = p + 1 + skip;
-          break;
-        }
-        case Op.BINPERSID: {
-          const pid = this.pop(p);
-          this.pushPersistent(pid, p);
-          this.pos = p + 1;
-          break;
-        }
-
-        // ---- framing and control ---------------------------------------------------------
-        case Op.PROTO: {
-          if (r + 2 > winLen) return this.more(atEof, win, r, p, 2);
-          const version = win[r + 1] as number;
-          if (version > 5) return this.structural("pickle-bad-argument", `Unsupported pickle protocol ${version} at offset ${p}`, p);
-          this.proto = version;
-          this.pos = p + 2;
-          break;
-        }
-        case Op.FRAME: {
-          if (r + 9 > winLen) return this.more(atEof, win, r, p, 9);
-          const n = this.u64(view, r + 1, p);
-          if (n === undefined) return this.structural("pickle-bad-argument", `FRAME length at offset ${p} exceeds 2^53`, p);
-          if (this.frameEnd > p) {
-            this.frameViolation(p, `A new FRAME starts at offset ${p} before the previous frame ends at ${this.frameEnd}`);
-          }
-          this.frameEnd = p + 9 + n;
-          if (this.frameEnd > size) {
-            this.frameViolation(p, `FRAME at offset ${p} declares ${n} bytes, past the end of the stream`);
-            this.frameEnd = size;
-          }
-          this.pos = p + 9;
-          break;
-        }
-        case Op.STOP: {
-          if (this.nestedStops > 0) {
-            // End of a nested pickle written inline (joblib object arrays): the outer stream goes on.
-            this.nestedStops--;
-            this.pop(p);
-            this.pos = p + 1;
-            break;
-          }
-          const result = this.stack.length > 0 ? this.pop(p) : this.semantic("pickle-stack-underflow", "STOP with an empty stack", p);
-          if (!this.options.speculative) this.doc.results.push(result);
-          this.pos = p + 1;
-          return { kind: "stop", end: p + 1 };
-        }
-        default:
-          return this.structural("pickle-invalid-opcode", `Invalid pickle opcode 0x${op.toString(16).padStart(2, "0")} at offset ${p}`, p);
+        if (r + 5 + n > winLen) return this.more(atEof, win, r, p, 5 + n);
+        this.checkFrame(p, p + 5 + n);
+        this.push(decodeLong(win, r + 5, n));
+        this.pos = p + 5 + n;
+        break;
       }
+      case Op.INT:
+      case Op.LONG:
+      case Op.FLOAT:
+      case Op.STRING:
+      case Op.UNICODE:
+      case Op.GET:
+      case Op.PUT:
+      case Op.PERSID: {
+        const line = this.readLine(win, r + 1, r, p, winLen, atEof);
+        if (typeof line !== "string") return line;
+        const end = p + 1 + line.length + 1;
+        this.checkFrame(p, end);
+        const result = this.textOp(op, line, p);
+        if (result) return result;
+        this.pos = end;
+        break;
+      }
+
+      // ---- strings and bytes -----------------------------------------------------------
+      case Op.SHORT_BINUNICODE:
+      case Op.SHORT_BINSTRING: {
+        if (r + 2 > winLen) return this.more(atEof, win, r, p, 2);
+        const n = win[r + 1] as number;
+        if (r + 2 + n > winLen) return this.more(atEof, win, r, p, 2 + n);
+        this.checkFrame(p, p + 2 + n);
+        const text = op === Op.SHORT_BINUNICODE ? decodeUtf8(win, r + 2, n) : latin1Decoder.decode(win.subarray(r + 2, r + 2 + n));
+        if (n >= MIN_ENCODED_PICKLE) this.noteEncoded(text, p + 2);
+        this.push(text);
+        this.pos = p + 2 + n;
+        break;
+      }
+      case Op.BINUNICODE:
+      case Op.BINSTRING: {
+        if (r + 5 > winLen) return this.more(atEof, win, r, p, 5);
+        const n = op === Op.BINSTRING ? view.getInt32(r + 1, true) : view.getUint32(r + 1, true);
+        if (n < 0) return this.structural("pickle-bad-argument", `BINSTRING has negative length ${n} at offset ${p}`, p);
+        const step = this.text(win, r, p, 5, n, winLen, size, op === Op.BINSTRING);
+        if (step) return step;
+        break;
+      }
+      case Op.BINUNICODE8: {
+        if (r + 9 > winLen) return this.more(atEof, win, r, p, 9);
+        const n = this.u64(view, r + 1, p);
+        if (n === undefined) return this.structural("pickle-bad-argument", `BINUNICODE8 length at offset ${p} exceeds 2^53`, p);
+        const step = this.text(win, r, p, 9, n, winLen, size, false);
+        if (step) return step;
+        break;
+      }
+      case Op.SHORT_BINBYTES: {
+        if (r + 2 > winLen) return this.more(atEof, win, r, p, 2);
+        const n = win[r + 1] as number;
+        if (r + 2 + n > winLen) return this.more(atEof, win, r, p, 2 + n);
+        this.bytes(win, r, p, 2, n, size, false);
+        break;
+      }
+      case Op.BINBYTES: {
+        if (r + 5 > winLen) return this.more(atEof, win, r, p, 5);
+        const n = view.getUint32(r + 1, true);
+        const want = 5 + Math.min(n, KEEP_BYTES);
+        if (r + want > winLen && !atEof) return this.more(atEof, win, r, p, want);
+        const step = this.bytes(win, r, p, 5, n, size, false);
+        if (step) return step;
+        break;
+      }
+      case Op.BINBYTES8:
+      case Op.BYTEARRAY8: {
+        if (r + 9 > winLen) return this.more(atEof, win, r, p, 9);
+        const n = this.u64(view, r + 1, p);
+        if (n === undefined) return this.structural("pickle-bad-argument", `${opName(op)} length at offset ${p} exceeds 2^53`, p);
+        const want = 9 + Math.min(n, KEEP_BYTES);
+        if (r + want > winLen && !atEof) return this.more(atEof, win, r, p, want);
+        const step = this.bytes(win, r, p, 9, n, size, op === Op.BYTEARRAY8);
+        if (step) return step;
+        break;
+      }
+      case Op.NEXT_BUFFER:
+        this.push({ k: K.Buffer });
+        this.pos = p + 1;
+        break;
+      case Op.READONLY_BUFFER:
+        this.pos = p + 1;
+        break;
+
+      // ---- containers ------------------------------------------------------------------
+      case Op.EMPTY_LIST:
+        this.push({ k: K.List, items: [], n: 0, v: 0 });
+        this.pos = p + 1;
+        break;
+      case Op.EMPTY_TUPLE:
+        this.push({ k: K.Tuple, items: [], n: 0, v: 0 });
+        this.pos = p + 1;
+        break;
+      case Op.EMPTY_DICT:
+        this.push({ k: K.Dict, pairs: [], n: 0, v: 0 });
+        this.pos = p + 1;
+        break;
+      case Op.EMPTY_SET:
+        this.push({ k: K.Set, items: [], n: 0, v: 0 });
+        this.pos = p + 1;
+        break;
+      case Op.TUPLE1: {
+        const a = this.pop(p);
+        this.push(this.container(K.Tuple, [a]));
+        this.pos = p + 1;
+        break;
+      }
+      case Op.TUPLE2: {
+        const b = this.pop(p);
+        const a = this.pop(p);
+        this.push(this.container(K.Tuple, [a, b]));
+        this.pos = p + 1;
+        break;
+      }
+      case Op.TUPLE3: {
+        const c = this.pop(p);
+        const b = this.pop(p);
+        const a = this.pop(p);
+        this.push(this.container(K.Tuple, [a, b, c]));
+        this.pos = p + 1;
+        break;
+      }
+      case Op.TUPLE:
+        this.push(this.container(K.Tuple, this.popMark(p)));
+        this.pos = p + 1;
+        break;
+      case Op.LIST:
+        this.push(this.container(K.List, this.popMark(p)));
+        this.pos = p + 1;
+        break;
+      case Op.FROZENSET:
+        this.push(this.container(K.FrozenSet, this.popMark(p)));
+        this.pos = p + 1;
+        break;
+      case Op.DICT: {
+        const items = this.popMark(p);
+        const dict: DictValue = { k: K.Dict, pairs: [], n: 0, v: 0 };
+        this.dictUpdate(dict, items);
+        this.push(dict);
+        this.pos = p + 1;
+        break;
+      }
+      case Op.APPEND: {
+        const item = this.pop(p);
+        this.addItems("APPEND", this.peek(p), [item], p);
+        this.pos = p + 1;
+        break;
+      }
+      case Op.APPENDS:
+      case Op.ADDITEMS: {
+        const items = this.popMark(p);
+        this.addItems(op === Op.APPENDS ? "APPENDS" : "ADDITEMS", this.peek(p), items, p);
+        this.pos = p + 1;
+        break;
+      }
+      case Op.SETITEM: {
+        const value = this.pop(p);
+        const key = this.pop(p);
+        this.setItems("SETITEM", this.peek(p), [key, value], p);
+        this.pos = p + 1;
+        break;
+      }
+      case Op.SETITEMS: {
+        const items = this.popMark(p);
+        this.setItems("SETITEMS", this.peek(p), items, p);
+        this.pos = p + 1;
+        break;
+      }
+
+      // ---- stack and memo --------------------------------------------------------------
+      case Op.POP:
+        if (this.stack.length > 0) this.stack.pop();
+        else this.popMark(p);
+        this.pos = p + 1;
+        break;
+      case Op.DUP:
+        this.doc.stats.dups++;
+        this.push(this.peek(p));
+        this.pos = p + 1;
+        break;
+      case Op.MARK:
+        this.metastack.push(this.stack);
+        this.stack = [];
+        if (this.metastack.length > limits.maxStackDepth) return this.limit("maxStackDepth", `MARK nesting exceeds ${limits.maxStackDepth}`, p);
+        this.pos = p + 1;
+        break;
+      case Op.POP_MARK:
+        this.popMark(p);
+        this.pos = p + 1;
+        break;
+      case Op.BINGET:
+        if (r + 2 > winLen) return this.more(atEof, win, r, p, 2);
+        this.checkFrame(p, p + 2);
+        this.push(this.memoGet(win[r + 1] as number, p));
+        this.pos = p + 2;
+        break;
+      case Op.LONG_BINGET:
+        if (r + 5 > winLen) return this.more(atEof, win, r, p, 5);
+        this.checkFrame(p, p + 5);
+        this.push(this.memoGet(view.getUint32(r + 1, true), p));
+        this.pos = p + 5;
+        break;
+      case Op.BINPUT:
+        if (r + 2 > winLen) return this.more(atEof, win, r, p, 2);
+        this.checkFrame(p, p + 2);
+        this.memoPut(win[r + 1] as number, p);
+        this.pos = p + 2;
+        break;
+      case Op.LONG_BINPUT:
+        if (r + 5 > winLen) return this.more(atEof, win, r, p, 5);
+        this.checkFrame(p, p + 5);
+        this.memoPut(view.getUint32(r + 1, true), p);
+        this.pos = p + 5;
+        break;
+      case Op.MEMOIZE:
+        this.memoPut(this.memo.count, p);
+        this.pos = p + 1;
+        break;
+
+      // ---- imports and calls -----------------------------------------------------------
+      case Op.GLOBAL:
+      case Op.INST: {
+        const first = this.readLine(win, r + 1, r, p, winLen, atEof);
+        if (typeof first !== "string") return first;
+        const second = this.readLine(win, r + first.length + 2, r, p, winLen, atEof);
+        if (typeof second !== "string") return second;
+        const end = p + 1 + first.length + 1 + second.length + 1;
+        this.checkFrame(p, end);
+        const imp = this.recordImport(first, second, op === Op.GLOBAL ? "GLOBAL" : "INST", p, true);
+        if (op === Op.GLOBAL) {
+          this.push({ k: K.Global, imp });
+        } else {
+          const args = this.popMark(p);
+          this.pushCall("INST", p, { k: K.Global, imp }, this.container(K.Tuple, args));
+        }
+        this.pos = end;
+        break;
+      }
+      case Op.STACK_GLOBAL: {
+        const name = this.pop(p);
+        const module = this.pop(p);
+        let imp: ImportRecord;
+        if (typeof module === "string" && typeof name === "string") {
+          imp = this.recordImport(module, name, "STACK_GLOBAL", p, true);
+        } else {
+          const why = `module ${render(module, 60)}, name ${render(name, 60)}`;
+          imp = this.recordImport(typeof module === "string" ? module : "?", typeof name === "string" ? name : "?", "STACK_GLOBAL", p, false, why);
+        }
+        this.push({ k: K.Global, imp });
+        this.pos = p + 1;
+        break;
+      }
+      case Op.EXT1:
+      case Op.EXT2:
+      case Op.EXT4: {
+        const width = op === Op.EXT1 ? 1 : op === Op.EXT2 ? 2 : 4;
+        if (r + 1 + width > winLen) return this.more(atEof, win, r, p, 1 + width);
+        this.checkFrame(p, p + 1 + width);
+        const code = width === 1 ? (win[r + 1] as number) : width === 2 ? view.getUint16(r + 1, true) : view.getInt32(r + 1, true);
+        const imp = this.recordImport("?", "?", "EXT", p, false, `copyreg extension code ${code}`);
+        this.push({ k: K.Global, imp });
+        this.pos = p + 1 + width;
+        break;
+      }
+      case Op.REDUCE: {
+        const args = this.pop(p);
+        const callee = this.pop(p);
+        this.pushCall("REDUCE", p, callee, args);
+        this.pos = p + 1;
+        break;
+      }
+      case Op.NEWOBJ: {
+        const args = this.pop(p);
+        const cls = this.pop(p);
+        this.pushCall("NEWOBJ", p, cls, args);
+        this.pos = p + 1;
+        break;
+      }
+      case Op.NEWOBJ_EX: {
+        const kwargs = this.pop(p);
+        const args = this.pop(p);
+        const cls = this.pop(p);
+        this.pushCall("NEWOBJ_EX", p, cls, args, kwargs);
+        this.pos = p + 1;
+        break;
+      }
+      case Op.OBJ: {
+        const items = this.popMark(p);
+        const cls = items.length > 0 ? (items[0] as PyValue) : this.semantic("pickle-stack-underflow", "OBJ with an empty mark", p);
+        this.pushCall("OBJ", p, cls, this.container(K.Tuple, items.slice(1)));
+        this.pos = p + 1;
+        break;
+      }
+      case Op.BUILD: {
+        const raw = this.options.hooks?.afterBuild?.(this.peekAt(1), this.peekAt(0), p);
+        let skip = 0;
+        if (raw !== undefined) {
+          if (raw.kind === "unsized") return this.structural("pickle-bad-argument", `Cannot size raw data after BUILD at offset ${p}: ${raw.reason}`, p);
+          if (raw.padded) {
+            // One byte holds the padding length, then that many padding bytes.
+            if (r + 2 > winLen) return this.more(atEof, win, r, p, 2);
+            skip = 1 + (win[r + 1] as number);
+          }
+          if (raw.kind === "raw") skip += raw.bytes;
+          else this.nestedStops++;
+        }
+        const state = this.pop(p);
+        const inst = this.peek(p);
+        this.recordBuild(inst, state, p);
+        if (p + 1 + skip > size) return this.structural("truncated", `Raw data of ${skip} bytes after BUILD at offset ${p} runs past the end`, p);
+        this.pos = p + 1 + skip;
+        break;
+      }
+      case Op.BINPERSID: {
+        const pid = this.pop(p);
+        this.pushPersistent(pid, p);
+        this.pos = p + 1;
+        break;
+      }
+
+      // ---- framing and control ---------------------------------------------------------
+      case Op.PROTO: {
+        if (r + 2 > winLen) return this.more(atEof, win, r, p, 2);
+        this.checkFrame(p, p + 2);
+        const version = win[r + 1] as number;
+        if (version > 5) return this.structural("pickle-bad-argument", `Unsupported pickle protocol ${version} at offset ${p}`, p);
+        this.proto = version;
+        this.pos = p + 2;
+        break;
+      }
+      case Op.FRAME: {
+        if (r + 9 > winLen) return this.more(atEof, win, r, p, 9);
+        const n = this.u64(view, r + 1, p);
+        if (n === undefined) return this.structural("pickle-bad-argument", `FRAME length at offset ${p} exceeds 2^53`, p);
+        if (this.frameEnd > p) {
+          this.frameViolation(p, `A new FRAME starts at offset ${p} before the previous frame ends at ${this.frameEnd}`);
+        }
+        this.frameEnd = p + 9 + n;
+        if (this.frameEnd > size) {
+          this.frameViolation(p, `FRAME at offset ${p} declares ${n} bytes, past the end of the stream`);
+          this.frameEnd = size;
+        }
+        this.pos = p + 9;
+        break;
+      }
+      case Op.STOP: {
+        if (this.nestedStops > 0) {
+          // End of a nested pickle written inline (joblib object arrays): the outer stream goes on.
+          this.nestedStops--;
+          this.pop(p);
+          this.pos = p + 1;
+          break;
+        }
+        const result = this.stack.length > 0 ? this.pop(p) : this.semantic("pickle-stack-underflow", "STOP with an empty stack", p);
+        if (!this.options.speculative) this.doc.results.push(result);
+        this.pos = p + 1;
+        return { kind: "stop", end: p + 1 };
+      }
+      default:
+        return this.structural("pickle-invalid-opcode", `Invalid pickle opcode 0x${op.toString(16).padStart(2, "0")} at offset ${p}`, p);
     }
+    return undefined;
   }
 
   /** Depth and value bookkeeping shared by every push. */
@@ -716,6 +861,17 @@ export class PickleVM {
     const value = makeContainer(kind, items);
     this.trackVirtual(value.v);
     return value;
+  }
+
+  /** A small tuple: same as container(), without the generic loop. */
+  private tuple(items: PyValue[]): ContainerValue {
+    let v = items.length;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (typeof item === "object" && item !== null) v += virtualSize(item);
+    }
+    if (v > this.doc.stats.maxVirtualElements) this.trackVirtual(v);
+    return { k: K.Tuple, items, n: items.length, v };
   }
 
   private trackVirtual(v: number): void {
