@@ -103,9 +103,11 @@ async function scanFrame(engine: Engine, frame: Frame): Promise<void> {
     }
     return;
   }
-  if (!state.formats.includes(analysis.format)) state.formats.push(analysis.format);
+  for (const view of [analysis, ...(analysis.also ?? [])]) {
+    if (!state.formats.includes(view.format)) state.formats.push(view.format);
+    runRules(engine, view, frame);
+  }
   for (const note of analysis.notes ?? []) state.notes.push(safeText(frame.memberPath ? `${frame.memberPath}: ${note}` : note));
-  runRules(engine, analysis, frame);
   if (!frame.speculative) {
     for (const d of analysis.defects) if (d.fatal) state.errors.push(defectToError(d, frame.memberPath));
   }
@@ -183,7 +185,7 @@ async function analyze(engine: Engine, frame: Frame): Promise<FormatAnalysis | u
   return undefined;
 }
 
-function runRules(engine: Engine, analysis: FormatAnalysis, frame: Frame): void {
+function runRules(engine: Engine, analysis: { format: string; document: unknown }, frame: Frame): void {
   for (const rule of engine.rules) {
     if (!rule.meta.formats.includes(analysis.format)) continue;
     const severity = engine.policy.severityOf(rule.meta.id, rule.meta.defaultSeverity);

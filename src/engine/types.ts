@@ -49,6 +49,11 @@ export interface FormatAnalysis {
   members?: Member[];
   /** Plain-language notes for the report (what was skipped and why). */
   notes?: string[];
+  /**
+   * More documents about the same bytes, each checked by the rules of its own format: a PyTorch
+   * checkpoint is a zip (zip rules) and a torch archive (torch rules) at once.
+   */
+  also?: { format: string; document: unknown }[];
 }
 
 export type SniffStrength = "strong" | "weak" | "no";
