@@ -252,6 +252,6 @@ export function reportDocument(format: string, document: unknown, options: ScanO
     state,
   };
   const frame: Frame = { source: undefined as unknown as ByteSource, name: options.path, memberPath: undefined, depth: 0, parents: [], speculative: false, forceFormat: undefined };
-  runRules(engine, { format, document, defects: [] }, frame);
+  runRules(engine, { format, document }, frame);
   return { path: options.path, verdict: verdictOf(state.findings, state.errors), formats: state.formats, findings: state.findings, errors: state.errors, notes: state.notes };
 }
