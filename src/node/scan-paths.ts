@@ -75,8 +75,14 @@ async function scanEntry(entry: WalkEntry, options: ScanPathsOptions): Promise<F
   switch (entry.kind) {
     case "symlink": {
       const doc: SymlinkDocument = { format: "symlink", target: entry.target, resolved: entry.resolved, escapes: entry.escapes };
-      const note = entry.escapes ? `Symlink to ${JSON.stringify(entry.target)}, outside the scanned folder: not followed.` : `Symlink to ${JSON.stringify(entry.target)} inside the scanned folder: its target is scanned in place.`;
-      return reportDocument("symlink", doc, { ...base, notes: [note] });
+      if (!entry.escapes) {
+        return reportDocument("symlink", doc, { ...base, notes: [`Symlink to ${JSON.stringify(entry.target)} inside the scanned folder: its target is scanned in place.`] });
+      }
+      // Fail closed: what a loader would read through this link was not scanned.
+      const report = reportDocument("symlink", doc, { ...base, notes: ["To scan a Hugging Face cache snapshot, scan the repository folder (models--org--name/) so the blobs the links point to are inside it."] });
+      report.errors.push({ code: "not-followed", message: `Symlink target ${JSON.stringify(entry.target)} is outside the scanned folder and was not scanned`, location: {} });
+      report.verdict = verdictOf(report.findings, report.errors);
+      return report;
     }
     case "special":
       return errorReport(entry.path, "not-a-file", `Not a regular file (${entry.what}); not scanned`);

@@ -134,7 +134,8 @@ export function createPolicy(layers: readonly PolicyData[]): Policy {
     // `builtins` + `__builtins__.eval`, `numpy` + `__builtins__`, `torch` + `nn.Module.__init__.__globals__`.
     // A dunder as the last segment of `builtins` is just a builtin (`__import__`), denied below.
     const attributes = name.split(".");
-    const traversal = attributes.find((segment, i) => isDunder(segment) && (i < attributes.length - 1 || normalizeDotted(module) !== "builtins"));
+    // Name the deepest dunder: in `nn.Module.__init__.__globals__` it is `__globals__` that matters.
+    const traversal = attributes.findLast((segment, i) => isDunder(segment) && (i < attributes.length - 1 || normalizeDotted(module) !== "builtins"));
     if (traversal !== undefined) {
       return { cls: "dangerous", normalized, matched: traversal, category: "dunder", route: `attribute ${traversal}` };
     }

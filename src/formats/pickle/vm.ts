@@ -959,6 +959,7 @@ export class PickleVM {
   private pushCall(op: CallOp, offset: number, callee: PyValue, args: PyValue, kwargs?: PyValue): void {
     const site: CallSite = kwargs === undefined ? { op, offset, callee, args } : { op, offset, callee, args, kwargs };
     this.recordCall(site);
+    this.recordInstantiation(callee, args, offset);
     this.push({ k: K.Call, call: site });
   }
 
@@ -971,6 +972,20 @@ export class PickleVM {
     // the instance was made, so only BUILD on something else is a call of its own.
     if (isObj(inst) && inst.k === K.Call) return;
     this.recordCall({ op: "BUILD", offset, callee: inst, args: state });
+  }
+
+  /**
+   * `copyreg._reconstructor(cls, base, state)` and `copyreg.__newobj__(cls, …)` instantiate their
+   * first argument, just like NEWOBJ does at protocol 2: count that class as called, so the same
+   * object gets the same verdict whatever protocol wrote it.
+   */
+  private recordInstantiation(callee: PyValue, args: PyValue, offset: number): void {
+    if (!isObj(callee) || callee.k !== K.Global || !isObj(args) || args.k !== K.Tuple) return;
+    const { module, name } = callee.imp;
+    if ((module !== "copyreg" && module !== "copy_reg") || (name !== "_reconstructor" && name !== "__newobj__" && name !== "__newobj_ex__")) return;
+    const cls = args.items[0];
+    if (cls === undefined || !isObj(cls) || cls.k !== K.Global) return;
+    this.recordCall({ op: "REDUCE", offset, callee: cls, args: this.container(K.Tuple, args.items.slice(1)) });
   }
 
   private recordCall(site: CallSite): void {
@@ -1148,7 +1163,12 @@ export class PickleVM {
 
   private frameViolation(p: number, message: string): void {
     this.doc.defects.push(defect("pickle-frame-violation", message, { offset: p, fatal: false }));
-    if (this.frameEnd > p) this.frameResyncs.push(this.frameEnd);
+    if (this.frameEnd > p) {
+      // Another reader may stop the argument at the frame end, or treat its data as opcodes:
+      // parse from the frame end and from each possible start of the argument's data.
+      this.frameResyncs.push(this.frameEnd);
+      for (let header = 1; header <= 9; header++) this.frameResyncs.push(p + header);
+    }
     this.frameEnd = -1;
   }
 

@@ -19,6 +19,8 @@ describe("FS001 symlink escapes root", () => {
     const escape = report.files.find((f) => f.path.endsWith("escape.bin"));
     expect(escape?.findings.map((f) => f.ruleId)).toEqual(["FS001"]);
     expect(escape?.verdict).toBe("suspicious");
+    // Fail closed: the unscanned target is an error too, so the gate fails even at --fail-on high.
+    expect(escape?.errors.map((e) => e.code)).toEqual(["not-followed"]);
   });
   it("only notes a link that stays inside the folder", async () => {
     const report = await scanPaths([model], { policy: defaultPolicy() });

@@ -22,7 +22,7 @@ export const pkl001 = defineRule<PickleDocument>({
       const how = isCalled(doc, imp) ? "calls" : "imports";
       const route = c.route ? `; the ${c.route}` : "";
       report({
-        message: `Pickle ${how} ${describeImport(imp, c)}, a ${CATEGORY_LABEL[c.category ?? ""] ?? "dangerous"} callable on the denylist (entry "${c.matched}")${route}`,
+        message: `Pickle ${how} ${describeImport(imp, c)}, a ${CATEGORY_LABEL[c.category ?? ""] ?? "dangerous callable"} on the denylist (entry "${c.matched}")${route}`,
         evidence: importEvidence(doc, imp),
         offset: imp.offset,
       });

@@ -49,16 +49,17 @@ export function classifiedImports(doc: PickleDocument, policy: Policy): { imp: I
   return doc.imports.filter((imp) => imp.resolved).map((imp) => ({ imp, c: policy.classifyGlobal(imp.module, imp.name) }));
 }
 
+/** Noun phrases for the deny categories, as used in messages ("a process/OS callable"). */
 export const CATEGORY_LABEL: Record<string, string> = {
-  builtins: "Python builtin outside the safe set",
-  exec: "code-execution",
-  process: "process/OS",
-  network: "network",
-  filesystem: "file-system",
-  import: "import/resolver",
-  install: "package-installation",
-  native: "native-code",
+  builtins: "builtin outside the safe set",
+  exec: "code-execution callable",
+  process: "process/OS callable",
+  network: "network callable",
+  filesystem: "file-system callable",
+  import: "import/resolver callable",
+  install: "package-installation callable",
+  native: "native-code callable",
   "nested-deserializer": "nested deserializer",
-  "code-object": "code-object",
-  dunder: "interpreter-internals",
+  "code-object": "code-object builder",
+  dunder: "interpreter-internals access",
 };
