@@ -1,5 +1,19 @@
 import type { FormatHandler } from "../engine/types.js";
+import { bzip2Handler, gzipHandler, lz4Handler, sevenZipHandler, xzHandler, zlibHandler, zstdHandler } from "./compress/index.js";
 import { pickleHandler } from "./pickle/handler.js";
+import { tarHandler } from "./tar/index.js";
+import { zipHandler } from "./zip/index.js";
 
 /** Every format the engine can sniff, in no particular order (priority decides). */
-export const FORMAT_HANDLERS: readonly FormatHandler[] = [pickleHandler];
+export const FORMAT_HANDLERS: readonly FormatHandler[] = [
+  pickleHandler,
+  zipHandler,
+  tarHandler,
+  gzipHandler,
+  zlibHandler,
+  zstdHandler,
+  lz4Handler,
+  bzip2Handler,
+  xzHandler,
+  sevenZipHandler,
+];

@@ -1,3 +1,11 @@
+import { arc001 } from "./archive/arc001-member-path-traversal.js";
+import { arc002 } from "./archive/arc002-link-escape.js";
+import { arc003 } from "./archive/arc003-decompression-bomb.js";
+import { arc004 } from "./archive/arc004-reader-disagreement.js";
+import { arc005 } from "./archive/arc005-crc-mismatch.js";
+import { arc006 } from "./archive/arc006-polyglot-data.js";
+import { arc007 } from "./archive/arc007-encrypted-member.js";
+import { arc008 } from "./archive/arc008-special-member.js";
 import { fs001 } from "./filesystem/fs001-symlink-escape.js";
 import { pkl001 } from "./pickle/pkl001-dangerous-global.js";
 import { pkl002 } from "./pickle/pkl002-unknown-global-called.js";
@@ -18,5 +26,6 @@ import type { Rule } from "./types.js";
 
 /** Every rule, in id order. Each has a test beside it and a page in docs/rules (tools/check-repo.mjs). */
 export const RULES: readonly Rule[] = [
+  arc001, arc002, arc003, arc004, arc005, arc006, arc007, arc008,
   fs001, pkl001, pkl002, pkl003, pkl004, pkl005, pkl006, pkl007, pkl008, pkl009, pkl010, pkl011, pkl012, pkl013, pkl014, pkl015,
 ] as readonly Rule[];

@@ -26,7 +26,7 @@ export interface ZipBuildEntry {
   localExtra?: Uint8Array;
   /** false: write only the local header (an entry hidden from the central directory). */
   inCentral?: boolean;
-  /** Write no local header and point the central entry at entry `shareLocalWith`'s header (overlap). */
+  /** Write no local header and point the central entry at entry `shareLocalWith`'s header (overlap); sizes and CRC default to that entry's. */
   shareLocalWith?: number;
   /** Set flag bit 3, zero the local sizes and CRC and write a data descriptor after the data. */
   dataDescriptor?: boolean;
@@ -46,6 +46,8 @@ export interface ZipBuildOptions {
   entryCount?: number;
   /** Bytes between the central directory and the end record. */
   gapBeforeEocd?: number;
+  /** Data descriptors for every entry (as streaming writers produce). */
+  dataDescriptor?: boolean;
 }
 
 const enc = new TextEncoder();
@@ -112,7 +114,8 @@ export function buildZip(entries: readonly ZipBuildEntry[], options: ZipBuildOpt
   const base = options.absoluteOffsets === false ? prepend.length : 0;
   const z64 = options.zip64 ?? false;
   const laid: Laid[] = [];
-  for (const e of entries) {
+  for (const given of entries) {
+    const e = options.dataDescriptor && given.dataDescriptor === undefined ? { ...given, dataDescriptor: true } : given;
     const data = bytesOf(e.data);
     const method = e.method ?? 0;
     const payload = e.compressed ?? (method === 8 ? deflateSync(data) : data);
@@ -125,7 +128,9 @@ export function buildZip(entries: readonly ZipBuildEntry[], options: ZipBuildOpt
       localOffset: w.length - base,
     };
     if (e.shareLocalWith !== undefined) {
-      item.localOffset = laid[e.shareLocalWith]!.localOffset;
+      // Same header, same data: sizes and CRC default to the shared entry's.
+      const shared = laid[e.shareLocalWith]!;
+      Object.assign(item, { localOffset: shared.localOffset, crc: e.crc ?? shared.crc, usize: e.uncompressedSize ?? shared.usize, csize: e.compressedSize ?? shared.csize });
     } else {
       writeLocal(w, item, z64);
     }

@@ -25,7 +25,7 @@ export type CapReason = "ratio" | "output";
 
 export type DecodeOutcome =
   | { status: "ok"; bytes: Uint8Array; crc: number | undefined; members: number }
-  | { status: "capped"; reason: CapReason; cap: number; produced: number; members: number }
+  | { status: "capped"; reason: CapReason; cap: number; produced: number; members: number; /** Output up to the cap: a loader reading incrementally acts on it before reaching the bomb. */ prefix: Uint8Array }
   | { status: "corrupt"; message: string; code: number | undefined; bytes: Uint8Array; members: number }
   | { status: "timeout"; produced: number };
 
@@ -57,11 +57,13 @@ export async function decodeBounded(source: ByteSource, req: DecodeRequest): Pro
   let produced = 0;
   let crc: number | undefined = req.crc ? 0 : undefined;
   let members = 1;
+  let kept = 0;
   const sink = (data: Uint8Array): void => {
     produced += data.length;
     if (produced > cap) throw CAP_REACHED;
     if (data.length === 0) return;
     chunks.push(req.codec === "zstd" ? data.slice() : data);
+    kept = produced;
     if (crc !== undefined) crc = produced > MAX_CRC_CHECK_BYTES ? undefined : crc32(data, crc);
   };
   const streamer = makeStreamer(req.codec, sink, () => (members += 1));
@@ -76,13 +78,13 @@ export async function decodeBounded(source: ByteSource, req: DecodeRequest): Pro
     try {
       streamer.push(chunk, final);
     } catch (error) {
-      if (error === CAP_REACHED) return { status: "capped", reason, cap, produced, members };
+      if (error === CAP_REACHED) return { status: "capped", reason, cap, produced, members, prefix: concat(chunks, kept) };
       // Output delivered before the error is kept: a loader would have consumed it too.
-      return { status: "corrupt", message: errorMessage(error), code: errorCode(error), bytes: concat(chunks, produced), members };
+      return { status: "corrupt", message: errorMessage(error), code: errorCode(error), bytes: concat(chunks, kept), members };
     }
     if (final) break;
   }
-  return { status: "ok", bytes: concat(chunks, produced), crc, members };
+  return { status: "ok", bytes: concat(chunks, kept), crc, members };
 }
 
 function makeStreamer(codec: Codec, sink: (data: Uint8Array) => void, onMember: () => void): Streamer {

@@ -2,36 +2,14 @@ import { hex } from "./bytes.js";
 import { FLAG_DATA_DESCRIPTOR } from "./local-headers.js";
 import type { LocalView } from "./local-view.js";
 import { sameBytes } from "./names.js";
-import type { ZipAnomaly, ZipAnomalyCode, ZipDocument, ZipEntry } from "./types.js";
-
-/** Anomalies kept per code; the rest are counted in one summary entry (CWE-770). */
-export const MAX_ANOMALIES_PER_CODE = 200;
+import type { AnomalySink } from "./anomaly-sink.js";
+import type { ZipAnomaly, ZipDocument, ZipEntry } from "./types.js";
 
 /** Flag bits Python's zipfile refuses and miniz ignores (4.4.4): 5 patched data, 6 strong encryption, 13 masked directory. */
 const REFUSED_FLAGS = 0x0020 | 0x0040 | 0x2000;
 
-/** Collects anomalies with a per-code cap. */
-export class AnomalySink {
-  private readonly counts = new Map<ZipAnomalyCode, number>();
-
-  constructor(private readonly out: ZipAnomaly[]) {}
-
-  add(a: ZipAnomaly): void {
-    const n = (this.counts.get(a.code) ?? 0) + 1;
-    this.counts.set(a.code, n);
-    if (n <= MAX_ANOMALIES_PER_CODE) this.out.push(a);
-  }
-
-  /** Appends "and N more" entries for codes that went over the cap. */
-  finish(): void {
-    for (const [code, n] of this.counts) {
-      if (n > MAX_ANOMALIES_PER_CODE) this.out.push({ code, message: `${n - MAX_ANOMALIES_PER_CODE} more anomalies of this kind were not listed` });
-    }
-  }
-}
-
 /** Everything found by comparing headers, names and data ranges (no member data read). */
-export function findStructuralAnomalies(doc: ZipDocument, view: LocalView, sink: AnomalySink): void {
+export function findStructuralAnomalies(doc: ZipDocument, view: LocalView, { sink }: { sink: AnomalySink<ZipAnomaly> }): void {
   for (const e of doc.entries) compareHeaders(e, sink);
   findDuplicates(doc.entries, sink);
   findOverlaps(doc, sink);
@@ -39,7 +17,7 @@ export function findStructuralAnomalies(doc: ZipDocument, view: LocalView, sink:
   summarize(doc.entries, sink);
 }
 
-function compareHeaders(e: ZipEntry, sink: AnomalySink): void {
+function compareHeaders(e: ZipEntry, sink: AnomalySink<ZipAnomaly>): void {
   const c = e.central;
   const l = e.local;
   const ids = [e.id];
@@ -89,7 +67,7 @@ function compareHeaders(e: ZipEntry, sink: AnomalySink): void {
   }
 }
 
-function findDuplicates(entries: readonly ZipEntry[], sink: AnomalySink): void {
+function findDuplicates(entries: readonly ZipEntry[], sink: AnomalySink<ZipAnomaly>): void {
   const byName = new Map<string, ZipEntry[]>();
   for (const e of entries) {
     const group = byName.get(e.name);
@@ -120,7 +98,7 @@ interface Span {
 }
 
 /** Entries sharing bytes: the overlapping-entry zip bomb, or one payload read under several names. */
-function findOverlaps(doc: ZipDocument, sink: AnomalySink): void {
+function findOverlaps(doc: ZipDocument, sink: AnomalySink<ZipAnomaly>): void {
   const byHeader = new Map<number, ZipEntry[]>();
   for (const e of doc.entries) {
     if (e.dataOffset === undefined) continue;
@@ -161,7 +139,7 @@ function findOverlaps(doc: ZipDocument, sink: AnomalySink): void {
   }
 }
 
-function findViewGaps(entries: readonly ZipEntry[], view: LocalView, sink: AnomalySink): void {
+function findViewGaps(entries: readonly ZipEntry[], view: LocalView, sink: AnomalySink<ZipAnomaly>): void {
   const first = view.streamStart;
   if (first !== undefined && first > 0) {
     sink.add({ code: "prepended-data", message: `${first} bytes precede the first local header`, offset: 0, evidence: `first local header at ${first}` });
@@ -192,7 +170,7 @@ function findViewGaps(entries: readonly ZipEntry[], view: LocalView, sink: Anoma
   }
 }
 
-function summarize(entries: readonly ZipEntry[], sink: AnomalySink): void {
+function summarize(entries: readonly ZipEntry[], sink: AnomalySink<ZipAnomaly>): void {
   const zip64 = entries.filter((e) => e.central?.zip64 || e.local?.zip64).length;
   if (zip64) sink.add({ code: "zip64", message: `${zip64} entries use ZIP64 extra fields` });
   const descriptors = entries.filter((e) => e.flags & FLAG_DATA_DESCRIPTOR).length;

@@ -20,7 +20,7 @@ export function hex(n: number, width = 8): string {
 }
 
 /** Finds the last occurrence of a 4-byte signature in `bytes` at or before `from`. */
-export function lastIndexOfSig(bytes: Uint8Array, sig: number, from: number): number {
+export function lastIndexOfSig(bytes: Uint8Array, sig: number, { from }: { from: number }): number {
   for (let i = Math.min(from, bytes.length - 4); i >= 0; i--) {
     if (bytes[i] === (sig & 0xff) && u32(bytes, i) === sig) return i;
   }

@@ -54,7 +54,7 @@ export async function readCentralDirectory(w: ByteWindow, eocd: ZipEocd, opts: C
     }
     const name = vars.subarray(0, fixed.nameLength);
     const extra = vars.subarray(fixed.nameLength, fixed.nameLength + fixed.extraLength);
-    out.headers.push(headerFrom(pos, fixed, name, extra));
+    out.headers.push(headerFrom(fixed, { offset: pos, nameBytes: name, extra }));
     pos += CENTRAL_HEADER_SIZE + varLen;
   }
   if (out.headers.length !== eocd.entryCount) {

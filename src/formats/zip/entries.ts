@@ -12,7 +12,7 @@ const DOS_DIRECTORY = 0x10;
  * Joins both views into entries: one per central header (data located through its local header,
  * as miniz does), then one per local header no central header points to.
  */
-export function buildEntries(centrals: readonly ZipHeader[], view: LocalView, shift: number): ZipEntry[] {
+export function buildEntries(centrals: readonly ZipHeader[], view: LocalView, { shift }: { shift: number }): ZipEntry[] {
   const entries: ZipEntry[] = [];
   const referenced = new Set<number>();
   for (const c of centrals) {

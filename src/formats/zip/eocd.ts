@@ -34,7 +34,7 @@ export async function locateEocd(w: ByteWindow): Promise<EocdResult> {
   const size = w.size;
   const tailStart = Math.max(0, size - EOCD_SEARCH_BYTES);
   const tail = (await w.read(tailStart, size - tailStart)) ?? new Uint8Array(0);
-  const at = lastIndexOfSig(tail, SIG_EOCD, tail.length - EOCD_SIZE);
+  const at = lastIndexOfSig(tail, SIG_EOCD, { from: tail.length - EOCD_SIZE });
   if (at < 0) return out;
   const eocdOffset = tailStart + at;
   const rec = parseEocd(tail, at);
@@ -79,7 +79,7 @@ export async function locateEocd(w: ByteWindow): Promise<EocdResult> {
 
 /** An earlier EOCD whose comment ends exactly at the end of the file is what strict readers (Java, .NET) take. */
 function noteOtherEocds(tail: Uint8Array, tailStart: number, chosen: number, size: number, out: EocdResult): void {
-  for (let i = lastIndexOfSig(tail, SIG_EOCD, chosen - 1); i >= 0; i = lastIndexOfSig(tail, SIG_EOCD, i - 1)) {
+  for (let i = lastIndexOfSig(tail, SIG_EOCD, { from: chosen - 1 }); i >= 0; i = lastIndexOfSig(tail, SIG_EOCD, { from: i - 1 })) {
     if (i + EOCD_SIZE > tail.length) continue;
     if (tailStart + i + EOCD_SIZE + u16(tail, i + 20) === size) {
       out.anomalies.push({

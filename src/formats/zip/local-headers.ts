@@ -27,14 +27,14 @@ export async function readLocalHeader(w: ByteWindow, offset: number): Promise<Zi
   const fixed = parseLocalFixed(fixedBytes);
   const vars = await w.read(offset + LOCAL_HEADER_SIZE, fixed.nameLength + fixed.extraLength);
   if (!vars) return undefined;
-  return headerFrom(offset, fixed, vars.subarray(0, fixed.nameLength), vars.subarray(fixed.nameLength));
+  return headerFrom(fixed, { offset, nameBytes: vars.subarray(0, fixed.nameLength), extra: vars.subarray(fixed.nameLength) });
 }
 
 /**
  * Follows one local header to where the next should be. `centralSize` is the compressed size a
  * central entry gives for this offset, used when the local header defers sizes to a descriptor.
  */
-export async function stepLocal(w: ByteWindow, header: ZipHeader, centralSize: number | undefined): Promise<LocalStep> {
+export async function stepLocal(w: ByteWindow, header: ZipHeader, { centralSize }: { centralSize: number | undefined }): Promise<LocalStep> {
   const dataOffset = header.offset + LOCAL_HEADER_SIZE + header.nameBytes.length + header.extraLength;
   const deferred = (header.flags & FLAG_DATA_DESCRIPTOR) !== 0 && header.compressedSize === 0;
   let dataLength = header.compressedSize;

@@ -57,7 +57,7 @@ export async function walkLocalView(w: ByteWindow, centralSizes: Map<number, num
       }
       const header = await readLocalHeader(w, pos);
       if (!header) return;
-      const step = await stepLocal(w, header, centralSizes.get(pos));
+      const step = await stepLocal(w, header, { centralSize: centralSizes.get(pos) });
       view.steps.set(pos, step);
       if (streaming) view.streamReachable.add(pos);
       pos = step.next;

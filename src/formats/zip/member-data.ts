@@ -1,52 +1,14 @@
-import { MemorySource, type ByteSource } from "../../core/byte-source.js";
+import type { ByteSource } from "../../core/byte-source.js";
 import { defect, type Defect } from "../../core/defect.js";
-import type { Limits } from "../../core/limits.js";
-import type { Budget, Member } from "../../engine/types.js";
-import { crc32 } from "../compress/crc32.js";
-import { decodeStream } from "../compress/decode-stream.js";
-import { MAX_COMPRESSION_RATIO, MAX_MEMBER_OUTPUT_BYTES, RATIO_FLOOR_BYTES } from "../compress/limits.js";
-import type { AnomalySink } from "./anomalies.js";
-import { hex } from "./bytes.js";
+import type { Member } from "../../engine/types.js";
+import { MAX_STORED_CRC_BYTES, STORED_CRC_NOTE, readData, type DataContext, type DataResult, type DataSpec } from "./entry-data.js";
 import { FLAG_DATA_DESCRIPTOR } from "./local-headers.js";
-import { METHOD_AES, METHOD_STORED, codecFor, methodName } from "./methods.js";
 import { decodeUtf8 } from "./names.js";
-import { PLAINTEXT_SNIFF_BYTES, looksPlaintext } from "./plaintext.js";
-import type { ZipDataInfo, ZipDocument, ZipEntry } from "./types.js";
+import { PathNamer } from "./path-namer.js";
+import type { ZipDocument, ZipEntry } from "./types.js";
 
-/** Stored members CRC-checked at most this large: bigger ones are slices the engine reads once, not twice (CWE-400). */
-export const MAX_STORED_CRC_BYTES = 1024 * 1024;
 /** Longest symlink target read from entry data: PATH_MAX on Linux (CWE-770). */
 export const MAX_LINK_TARGET_BYTES = 4096;
-/** APPNOTE 4.4.4 bits 0 (encrypted) and 6 (strong encryption). */
-const FLAG_ENCRYPTED = 0x0001 | 0x0040;
-
-export interface DataContext {
-  source: ByteSource;
-  limits: Limits;
-  budget: Budget;
-  now(): number;
-  deadline: number;
-  sink: AnomalySink;
-  defects: Defect[];
-  notes: string[];
-}
-
-/** How one reader would take an entry's bytes. */
-interface DataSpec {
-  offset: number;
-  compressedSize: number;
-  uncompressedSize: number;
-  method: number;
-  flags: number;
-  /** Expected CRC-32, undefined when the headers do not carry one. */
-  crc: number | undefined;
-}
-
-interface DataResult {
-  info: ZipDataInfo;
-  source?: ByteSource;
-  speculative: boolean;
-}
 
 /**
  * Hands every entry that has data to the engine as a member, whatever its kind: miniz (PyTorch)
@@ -86,11 +48,14 @@ export async function readMembers(doc: ZipDocument, ctx: DataContext): Promise<M
     }
     const local = localReading(e);
     if (local) {
-      const alt = await readData(local, e, ctx);
+      // A guess next to the directory's reading (already reported as ARC004): its defects do not fail the file.
+      const altDefects: Defect[] = [];
+      const alt = await readData(local, e, { ...ctx, defects: altDefects });
+      ctx.defects.push(...altDefects.map((d) => ({ ...d, fatal: false, message: `Local header reading: ${d.message}` })));
       if (alt.source) members.push({ path: paths.next(`${e.name}#local-header`, e.id), source: alt.source, speculative: true });
     }
   }
-  if (uncheckedStored) ctx.notes.push(`CRC-32 not checked for ${uncheckedStored} stored zip members over ${MAX_STORED_CRC_BYTES} bytes (their data is not read twice)`);
+  if (uncheckedStored) ctx.notes.push(`CRC-32 not checked for ${uncheckedStored} stored zip members (binary data, or over ${MAX_STORED_CRC_BYTES} bytes): they are not read just for a CRC`);
   return members;
 }
 
@@ -123,164 +88,7 @@ function localReading(e: ZipEntry): DataSpec | undefined {
   };
 }
 
-async function readData(spec: DataSpec, e: ZipEntry, ctx: DataContext): Promise<DataResult> {
-  const size = ctx.source.size;
-  if (spec.offset + spec.compressedSize > size) return outsideFile(spec, e, ctx);
-  if (spec.method === METHOD_AES) return encrypted(e, ctx, `uses WinZip AES encryption (method 99)`);
-  if (spec.method === METHOD_STORED) return readStored(spec, e, ctx);
-  if (codecFor(spec.method)) return readCompressed(spec, e, ctx);
-  ctx.sink.add({ code: "unsupported-method", message: `Entry "${e.name}" uses compression method ${methodName(spec.method)}`, offset: e.localOffset, entries: [e.id] });
-  ctx.defects.push(
-    defect("unsupported", `Unsupported compression method ${methodName(spec.method)} for zip entry "${e.name}": cannot scan inside`, { offset: e.localOffset }),
-  );
-  return { info: { status: "unsupported-method", crc: "not-checked" }, speculative: false };
-}
-
-function outsideFile(spec: DataSpec, e: ZipEntry, ctx: DataContext): DataResult {
-  const size = ctx.source.size;
-  ctx.sink.add({
-    code: "data-outside-file",
-    message: `Data of entry "${e.name}" (${spec.offset}+${spec.compressedSize}) runs past the end of the file (${size} bytes)`,
-    offset: spec.offset,
-    entries: [e.id],
-  });
-  ctx.defects.push(defect("truncated", `Zip entry "${e.name}" is truncated: its data runs past the end of the file`, { offset: spec.offset }));
-  const info: ZipDataInfo = { status: "outside-file", crc: "not-checked" };
-  if (spec.method !== METHOD_STORED || spec.offset >= size) return { info, speculative: true };
-  return { info, source: ctx.source.slice(spec.offset, size - spec.offset), speculative: true };
-}
-
-function encrypted(e: ZipEntry, ctx: DataContext, how: string): DataResult {
-  ctx.sink.add({ code: "encrypted", message: `Entry "${e.name}" ${how}; its content cannot be scanned`, offset: e.localOffset, entries: [e.id] });
-  ctx.defects.push(defect("encrypted", `Zip entry "${e.name}" is encrypted: cannot scan inside`, { offset: e.localOffset }));
-  return { info: { status: "encrypted", crc: "not-checked" }, speculative: true };
-}
-
-function plaintextBehindFlag(e: ZipEntry, ctx: DataContext, info: ZipDataInfo): void {
-  info.encryptionFlagOnPlaintext = true;
-  ctx.sink.add({
-    code: "encrypted",
-    message: `Entry "${e.name}" is flagged encrypted but its data is plaintext: PyTorch (miniz) reads it, Python zipfile asks for a password`,
-    offset: e.localOffset,
-    entries: [e.id],
-    evidence: `flags ${hex(e.flags, 4)}`,
-  });
-}
-
-const STORED_CRC_NOTE = "stored member too large to read twice";
-
-async function readStored(spec: DataSpec, e: ZipEntry, ctx: DataContext): Promise<DataResult> {
-  const source = ctx.source.slice(spec.offset, spec.compressedSize);
-  const info: ZipDataInfo = { status: "stored", outputBytes: spec.compressedSize, crc: "not-checked" };
-  if (spec.flags & FLAG_ENCRYPTED) {
-    const head = await source.read(0, Math.min(PLAINTEXT_SNIFF_BYTES, source.size));
-    if (!looksPlaintext(head)) {
-      // PyTorch would read these bytes as they are, so they are still scanned, as a guess.
-      const r = encrypted(e, ctx, `is encrypted (flags ${hex(spec.flags, 4)})`);
-      return { ...r, source };
-    }
-    plaintextBehindFlag(e, ctx, info);
-  }
-  if (spec.crc === undefined) info.crcNote = "no CRC recorded";
-  else if (spec.compressedSize > MAX_STORED_CRC_BYTES) info.crcNote = STORED_CRC_NOTE;
-  else checkCrc(info, spec.crc, crc32(await source.read(0, source.size)), e, ctx);
-  return { info, source, speculative: false };
-}
-
-async function readCompressed(spec: DataSpec, e: ZipEntry, ctx: DataContext): Promise<DataResult> {
-  const remaining = Math.max(0, ctx.limits.maxInflatedBytes - ctx.budget.inflatedBytes);
-  const maxOutput = Math.min(remaining, MAX_MEMBER_OUTPUT_BYTES);
-  const refusal = refuseByDeclaredSize(spec, e, ctx, maxOutput);
-  if (refusal) return refusal;
-  const out = await decodeStream(ctx.source, {
-    codec: codecFor(spec.method)!,
-    offset: spec.offset,
-    length: spec.compressedSize,
-    maxOutput,
-    crc: spec.crc !== undefined,
-    now: ctx.now,
-    deadline: ctx.deadline,
-  });
-  const encryptedFlag = (spec.flags & FLAG_ENCRYPTED) !== 0;
-  switch (out.status) {
-    case "ok": {
-      ctx.budget.inflatedBytes += out.bytes.length;
-      const info: ZipDataInfo = { status: "inflated", outputBytes: out.bytes.length, crc: "not-checked" };
-      if (encryptedFlag) plaintextBehindFlag(e, ctx, info);
-      if (spec.crc === undefined) info.crcNote = "no CRC recorded";
-      else if (out.crc === undefined) info.crcNote = "member too large for a CRC check";
-      else checkCrc(info, spec.crc, out.crc, e, ctx);
-      return { info, source: new MemorySource(out.bytes), speculative: false };
-    }
-    case "capped":
-      ctx.budget.inflatedBytes += Math.min(out.produced, out.cap);
-      return bomb(e, ctx, out.reason === "ratio" ? "compression-ratio" : "output-limit", `expands past ${out.cap} bytes from ${spec.compressedSize} compressed`);
-    case "corrupt": {
-      ctx.budget.inflatedBytes += out.bytes.length;
-      if (encryptedFlag) return encrypted(e, ctx, `is encrypted (flags ${hex(spec.flags, 4)}) and does not decompress`);
-      ctx.defects.push(defect("truncated", `Zip entry "${e.name}" does not decompress: ${out.message}`, { offset: spec.offset }));
-      const info: ZipDataInfo = { status: "corrupt", outputBytes: out.bytes.length, crc: "not-checked" };
-      return out.bytes.length ? { info, source: new MemorySource(out.bytes), speculative: true } : { info, speculative: true };
-    }
-    case "timeout":
-      ctx.defects.push(defect("timeout", `Timed out decompressing zip entry "${e.name}"`, { offset: spec.offset }));
-      return { info: { status: "timeout", crc: "not-checked" }, speculative: false };
-    case "refused":
-      ctx.defects.push(defect(out.code, `Cannot decompress zip entry "${e.name}": ${out.message}`, { offset: out.offset }));
-      return { info: { status: "refused", crc: "not-checked" }, speculative: false };
-  }
-}
-
-/** Declared sizes are checked before any work: a claim past the caps is refused outright. */
-function refuseByDeclaredSize(spec: DataSpec, e: ZipEntry, ctx: DataContext, maxOutput: number): DataResult | undefined {
-  const ratioCap = Math.max(RATIO_FLOOR_BYTES, spec.compressedSize * MAX_COMPRESSION_RATIO);
-  if (spec.uncompressedSize > ratioCap) {
-    const ratio = Math.round(spec.uncompressedSize / Math.max(1, spec.compressedSize));
-    return bomb(e, ctx, "compression-ratio", `declares ${spec.uncompressedSize} bytes from ${spec.compressedSize} compressed (${ratio}:1, limit ${MAX_COMPRESSION_RATIO}:1)`);
-  }
-  if (spec.uncompressedSize > maxOutput) {
-    return bomb(e, ctx, "output-limit", `declares ${spec.uncompressedSize} bytes, more than the ${maxOutput} bytes left to decompress`);
-  }
-  return undefined;
-}
-
-function bomb(e: ZipEntry, ctx: DataContext, code: "compression-ratio" | "output-limit", what: string): DataResult {
-  ctx.sink.add({ code, message: `Entry "${e.name}" ${what}`, offset: e.localOffset, entries: [e.id] });
-  ctx.defects.push(
-    defect("limit-exceeded", `Zip entry "${e.name}" was not decompressed: it ${what}`, {
-      offset: e.localOffset,
-      limit: code === "compression-ratio" ? "MAX_COMPRESSION_RATIO" : "maxInflatedBytes",
-    }),
-  );
-  return { info: { status: "refused", crc: "not-checked" }, speculative: false };
-}
-
-function checkCrc(info: ZipDataInfo, expected: number, actual: number, e: ZipEntry, ctx: DataContext): void {
-  info.actualCrc = actual;
-  info.crc = actual === expected ? "match" : "mismatch";
-  if (actual !== expected) {
-    ctx.sink.add({
-      code: "crc-mismatch",
-      message: `Entry "${e.name}" has CRC-32 ${hex(actual)} but its header says ${hex(expected)}: Python zipfile refuses to read it, PyTorch reads it`,
-      offset: e.localOffset,
-      entries: [e.id],
-    });
-  }
-}
-
 async function readLinkTarget(source: ByteSource): Promise<string> {
   const bytes = await source.read(0, Math.min(source.size, MAX_LINK_TARGET_BYTES));
   return decodeUtf8(bytes);
-}
-
-/** Unique member paths: duplicates get `#2`, `#3`… so every copy is scanned and reported apart. */
-class PathNamer {
-  private readonly used = new Set<string>();
-
-  next(name: string, id: number): string {
-    let path = name === "" ? `#entry${id}` : name;
-    for (let n = 2; this.used.has(path); n++) path = `${name}#${n}`;
-    this.used.add(path);
-    return path;
-  }
 }

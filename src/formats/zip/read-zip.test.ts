@@ -178,6 +178,13 @@ describe.each(everySource(new Uint8Array(0)).map((s) => s.name))("readZip throug
     expect(r.members.get("b")!.bytes).toEqual(PICKLE);
   });
 
+  it("reads an archive written entirely with data descriptors", async () => {
+    const zip = buildZip([{ name: "a", data: "one", method: 8 }, { name: "b", data: PICKLE }], { dataDescriptor: true });
+    const r = await read(zip, src(zip));
+    expect(r.codes).toEqual(["data-descriptor"]);
+    expect(r.members.get("b")!.bytes).toEqual(PICKLE);
+  });
+
   it("finds a local entry missing from the central directory", async () => {
     const zip = buildZip([{ name: "a", data: "benign" }, { name: "hidden.pkl", data: PICKLE, inCentral: false }]);
     const r = await read(zip, src(zip));
@@ -220,6 +227,11 @@ describe.each(everySource(new Uint8Array(0)).map((s) => s.name))("readZip throug
     const r = await read(zip, src(zip));
     expect(has(r.codes, "method-mismatch")).toBe(true);
     expect(r.members.get("a.pkl")!.bytes).toEqual(PICKLE);
+    expect(r.defects.every((d) => !d.fatal)).toBe(true);
+    const deflated = buildZip([{ name: "b.pkl", data: PICKLE, method: 8, localMethod: 0, localCompressedSize: 99 }]);
+    const r2 = await read(deflated, src(deflated));
+    expect(r2.members.get("b.pkl")!.bytes).toEqual(PICKLE);
+    expect(r2.members.get("b.pkl#local-header")!.m.speculative).toBe(true);
   });
 
   it("reports an entry count that does not match the directory", async () => {

@@ -3,13 +3,20 @@ import type { Defect } from "../../core/defect.js";
 import type { Limits } from "../../core/limits.js";
 import type { Budget, Member } from "../../engine/types.js";
 import { ByteWindow } from "../compress/byte-window.js";
-import { AnomalySink, findStructuralAnomalies } from "./anomalies.js";
+import { findStructuralAnomalies } from "./anomalies.js";
+import { AnomalySink } from "./anomaly-sink.js";
 import { readCentralDirectory } from "./central-directory.js";
 import { locateEocd } from "./eocd.js";
 import { buildEntries } from "./entries.js";
 import { walkLocalView } from "./local-view.js";
 import { readMembers } from "./member-data.js";
-import type { ZipDocument } from "./types.js";
+import type { ZipAnomaly, ZipDocument } from "./types.js";
+
+/**
+ * Window for local header reads: headers sit one per member, usually far apart, so a small window
+ * keeps a walk over a checkpoint with thousands of large stored members to a few KiB per member.
+ */
+const LOCAL_HEADER_WINDOW_BYTES = 4096;
 
 /** The part of a ScanContext the zip reader uses. */
 export interface ZipReadContext {
@@ -39,7 +46,7 @@ export interface ZipReadResult {
 export async function readZip(source: ByteSource, ctx: ZipReadContext): Promise<ZipReadResult> {
   const w = new ByteWindow(source);
   const doc: ZipDocument = { container: "zip", size: source.size, entries: [], anomalies: [] };
-  const sink = new AnomalySink(doc.anomalies);
+  const sink = new AnomalySink<ZipAnomaly>(doc.anomalies);
   const defects: Defect[] = [];
   const notes: string[] = [];
   const isLate = (): boolean => ctx.now() > ctx.deadline;
@@ -60,11 +67,11 @@ export async function readZip(source: ByteSource, ctx: ZipReadContext): Promise<
     const offset = (h.localHeaderOffset ?? 0) + shift;
     if (!centralSizes.has(offset)) centralSizes.set(offset, h.compressedSize);
   }
-  const view = await walkLocalView(w, centralSizes, { maxEntries: ctx.limits.maxMembers, isLate });
+  const view = await walkLocalView(new ByteWindow(source, LOCAL_HEADER_WINDOW_BYTES), centralSizes, { maxEntries: ctx.limits.maxMembers, isLate });
   defects.push(...view.defects);
 
-  doc.entries = buildEntries(centralHeaders, view, shift);
-  findStructuralAnomalies(doc, view, sink);
+  doc.entries = buildEntries(centralHeaders, view, { shift });
+  findStructuralAnomalies(doc, view, { sink });
   const members = await readMembers(doc, { source, limits: ctx.limits, budget: ctx.budget, now: ctx.now, deadline: ctx.deadline, sink, defects, notes });
   sink.finish();
   if (!end.eocd) notes.push("No end of central directory record: entries were found by walking local headers only");

@@ -162,7 +162,7 @@ export function applyExtraFields(extra: Uint8Array, fields: SizedFields): { zip6
 }
 
 /** Builds a header view from a fixed part plus its name and extra bytes. */
-export function headerFrom(offset: number, fixed: LocalFixed | CentralFixed, nameBytes: Uint8Array, extra: Uint8Array): ZipHeader {
+export function headerFrom(fixed: LocalFixed | CentralFixed, { offset, nameBytes, extra }: { offset: number; nameBytes: Uint8Array; extra: Uint8Array }): ZipHeader {
   const sized: SizedFields = {
     compressedSize: fixed.compressedSize,
     uncompressedSize: fixed.uncompressedSize,

@@ -1,6 +1,6 @@
 /** What the zip reader saw: every header in both views, and every oddity between them. */
 
-/** APPNOTE 4.4.5 compression method numbers we name in messages. */
+/** What an extractor would create for the entry (from the name and external attributes). */
 export type ZipEntryKind = "file" | "directory" | "symlink";
 
 /** One header as written in the file: a local header (4.3.7) or a central directory header (4.3.12). */

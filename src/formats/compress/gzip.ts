@@ -1,0 +1,22 @@
+import type { FormatHandler } from "../../engine/types.js";
+import { isGzip, readGzipHeader } from "./gzip-header.js";
+import type { CompressedDocument } from "./types.js";
+import { decodeWrapper } from "./wrapper-analysis.js";
+
+/**
+ * gzip (RFC 1952), including concatenated members, which gunzip joins into one stream.
+ *
+ * @example
+ * const analysis = await gzipHandler.analyze(source, ctx); // member "model.pt" for "model.pt.gz"
+ */
+export const gzipHandler: FormatHandler = {
+  id: "gzip",
+  priority: 10,
+  sniff: (head) => (isGzip(head) ? "strong" : "no"),
+  async analyze(source, ctx) {
+    const doc: CompressedDocument = { container: "gzip", size: source.size, anomalies: [] };
+    const header = await readGzipHeader(source);
+    if (header) doc.gzip = header;
+    return (await decodeWrapper(source, ctx, { codec: "gzip", doc })).analysis;
+  },
+};

@@ -1,0 +1,172 @@
+import type { ByteSource } from "../../core/byte-source.js";
+import { ByteWindow } from "./byte-window.js";
+import type { DecodeOutcome } from "./bounded-decode.js";
+import { outputCap } from "./bounded-decode.js";
+
+/** LZ4 frame format 1.6 magic numbers. */
+const LZ4_MAGIC = 0x184d2204;
+const LZ4_LEGACY_MAGIC = 0x184c2102;
+/** Block maximum sizes for BD bits 6-4 = 4..7 (64 KiB .. 4 MiB). */
+const BLOCK_MAX = [0, 0, 0, 0, 64 * 1024, 256 * 1024, 1024 * 1024, 4 * 1024 * 1024];
+/** Legacy frames use fixed 8 MiB blocks. */
+const LEGACY_BLOCK_MAX = 8 * 1024 * 1024;
+
+export interface Lz4Request {
+  maxOutput: number;
+  now?: () => number;
+  deadline?: number;
+}
+
+/** A decoding failure inside this module; turned into a `corrupt` outcome before returning. */
+class Lz4Error extends Error {}
+
+const u32 = (b: Uint8Array, o: number): number => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+
+/** Output buffer that grows by doubling and refuses to pass its cap. */
+class Output {
+  bytes = new Uint8Array(64 * 1024);
+  length = 0;
+  constructor(readonly cap: number) {}
+
+  /** Room for `n` more bytes, or false when that would pass the cap. */
+  reserve(n: number): boolean {
+    const need = this.length + n;
+    if (need > this.cap) return false;
+    if (need > this.bytes.length) {
+      const next = new Uint8Array(Math.min(Math.max(need, this.bytes.length * 2), this.cap));
+      next.set(this.bytes.subarray(0, this.length));
+      this.bytes = next;
+    }
+    return true;
+  }
+}
+
+/**
+ * Decodes LZ4 frames (and legacy frames) with the output capped like the other decoders. Every
+ * block's output is checked against the frame's declared maximum block size, so a cap is passed
+ * by at most one block. Content and block checksums (xxHash32) are not verified.
+ */
+export async function decodeLz4(source: ByteSource, req: Lz4Request): Promise<DecodeOutcome> {
+  const { cap, reason } = outputCap(source.size, req.maxOutput);
+  const out = new Output(cap);
+  const w = new ByteWindow(source);
+  const now = req.now ?? Date.now;
+  let frames = 0;
+  try {
+    for (let pos = 0; pos < source.size; ) {
+      if (req.deadline !== undefined && now() > req.deadline) return { status: "timeout", produced: out.length };
+      const magicBytes = await w.read(pos, 4);
+      if (!magicBytes) throw new Lz4Error(`Truncated LZ4 frame magic at offset ${pos}`);
+      const magic = u32(magicBytes, 0);
+      if (magic >>> 4 === 0x184d2a5) {
+        const size = await w.read(pos + 4, 4);
+        if (!size) throw new Lz4Error(`Truncated skippable frame at offset ${pos}`);
+        pos += 8 + u32(size, 0);
+        continue;
+      }
+      if (frames > 0 && magic !== LZ4_MAGIC && magic !== LZ4_LEGACY_MAGIC) break; // trailing data
+      const end = magic === LZ4_LEGACY_MAGIC ? await legacyFrame(w, pos + 4, out) : await frame(w, pos, out, magic);
+      if (end === "capped") return { status: "capped", reason, cap, produced: out.length + 1, members: frames, prefix: out.bytes.slice(0, out.length) };
+      pos = end;
+      frames++;
+    }
+  } catch (error) {
+    if (!(error instanceof Lz4Error)) throw error;
+    return { status: "corrupt", message: error.message, code: undefined, bytes: out.bytes.slice(0, out.length), members: frames };
+  }
+  return { status: "ok", bytes: out.bytes.slice(0, out.length), crc: undefined, members: frames };
+}
+
+async function frame(w: ByteWindow, start: number, out: Output, magic: number): Promise<number | "capped"> {
+  if (magic !== LZ4_MAGIC) throw new Lz4Error(`No LZ4 frame magic at offset ${start}`);
+  const d = await w.read(start + 4, 2);
+  if (!d) throw new Lz4Error(`Truncated LZ4 frame descriptor at offset ${start}`);
+  // Frame descriptor: FLG (version 01, B.Indep, B.Checksum, C.Size, C.Checksum, reserved, DictID), BD.
+  const flg = d[0]!;
+  const bd = d[1]!;
+  if (flg >> 6 !== 1 || flg & 0x02 || bd & 0x8f) throw new Lz4Error(`Unsupported LZ4 frame descriptor ${flg.toString(16)} ${bd.toString(16)} at offset ${start}`);
+  const blockMax = BLOCK_MAX[(bd >> 4) & 7]!;
+  if (!blockMax) throw new Lz4Error(`Invalid LZ4 block size code at offset ${start}`);
+  if (flg & 0x01) throw new Lz4Error(`LZ4 frame at offset ${start} needs a dictionary`);
+  const blockChecksum = (flg & 0x10) !== 0;
+  let pos = start + 6 + (flg & 0x08 ? 8 : 0) + 1; // content size, then header checksum
+  for (;;) {
+    const sizeBytes = await w.read(pos, 4);
+    if (!sizeBytes) throw new Lz4Error(`Truncated LZ4 block header at offset ${pos}`);
+    const word = u32(sizeBytes, 0);
+    pos += 4;
+    if (word === 0) break; // EndMark
+    const stored = (word & 0x80000000) !== 0;
+    const size = word & 0x7fffffff;
+    if (size > blockMax) throw new Lz4Error(`LZ4 block at offset ${pos - 4} is ${size} bytes; the frame allows ${blockMax}`);
+    const block = await w.read(pos, size);
+    if (!block) throw new Lz4Error(`Truncated LZ4 block at offset ${pos}`);
+    if (!(stored ? copyStored(block, out) : decodeBlock(block, out, blockMax))) return "capped";
+    pos += size + (blockChecksum ? 4 : 0);
+  }
+  return pos + (flg & 0x04 ? 4 : 0);
+}
+
+/** Legacy frame: blocks of u32 compressed size, each decompressing to at most 8 MiB, until another magic or the end. */
+async function legacyFrame(w: ByteWindow, start: number, out: Output): Promise<number | "capped"> {
+  let pos = start;
+  while (pos + 4 <= w.size) {
+    const sizeBytes = (await w.read(pos, 4))!;
+    const size = u32(sizeBytes, 0);
+    if (size === LZ4_MAGIC || size === LZ4_LEGACY_MAGIC) break;
+    const block = await w.read(pos + 4, size);
+    if (!block) throw new Lz4Error(`Truncated LZ4 legacy block at offset ${pos}`);
+    if (!decodeBlock(block, out, LEGACY_BLOCK_MAX)) return "capped";
+    pos += 4 + size;
+  }
+  return pos;
+}
+
+function copyStored(block: Uint8Array, out: Output): boolean {
+  if (!out.reserve(block.length)) return false;
+  out.bytes.set(block, out.length);
+  out.length += block.length;
+  return true;
+}
+
+/**
+ * LZ4 block format: sequences of token, literal length, literals, 2-byte offset, match length.
+ * Matches may reach back into earlier blocks (linked blocks); all output is kept, so they resolve.
+ * Returns false when the output cap would be passed.
+ */
+function decodeBlock(src: Uint8Array, out: Output, blockMax: number): boolean {
+  const startLength = out.length;
+  let ip = 0;
+  const readLength = (base: number): number => {
+    let n = base;
+    if (base !== 15) return n;
+    for (;;) {
+      if (ip >= src.length) throw new Lz4Error("LZ4 length runs past the end of the block");
+      const b = src[ip++]!;
+      n += b;
+      if (b !== 255) return n;
+    }
+  };
+  while (ip < src.length) {
+    const token = src[ip++]!;
+    const litLen = readLength(token >> 4);
+    if (ip + litLen > src.length) throw new Lz4Error("LZ4 literals run past the end of the block");
+    if (out.length - startLength + litLen > blockMax) throw new Lz4Error(`LZ4 block expands past its ${blockMax}-byte maximum`);
+    if (!out.reserve(litLen)) return false;
+    out.bytes.set(src.subarray(ip, ip + litLen), out.length);
+    out.length += litLen;
+    ip += litLen;
+    if (ip >= src.length) break; // the last sequence carries literals only
+    if (ip + 2 > src.length) throw new Lz4Error("LZ4 match offset runs past the end of the block");
+    const offset = src[ip]! | (src[ip + 1]! << 8);
+    ip += 2;
+    if (offset === 0 || offset > out.length) throw new Lz4Error(`LZ4 match offset ${offset} points before the start of the output`);
+    const matchLen = readLength(token & 15) + 4;
+    if (out.length - startLength + matchLen > blockMax) throw new Lz4Error(`LZ4 block expands past its ${blockMax}-byte maximum`);
+    if (!out.reserve(matchLen)) return false;
+    const b = out.bytes;
+    for (let i = 0, from = out.length - offset; i < matchLen; i++) b[out.length + i] = b[from + i]!;
+    out.length += matchLen;
+  }
+  return true;
+}
