@@ -352,8 +352,10 @@ export class PickleVM {
             const b = stack[len - 2] as Slot;
             const a = stack[len - 3] as Slot;
             if (a === MARK || b === MARK || c === MARK) break;
-            stack.length = len - 3;
-            stack.push(this.tuple([a, b, c]));
+            // pop() is inlined; assigning `length` is a slow runtime call.
+            stack.pop();
+            stack.pop();
+            stack[len - 3] = this.tuple([a, b, c]);
             this.pos = p + 1;
             continue;
           }
@@ -363,8 +365,8 @@ export class PickleVM {
             const b = stack[len - 1] as Slot;
             const a = stack[len - 2] as Slot;
             if (a === MARK || b === MARK) break;
-            stack.length = len - 2;
-            stack.push(this.tuple([a, b]));
+            stack.pop();
+            stack[len - 2] = this.tuple([a, b]);
             this.pos = p + 1;
             continue;
           }
