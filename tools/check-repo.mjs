@@ -59,6 +59,10 @@ for (const doc of readdirSync(join(root, "docs/rules"))) {
   if (doc.endsWith(".md") && id !== "README" && !seen.has(id)) problems.push(`docs/rules/${doc}: no rule ${id} exists`);
 }
 
+const { renderReadme } = await import("./rule-index.mjs");
+const index = readFileSync(join(root, "docs/rules/README.md"), "utf8");
+if (renderReadme(index) !== index) problems.push("docs/rules/README.md: rule table is stale (run node tools/rule-index.mjs)");
+
 if (problems.length > 0) {
   console.error(`check-repo: ${problems.length} problem(s)`);
   for (const p of problems) console.error(`  ${p}`);

@@ -53,8 +53,8 @@ export async function scanSource(source: ByteSource, options: ScanOptions & { pa
   const started = now();
   const limits = resolveLimits(options.limits);
   const policy = options.policy ?? defaultPolicy();
-  const handlers = options.handlers ?? FORMAT_HANDLERS;
-  const rules = options.rules ?? RULES;
+  const handlers = uniqueBy(options.handlers ?? FORMAT_HANDLERS, (h) => h.id);
+  const rules = uniqueBy(options.rules ?? RULES, (r) => r.meta.id);
   const state: FileState = { findings: [], errors: [], notes: [], formats: [] };
   const budget = { members: 0, inflatedBytes: 0 };
   const deadline = started + limits.maxMillisPerFile;
@@ -74,6 +74,12 @@ export async function scanSource(source: ByteSource, options: ScanOptions & { pa
     bytesRead: source.stats.bytesRead,
     millis: Math.round(now() - started),
   };
+}
+
+/** First item per key: callers may pass the registry plus extras that are already in it. */
+function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => !seen.has(key(item)) && seen.add(key(item)) !== undefined);
 }
 
 interface Engine {

@@ -1,5 +1,10 @@
 import type { FormatHandler } from "../engine/types.js";
 import { bzip2Handler, gzipHandler, lz4Handler, sevenZipHandler, xzHandler, zlibHandler, zstdHandler } from "./compress/index.js";
+import { h2oBinaryHandler, h2oMojoHandler } from "./h2o/index.js";
+import { htmlHandler } from "./html/index.js";
+import { javaHandler } from "./java/index.js";
+import { mlmodelHandler } from "./mlflow/index.js";
+import { notebookHandler } from "./notebook/index.js";
 import { pickleHandler } from "./pickle/handler.js";
 import { tarHandler } from "./tar/index.js";
 import { zipHandler } from "./zip/index.js";
@@ -16,4 +21,10 @@ export const FORMAT_HANDLERS: readonly FormatHandler[] = [
   bzip2Handler,
   xzHandler,
   sevenZipHandler,
+  javaHandler,
+  h2oBinaryHandler,
+  h2oMojoHandler,
+  htmlHandler,
+  notebookHandler,
+  mlmodelHandler,
 ];

@@ -1,0 +1,49 @@
+import type { FormatHandler, SniffHint } from "../../engine/types.js";
+import { readRange } from "../java/source-reads.js";
+import { parseMlmodel, type MlflowModelDocument } from "./parse.js";
+
+/** Largest MLmodel read (CWE-400): MLflow writes a few kilobytes (signatures can be larger). */
+export const MLMODEL_MAX_BYTES = 8 * 1024 * 1024;
+
+/** Top-level keys MLflow writes next to `flavors:`. */
+const MLMODEL_KEYS = /^(?:artifact_path|mlflow_version|model_uuid|model_id|utc_time_created|run_id|signature|model_size_bytes|saved_input_example_info|databricks_runtime):/m;
+
+export function sniffMlmodel(head: Uint8Array, hint: SniffHint): "strong" | "weak" | "no" {
+  if (hint.size > MLMODEL_MAX_BYTES || head.includes(0)) return "no";
+  const text = new TextDecoder("utf-8", { fatal: false }).decode(head);
+  if (!/^flavors:[ \t]*(?:#.*)?\r?$/m.test(text)) return "no";
+  return hint.name === "MLmodel" || MLMODEL_KEYS.test(text) ? "strong" : "weak";
+}
+
+/**
+ * MLflow `MLmodel` files (YAML, no extension, recognised by a top-level `flavors:` key): lists
+ * the flavours, their loader modules and code directories, and the files they load, and checks
+ * every path MLflow joins onto the model directory.
+ *
+ * @example
+ * const analysis = await mlmodelHandler.analyze(source, ctx); // format "mlflow-model"
+ */
+export const mlmodelHandler: FormatHandler = {
+  id: "mlflow-model",
+  priority: 20,
+  sniff: sniffMlmodel,
+  async analyze(source) {
+    if (source.size > MLMODEL_MAX_BYTES) return undefined;
+    const text = new TextDecoder("utf-8", { fatal: false }).decode(await readRange(source, 0, source.size));
+    const parsed = parseMlmodel(text);
+    if (!parsed) return undefined;
+    return { format: "mlflow-model", document: parsed.document, defects: parsed.defects, notes: [describe(parsed.document)] };
+  },
+};
+
+function describe(doc: MlflowModelDocument): string {
+  const flavors = doc.flavors.map((f) => {
+    const parts = [f.loaderModule && `loader ${f.loaderModule}`, f.serializationFormat, f.code && `code ${f.code}`].filter(Boolean);
+    return parts.length ? `${f.name} (${parts.join(", ")})` : f.name;
+  });
+  const escaping = new Set(doc.pathIssues.map((i) => i.value));
+  const pickles = doc.files.filter((f) => f.kind === "pickle" && !escaping.has(f.path)).map((f) => f.path);
+  const files = [...new Set(doc.files.map((f) => f.path))];
+  const pickleText = pickles.length ? ` Unpickled on load: ${[...new Set(pickles)].join(", ")} (scanned as files of the folder).` : "";
+  return `MLflow MLmodel${doc.mlflowVersion ? ` (MLflow ${doc.mlflowVersion})` : ""}; flavours: ${flavors.join(", ") || "none"}; files referenced: ${files.join(", ") || "none"}.${pickleText}`;
+}
