@@ -1,6 +1,12 @@
 import type { FormatHandler } from "../engine/types.js";
 import { bzip2Handler, gzipHandler, lz4Handler, sevenZipHandler, xzHandler, zlibHandler, zstdHandler } from "./compress/index.js";
+import { ggufHandler } from "./gguf/handler.js";
 import { h2oBinaryHandler, h2oMojoHandler } from "./h2o/index.js";
+import { hfConfigHandler } from "./hf-config/handler.js";
+import { pythonSourceHandler } from "./hf-config/python-source.js";
+import { chatTemplateHandler } from "./jinja/handler.js";
+import { safetensorsHandler } from "./safetensors/handler.js";
+import { yamlConfigHandler } from "./yaml-config/handler.js";
 import { htmlHandler } from "./html/index.js";
 import { javaHandler } from "./java/index.js";
 import { mlmodelHandler } from "./mlflow/index.js";
@@ -27,4 +33,10 @@ export const FORMAT_HANDLERS: readonly FormatHandler[] = [
   htmlHandler,
   notebookHandler,
   mlmodelHandler,
+  safetensorsHandler,
+  ggufHandler,
+  hfConfigHandler,
+  pythonSourceHandler,
+  yamlConfigHandler,
+  chatTemplateHandler,
 ];

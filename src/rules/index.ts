@@ -1,3 +1,47 @@
+import { gguf001 } from "./gguf/gguf001-header-structure.js";
+import { gguf002 } from "./gguf/gguf002-invalid-type.js";
+import { gguf003 } from "./gguf/gguf003-array-nesting.js";
+import { gguf004 } from "./gguf/gguf004-duplicate-key.js";
+import { gguf005 } from "./gguf/gguf005-alignment-invalid.js";
+import { gguf006 } from "./gguf/gguf006-tensor-info-invalid.js";
+import { hfc001 } from "./hfconfig/hfc001-auto-map-remote-code.js";
+import { hfc002 } from "./hfconfig/hfc002-auto-map-cross-repo.js";
+import { hfc003 } from "./hfconfig/hfc003-attn-implementation-hub.js";
+import { hfc004 } from "./hfconfig/hfc004-rag-index-redirect.js";
+import { hfc005 } from "./hfconfig/hfc005-path-traversal.js";
+import { hfc006 } from "./hfconfig/hfc006-absolute-path.js";
+import { hfc007 } from "./hfconfig/hfc007-hydra-target.js";
+import { hfc008 } from "./hfconfig/hfc008-hydra-framework-target.js";
+import { hfc009 } from "./hfconfig/hfc009-config-code.js";
+import { hfc010 } from "./hfconfig/hfc010-config-shell-command.js";
+import { hfc011 } from "./hfconfig/hfc011-stray-template.js";
+import { hfc012 } from "./hfconfig/hfc012-duplicate-key.js";
+import { hfc013 } from "./hfconfig/hfc013-python-source.js";
+import { st001 } from "./safetensors/st001-header-invalid.js";
+import { st002 } from "./safetensors/st002-header-length.js";
+import { st003 } from "./safetensors/st003-duplicate-key.js";
+import { st004 } from "./safetensors/st004-unknown-dtype.js";
+import { st005 } from "./safetensors/st005-tensor-size-mismatch.js";
+import { st006 } from "./safetensors/st006-offsets-invalid.js";
+import { st007 } from "./safetensors/st007-trailing-data.js";
+import { st008 } from "./safetensors/st008-truncated-data.js";
+import { st009 } from "./safetensors/st009-metadata-not-string.js";
+import { st010 } from "./safetensors/st010-metadata-code.js";
+import { st011 } from "./safetensors/st011-metadata-shell-command.js";
+import { st012 } from "./safetensors/st012-metadata-remote-url.js";
+import { st013 } from "./safetensors/st013-metadata-script.js";
+import { st014 } from "./safetensors/st014-metadata-hydra-target.js";
+import { st015 } from "./safetensors/st015-index-path-escape.js";
+import { tpl001 } from "./template/tpl001-template-dunder-access.js";
+import { tpl002 } from "./template/tpl002-template-global-object.js";
+import { tpl003 } from "./template/tpl003-template-code-execution.js";
+import { tpl004 } from "./template/tpl004-template-dynamic-attribute.js";
+import { tpl005 } from "./template/tpl005-template-built-name.js";
+import { tpl006 } from "./template/tpl006-template-unparsed.js";
+import { yml001 } from "./yaml/yml001-python-tag.js";
+import { yml002 } from "./yaml/yml002-foreign-object-tag.js";
+import { yml003 } from "./yaml/yml003-alias-bomb.js";
+import { yml004 } from "./yaml/yml004-yaml-malformed.js";
 import { arc001 } from "./archive/arc001-member-path-traversal.js";
 import { arc002 } from "./archive/arc002-link-escape.js";
 import { arc003 } from "./archive/arc003-decompression-bomb.js";
@@ -46,5 +90,6 @@ export const RULES: readonly Rule[] = [
   java001, java002, java003, java004,
   mlf001, mlf002, mlf003,
   nb001, nb002,
+  gguf001, gguf002, gguf003, gguf004, gguf005, gguf006, hfc001, hfc002, hfc003, hfc004, hfc005, hfc006, hfc007, hfc008, hfc009, hfc010, hfc011, hfc012, hfc013, st001, st002, st003, st004, st005, st006, st007, st008, st009, st010, st011, st012, st013, st014, st015, tpl001, tpl002, tpl003, tpl004, tpl005, tpl006, yml001, yml002, yml003, yml004,
   pkl001, pkl002, pkl003, pkl004, pkl005, pkl006, pkl007, pkl008, pkl009, pkl010, pkl011, pkl012, pkl013, pkl014, pkl015,
 ] as readonly Rule[];

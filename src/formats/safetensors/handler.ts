@@ -1,0 +1,42 @@
+import type { FormatAnalysis, FormatHandler, Member } from "../../engine/types.js";
+import { MAX_HEADER_BYTES, readSafetensors } from "./header.js";
+
+export const SAFETENSORS_FORMAT = "safetensors";
+
+/**
+ * Safetensors: u64 little-endian header length N (2 ≤ N ≤ 100 MB) and a JSON header opening at
+ * byte 8. "Safe" is not a verdict: the header is validated like the reference loader does, and
+ * stricter, and `__metadata__` strings are facts for rules. Bytes after the last tensor are
+ * handed down as a speculative member (polyglot files hide archives and pickles there).
+ *
+ * @example
+ * const analysis = await safetensorsHandler.analyze(source, ctx);
+ */
+export const safetensorsHandler: FormatHandler = {
+  id: SAFETENSORS_FORMAT,
+  priority: 20,
+  sniff(head) {
+    if (head.length < 9 || head[8] !== 0x7b) return "no";
+    const view = new DataView(head.buffer, head.byteOffset, 8);
+    const low = view.getUint32(0, true);
+    const high = view.getUint32(4, true);
+    if (high === 0 && low >= 2 && low <= MAX_HEADER_BYTES) return "strong";
+    // A "{" at byte 8 behind an oversized length: worth a trial, which reports HeaderTooLarge.
+    return "weak";
+  },
+  async analyze(source): Promise<FormatAnalysis | undefined> {
+    const { document, defects } = await readSafetensors(source);
+    const members: Member[] = [];
+    const notes: string[] = [];
+    const trailing = document.problems.find((p) => p.kind === "trailing-data" && p.offset !== undefined);
+    if (trailing?.offset !== undefined && trailing.offset < source.size) {
+      members.push({ path: `trailing@${trailing.offset}`, source: source.slice(trailing.offset, source.size - trailing.offset), speculative: true });
+      notes.push(`Bytes after the last tensor (offset ${trailing.offset}) were sniffed as a file of their own.`);
+    }
+    if (document.headerLength !== undefined && document.tensors.length > 0) {
+      const data = source.size - 8 - document.headerLength;
+      notes.push(`Header of ${document.headerLength} bytes: ${document.tensors.length} tensor(s), ${document.metadata.length} metadata entr${document.metadata.length === 1 ? "y" : "ies"}; ${data} bytes of tensor data not read.`);
+    }
+    return { format: SAFETENSORS_FORMAT, document, defects, members, notes };
+  },
+};

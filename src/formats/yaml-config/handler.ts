@@ -1,0 +1,93 @@
+import { defect } from "../../core/defect.js";
+import type { FormatAnalysis, FormatHandler } from "../../engine/types.js";
+import { firstContentByte, looksLikeText, readBytes } from "../hf-config/read-bytes.js";
+import { findTemplates } from "../hf-config/templates.js";
+import type { ConfigDocument } from "../hf-config/types.js";
+import { parseYaml, type YamlTag } from "./parse-yaml.js";
+
+export const YAML_CONFIG_FORMAT = "yaml-config";
+
+/** Largest YAML parsed (CWE-400): model and training configs are kilobytes. */
+export const MAX_YAML_BYTES = 16 * 1024 * 1024;
+
+const YAML_NAME = /\.ya?ml$/i;
+/** Content that makes unnamed text worth parsing as YAML: a directive, a document marker, a tag, or a key loaders act on. */
+/** A YAML first line: `key:`, `- item`, `---` or a `%` directive. */
+const YAML_FIRST_LINE = /^(?:[\w"'.-][^:#\n]*:(?:\s|$)|-\s|---|%(?:YAML|TAG)\s)/;
+const YAML_MARKERS = /^%YAML|^---|!!\w|!<tag:|^\s*(?:-\s+)?(?:_target_|_component_|chat_template)\s*:/m;
+
+/** A YAML config: the shared config tree plus what only YAML has (tags, aliases). */
+export interface YamlDocument extends ConfigDocument {
+  role: "yaml";
+  /** Tags outside the YAML core set, as resolved (`tag:yaml.org,2002:python/object/apply:os.system`). */
+  tags: YamlTag[];
+  /** True when the `yaml` parser read the text; false when a nesting pre-check refused it. */
+  parsed: boolean;
+  errors: string[];
+  aliases: number;
+  /** Nodes with every alias expanded. */
+  expandedNodes: number;
+}
+
+/**
+ * YAML anywhere (`*.yaml`/`*.yml`, or text that shows YAML directives, tags or Hydra keys):
+ * NeMo and Hydra configs, torchtune recipes, TorchServe and MLflow YAML inside archives.
+ * Parsed without custom tags; chat templates in it go down as `chat-template` members.
+ *
+ * @example
+ * const analysis = await yamlConfigHandler.analyze(new MemorySource(bytes), ctx);
+ */
+export const yamlConfigHandler: FormatHandler = {
+  id: YAML_CONFIG_FORMAT,
+  priority: 4,
+  sniff(head, hint) {
+    if (!looksLikeText(head)) return "no";
+    const text = new TextDecoder("utf-8").decode(head);
+    // A .yaml name and a first line that is a key, a list item or a document marker: strong,
+    // so that text starting with a letter that is also a pickle opcode is not tried as pickle.
+    if (YAML_NAME.test(hint.name)) return YAML_FIRST_LINE.test(firstLine(text)) ? "strong" : "weak";
+    const first = head[firstContentByte(head)];
+    if (first === 0x7b || first === 0x5b) return "no";
+    return YAML_MARKERS.test(text) ? "weak" : "no";
+  },
+  async analyze(source, ctx): Promise<FormatAnalysis | undefined> {
+    const named = YAML_NAME.test(ctx.name);
+    if (source.size > MAX_YAML_BYTES) {
+      if (!named) return undefined;
+      const d = defect("limit-exceeded", `YAML of ${source.size} bytes is larger than ${MAX_YAML_BYTES}; not scanned`, { limit: "MAX_YAML_BYTES" });
+      return { format: YAML_CONFIG_FORMAT, document: emptyDocument(ctx.name), defects: [d] };
+    }
+    const bytes = await readBytes(source, 0, source.size);
+    if (!looksLikeText(bytes.subarray(0, 4096))) return undefined;
+    const text = new TextDecoder("utf-8").decode(bytes);
+    if (!named && !YAML_MARKERS.test(text)) return undefined;
+    const parsed = parseYaml(text);
+    const structured = parsed.roots.some((r) => r.kind === "map" || r.kind === "list");
+    if (!named && !structured && parsed.tags.length === 0) return undefined;
+    const found = findTemplates(parsed.roots);
+    const document: YamlDocument = {
+      name: ctx.name,
+      role: "yaml",
+      roots: parsed.roots,
+      duplicates: parsed.duplicates,
+      templates: found.paths,
+      strayTemplates: found.stray,
+      tags: parsed.tags,
+      parsed: parsed.parsed,
+      errors: parsed.errors,
+      aliases: parsed.aliases,
+      expandedNodes: parsed.expandedNodes,
+    };
+    const notes = parsed.parsed ? [] : [`YAML not parsed (${parsed.errors[0] ?? "refused"}); searched for Python tags only.`];
+    return { format: YAML_CONFIG_FORMAT, document, defects: [], members: found.members, notes };
+  },
+};
+
+/** The first line that is neither blank nor a comment. */
+function firstLine(text: string): string {
+  return text.split("\n").find((l) => l.trim() !== "" && !l.trimStart().startsWith("#")) ?? "";
+}
+
+function emptyDocument(name: string): YamlDocument {
+  return { name, role: "yaml", roots: [], duplicates: [], templates: [], strayTemplates: [], tags: [], parsed: false, errors: [], aliases: 0, expandedNodes: 0 };
+}

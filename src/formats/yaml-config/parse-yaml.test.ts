@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { MemorySource } from "../../core/byte-source.js";
+import { testScanContext } from "../../test-support/scan-context.js";
+import { lookup } from "../hf-config/config-tree.js";
+import { yamlConfigHandler, type YamlDocument } from "./handler.js";
+import { MAX_YAML_INDENT, MAX_YAML_NESTING, parseYaml } from "./parse-yaml.js";
+
+const hint = (name: string): { name: string; size: number; parents: string[] } => ({ name, size: 0, parents: [] });
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+describe("parseYaml", () => {
+  it("records non-core tags with path and offset, resolving %TAG handles", () => {
+    const r = parseYaml("%TAG !p! tag:yaml.org,2002:python/\n---\na:\n  b: !p!name:os.system ''\nc: !!str x\n");
+    expect(r.tags).toEqual([{ tag: "tag:yaml.org,2002:python/name:os.system", path: "a.b", offset: 65 }]);
+  });
+
+  it("shares aliased nodes instead of copying them, and counts the expansion", () => {
+    const r = parseYaml("a: &x [1, 2, 3]\nb: *x\nc: *x\n");
+    const root = r.roots[0];
+    expect(lookup(root, "b")).toBe(lookup(root, "a"));
+    expect(r.aliases).toBe(2);
+    expect(r.expandedNodes).toBe(1 + 3 * (1 + 1 + 3));
+  });
+
+  it("keeps every document of a stream and every duplicate key", () => {
+    const r = parseYaml("a: 1\na: 2\n---\nb: 3\n");
+    expect(r.roots).toHaveLength(2);
+    expect(r.duplicates.map((d) => d.key)).toEqual(["a"]);
+  });
+
+  it("parses flow nesting at the limit and refuses one level more, still finding Python tags", () => {
+    const nest = (n: number, tail = ""): string => `a: ${"[".repeat(n)}1${"]".repeat(n)}\n${tail}`;
+    expect(parseYaml(nest(MAX_YAML_NESTING)).parsed).toBe(true);
+    const over = parseYaml(nest(MAX_YAML_NESTING + 1, "b: !!python/object/apply:os.system ['id']\n"));
+    expect(over.parsed).toBe(false);
+    expect(over.tags.map((t) => t.tag)).toEqual(["tag:yaml.org,2002:python/object/apply:os.system"]);
+  });
+
+  it("refuses indentation past MAX_YAML_INDENT", () => {
+    expect(parseYaml(`a:\n${" ".repeat(MAX_YAML_INDENT)}b: 1\n`).parsed).toBe(true);
+    expect(parseYaml(`a:\n${" ".repeat(MAX_YAML_INDENT + 1)}b: 1\n`).parsed).toBe(false);
+  });
+});
+
+describe("yamlConfigHandler", () => {
+  it("sniffs .yaml files whose first line is YAML strongly, marked text weakly, prose not at all", () => {
+    expect(yamlConfigHandler.sniff(enc("# c\nchat_template: x\n"), hint("m.yaml"))).toBe("strong");
+    expect(yamlConfigHandler.sniff(enc("model:\n  _target_: x\n"), hint("MLconfig"))).toBe("weak");
+    expect(yamlConfigHandler.sniff(enc("Note: this is a readme\n"), hint("README"))).toBe("no");
+  });
+
+  it("hands chat_template values down as members", async () => {
+    const analysis = await yamlConfigHandler.analyze(new MemorySource(enc("chat_template: '{{ x }}'\n")), testScanContext({}, { name: "c.yaml" }));
+    expect(analysis?.members?.map((m) => m.path)).toEqual(["chat_template"]);
+    expect((analysis?.document as YamlDocument).templates).toEqual(["chat_template"]);
+  });
+});
