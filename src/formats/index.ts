@@ -2,9 +2,12 @@ import type { FormatHandler } from "../engine/types.js";
 import { bzip2Handler, gzipHandler, lz4Handler, sevenZipHandler, xzHandler, zlibHandler, zstdHandler } from "./compress/index.js";
 import { ggufHandler } from "./gguf/handler.js";
 import { h2oBinaryHandler, h2oMojoHandler } from "./h2o/index.js";
+import { hdf5Handler } from "./hdf5/index.js";
 import { hfConfigHandler } from "./hf-config/handler.js";
 import { pythonSourceHandler } from "./hf-config/python-source.js";
 import { chatTemplateHandler } from "./jinja/handler.js";
+import { kerasConfigHandler, kerasMetadataHandler } from "./keras/index.js";
+import { onnxHandler } from "./onnx/index.js";
 import { safetensorsHandler } from "./safetensors/handler.js";
 import { yamlConfigHandler } from "./yaml-config/handler.js";
 import { htmlHandler } from "./html/index.js";
@@ -13,6 +16,7 @@ import { mlmodelHandler } from "./mlflow/index.js";
 import { notebookHandler } from "./notebook/index.js";
 import { pickleHandler } from "./pickle/handler.js";
 import { tarHandler } from "./tar/index.js";
+import { graphDefHandler, savedModelHandler, tfliteHandler } from "./tensorflow/index.js";
 import { zipHandler } from "./zip/index.js";
 
 /** Every format the engine can sniff, in no particular order (priority decides). */
@@ -39,4 +43,11 @@ export const FORMAT_HANDLERS: readonly FormatHandler[] = [
   pythonSourceHandler,
   yamlConfigHandler,
   chatTemplateHandler,
+  onnxHandler,
+  savedModelHandler,
+  graphDefHandler,
+  tfliteHandler,
+  kerasConfigHandler,
+  kerasMetadataHandler,
+  hdf5Handler,
 ];

@@ -1,3 +1,18 @@
+import { hdf001 } from "./keras/hdf001-external-reference.js";
+import { keras001 } from "./keras/keras001-lambda-code.js";
+import { keras002 } from "./keras/keras002-module-outside-allowlist.js";
+import { keras003 } from "./keras/keras003-dangerous-reference.js";
+import { keras004 } from "./keras/keras004-safe-mode-off.js";
+import { keras005 } from "./keras/keras005-torch-module-wrapper.js";
+import { keras006 } from "./keras/keras006-external-path-argument.js";
+import { onnx001 } from "./onnx/onnx001-external-data-path.js";
+import { onnx002 } from "./onnx/onnx002-external-data-keys.js";
+import { onnx003 } from "./onnx/onnx003-custom-op-domain.js";
+import { onnx004 } from "./onnx/onnx004-external-data-file.js";
+import { tf001 } from "./tensorflow/tf001-host-access-op.js";
+import { tf002 } from "./tensorflow/tf002-checkpoint-op.js";
+import { tf003 } from "./tensorflow/tf003-nested-graph.js";
+import { tf004 } from "./tensorflow/tf004-tflite-custom-op.js";
 import { gguf001 } from "./gguf/gguf001-header-structure.js";
 import { gguf002 } from "./gguf/gguf002-invalid-type.js";
 import { gguf003 } from "./gguf/gguf003-array-nesting.js";
@@ -91,5 +106,6 @@ export const RULES: readonly Rule[] = [
   mlf001, mlf002, mlf003,
   nb001, nb002,
   gguf001, gguf002, gguf003, gguf004, gguf005, gguf006, hfc001, hfc002, hfc003, hfc004, hfc005, hfc006, hfc007, hfc008, hfc009, hfc010, hfc011, hfc012, hfc013, st001, st002, st003, st004, st005, st006, st007, st008, st009, st010, st011, st012, st013, st014, st015, tpl001, tpl002, tpl003, tpl004, tpl005, tpl006, yml001, yml002, yml003, yml004,
+  hdf001, keras001, keras002, keras003, keras004, keras005, keras006, onnx001, onnx002, onnx003, onnx004, tf001, tf002, tf003, tf004,
   pkl001, pkl002, pkl003, pkl004, pkl005, pkl006, pkl007, pkl008, pkl009, pkl010, pkl011, pkl012, pkl013, pkl014, pkl015,
 ] as readonly Rule[];

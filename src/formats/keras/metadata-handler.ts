@@ -1,0 +1,70 @@
+import { readHead } from "../../core/byte-source.js";
+import type { Defect } from "../../core/defect.js";
+import type { FormatAnalysis, FormatHandler, SniffHint, SniffStrength } from "../../engine/types.js";
+import { ProtoReader, isLen } from "../protobuf/index.js";
+import { WIRE_LEN, sniffFields } from "../protobuf/sniff.js";
+import { analyzeKerasConfig } from "./analyze-config.js";
+import { blobMembers } from "./config-handler.js";
+import type { KerasBlob } from "./config-walk.js";
+import { MAX_KERAS_CONFIG_BYTES } from "./limits.js";
+import type { KerasDocument } from "./types.js";
+
+const FILE_NAME = "keras_metadata.pb";
+const utf8 = new TextDecoder("utf-8");
+
+/**
+ * `keras_metadata.pb` (TF-Keras SavedModels): SavedMetadata { 1 nodes: SavedObject { 3 node_path,
+ * 4 identifier "_tf_keras_layer"…, 5 metadata: JSON } }. Strong when the first node's identifier
+ * starts with `_tf_keras_`; weak by file name.
+ *
+ * @example
+ * sniffKerasMetadata(head, { name: "keras_metadata.pb", size, parents: [] }); // "strong"
+ */
+export function sniffKerasMetadata(head: Uint8Array, hint: SniffHint): SniffStrength {
+  const fallback = hint.name === FILE_NAME ? "weak" : "no";
+  const [node] = sniffFields(head, { end: hint.size, max: 1 });
+  if (!node || node.no !== 1 || node.wire !== WIRE_LEN) return fallback;
+  const identifier = sniffFields(head, { start: node.start, end: node.end, max: 4 }).find((f) => f.no === 4 && f.wire === WIRE_LEN);
+  if (!identifier || identifier.end > head.length) return fallback;
+  return utf8.decode(head.subarray(identifier.start, identifier.end)).startsWith("_tf_keras_") ? "strong" : fallback;
+}
+
+/**
+ * TF-Keras SavedModel layer metadata: each node's JSON is analysed like a Keras config (Lambda
+ * bytecode, references, …), the way ModelScan checks SavedModels for Lambda layers.
+ *
+ * @example
+ * const analysis = await kerasMetadataHandler.analyze(source, ctx); // format "keras-metadata"
+ */
+export const kerasMetadataHandler: FormatHandler = {
+  id: "keras-metadata",
+  priority: 25,
+  sniff: sniffKerasMetadata,
+  async analyze(source, ctx): Promise<FormatAnalysis | undefined> {
+    const strength = sniffKerasMetadata(await readHead(source, 4096), { name: ctx.name, size: source.size, parents: ctx.parents });
+    const r = new ProtoReader(source, { now: ctx.now, deadline: ctx.deadline });
+    const document: KerasDocument = { format: "keras-metadata", configs: [] };
+    const defects: Defect[] = [];
+    const blobs: KerasBlob[] = [];
+    let nodes = 0;
+    for await (const node of r.fields(r.all, { depth: 0, what: "SavedMetadata" })) {
+      if (node.no !== 1 || !isLen(node)) continue;
+      nodes++;
+      let path = "";
+      let metadata: string | undefined;
+      for await (const f of r.fields(node, { depth: 1, what: "SavedObject" })) {
+        if (f.no === 3 && isLen(f)) path = await r.text(f);
+        else if (f.no === 5 && isLen(f)) metadata = await r.text(f, MAX_KERAS_CONFIG_BYTES);
+      }
+      if (metadata === undefined || metadata.length === 0) continue;
+      const analysis = analyzeKerasConfig(metadata, `${FILE_NAME} ${path || `node ${nodes - 1}`}`);
+      document.configs.push(analysis.facts);
+      defects.push(...analysis.defects);
+      blobs.push(...analysis.blobs);
+    }
+    defects.push(...r.defects);
+    if (strength !== "strong" && document.configs.length === 0) return undefined;
+    const embedded = blobMembers(blobs, ctx);
+    return { format: "keras-metadata", document, defects: [...defects, ...embedded.defects], members: embedded.members, notes: [`${nodes} TF-Keras layer metadata record(s) checked.`] };
+  },
+};
