@@ -7,8 +7,6 @@
  * asserts modelvet's own verdict, so these cannot drift silently either.
  */
 export const EXPECTED_GAPS: Record<string, string> = {
-  "picklescan/data/malicious1.7z": "issue 3: 7z is recognised but not opened (no maintained pure-JS 7z/LZMA reader yet); it fails closed with verdict error, not unsafe",
-  "picklescan/data2_generated/dns_exfiltration.npy": "issue 3: numpy .npy/.npz",
 };
 
 export const DISAGREEMENTS: Record<string, { verdicts: readonly string[]; reason: string }> = {

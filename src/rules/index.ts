@@ -1,3 +1,17 @@
+import { pt001 } from "./torch/pt001-storage-short.js";
+import { pt002 } from "./torch/pt002-storage-records.js";
+import { pt003 } from "./torch/pt003-tensor-mutation.js";
+import { pt004 } from "./torch/pt004-odd-persistent-id.js";
+import { pt005 } from "./torch/pt005-legacy-magic-call.js";
+import { pt006 } from "./torch/pt006-legacy-layout.js";
+import { pt007 } from "./torch/pt007-torchscript-code.js";
+import { pt008 } from "./torch/pt008-torchscript-gadget.js";
+import { pt009 } from "./torch/pt009-torchscript-custom-op.js";
+import { npy001 } from "./numpy/npy001-object-array.js";
+import { npy002 } from "./numpy/npy002-bad-header.js";
+import { npy003 } from "./numpy/npy003-data-size.js";
+import { jbl001 } from "./joblib/jbl001-side-file.js";
+import { jbl002 } from "./joblib/jbl002-side-file-escape.js";
 import { hdf001 } from "./keras/hdf001-external-reference.js";
 import { keras001 } from "./keras/keras001-lambda-code.js";
 import { keras002 } from "./keras/keras002-module-outside-allowlist.js";
@@ -107,5 +121,6 @@ export const RULES: readonly Rule[] = [
   nb001, nb002,
   gguf001, gguf002, gguf003, gguf004, gguf005, gguf006, hfc001, hfc002, hfc003, hfc004, hfc005, hfc006, hfc007, hfc008, hfc009, hfc010, hfc011, hfc012, hfc013, st001, st002, st003, st004, st005, st006, st007, st008, st009, st010, st011, st012, st013, st014, st015, tpl001, tpl002, tpl003, tpl004, tpl005, tpl006, yml001, yml002, yml003, yml004,
   hdf001, keras001, keras002, keras003, keras004, keras005, keras006, onnx001, onnx002, onnx003, onnx004, tf001, tf002, tf003, tf004,
+  pt001, pt002, pt003, pt004, pt005, pt006, pt007, pt008, pt009, npy001, npy002, npy003, jbl001, jbl002,
   pkl001, pkl002, pkl003, pkl004, pkl005, pkl006, pkl007, pkl008, pkl009, pkl010, pkl011, pkl012, pkl013, pkl014, pkl015,
 ] as readonly Rule[];

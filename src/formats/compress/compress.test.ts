@@ -9,7 +9,7 @@ import { gzipHandler } from "./gzip.js";
 import { lz4Handler } from "./lz4.js";
 import { innerName } from "./member-name.js";
 import type { CompressedDocument } from "./types.js";
-import { bzip2Handler, sevenZipHandler, xzHandler } from "./unsupported.js";
+import { bzip2Handler, lzmaAloneHandler, sevenZipHandler, xzHandler } from "./index.js";
 import { zlibHandler } from "./zlib.js";
 import { zstdHandler } from "./zstd.js";
 
@@ -208,17 +208,26 @@ describe("lz4", () => {
   });
 });
 
-describe("wrappers without a decoder", () => {
+describe("wrappers decoded by src/formats/codecs", () => {
+  // Real files: fixtures/generate/gen_archives.sh; the decoders' own tests live in ../codecs.
   it.each([
     [bzip2Handler, [0x42, 0x5a, 0x68, 0x39, 0x31, 0x41, 0x59, 0x26, 0x53, 0x59], "bzip2"],
     [xzHandler, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00], "xz"],
     [sevenZipHandler, [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0x00, 0x04], "7z"],
-  ] as const)("%#: sniffs and fails closed", async (handler, magic, id) => {
+  ] as const)("%#: sniffs and fails closed on garbage after the magic", async (handler, magic, id) => {
     const bytes = new Uint8Array([...magic, 1, 2, 3]);
     expect(handler.sniff(bytes, hint)).toBe("strong");
     expect(handler.sniff(enc.encode("not it at all"), hint)).toBe("no");
     const r = await analyze(handler, bytes);
-    expect(r.a?.defects).toEqual([expect.objectContaining({ code: "unsupported", fatal: true, message: expect.stringContaining(`Unsupported compression ${id}: cannot scan inside`) })]);
-    expect(r.doc.anomalies[0]?.code).toBe("unsupported");
+    expect(r.a?.format).toBe(id);
+    expect(r.a?.defects).toEqual([expect.objectContaining({ fatal: true })]);
+    expect(r.member).toBeUndefined();
+  });
+
+  it("sniffs .lzma only weakly and drops a match that does not decode", async () => {
+    const notLzma = new Uint8Array([0x5d, 0, 0, 0x80, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0xff, 0xff, 0xff]);
+    expect(lzmaAloneHandler.sniff(notLzma, hint)).toBe("weak");
+    expect((await analyze(lzmaAloneHandler, notLzma)).a).toBeUndefined();
+    expect(lzmaAloneHandler.sniff(enc.encode("]not lzma at all"), hint)).toBe("no");
   });
 });

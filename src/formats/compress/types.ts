@@ -1,6 +1,6 @@
 /** What a compression wrapper handler saw. */
 
-export type CompressionFormat = "gzip" | "zlib" | "zstd" | "bzip2" | "xz" | "lz4" | "7z";
+export type CompressionFormat = "gzip" | "zlib" | "zstd" | "bzip2" | "xz" | "lzma" | "lz4" | "7z";
 
 export type CompressedAnomalyCode =
   // bombs (ARC003)
@@ -8,7 +8,11 @@ export type CompressedAnomalyCode =
   | "output-limit"
   // polyglots (ARC006)
   | "appended-data"
-  // no decoder: fail closed
+  // a stored check (xz block check, bzip2 block CRC, 7z CRC) does not match the data
+  | "crc-mismatch"
+  // content behind a password (7z AES): fail closed
+  | "encrypted"
+  // a method or filter with no decoder: fail closed
   | "unsupported";
 
 export interface CompressedAnomaly {
@@ -40,5 +44,40 @@ export interface CompressedDocument {
   gzip?: GzipHeaderInfo;
   /** Path of the member handed to the engine. */
   memberPath?: string;
+  /** The archive listing of a 7z file. */
+  sevenZip?: SevenZipListing;
   anomalies: CompressedAnomaly[];
+}
+
+/** One 7z file entry, in the shape the archive rules read entries. */
+export interface SevenZipEntry {
+  /** Index in the archive's file list. */
+  id: number;
+  /** The name 7-Zip extracts to (UTF-16 in the header); also the member path when it has data. */
+  name: string;
+  kind: "file" | "directory" | "symlink" | "anti";
+  size: number;
+  /** Windows attributes; with 0x8000 set the high 16 bits are `unixMode`. */
+  attributes?: number;
+  unixMode?: number;
+  /** A symlink's target (its data), when it was decoded. */
+  linkTarget?: string;
+  /** Folder (compressed block) holding the data. */
+  folder?: number;
+  /** Offset of the folder's packed data, or of the header for entries without data. */
+  offset: number;
+  crc: "match" | "mismatch" | "none" | "not-checked";
+  /** Path of the member handed to the engine for this entry's data. */
+  memberPath?: string;
+  /** Why the entry's data was not scanned (encrypted, unsupported method, a cap). */
+  notScanned?: string;
+}
+
+export interface SevenZipListing {
+  version: string;
+  /** Methods of each encoded-header layer, outermost first; empty for a plain header. */
+  headerMethods: string[][];
+  headerEncrypted: boolean;
+  folders: { methods: string[]; packSize: number; unpackSize: number; files: number }[];
+  entries: SevenZipEntry[];
 }

@@ -6,6 +6,8 @@ import { PickleVM, emptyDocument, type PickleHooks, type Step } from "./vm.js";
 
 /** Bytes fetched per read. Large enough to amortise awaits, small enough to skip payloads cheaply. */
 const WINDOW = 1024 * 1024;
+/** First window after a jump over raw data. */
+const SMALL_WINDOW = 16 * 1024;
 /** Places after a parse error or in trailing data where a hidden stream may start (CWE-834). */
 const MAX_RESYNC_CANDIDATES = 64;
 
@@ -108,12 +110,17 @@ function isConvincing(doc: PickleDocument, start: number, size: number): boolean
 async function drive(vm: PickleVM, source: ByteSource, size: number): Promise<Step> {
   let winStart = vm.pos;
   if (winStart >= size) return { kind: "eof" };
-  let win = await source.read(winStart, Math.min(WINDOW, size - winStart));
+  let window = WINDOW;
+  let win = await source.read(winStart, Math.min(window, size - winStart));
   for (;;) {
     const step = vm.run(win, winStart, size);
     if (step.kind !== "need") return step;
+    // After a jump over raw data (a skipped payload, joblib arrays) start small again: the next
+    // op may be followed by another jump, and reading a full window each time would read most of
+    // a file made of many mid-sized arrays. Contiguous parsing grows the window back.
+    window = step.offset > winStart + win.length ? SMALL_WINDOW : Math.min(window * 2, WINDOW);
     winStart = step.offset;
-    win = await source.read(winStart, Math.min(Math.max(WINDOW, step.length), size - winStart));
+    win = await source.read(winStart, Math.min(Math.max(window, step.length), size - winStart));
   }
 }
 

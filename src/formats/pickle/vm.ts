@@ -247,9 +247,9 @@ export class PickleVM {
   ops = 0;
   private stack: Slot[] = [];
   private metastack: Slot[][] = [];
-  private readonly memo: Memo;
-  /** Inline nested pickles still open (their STOP does not end the outer stream). */
-  private nestedStops = 0;
+  private memo: Memo;
+  /** Outer memos and protocols of inline nested pickles still open (their STOP does not end the outer stream). */
+  private readonly nested: { memo: Memo; proto: number }[] = [];
   private memoOverflow = false;
   private frameEnd = -1;
   private readonly importIndex = new Map<string, ImportRecord>();
@@ -759,7 +759,11 @@ export class PickleVM {
             skip = 1 + (win[r + 1] as number);
           }
           if (raw.kind === "raw") skip += raw.bytes;
-          else this.nestedStops++;
+          else {
+            // A nested pickle is read by a fresh Unpickler: its own memo, its own protocol.
+            this.nested.push({ memo: this.memo, proto: this.proto });
+            this.memo = new Memo(limits.maxMemoEntries);
+          }
         }
         const state = this.pop(p);
         const inst = this.peek(p);
@@ -801,9 +805,11 @@ export class PickleVM {
         break;
       }
       case Op.STOP: {
-        if (this.nestedStops > 0) {
+        const outer = this.nested.pop();
+        if (outer !== undefined) {
           // End of a nested pickle written inline (joblib object arrays): the outer stream goes on.
-          this.nestedStops--;
+          this.memo = outer.memo;
+          this.proto = outer.proto;
           this.pop(p);
           this.pos = p + 1;
           break;

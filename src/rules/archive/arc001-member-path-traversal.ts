@@ -6,7 +6,7 @@ export const arc001 = defineRule({
   meta: {
     id: "ARC001",
     slug: "archive-path-traversal",
-    formats: ARCHIVE_FORMATS,
+    formats: [...ARCHIVE_FORMATS, "7z"],
     title: "Archive member name escapes the extraction folder (zip slip)",
     description:
       "A zip or tar entry is named with '..' segments, an absolute path, a drive letter, a NUL byte or an impossible length, so extracting the archive writes outside the target folder.",

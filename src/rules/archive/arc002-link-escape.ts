@@ -8,7 +8,7 @@ export const arc002 = defineRule({
   meta: {
     id: "ARC002",
     slug: "archive-link-escape",
-    formats: ARCHIVE_FORMATS,
+    formats: [...ARCHIVE_FORMATS, "7z"],
     title: "Archive symlink or hardlink points outside the extraction folder",
     description:
       "A tar or zip entry is a symbolic or hard link whose target is absolute, climbs out of the extraction folder, or goes through another link, so extraction (or a later write through the link) reaches files outside it.",

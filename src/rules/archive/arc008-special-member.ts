@@ -9,7 +9,7 @@ export const arc008 = defineRule({
   meta: {
     id: "ARC008",
     slug: "archive-special-member",
-    formats: ARCHIVE_FORMATS,
+    formats: [...ARCHIVE_FORMATS, "7z"],
     title: "Archive holds a device, a FIFO or a setuid/setgid file",
     description:
       "A tar (or zip with Unix modes) contains a character or block device, a named pipe, or a file with the setuid or setgid bit, none of which a model needs; extracting it as root recreates them.",

@@ -9,7 +9,7 @@ import type { ZipDocument } from "../../formats/zip/types.js";
  */
 export const ARCHIVE_FORMATS = ["zip", "tar"] as const;
 /** Formats whose documents are single-stream compression wrappers. */
-export const COMPRESSED_FORMATS = ["gzip", "zlib", "zstd", "lz4", "bzip2", "xz", "7z"] as const;
+export const COMPRESSED_FORMATS = ["gzip", "zlib", "zstd", "lz4", "bzip2", "xz", "lzma", "7z"] as const;
 
 export type ArchiveDocument = ZipDocument | TarDocument;
 
@@ -64,6 +64,16 @@ export function entryViews(doc: unknown): EntryView[] {
     return tar.entries.map((e) => {
       const view: EntryView = { name: e.name, spellings: unique([e.names.header, e.names.gnuLong, e.names.pax, e.name]), kind: e.kind, mode: e.mode, offset: e.headerOffset };
       if (e.linkName !== undefined) view.linkTarget = e.linkName;
+      if (e.memberPath !== undefined) view.member = e.memberPath;
+      return view;
+    });
+  }
+  const sevenZip = asCompressed(doc)?.sevenZip;
+  if (sevenZip) {
+    return sevenZip.entries.map((e) => {
+      const view: EntryView = { name: e.name, spellings: [e.name], kind: e.kind === "anti" ? "other" : e.kind, offset: e.offset };
+      if (e.linkTarget !== undefined) view.linkTarget = e.linkTarget;
+      if (e.unixMode !== undefined) view.mode = e.unixMode;
       if (e.memberPath !== undefined) view.member = e.memberPath;
       return view;
     });

@@ -1,0 +1,109 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { MemorySource } from "../../core/byte-source.js";
+import { StingySource } from "../../test-support/stingy-source.js";
+import { decodeBzip2, isBzip2Header } from "./bzip2.js";
+import type { DecodeResult } from "./types.js";
+
+const dir = new URL("../../../fixtures/archives/", import.meta.url).pathname;
+const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(dir + name));
+const enc = new TextEncoder();
+function payload(n: number): Uint8Array {
+  let s = "";
+  for (let i = 1; i <= n; i++) s += `${i} modelvet fixture line ${(i * 7919) % 10007}\n`;
+  return enc.encode(s);
+}
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equals(b);
+
+async function bz(bytes: Uint8Array, maxOutput = 2 ** 30): Promise<{ result: DecodeResult; output: Uint8Array }> {
+  const runs: { result: DecodeResult; output: Uint8Array }[] = [];
+  for (const source of [new MemorySource(bytes), new StingySource(bytes)]) {
+    const chunks: Uint8Array[] = [];
+    const result = await decodeBzip2(source, { onOutput: (c) => (chunks.push(c.slice()), true), maxOutput });
+    runs.push({ result, output: concat(chunks) });
+  }
+  expect(runs[1]!.result).toEqual(runs[0]!.result);
+  expect(same(runs[1]!.output, runs[0]!.output)).toBe(true);
+  return runs[0]!;
+}
+
+describe("bzip2", () => {
+  const small = payload(600);
+
+  it.each([
+    ["ok-small.bz2", small, 1],
+    ["ok-big-1.bz2", payload(3500), 1],
+    ["ok-multistream.bz2", concat([small, enc.encode("second stream\n")]), 2],
+  ])("decodes %s like bzip2(1) does", async (name, expected, streams) => {
+    const bytes = fixture(name);
+    expect(isBzip2Header(bytes)).toBe(true);
+    const r = await bz(bytes);
+    expect(r.result).toMatchObject({ status: "done", notes: [], streams, produced: expected.length });
+    expect(same(r.output, expected)).toBe(true);
+  });
+
+  it("decodes the wrapped pickle", async () => {
+    const r = await bz(fixture("malicious-evil.pkl.bz2"));
+    expect(new TextDecoder("latin1").decode(r.output)).toContain("cposix\nsystem\n");
+  });
+
+  it("checks the block CRC and the stream CRC", async () => {
+    const block = fixture("ok-small.bz2").slice();
+    block[10]! ^= 0x01;
+    const r = await bz(block);
+    expect(r.result.defect).toMatchObject({ code: "crc-mismatch", message: expect.stringContaining("block CRC") });
+    // The block's data still came out: a loader reading incrementally would have used it.
+    expect(same(r.output, small)).toBe(true);
+    const stream = fixture("ok-small.bz2").slice();
+    stream[stream.length - 2]! ^= 0x01;
+    expect((await bz(stream)).result.defect).toMatchObject({ code: "crc-mismatch", message: expect.stringContaining("stream CRC") });
+  });
+
+  it("reports randomised blocks (bzip2 0.9.0) as unsupported", async () => {
+    const b = fixture("ok-small.bz2").slice();
+    b[14]! |= 0x80;
+    expect((await bz(b)).result.defect).toMatchObject({ code: "unsupported", message: expect.stringContaining("randomised") });
+  });
+
+  it("reports bytes after the last stream and rejects a missing header", async () => {
+    const base = fixture("ok-small.bz2");
+    const junk = await bz(concat([base, enc.encode("PK\x03\x04 tail")]));
+    expect(junk.result).toMatchObject({ status: "done", notes: [expect.objectContaining({ code: "appended-data", offset: base.length })] });
+    expect((await bz(enc.encode("BZh0 not bzip2"))).result.defect).toMatchObject({ code: "corrupt" });
+    const badMagic = base.slice();
+    badMagic[4] = 0;
+    expect((await bz(badMagic)).result.defect?.message).toContain("neither a block nor the end");
+  });
+
+  it("returns a defect with the decoded prefix for every truncation, never throws", async () => {
+    const b = fixture("ok-big-1.bz2");
+    const big = payload(3500);
+    for (let cut = 0; cut < b.length; cut += 331) {
+      const r = await bz(b.subarray(0, cut));
+      expect(r.result.status, `cut ${cut}`).toBe("failed");
+      expect(r.result.defect?.code, `cut ${cut}`).toBe("truncated");
+      expect(same(r.output, big.subarray(0, r.output.length)), `cut ${cut}`).toBe(true);
+    }
+    // The first block (100k) survives a cut in the second.
+    expect((await bz(b.subarray(0, b.length - 100))).output.length).toBeGreaterThanOrEqual(99_000);
+  });
+
+  it("stops at maxOutput + 1 bytes, and stops a 1:1,000,000 bomb inside its first block", async () => {
+    const r = await bz(fixture("ok-small.bz2"), 100);
+    expect(r.result.status).toBe("stopped");
+    expect(same(r.output, small.subarray(0, 101))).toBe(true);
+    const bomb = fixture("bomb-zeros.bz2");
+    expect(bomb.length).toBeLessThan(300);
+    const stopped = await bz(bomb, 1 << 20);
+    expect(stopped.result).toMatchObject({ status: "stopped", produced: (1 << 20) + 1 });
+  });
+});

@@ -1,0 +1,21 @@
+import type { FormatHandler } from "../../engine/types.js";
+import { decodeXz, isXz } from "../codecs/xz.js";
+import { decodeWithCodec } from "./codec-wrapper.js";
+import type { CompressedDocument } from "./types.js";
+
+/**
+ * xz (joblib's `xz` compressor, `.tar.xz`): every stream decoded by our LZMA2 decoder with its
+ * block checks and index verified, under the shared output caps.
+ *
+ * @example
+ * const analysis = await xzHandler.analyze(source, ctx); // member "model.pt" for "model.pt.xz"
+ */
+export const xzHandler: FormatHandler = {
+  id: "xz",
+  priority: 10,
+  sniff: (head) => (isXz(head) ? "strong" : "no"),
+  async analyze(source, ctx) {
+    const doc: CompressedDocument = { container: "xz", size: source.size, anomalies: [] };
+    return (await decodeWithCodec(source, ctx, { doc, decode: decodeXz })).analysis;
+  },
+};

@@ -1,0 +1,11 @@
+export { torchLegacyHandler, torchLegacyTarHandler } from "./handler.js";
+export { zipModelHandler } from "./zip-handler.js";
+export { torchPickleHandler, torchScriptPickleHandler, TORCH_PICKLE, TORCHSCRIPT_PICKLE } from "./pickle-member.js";
+export { findTorchArchive, analyzeTorchArchive, type TorchArchive } from "./zip-archive.js";
+export { analyzeLegacy, sniffLegacy, LEGACY_MAGIC, LEGACY_PROTOCOL } from "./legacy-stream.js";
+export { analyzeLegacyTar, sniffLegacyTar, TORCH_TAR_MEMBERS } from "./legacy-tar.js";
+export { readKeyList } from "./legacy-keys.js";
+export { readPersistentId, storageElementSize, tensorMutations } from "./persistent-ids.js";
+export { isTorchScriptName, torchScriptView } from "./torchscript-pickle.js";
+export { scanCodeText, emptyTorchScriptFacts } from "./torchscript-code.js";
+export * from "./types.js";
