@@ -248,6 +248,9 @@ export class PickleVM {
   private stack: Slot[] = [];
   private metastack: Slot[][] = [];
   private memo: Memo;
+  /** Counted here and added to the document's stats in finish(): cheaper than a property chain per op. */
+  private memoGets = 0;
+  private memoPuts = 0;
   /** Outer memos and protocols of inline nested pickles still open (their STOP does not end the outer stream). */
   private readonly nested: { memo: Memo; proto: number }[] = [];
   private memoOverflow = false;
@@ -256,7 +259,8 @@ export class PickleVM {
   private reportedSemantic = 0;
   /** Set by a limit hit inside a helper; the main loop returns it before the next op. */
   private halt: Step | undefined;
-  private readonly maxOps: number;
+  /** Opcode budget left; forced below zero when `halt` is set, so one check per op covers both. */
+  private maxOps: number;
   private readonly maxStack: number;
 
   constructor(
@@ -282,9 +286,9 @@ export class PickleVM {
       const r = p - winStart;
       if (r >= winLen) return p >= size ? { kind: "eof" } : { kind: "need", offset: p, length: 1 };
 
-      if (this.halt !== undefined) return this.halt;
       if (++this.ops > this.maxOps) {
         this.ops--;
+        if (this.halt !== undefined) return this.halt;
         return this.limit("maxPickleOps", `More than ${limits.maxPickleOps} opcodes`, p);
       }
       if ((this.ops & 0xffff) === 0) {
@@ -828,7 +832,7 @@ export class PickleVM {
   /** Depth and value bookkeeping shared by every push. */
   private push(value: PyValue): void {
     if (this.stack.length >= this.maxStack) {
-      this.halt ??= this.limit("maxStackDepth", `Stack holds more than ${this.maxStack} values`, this.pos);
+      this.stopWith(this.limit("maxStackDepth", `Stack holds more than ${this.maxStack} values`, this.pos));
       return;
     }
     this.stack.push(value);
@@ -839,6 +843,12 @@ export class PickleVM {
     if (value === undefined) return this.semantic("pickle-stack-underflow", `Stack underflow at offset ${offset}`, offset);
     if (value === MARK) return this.semantic("pickle-stack-underflow", `Stack underflow at offset ${offset}`, offset);
     return value;
+  }
+
+  /** Ends the run before the next op (a limit hit inside a helper). */
+  private stopWith(step: Step): void {
+    this.halt ??= step;
+    this.maxOps = -1;
   }
 
   /** The value `depth` places below the top, without popping; a mark or nothing reads as unknown. */
@@ -886,7 +896,7 @@ export class PickleVM {
     if (v <= this.doc.stats.maxVirtualElements) return;
     this.doc.stats.maxVirtualElements = v;
     const max = this.options.limits.maxVirtualElements;
-    if (v > max) this.halt ??= this.limit("maxVirtualElements", `Memo/DUP expansion reaches more than ${max} elements`, this.pos);
+    if (v > max) this.stopWith(this.limit("maxVirtualElements", `Memo/DUP expansion reaches more than ${max} elements`, this.pos));
   }
 
   private addItems(op: "APPEND" | "APPENDS" | "ADDITEMS", target: PyValue, items: PyValue[], offset: number): void {
@@ -924,7 +934,7 @@ export class PickleVM {
   }
 
   private memoGet(index: number, offset: number): PyValue {
-    this.doc.stats.memoGets++;
+    this.memoGets++;
     const value = this.memo.get(index);
     if (value !== undefined) return value;
     if (this.memoOverflow) return unknown(`memo entry ${index} dropped after the memo limit`);
@@ -932,7 +942,7 @@ export class PickleVM {
   }
 
   private memoPut(index: number, offset: number): void {
-    this.doc.stats.memoPuts++;
+    this.memoPuts++;
     if (this.memo.put(index, this.peek(offset)) || this.memoOverflow) return;
     this.memoOverflow = true;
     this.doc.defects.push(
@@ -1219,6 +1229,10 @@ export class PickleVM {
   finish(): void {
     this.doc.stats.ops += this.ops;
     this.ops = 0;
+    this.doc.stats.memoGets += this.memoGets;
+    this.doc.stats.memoPuts += this.memoPuts;
+    this.memoGets = 0;
+    this.memoPuts = 0;
     const depth = this.stack.length + this.metastack.length;
     if (depth > this.doc.stats.maxStackDepth) this.doc.stats.maxStackDepth = depth;
   }
