@@ -3,8 +3,12 @@ import { PathError, VERSION } from "../node/scan-paths.js";
 import { PolicyError } from "../policy/policy.js";
 import type { CommandContext } from "./commands/context.js";
 import { addExplainCommand } from "./commands/explain.js";
+import { addHashCommand } from "./commands/hash.js";
+import { addLockCommand } from "./commands/lock.js";
 import { addRulesCommand } from "./commands/rules.js";
 import { addScanCommand } from "./commands/scan.js";
+import { addSignCommand } from "./commands/sign.js";
+import { addVerifyCommand } from "./commands/verify.js";
 import { EXIT, UsageError, type ExitCode } from "./exit-codes.js";
 import { processIo, type CliIo } from "./io.js";
 
@@ -59,6 +63,10 @@ function buildProgram(ctx: CommandContext): Command {
   addScanCommand(program, ctx);
   addRulesCommand(program, ctx);
   addExplainCommand(program, ctx);
+  addSignCommand(program, ctx);
+  addVerifyCommand(program, ctx);
+  addHashCommand(program, ctx);
+  addLockCommand(program, ctx);
   return program;
 }
 

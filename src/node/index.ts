@@ -2,3 +2,8 @@
 export { FileSource } from "./file-source.js";
 export { walk, type WalkEntry } from "./walk.js";
 export { scanPaths, PathError, VERSION, type ScanPathsOptions } from "./scan-paths.js";
+export { signModel, type SignModelOptions, type SignedModel } from "./signing/sign-model.js";
+export { verifyModel, verifyLock, manifestOf, type VerifyModelOptions, type TrustedSigners, type VerifiedModelResult } from "./signing/verify-model.js";
+export { verifyForScan, signatureReport, type ScanSignatureOptions, type ScanSignatureResult } from "./signing/verify-for-scan.js";
+export { hashModel } from "./signing/hash-model.js";
+export { SigningError, type SigningErrorCode } from "../signing/errors.js";

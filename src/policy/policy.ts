@@ -37,10 +37,36 @@ export interface PolicyData {
   };
   /** Per-rule overrides: a severity, or "off". */
   rules?: Record<string, Severity | "off" | { severity?: Severity | "off" }>;
+  /** Trusted signers for `scan --require-signature` (SIG001). */
+  signing?: SigningPolicyData;
+}
+
+/** Who may sign models, and whether a signature is required. Paths are relative to the current folder. */
+export interface SigningPolicyData {
+  /** Require a valid signature for every folder scanned, as `--require-signature`. */
+  require?: boolean;
+  /** EC public keys (PEM) of trusted signers. */
+  publicKeys?: string[];
+  /** CA certificates (PEM) that trusted signing certificates chain to. */
+  certificateChain?: string[];
+  /** Trusted keyless (Sigstore) signers: identity and OIDC issuer, both exact. */
+  identities?: { identity: string; issuer: string }[];
+  /** Sigstore trusted_root.json instead of the pinned public-good one. */
+  trustRoot?: string;
+}
+
+/** The signing sections of all layers merged: lists add up, settings are replaced. */
+export interface SigningPolicy {
+  require: boolean;
+  publicKeys: string[];
+  certificateChain: string[];
+  identities: { identity: string; issuer: string }[];
+  trustRoot?: string;
 }
 
 export interface Policy {
   readonly failOn: Severity;
+  readonly signing: SigningPolicy;
   classifyGlobal(module: string, name: string): GlobalClassification;
   /** Severity for a rule after user overrides, or "off". */
   severityOf(ruleId: string, defaultSeverity: Severity): Severity | "off";
@@ -104,6 +130,7 @@ export function createPolicy(layers: readonly PolicyData[]): Policy {
   const deny = new PrefixIndex<DenyCategory>();
   const overrides = new Map<string, Severity | "off">();
   let failOn: Severity = "high";
+  const signing: SigningPolicy = { require: false, publicKeys: [], certificateChain: [], identities: [] };
 
   for (const layer of layers) {
     validatePolicyData(layer);
@@ -120,6 +147,13 @@ export function createPolicy(layers: readonly PolicyData[]): Policy {
     for (const [ruleId, value] of Object.entries(layer.rules ?? {})) {
       const severity = typeof value === "string" ? value : value.severity;
       if (severity !== undefined) overrides.set(ruleId, severity);
+    }
+    if (layer.signing) {
+      if (layer.signing.require !== undefined) signing.require = layer.signing.require;
+      if (layer.signing.trustRoot !== undefined) signing.trustRoot = layer.signing.trustRoot;
+      signing.publicKeys.push(...(layer.signing.publicKeys ?? []));
+      signing.certificateChain.push(...(layer.signing.certificateChain ?? []));
+      signing.identities.push(...(layer.signing.identities ?? []));
     }
   }
 
@@ -165,6 +199,7 @@ export function createPolicy(layers: readonly PolicyData[]): Policy {
 
   return {
     failOn,
+    signing,
     classifyGlobal(module, name) {
       const key = `${module}\u0000${name}`;
       let result = cache.get(key);
@@ -184,7 +219,7 @@ export function validatePolicyData(data: unknown): asserts data is PolicyData {
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw new PolicyError("Policy must be an object");
   const d = data as Record<string, unknown>;
   for (const key of Object.keys(d)) {
-    if (!["version", "failOn", "globals", "rules"].includes(key)) throw new PolicyError(`Policy has unknown key ${JSON.stringify(key)}; expected version, failOn, globals, rules`);
+    if (!["version", "failOn", "globals", "rules", "signing"].includes(key)) throw new PolicyError(`Policy has unknown key ${JSON.stringify(key)}; expected version, failOn, globals, rules, signing`);
   }
   if (d.version !== 1) throw new PolicyError(`Policy version must be 1, got ${JSON.stringify(d.version)}`);
   if (d.failOn !== undefined && !isSeverity(d.failOn)) throw new PolicyError(`Policy failOn ${JSON.stringify(d.failOn)} is not a severity`);
@@ -210,11 +245,34 @@ export function validatePolicyData(data: unknown): asserts data is PolicyData {
       }
     }
   }
+  validateSigning(d.signing);
   const rules = d.rules as Record<string, unknown> | undefined;
   if (rules !== undefined) {
     for (const [id, value] of Object.entries(rules)) {
       const severity = typeof value === "object" && value !== null ? (value as { severity?: unknown }).severity : value;
       if (severity !== "off" && !isSeverity(severity)) throw new PolicyError(`Policy rules.${id} must be a severity or "off", got ${JSON.stringify(severity)}`);
     }
+  }
+}
+
+function validateSigning(value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new PolicyError("Policy signing must be an object");
+  const signing = value as Record<string, unknown>;
+  const keys = ["require", "publicKeys", "certificateChain", "identities", "trustRoot"];
+  for (const key of Object.keys(signing)) {
+    if (!keys.includes(key)) throw new PolicyError(`Policy signing has unknown key ${JSON.stringify(key)}; expected ${keys.join(", ")}`);
+  }
+  if (signing.require !== undefined && typeof signing.require !== "boolean") throw new PolicyError("Policy signing.require must be true or false");
+  if (signing.trustRoot !== undefined && typeof signing.trustRoot !== "string") throw new PolicyError("Policy signing.trustRoot must be a file path");
+  for (const key of ["publicKeys", "certificateChain"]) {
+    const list = signing[key];
+    if (list !== undefined && !(Array.isArray(list) && list.every((x) => typeof x === "string"))) throw new PolicyError(`Policy signing.${key} must be a list of file paths`);
+  }
+  const identities = signing.identities;
+  const isIdentity = (x: unknown): boolean =>
+    typeof x === "object" && x !== null && typeof (x as Record<string, unknown>).identity === "string" && typeof (x as Record<string, unknown>).issuer === "string" && Object.keys(x).length === 2;
+  if (identities !== undefined && !(Array.isArray(identities) && identities.every(isIdentity))) {
+    throw new PolicyError("Policy signing.identities must be a list of { identity, issuer }");
   }
 }

@@ -109,6 +109,7 @@ import { pkl012 } from "./pickle/pkl012-dunder-traversal.js";
 import { pkl013 } from "./pickle/pkl013-build-on-global.js";
 import { pkl014 } from "./pickle/pkl014-dynamic-callable.js";
 import { pkl015 } from "./pickle/pkl015-embedded-pickle.js";
+import { sig001 } from "./signing/sig001-signature.js";
 import type { Rule } from "./types.js";
 
 /** Every rule, in id order. Each has a test beside it and a page in docs/rules (tools/check-repo.mjs). */
@@ -123,4 +124,5 @@ export const RULES: readonly Rule[] = [
   hdf001, keras001, keras002, keras003, keras004, keras005, keras006, onnx001, onnx002, onnx003, onnx004, tf001, tf002, tf003, tf004,
   pt001, pt002, pt003, pt004, pt005, pt006, pt007, pt008, pt009, npy001, npy002, npy003, jbl001, jbl002,
   pkl001, pkl002, pkl003, pkl004, pkl005, pkl006, pkl007, pkl008, pkl009, pkl010, pkl011, pkl012, pkl013, pkl014, pkl015,
+  sig001,
 ] as readonly Rule[];

@@ -1,8 +1,12 @@
-import { writeFile } from "node:fs/promises";
+import { stat, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { Option, type Command } from "commander";
-import type { ScanReport, Severity } from "../../core/finding.js";
+import { summarize, type ScanReport, type Severity } from "../../core/finding.js";
 import { loadPolicy } from "../../node/policy-file.js";
 import { scanPaths } from "../../node/scan-paths.js";
+import { signatureReport } from "../../node/signing/verify-for-scan.js";
+import type { TrustedSigners } from "../../node/signing/verify-model.js";
+import type { Policy } from "../../policy/policy.js";
 import { renderJson } from "../../report/json.js";
 import { renderSarif } from "../../report/sarif.js";
 import { renderText } from "../../report/text.js";
@@ -12,11 +16,15 @@ import { gateExitCode } from "../gate.js";
 import type { CliIo } from "../io.js";
 import { createProgress } from "../progress.js";
 import type { CommandContext } from "./context.js";
+import { asUsageError } from "./hash.js";
+import { addTrustOptions, trustedSignersFromFlags, type TrustFlags } from "./verify.js";
 
 const OUTPUT_FORMATS = ["text", "json", "sarif"] as const;
 const FAIL_ON_CHOICES = ["critical", "high", "medium", "low"] as const;
 
-interface ScanFlags {
+interface ScanFlags extends TrustFlags {
+  requireSignature?: boolean;
+  signature?: string;
   format: (typeof OUTPUT_FORMATS)[number];
   output?: string;
   failOn?: Severity;
@@ -27,7 +35,7 @@ interface ScanFlags {
 }
 
 export function addScanCommand(program: Command, ctx: CommandContext): void {
-  program
+  const command = program
     .command("scan")
     .description("scan model files and folders without loading them")
     .argument("<paths...>", "files or folders (folders are walked recursively)")
@@ -37,7 +45,9 @@ export function addScanCommand(program: Command, ctx: CommandContext): void {
     .option("-p, --policy <file>", "policy file (YAML or JSON) applied on top of the default policy")
     .option("-q, --quiet", "text format: leave out clean files and notes")
     .option("--no-color", "no ANSI colours in text output (also: NO_COLOR=1)")
-    .action(async (paths: string[], flags: ScanFlags) => ctx.setExitCode(await runScan(paths, flags, ctx.io)));
+    .option("--require-signature", "every path must carry a valid model signature by a trusted signer (SIG001); see docs/signing.md")
+    .option("--signature <path>", "with --require-signature and one path: the signature file (default: model.sig in the model's folder)");
+  addTrustOptions(command).action(async (paths: string[], flags: ScanFlags) => ctx.setExitCode(await runScan(paths, flags, ctx.io)));
 }
 
 /**
@@ -53,9 +63,31 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIo): Promise<Ex
   } finally {
     progress.finish();
   }
+  if (flags.requireSignature || policy.signing.require) report = await withSignatures(report, paths, flags, policy);
   const color = flags.output === undefined && flags.color && io.isTTY.stdout && !noColorRequested(io.env);
   await emit(render(report, flags.format, { color, quiet: flags.quiet === true }), flags.output, io);
   return gateExitCode(report, flags.failOn ?? policy.failOn);
+}
+
+/** One SIG001 entry per path: the model's signature, verified against the trusted signers. */
+async function withSignatures(report: ScanReport, paths: readonly string[], flags: ScanFlags, policy: Policy): Promise<ScanReport> {
+  if (flags.signature !== undefined && paths.length > 1) throw new UsageError("--signature names one signature file; with several paths, each folder's model.sig is used");
+  const trust = trustFrom(flags, policy);
+  const files = [...report.files];
+  for (const path of paths) {
+    const folder = (await stat(path)).isDirectory() ? path : dirname(path);
+    const options = { ...trust, signaturePath: flags.signature ?? join(folder, "model.sig") };
+    files.push(await signatureReport(path, policy, options).catch(asUsageError));
+  }
+  return { ...report, files, summary: summarize(files) };
+}
+
+/** Trusted signers from the flags when any is given, else from the policy's signing section. */
+function trustFrom(flags: ScanFlags, policy: Policy): TrustedSigners {
+  const fromFlags = trustedSignersFromFlags(flags);
+  if (fromFlags.publicKeys?.length || fromFlags.certificateChain?.length || fromFlags.identities?.length) return fromFlags;
+  const { publicKeys, certificateChain, identities, trustRoot } = policy.signing;
+  return { publicKeys, certificateChain, identities, trustRoot: flags.trustRoot ?? trustRoot };
 }
 
 function render(report: ScanReport, format: ScanFlags["format"], options: { color: boolean; quiet: boolean }): string {
