@@ -100,32 +100,3 @@ function renderInner(value: PyValue, depth: number): string {
       return Number.isInteger(value.value) ? `${value.value}.0` : String(value.value);
   }
 }
-
-/** Every string found in a value, depth-first, for payload heuristics. */
-export function collectStrings(value: PyValue, out: string[] = [], depth = 0): string[] {
-  if (typeof value === "string") {
-    out.push(value);
-    return out;
-  }
-  if (value === null || typeof value !== "object" || depth > 8) return out;
-  switch (value.k) {
-    case K.LongText:
-      out.push(value.head);
-      break;
-    case K.Tuple:
-    case K.List:
-    case K.Set:
-    case K.FrozenSet:
-      for (const item of value.items) collectStrings(item, out, depth + 1);
-      break;
-    case K.Dict:
-      for (const item of value.pairs) collectStrings(item, out, depth + 1);
-      break;
-    case K.Call:
-      collectStrings(value.call.args, out, depth + 1);
-      break;
-    default:
-      break;
-  }
-  return out;
-}

@@ -157,3 +157,29 @@ export function makeContainer(kind: ContainerValue["k"], items: PyValue[]): Cont
   for (const item of items) v += virtualSize(item);
   return { k: kind, items: items.length > KEEP_ITEMS ? items.slice(0, KEEP_ITEMS) : items, n: items.length, v };
 }
+
+/**
+ * Visits a value and everything inside it (container items, a call's callable and arguments),
+ * depth-first and bounded: values come from hostile files, so nesting is capped.
+ */
+export function walkValues(value: PyValue, visit: (v: PyValue) => void, maxDepth = 6, depth = 0): void {
+  visit(value);
+  if (!isObj(value) || depth >= maxDepth) return;
+  switch (value.k) {
+    case K.Tuple:
+    case K.List:
+    case K.Set:
+    case K.FrozenSet:
+      for (const item of value.items) walkValues(item, visit, maxDepth, depth + 1);
+      break;
+    case K.Dict:
+      for (const item of value.pairs) walkValues(item, visit, maxDepth, depth + 1);
+      break;
+    case K.Call:
+      walkValues(value.call.callee, visit, maxDepth, depth + 1);
+      walkValues(value.call.args, visit, maxDepth, depth + 1);
+      break;
+    default:
+      break;
+  }
+}

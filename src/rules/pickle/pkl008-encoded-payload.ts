@@ -1,6 +1,6 @@
 import { render } from "../../formats/pickle/render.js";
 import type { PickleDocument } from "../../formats/pickle/types.js";
-import { K, isObj, type PyValue } from "../../formats/pickle/values.js";
+import { K, isObj, walkValues, type PyValue } from "../../formats/pickle/values.js";
 import type { Policy } from "../../policy/policy.js";
 import { defineRule } from "../types.js";
 import { PICKLE_FORMATS } from "./shared.js";
@@ -13,28 +13,6 @@ const MIN_ENCODED = 24;
 
 function isDecoderName(name: string): boolean {
   return DECODERS.some((re) => re.test(name));
-}
-
-function walk(value: PyValue, visit: (v: PyValue) => void, depth = 0): void {
-  visit(value);
-  if (!isObj(value) || depth > 6) return;
-  switch (value.k) {
-    case K.Tuple:
-    case K.List:
-    case K.Set:
-    case K.FrozenSet:
-      for (const item of value.items) walk(item, visit, depth + 1);
-      break;
-    case K.Dict:
-      for (const item of value.pairs) walk(item, visit, depth + 1);
-      break;
-    case K.Call:
-      walk(value.call.callee, visit, depth + 1);
-      walk(value.call.args, visit, depth + 1);
-      break;
-    default:
-      break;
-  }
 }
 
 /** Base64 or hex text that decodes to something that reads like code. */
@@ -84,7 +62,7 @@ export const pkl008 = defineRule<PickleDocument>({
       if (c.cls !== "dangerous") continue;
       for (const sample of group.samples) {
         let reason: string | undefined;
-        walk(sample.site.args, (v) => {
+        walkValues(sample.site.args, (v) => {
           if (reason) return;
           const decoder = decoderCall(v, policy);
           if (decoder) reason = `its argument is decoded at load time by ${decoder}`;
