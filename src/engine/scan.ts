@@ -21,6 +21,11 @@ export interface ScanOptions {
   rules?: readonly Rule[];
   /** Clock in milliseconds; injected so pure code has no timers. */
   now?: () => number;
+  /**
+   * Sees every parsed document (member path undefined for the file itself), for checks that need
+   * more than one file's bytes: the node layer checks an ONNX model's external data files.
+   */
+  onDocument?: (view: { format: string; document: unknown }, memberPath: string | undefined) => void;
 }
 
 interface FileState {
@@ -60,7 +65,7 @@ export async function scanSource(source: ByteSource, options: ScanOptions & { pa
   const deadline = started + limits.maxMillisPerFile;
   const name = options.path.split(/[\\/]/).pop() ?? options.path;
 
-  const engine = { limits, policy, handlers, rules, budget, deadline, now, state };
+  const engine: Engine = { limits, policy, handlers, rules, budget, deadline, now, state, onDocument: options.onDocument };
   await scanFrame(engine, { source, name, memberPath: undefined, depth: 0, parents: [], speculative: false, forceFormat: undefined });
 
   return {
@@ -91,6 +96,7 @@ interface Engine {
   deadline: number;
   now: () => number;
   state: FileState;
+  onDocument?: ScanOptions["onDocument"];
 }
 
 async function scanFrame(engine: Engine, frame: Frame): Promise<void> {
@@ -112,6 +118,7 @@ async function scanFrame(engine: Engine, frame: Frame): Promise<void> {
   for (const view of [analysis, ...(analysis.also ?? [])]) {
     if (!state.formats.includes(view.format)) state.formats.push(view.format);
     runRules(engine, view, frame);
+    engine.onDocument?.(view, frame.memberPath);
   }
   for (const note of analysis.notes ?? []) state.notes.push(safeText(frame.memberPath ? `${frame.memberPath}: ${note}` : note));
   if (!frame.speculative) {

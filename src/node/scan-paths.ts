@@ -1,4 +1,5 @@
 import { stat } from "node:fs/promises";
+import { dirname } from "node:path";
 import { createRequire } from "node:module";
 import { ByteSourceError } from "../core/byte-source.js";
 import { summarize, verdictOf, type FileReport, type ScanReport } from "../core/finding.js";
@@ -6,7 +7,9 @@ import type { Limits } from "../core/limits.js";
 import { reportDocument, scanSource } from "../engine/scan.js";
 import type { Policy } from "../policy/policy.js";
 import type { SymlinkDocument } from "../rules/filesystem/fs001-symlink-escape.js";
+import type { OnnxDocument } from "../formats/onnx/types.js";
 import { FileSource } from "./file-source.js";
+import { checkOnnxExternalFiles } from "./onnx-external.js";
 import { walk, type WalkEntry } from "./walk.js";
 
 export const VERSION: string = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
@@ -36,6 +39,8 @@ export class PathError extends Error {
  */
 export async function scanPaths(paths: readonly string[], options: ScanPathsOptions): Promise<ScanReport> {
   const entries: WalkEntry[] = [];
+  /** The folder argument each entry was found under (its own folder for a file argument). */
+  const roots = new Map<WalkEntry, string>();
   for (const given of paths) {
     let info;
     try {
@@ -46,9 +51,14 @@ export async function scanPaths(paths: readonly string[], options: ScanPathsOpti
     }
     if (info.isDirectory()) {
       const shown = given.replace(/[\\/]+$/, "") || given;
-      for await (const entry of walk(given, shown)) entries.push(entry);
+      for await (const entry of walk(given, shown)) {
+        entries.push(entry);
+        roots.set(entry, given);
+      }
     } else if (info.isFile()) {
-      entries.push({ kind: "file", path: given, absolute: given });
+      const entry: WalkEntry = { kind: "file", path: given, absolute: given };
+      entries.push(entry);
+      roots.set(entry, dirname(given));
     } else {
       entries.push({ kind: "special", path: given, absolute: given, what: "special file" });
     }
@@ -61,7 +71,7 @@ export async function scanPaths(paths: readonly string[], options: ScanPathsOpti
     while (next < entries.length) {
       const index = next++;
       const entry = entries[index] as WalkEntry;
-      files[index] = await scanEntry(entry, options);
+      files[index] = await scanEntry(entry, options, roots.get(entry) ?? dirname(entry.absolute));
       options.onProgress?.(++done, entries.length, entry.path);
     }
   };
@@ -70,7 +80,7 @@ export async function scanPaths(paths: readonly string[], options: ScanPathsOpti
   return { schemaVersion: 1, tool: { name: "modelvet", version: VERSION }, files, summary: summarize(files) };
 }
 
-async function scanEntry(entry: WalkEntry, options: ScanPathsOptions): Promise<FileReport> {
+async function scanEntry(entry: WalkEntry, options: ScanPathsOptions, root: string): Promise<FileReport> {
   const base = { policy: options.policy, limits: options.limits, path: entry.path };
   switch (entry.kind) {
     case "symlink": {
@@ -98,7 +108,20 @@ async function scanEntry(entry: WalkEntry, options: ScanPathsOptions): Promise<F
     return errorReport(entry.path, "io-error", `Cannot open: ${(error as Error).message}`);
   }
   try {
-    return await scanSource(source, base);
+    const onnx: OnnxDocument[] = [];
+    const report = await scanSource(source, {
+      ...base,
+      onDocument: (view, member) => {
+        if (member === undefined && view.format === "onnx") onnx.push(view.document as OnnxDocument);
+      },
+    });
+    for (const doc of onnx) {
+      for (const fact of await checkOnnxExternalFiles({ absolute: entry.absolute, shown: entry.path }, doc, root)) {
+        report.findings.push(...reportDocument("onnx-external-file", fact, base).findings);
+      }
+    }
+    report.verdict = verdictOf(report.findings, report.errors);
+    return report;
   } catch (error) {
     const code = error instanceof ByteSourceError ? "io-error" : "internal-error";
     return errorReport(entry.path, code, `Scanner failed: ${(error as Error).message}`);
