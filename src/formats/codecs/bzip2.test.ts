@@ -1,40 +1,8 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { MemorySource } from "../../core/byte-source.js";
-import { StingySource } from "../../test-support/stingy-source.js";
+import { concat, decodeBoth, enc, fixture, payload, same } from "../../test-support/codec-cases.js";
 import { decodeBzip2, isBzip2Header } from "./bzip2.js";
-import type { DecodeResult } from "./types.js";
 
-const dir = new URL("../../../fixtures/archives/", import.meta.url).pathname;
-const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(dir + name));
-const enc = new TextEncoder();
-function payload(n: number): Uint8Array {
-  let s = "";
-  for (let i = 1; i <= n; i++) s += `${i} modelvet fixture line ${(i * 7919) % 10007}\n`;
-  return enc.encode(s);
-}
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equals(b);
-
-async function bz(bytes: Uint8Array, maxOutput = 2 ** 30): Promise<{ result: DecodeResult; output: Uint8Array }> {
-  const runs: { result: DecodeResult; output: Uint8Array }[] = [];
-  for (const source of [new MemorySource(bytes), new StingySource(bytes)]) {
-    const chunks: Uint8Array[] = [];
-    const result = await decodeBzip2(source, { onOutput: (c) => (chunks.push(c.slice()), true), maxOutput });
-    runs.push({ result, output: concat(chunks) });
-  }
-  expect(runs[1]!.result).toEqual(runs[0]!.result);
-  expect(same(runs[1]!.output, runs[0]!.output)).toBe(true);
-  return runs[0]!;
-}
+const bz = (bytes: Uint8Array, maxOutput?: number) => decodeBoth(decodeBzip2, bytes, maxOutput);
 
 describe("bzip2", () => {
   const small = payload(600);

@@ -1,52 +1,12 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { MemorySource, type ByteSource } from "../../core/byte-source.js";
-import { StingySource } from "../../test-support/stingy-source.js";
+import { MemorySource } from "../../core/byte-source.js";
+import { EVIL, concat, decodeBoth, enc, fixture, payload } from "../../test-support/codec-cases.js";
 import { SourceReader } from "./input.js";
 import { INITIAL_WINDOW_BYTES, MAX_DICT_BYTES } from "./limits.js";
 import { decodeLzmaAlone, isPickyLzmaAlone, looksLikeLzmaAlone, readLzmaAloneHeader } from "./lzma-alone.js";
 import { LzmaDecoder, dictProblem, parseLzmaProps } from "./lzma.js";
 import { decodeLzma2, lzma2DictSize, lzma2Props } from "./lzma2.js";
 import { Output } from "./output.js";
-import type { DecodeControl, DecodeResult } from "./types.js";
-
-const dir = new URL("../../../fixtures/archives/", import.meta.url).pathname;
-const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(dir + name));
-const enc = new TextEncoder();
-/** The generator's payload: "<i> modelvet fixture line <i*7919 mod 10007>\n" for i = 1..n. */
-function payload(n: number): Uint8Array {
-  let s = "";
-  for (let i = 1; i <= n; i++) s += `${i} modelvet fixture line ${(i * 7919) % 10007}\n`;
-  return enc.encode(s);
-}
-/** fixtures/generate/gen_archives.sh's evil.pkl, byte for byte. */
-const EVIL = Uint8Array.from("\x80\x02cposix\nsystem\nq\x00X\x02\x00\x00\x00idq\x01\x85q\x02Rq\x03.", (c) => c.charCodeAt(0));
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-type Decoder = (source: ByteSource, ctl: DecodeControl) => Promise<DecodeResult>;
-
-/** Decodes through a memory and a stingy source; both must agree. */
-async function decodeBoth(decode: Decoder, bytes: Uint8Array, maxOutput = 2 ** 30): Promise<{ result: DecodeResult; output: Uint8Array }> {
-  const runs: { result: DecodeResult; output: Uint8Array }[] = [];
-  for (const source of [new MemorySource(bytes), new StingySource(bytes)]) {
-    const chunks: Uint8Array[] = [];
-    const result = await decode(source, { onOutput: (c) => (chunks.push(c.slice()), true), maxOutput });
-    runs.push({ result, output: concat(chunks) });
-  }
-  expect(runs[1]!.result).toEqual(runs[0]!.result);
-  // Buffer.equals: vitest's deep equality is very slow on megabyte arrays.
-  expect(Buffer.from(runs[1]!.output).equals(runs[0]!.output)).toBe(true);
-  return runs[0]!;
-}
 
 /** `.lzma` header with the uncompressed size field replaced. */
 function withSize(bytes: Uint8Array, size: number): Uint8Array {

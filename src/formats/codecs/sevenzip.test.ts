@@ -3,32 +3,14 @@ import { describe, expect, it } from "vitest";
 import { MemorySource, type ByteSource } from "../../core/byte-source.js";
 import { pathProblems } from "../../rules/archive/member-path.js";
 import { StingySource } from "../../test-support/stingy-source.js";
+import { EVIL, concat, enc, fixture, payload, same } from "../../test-support/codec-cases.js";
 import { crc32 } from "./crc.js";
 import { MAX_7Z_CODERS, MAX_7Z_FILES, MAX_7Z_HEADER_BYTES, MAX_7Z_HEADER_LAYERS } from "./limits.js";
 import { NID } from "./sevenzip-header.js";
 import { extractFolder, isSevenZip, readSevenZip, type SevenZipArchive, type SevenZipRead } from "./sevenzip.js";
 import type { FolderExtraction } from "./sevenzip.js";
 
-const dir = new URL("../../../fixtures/archives/", import.meta.url).pathname;
-const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(dir + name));
 const CONFORMANCE = new URL("../../../../shared/conformance/peers/picklescan/data/malicious1.7z", import.meta.url).pathname;
-const enc = new TextEncoder();
-function payload(n: number): Uint8Array {
-  let s = "";
-  for (let i = 1; i <= n; i++) s += `${i} modelvet fixture line ${(i * 7919) % 10007}\n`;
-  return enc.encode(s);
-}
-const EVIL = Uint8Array.from("\x80\x02cposix\nsystem\nq\x00X\x02\x00\x00\x00idq\x01\x85q\x02Rq\x03.", (c) => c.charCodeAt(0));
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equals(b);
 
 // ---- a minimal 7z writer for adversarial headers (7zFormat.txt) --------------------------------
 
