@@ -21,7 +21,7 @@ export {
   type Verdict,
 } from "./core/finding.js";
 export { scanSource, reportDocument, type ScanOptions } from "./engine/scan.js";
-export type { FormatHandler, FormatAnalysis, Member, ScanContext } from "./engine/types.js";
+export type { FormatHandler, FormatAnalysis, Member, ScanContext } from "./core/handler.js";
 export { FORMAT_HANDLERS } from "./formats/index.js";
 export { parsePickle, type ParsePickleOptions } from "./formats/pickle/parse.js";
 export type { PickleDocument } from "./formats/pickle/types.js";

@@ -106,3 +106,46 @@ export class SliceSource implements ByteSource {
 export function readHead(source: ByteSource, max: number): Promise<Uint8Array> {
   return source.read(0, Math.min(max, source.size));
 }
+
+/**
+ * A source whose bytes are produced on first read (an archive member inflated on demand) and
+ * dropped by `release()`, so that a container with many members holds one member's bytes at a
+ * time. `size` must be known up front (the declared size, checked by the producer).
+ *
+ * @example
+ * const member = new LazySource(declaredSize, () => inflate(compressed));
+ */
+export class LazySource implements ByteSource {
+  readonly stats: ReadStats;
+  private bytes: Promise<Uint8Array> | undefined;
+
+  constructor(
+    readonly size: number,
+    private readonly produce: () => Promise<Uint8Array>,
+    stats?: ReadStats,
+  ) {
+    this.stats = stats ?? { bytesRead: 0, reads: 0 };
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    checkRange(this.size, offset, length);
+    this.bytes ??= this.produce();
+    const bytes = await this.bytes;
+    if (offset + length > bytes.length) {
+      throw new ByteSourceError(`Cannot read bytes: member produced ${bytes.length} bytes, ${this.size} were declared`);
+    }
+    this.stats.bytesRead += length;
+    this.stats.reads += 1;
+    return bytes.subarray(offset, offset + length);
+  }
+
+  slice(offset: number, length: number): ByteSource {
+    checkRange(this.size, offset, length);
+    return new SliceSource(this, offset, length);
+  }
+
+  /** Drops the produced bytes; a later read produces them again. */
+  release(): void {
+    this.bytes = undefined;
+  }
+}

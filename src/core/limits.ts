@@ -26,6 +26,14 @@ export interface Limits {
   maxInflatedBytes: number;
   /** Wall-clock budget per top-level file, in milliseconds (CWE-400). */
   maxMillisPerFile: number;
+  /** Bytes of every file and member read up front for recognition (magic, text probes). */
+  headBytes: number;
+  /**
+   * Bytes at the end of every file and member read up front: a zip end record sits within
+   * 22 + 65,535 (comment) bytes of the end wherever the archive starts, and is found there as
+   * zipfile and miniz find it.
+   */
+  tailBytes: number;
   /** Virtual element count a memo/DUP expansion may reach before it is called a bomb (CWE-776). */
   maxVirtualElements: number;
 }
@@ -43,6 +51,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxInflatedBytes: 8 * 1024 ** 3,
   maxMillisPerFile: 120_000,
   maxVirtualElements: 100_000_000,
+  headBytes: 4096,
+  tailBytes: 65_557,
 });
 
 export function resolveLimits(overrides?: Partial<Limits>): Limits {

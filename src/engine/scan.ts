@@ -9,10 +9,8 @@ import type { Policy } from "../policy/policy.js";
 import { RULES } from "../rules/index.js";
 import type { Rule } from "../rules/types.js";
 import { describeNonModel } from "./kind.js";
-import type { FormatAnalysis, FormatHandler, Member, ScanContext } from "./types.js";
+import type { FormatAnalysis, FormatHandler, Member, ScanContext } from "../core/handler.js";
 
-/** Bytes read up front for sniffing. */
-const HEAD_BYTES = 4096;
 
 export interface ScanOptions {
   policy?: Policy;
@@ -110,7 +108,7 @@ async function scanFrame(engine: Engine, frame: Frame): Promise<void> {
   }
   if (!analysis) {
     if (!frame.speculative && frame.depth === 0) {
-      const head = await readHead(frame.source, HEAD_BYTES).catch(() => new Uint8Array());
+      const head = await readHead(frame.source, engine.limits.headBytes).catch(() => new Uint8Array());
       state.notes.push(`Not a model format (${describeNonModel(head, frame.source.size)}); nothing to scan.`);
     }
     return;
@@ -181,7 +179,7 @@ async function analyze(engine: Engine, frame: Frame): Promise<FormatAnalysis | u
     const forced = engine.handlers.find((h) => h.id === frame.forceFormat);
     if (forced) return forced.analyze(frame.source, ctx);
   }
-  const head = await readHead(frame.source, HEAD_BYTES);
+  const head = await readHead(frame.source, engine.limits.headBytes);
   const hint = { name: frame.name, size: frame.source.size, parents: frame.parents };
   const strong: FormatHandler[] = [];
   const weak: FormatHandler[] = [];

@@ -1,4 +1,4 @@
-import type { FormatHandler } from "../engine/types.js";
+import type { FormatHandler } from "../core/handler.js";
 import { bzip2Handler, gzipHandler, lz4Handler, lzmaAloneHandler, sevenZipHandler, xzHandler, zlibHandler, zstdHandler } from "./compress/index.js";
 import { ggufHandler } from "./gguf/handler.js";
 import { h2oBinaryHandler, h2oMojoHandler } from "./h2o/index.js";

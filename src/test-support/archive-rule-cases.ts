@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import type { FileReport, Finding } from "../core/finding.js";
-import type { FormatHandler } from "../engine/types.js";
+import type { FormatHandler } from "../core/handler.js";
 import { bzip2Handler, gzipHandler, lz4Handler, sevenZipHandler, xzHandler, zlibHandler, zstdHandler } from "../formats/compress/index.js";
 import { FORMAT_HANDLERS } from "../formats/index.js";
 import { tarHandler } from "../formats/tar/index.js";

@@ -2,7 +2,7 @@ import { expect } from "vitest";
 import { MemorySource } from "../core/byte-source.js";
 import type { FileReport } from "../core/finding.js";
 import { scanSource } from "../engine/scan.js";
-import type { FormatHandler } from "../engine/types.js";
+import type { FormatHandler } from "../core/handler.js";
 import { FORMAT_HANDLERS } from "../formats/index.js";
 import { ggufHandler } from "../formats/gguf/handler.js";
 import { hfConfigHandler } from "../formats/hf-config/handler.js";

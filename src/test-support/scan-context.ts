@@ -1,5 +1,5 @@
 import { resolveLimits, type Limits } from "../core/limits.js";
-import type { ScanContext } from "../engine/types.js";
+import type { ScanContext } from "../core/handler.js";
 import { defaultPolicy } from "../policy/default.js";
 
 /** A ScanContext for handler tests: default limits (overridable), a fresh budget, no deadline. */

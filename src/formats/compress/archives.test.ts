@@ -7,7 +7,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { MemorySource } from "../../core/byte-source.js";
 import { atLeast, type FileReport } from "../../core/finding.js";
-import type { FormatAnalysis, FormatHandler } from "../../engine/types.js";
+import type { FormatAnalysis, FormatHandler } from "../../core/handler.js";
 import { scanSource } from "../../engine/scan.js";
 import { FORMAT_HANDLERS } from "../index.js";
 import { COMPRESSED_FORMATS } from "../../rules/archive/shared.js";

@@ -1,4 +1,4 @@
-import type { FormatHandler } from "../../engine/types.js";
+import type { FormatHandler } from "../../core/handler.js";
 import { decodeBzip2, isBzip2Header } from "../codecs/bzip2.js";
 import { decodeWithCodec } from "./codec-wrapper.js";
 import type { CompressedDocument } from "./types.js";

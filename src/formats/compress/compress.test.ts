@@ -1,7 +1,7 @@
 import { gzipSync, zlibSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { MemorySource } from "../../core/byte-source.js";
-import type { FormatAnalysis, FormatHandler } from "../../engine/types.js";
+import type { FormatAnalysis, FormatHandler } from "../../core/handler.js";
 import { testScanContext } from "../../test-support/scan-context.js";
 import { StingySource } from "../../test-support/stingy-source.js";
 import { crc32 } from "./crc32.js";

@@ -1,4 +1,4 @@
-import type { FormatHandler } from "../../engine/types.js";
+import type { FormatHandler } from "../../core/handler.js";
 import { decodeLzmaAlone, looksLikeLzmaAlone } from "../codecs/lzma-alone.js";
 import { decodeWithCodec } from "./codec-wrapper.js";
 import { innerName } from "./member-name.js";

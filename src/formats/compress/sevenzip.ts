@@ -1,6 +1,6 @@
 import { MemorySource, type ByteSource } from "../../core/byte-source.js";
 import { defect, type Defect } from "../../core/defect.js";
-import type { FormatAnalysis, FormatHandler, Member, ScanContext } from "../../engine/types.js";
+import type { FormatAnalysis, FormatHandler, Member, ScanContext } from "../../core/handler.js";
 import { extractFolder, isSevenZip, readSevenZip, type SevenZipArchive, type SevenZipFileInfo } from "../codecs/sevenzip.js";
 import { outputCap } from "./bounded-decode.js";
 import { ChunkCollector } from "./chunk-collector.js";

@@ -1,6 +1,6 @@
 import { MemorySource, type ByteSource } from "../../core/byte-source.js";
 import { defect, type Defect } from "../../core/defect.js";
-import type { FormatAnalysis, Member, ScanContext } from "../../engine/types.js";
+import type { FormatAnalysis, Member, ScanContext } from "../../core/handler.js";
 import type { StreamCodec } from "./decode-stream.js";
 import { decodeStream, type StreamOutcome } from "./decode-stream.js";
 import { MAX_MEMBER_OUTPUT_BYTES } from "./limits.js";

@@ -1,4 +1,4 @@
-import type { FormatHandler } from "../../engine/types.js";
+import type { FormatHandler } from "../../core/handler.js";
 import { decodeXz, isXz } from "../codecs/xz.js";
 import { decodeWithCodec } from "./codec-wrapper.js";
 import type { CompressedDocument } from "./types.js";

@@ -1,4 +1,4 @@
-import type { FormatHandler, SniffStrength } from "../../engine/types.js";
+import type { FormatHandler, SniffStrength } from "../../core/handler.js";
 import type { CompressedDocument } from "./types.js";
 import { decodeWrapper } from "./wrapper-analysis.js";
 

@@ -1,4 +1,4 @@
-import type { FormatHandler } from "../../engine/types.js";
+import type { FormatHandler } from "../../core/handler.js";
 import type { CompressedDocument } from "./types.js";
 import { decodeWrapper } from "./wrapper-analysis.js";
 

@@ -1,4 +1,4 @@
-import type { FormatAnalysis, FormatHandler, Member } from "../../engine/types.js";
+import type { FormatAnalysis, FormatHandler, Member } from "../../core/handler.js";
 import { CHAT_TEMPLATE_FORMAT } from "../jinja/handler.js";
 import { readGguf } from "./parse.js";
 

@@ -1,5 +1,5 @@
 import { readHead } from "../../core/byte-source.js";
-import type { FormatHandler } from "../../engine/types.js";
+import type { FormatHandler } from "../../core/handler.js";
 import { searchCarrier } from "../java/handler.js";
 import { readRange } from "../java/source-reads.js";
 import { looksLikeIcedModel, parseIcedHeader } from "./iced-header.js";

@@ -1,5 +1,5 @@
 import { defect, type Defect } from "../../core/defect.js";
-import type { FormatAnalysis, FormatHandler } from "../../engine/types.js";
+import type { FormatAnalysis, FormatHandler } from "../../core/handler.js";
 import { analyzeKerasConfig } from "../keras/analyze-config.js";
 import { blobMembers } from "../keras/config-handler.js";
 import type { KerasBlob } from "../keras/config-walk.js";

@@ -1,5 +1,5 @@
 import { defect } from "../../core/defect.js";
-import type { FormatAnalysis, FormatHandler, ScanContext } from "../../engine/types.js";
+import type { FormatAnalysis, FormatHandler, ScanContext } from "../../core/handler.js";
 import type { ByteSource } from "../../core/byte-source.js";
 import { lookup } from "./config-tree.js";
 import { firstContentByte, readBytes } from "./read-bytes.js";

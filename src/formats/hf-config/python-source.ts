@@ -1,4 +1,4 @@
-import type { FormatAnalysis, FormatHandler } from "../../engine/types.js";
+import type { FormatAnalysis, FormatHandler } from "../../core/handler.js";
 import { looksLikeText, readBytes } from "./read-bytes.js";
 
 export const PYTHON_SOURCE_FORMAT = "python-source";

@@ -1,5 +1,5 @@
 import { MemorySource } from "../../core/byte-source.js";
-import type { Member } from "../../engine/types.js";
+import type { Member } from "../../core/handler.js";
 import { analyzeTemplate } from "../jinja/analyze.js";
 import { CHAT_TEMPLATE_FORMAT } from "../jinja/handler.js";
 import { childPath, lookupString, walkConfig, type ConfigNode, type ConfigString } from "./config-tree.js";

@@ -1,5 +1,5 @@
 import { defect, type Defect } from "../../core/defect.js";
-import type { FormatHandler, SniffHint } from "../../engine/types.js";
+import type { FormatHandler, SniffHint } from "../../core/handler.js";
 import { readRange } from "../java/source-reads.js";
 import { HTML_MAX_BYTES } from "./limits.js";
 import { scanHtml } from "./scan-html.js";

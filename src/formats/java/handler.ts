@@ -1,6 +1,6 @@
 import { readHead, type ByteSource } from "../../core/byte-source.js";
 import { defect, type Defect } from "../../core/defect.js";
-import type { FormatAnalysis, FormatHandler, Member, ScanContext, SniffHint } from "../../engine/types.js";
+import type { FormatAnalysis, FormatHandler, Member, ScanContext, SniffHint } from "../../core/handler.js";
 import { JAVA_STREAM_MAGIC, startsWith } from "./grammar.js";
 import { JAVA_MAX_STREAMS_PER_FILE, JAVA_SEARCH_MAX_BYTES } from "./limits.js";
 import { isPlausibleStream } from "./plausible.js";

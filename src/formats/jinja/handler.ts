@@ -1,5 +1,5 @@
 import { defect, type Defect } from "../../core/defect.js";
-import type { FormatAnalysis, FormatHandler } from "../../engine/types.js";
+import type { FormatAnalysis, FormatHandler } from "../../core/handler.js";
 import { firstContentByte, looksLikeText, readBytes } from "../hf-config/read-bytes.js";
 import { analyzeTemplate } from "./analyze.js";
 import type { TemplateDocument } from "./types.js";

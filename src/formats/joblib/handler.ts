@@ -1,5 +1,5 @@
 import type { ByteSource } from "../../core/byte-source.js";
-import type { FormatAnalysis, FormatHandler, SniffHint } from "../../engine/types.js";
+import type { FormatAnalysis, FormatHandler, SniffHint } from "../../core/handler.js";
 import { pickleAnalysis } from "../pickle/handler.js";
 import { parsePickle } from "../pickle/parse.js";
 import type { PickleDocument } from "../pickle/types.js";

@@ -1,6 +1,6 @@
 import { MemorySource } from "../../core/byte-source.js";
 import { defect, type Defect } from "../../core/defect.js";
-import type { FormatAnalysis, FormatHandler, Member } from "../../engine/types.js";
+import type { FormatAnalysis, FormatHandler, Member } from "../../core/handler.js";
 import { decodeStream, innerName } from "../compress/index.js";
 import { MAX_MEMBER_OUTPUT_BYTES } from "../compress/limits.js";
 

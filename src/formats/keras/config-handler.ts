@@ -1,6 +1,6 @@
 import { MemorySource } from "../../core/byte-source.js";
 import { defect, type Defect } from "../../core/defect.js";
-import type { FormatAnalysis, FormatHandler, Member, ScanContext, SniffHint, SniffStrength } from "../../engine/types.js";
+import type { FormatAnalysis, FormatHandler, Member, ScanContext, SniffHint, SniffStrength } from "../../core/handler.js";
 import { analyzeKerasConfig } from "./analyze-config.js";
 import type { KerasBlob } from "./config-walk.js";
 import { MAX_KERAS_CONFIG_BYTES } from "./limits.js";

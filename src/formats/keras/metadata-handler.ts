@@ -1,6 +1,6 @@
 import { readHead } from "../../core/byte-source.js";
 import type { Defect } from "../../core/defect.js";
-import type { FormatAnalysis, FormatHandler, SniffHint, SniffStrength } from "../../engine/types.js";
+import type { FormatAnalysis, FormatHandler, SniffHint, SniffStrength } from "../../core/handler.js";
 import { ProtoReader, isLen } from "../protobuf/index.js";
 import { WIRE_LEN, sniffFields } from "../protobuf/sniff.js";
 import { analyzeKerasConfig } from "./analyze-config.js";

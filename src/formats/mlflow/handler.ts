@@ -1,4 +1,4 @@
-import type { FormatHandler, SniffHint } from "../../engine/types.js";
+import type { FormatHandler, SniffHint } from "../../core/handler.js";
 import { readRange } from "../java/source-reads.js";
 import { parseMlmodel, type MlflowModelDocument } from "./parse.js";
 

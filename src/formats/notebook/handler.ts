@@ -1,5 +1,5 @@
 import { defect } from "../../core/defect.js";
-import type { FormatHandler, SniffHint } from "../../engine/types.js";
+import type { FormatHandler, SniffHint } from "../../core/handler.js";
 import { readRange } from "../java/source-reads.js";
 import { emptyNotebook, readNotebook, type Json } from "./parse.js";
 

@@ -1,5 +1,5 @@
 import { readHead } from "../../core/byte-source.js";
-import type { FormatAnalysis, FormatHandler } from "../../engine/types.js";
+import type { FormatAnalysis, FormatHandler } from "../../core/handler.js";
 import { parseOnnx } from "./parse.js";
 import { sniffOnnx } from "./sniff.js";
 import type { OnnxDocument } from "./types.js";

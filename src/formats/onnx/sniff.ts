@@ -1,4 +1,4 @@
-import type { SniffHint, SniffStrength } from "../../engine/types.js";
+import type { SniffHint, SniffStrength } from "../../core/handler.js";
 import { WIRE_LEN, WIRE_VARINT, isIdentifierText, sniffFields, type SniffedField } from "../protobuf/sniff.js";
 
 /** ModelProto fields and their wire types (onnx.proto3); anything else at the top is not ONNX. */

@@ -1,6 +1,6 @@
 import { MemorySource } from "../../core/byte-source.js";
-import type { FormatAnalysis, FormatHandler, Member } from "../../engine/types.js";
-import type { Policy } from "../../policy/policy.js";
+import type { FormatAnalysis, FormatHandler, Member } from "../../core/handler.js";
+import type { HandlerPolicy } from "../../core/handler.js";
 import { joblibHooks } from "../joblib/array-wrapper.js";
 import { isOpcode } from "./opcodes.js";
 import { parsePickle } from "./parse.js";
@@ -68,7 +68,7 @@ export function pickleAnalysis(doc: PickleDocument, source: Parameters<FormatHan
  * A protocol-0/1 stream that breaks before STOP is still a pickle if it imported something on the
  * denylist: loaders import (and often call) before they reach the broken byte.
  */
-function importsDanger(doc: PickleDocument, policy: Policy): boolean {
+function importsDanger(doc: PickleDocument, policy: HandlerPolicy): boolean {
   return doc.imports.some((imp) => imp.resolved && policy.classifyGlobal(imp.module, imp.name).cls === "dangerous");
 }
 

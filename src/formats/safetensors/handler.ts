@@ -1,4 +1,4 @@
-import type { FormatAnalysis, FormatHandler, Member } from "../../engine/types.js";
+import type { FormatAnalysis, FormatHandler, Member } from "../../core/handler.js";
 import { MAX_HEADER_BYTES, readSafetensors } from "./header.js";
 
 export const SAFETENSORS_FORMAT = "safetensors";

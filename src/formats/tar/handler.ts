@@ -1,5 +1,5 @@
 import type { ByteSource } from "../../core/byte-source.js";
-import type { FormatHandler, SniffHint, SniffStrength } from "../../engine/types.js";
+import type { FormatHandler, SniffHint, SniffStrength } from "../../core/handler.js";
 import { BLOCK, field } from "./header.js";
 import { readTar } from "./read-tar.js";
 import { isValidHeader } from "./scan-blocks.js";

@@ -1,7 +1,7 @@
 import type { ByteSource } from "../../core/byte-source.js";
 import { defect, type Defect } from "../../core/defect.js";
 import type { Limits } from "../../core/limits.js";
-import type { Member } from "../../engine/types.js";
+import type { Member } from "../../core/handler.js";
 import { ByteWindow } from "../compress/byte-window.js";
 import { AnomalySink } from "../zip/anomaly-sink.js";
 import { PathNamer } from "../zip/path-namer.js";

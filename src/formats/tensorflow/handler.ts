@@ -1,5 +1,5 @@
 import { readHead } from "../../core/byte-source.js";
-import type { FormatAnalysis, FormatHandler } from "../../engine/types.js";
+import type { FormatAnalysis, FormatHandler } from "../../core/handler.js";
 import { parseGraphDef, parseSavedModel } from "./parse-graph.js";
 import { sniffGraphDef, sniffSavedModel } from "./sniff-graph.js";
 import type { TfGraphDocument } from "./types.js";

@@ -1,4 +1,4 @@
-import type { SniffHint, SniffStrength } from "../../engine/types.js";
+import type { SniffHint, SniffStrength } from "../../core/handler.js";
 import { WIRE_LEN, isIdentifierText, sniffFields } from "../protobuf/sniff.js";
 
 /** A byte range of a sniff head (`end` may lie past it). */

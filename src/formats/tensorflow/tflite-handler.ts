@@ -1,4 +1,4 @@
-import type { FormatAnalysis, FormatHandler } from "../../engine/types.js";
+import type { FormatAnalysis, FormatHandler } from "../../core/handler.js";
 import { hasTfliteIdentifier, parseTflite } from "./tflite.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { FormatHandler } from "../../engine/types.js";
+import type { FormatHandler } from "../../core/handler.js";
 import { analyzeLegacy, sniffLegacy } from "./legacy-stream.js";
 import { analyzeLegacyTar, sniffLegacyTar } from "./legacy-tar.js";
 

@@ -1,6 +1,6 @@
 import type { ByteSource } from "../../core/byte-source.js";
 import { defect } from "../../core/defect.js";
-import type { FormatAnalysis, ScanContext } from "../../engine/types.js";
+import type { FormatAnalysis, ScanContext } from "../../core/handler.js";
 import { pickleAnalysis } from "../pickle/handler.js";
 import { parsePickle } from "../pickle/parse.js";
 import { render } from "../pickle/render.js";

@@ -1,6 +1,6 @@
 import type { ByteSource } from "../../core/byte-source.js";
 import { defect } from "../../core/defect.js";
-import type { FormatAnalysis, Member, ScanContext } from "../../engine/types.js";
+import type { FormatAnalysis, Member, ScanContext } from "../../core/handler.js";
 import { render } from "../pickle/render.js";
 import type { PickleDocument } from "../pickle/types.js";
 import { K, isObj, type PyValue } from "../pickle/values.js";

@@ -1,5 +1,5 @@
 import type { ByteSource } from "../../core/byte-source.js";
-import type { Member, ScanContext } from "../../engine/types.js";
+import type { Member, ScanContext } from "../../core/handler.js";
 import type { PickleDocument } from "../pickle/types.js";
 import type { ZipDocument, ZipEntry, ZipReadResult } from "../zip/index.js";
 import { READ_CONCURRENCY, mapConcurrent } from "./concurrent.js";

@@ -1,4 +1,4 @@
-import type { FormatAnalysis, FormatHandler } from "../../engine/types.js";
+import type { FormatAnalysis, FormatHandler } from "../../core/handler.js";
 import { detectMleap } from "../mleap/index.js";
 import { detectNpz } from "../numpy/index.js";
 import { readZip, sniffZip } from "../zip/index.js";

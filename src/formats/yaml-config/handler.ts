@@ -1,5 +1,5 @@
 import { defect } from "../../core/defect.js";
-import type { FormatAnalysis, FormatHandler } from "../../engine/types.js";
+import type { FormatAnalysis, FormatHandler } from "../../core/handler.js";
 import { firstContentByte, looksLikeText, readBytes } from "../hf-config/read-bytes.js";
 import { findTemplates } from "../hf-config/templates.js";
 import type { ConfigDocument } from "../hf-config/types.js";

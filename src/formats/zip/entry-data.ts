@@ -1,7 +1,7 @@
 import { MemorySource, type ByteSource } from "../../core/byte-source.js";
 import { defect, type Defect } from "../../core/defect.js";
 import type { Limits } from "../../core/limits.js";
-import type { Budget } from "../../engine/types.js";
+import type { Budget } from "../../core/handler.js";
 import { crc32 } from "../compress/crc32.js";
 import { decodeStream } from "../compress/decode-stream.js";
 import { MAX_COMPRESSION_RATIO, MAX_MEMBER_OUTPUT_BYTES, RATIO_FLOOR_BYTES } from "../compress/limits.js";

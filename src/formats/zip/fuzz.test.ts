@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { gzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { MemorySource } from "../../core/byte-source.js";
-import type { FormatHandler } from "../../engine/types.js";
+import type { FormatHandler } from "../../core/handler.js";
 import { testScanContext } from "../../test-support/scan-context.js";
 import { StingySource } from "../../test-support/stingy-source.js";
 import { buildTar } from "../../test-support/tar-builder.js";

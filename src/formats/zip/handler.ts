@@ -1,4 +1,4 @@
-import type { FormatHandler, SniffHint, SniffStrength } from "../../engine/types.js";
+import type { FormatHandler, SniffHint, SniffStrength } from "../../core/handler.js";
 import { readZip } from "./read-zip.js";
 
 const LOCAL = [0x50, 0x4b, 0x03, 0x04];

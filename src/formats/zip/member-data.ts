@@ -1,6 +1,6 @@
 import type { ByteSource } from "../../core/byte-source.js";
 import { defect, type Defect } from "../../core/defect.js";
-import type { Member } from "../../engine/types.js";
+import type { Member } from "../../core/handler.js";
 import { MAX_STORED_CRC_BYTES, STORED_CRC_NOTE, readData, type DataContext, type DataResult, type DataSpec } from "./entry-data.js";
 import { FLAG_DATA_DESCRIPTOR } from "./local-headers.js";
 import { decodeUtf8 } from "./names.js";

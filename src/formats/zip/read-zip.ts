@@ -1,7 +1,7 @@
 import type { ByteSource } from "../../core/byte-source.js";
 import type { Defect } from "../../core/defect.js";
 import type { Limits } from "../../core/limits.js";
-import type { Budget, Member } from "../../engine/types.js";
+import type { Budget, Member } from "../../core/handler.js";
 import { ByteWindow } from "../compress/byte-window.js";
 import { findStructuralAnomalies } from "./anomalies.js";
 import { AnomalySink } from "./anomaly-sink.js";

@@ -1,7 +1,6 @@
 import type { ByteSource } from "../core/byte-source.js";
 import type { Defect } from "../core/defect.js";
 import type { Limits } from "../core/limits.js";
-import type { Policy } from "../policy/policy.js";
 
 /** Shared across one top-level file and everything nested in it. */
 export interface Budget {
@@ -9,9 +8,17 @@ export interface Budget {
   inflatedBytes: number;
 }
 
+/**
+ * What a handler may ask of the policy while deciding whether bytes are its format. Defined here so
+ * that formats depend on core only; the policy layer's `Policy` satisfies it.
+ */
+export interface HandlerPolicy {
+  classifyGlobal(module: string, name: string): { cls: string };
+}
+
 export interface ScanContext {
   limits: Limits;
-  policy: Policy;
+  policy: HandlerPolicy;
   budget: Budget;
   /** Container nesting depth of the source being analysed (0 = the file itself). */
   depth: number;
@@ -33,6 +40,8 @@ export interface Member {
   source: ByteSource;
   /** A guess (embedded bytes, trailing data): its errors are dropped, its findings kept. */
   speculative?: boolean;
+  /** Called by the engine once the member and everything in it has been scanned: drop buffers. */
+  release?: () => void;
   /** Format to use instead of sniffing (e.g. a torch zip's `data.pkl` is a pickle even when it does not look like one). */
   forceFormat?: string;
 }
@@ -45,7 +54,11 @@ export interface FormatAnalysis {
   document: unknown;
   /** Oddities; `fatal` ones mean the source was not fully scanned (fail closed). */
   defects: Defect[];
-  /** Members to scan recursively (containers only). */
+  /**
+   * Members to scan recursively (containers only). Compressed members should be lazy sources
+   * (`LazySource`): inflated on first read and released by the engine once scanned, so memory
+   * follows one member, not the archive.
+   */
   members?: Member[];
   /** Plain-language notes for the report (what was skipped and why). */
   notes?: string[];
@@ -61,6 +74,11 @@ export type SniffStrength = "strong" | "weak" | "no";
 export interface SniffHint {
   name: string;
   size: number;
+  /**
+   * The last bytes of the source (up to `limits.tailBytes`), read once by the engine: structures
+   * found at the end (a zip end record, wherever the archive starts) are recognised from it.
+   */
+  tail?: Uint8Array;
   /** Formats of the enclosing containers, outermost first. */
   parents: readonly string[];
 }
@@ -69,7 +87,10 @@ export interface FormatHandler {
   id: string;
   /** Higher wins among strong matches (a torch zip beats a plain zip). */
   priority: number;
-  /** Decides from bytes; the name only hints. `weak` means "try it and see". */
+  /**
+   * Decides from bytes (the head and the tail the engine read once); the name only hints. `weak`
+   * means "try it and see". Must be cheap and linear in the bytes it is given.
+   */
   sniff(head: Uint8Array, hint: SniffHint): SniffStrength;
   /** Parses and returns an analysis, or undefined when a weak match turns out not to be this format. */
   analyze(source: ByteSource, ctx: ScanContext): Promise<FormatAnalysis | undefined>;
