@@ -66,7 +66,7 @@ for (const file of files(join(root, "src"))) {
   const allowed = LAYERS[layer];
   if (allowed === null) continue;
   const text = readFileSync(file, "utf8");
-  for (const m of text.matchAll(/(?:from|import\()\s*["'](\.[^"']+)["']/g)) {
+  for (const m of text.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*["'](\.[^"']+)["']/g)) {
     const target = relative(join(root, "src"), join(dirname(file), m[1])).split("/")[0];
     if (target === layer || allowed.includes(target)) continue;
     problems.push(`src/${rel}: layer "${layer}" may not import "${target}" (${m[1]})`);
