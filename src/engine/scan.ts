@@ -274,7 +274,7 @@ async function analyze(engine: Engine, frame: Frame): Promise<Recognition> {
   }
   const tailLength = Math.min(engine.limits.tailBytes, source.size);
   const tail = tailLength <= head.length ? head.subarray(head.length - tailLength) : await source.read(source.size - tailLength, tailLength);
-  const hint = { name: frame.name, size: source.size, parents: frame.parents, tail };
+  const hint = { name: frame.name, size: source.size, parents: frame.parents, tail, memberPath: frame.memberPath };
   const strong: FormatHandler[] = [];
   const weak: FormatHandler[] = [];
   for (const handler of engine.handlers) {
