@@ -1,4 +1,5 @@
 import type { Location } from "../core/finding.js";
+import { safeText } from "../core/safe-text.js";
 
 export interface SarifLocation {
   physicalLocation: {
@@ -42,7 +43,8 @@ export function sarifLocation(path: string, location: Location): SarifLocation {
  * artifactUri("models\\my model.pt"); // "models/my%20model.pt"
  */
 export function artifactUri(path: string): string {
-  const slashed = path.replaceAll("\\", "/");
+  // safeText first: encodeURIComponent throws on a lone surrogate, and controls stay visible.
+  const slashed = safeText(path).replaceAll("\\", "/");
   const drive = /^([A-Za-z]):\//.exec(slashed);
   if (drive) return `file:///${drive[1]}:/${encodeSegments(slashed.slice(3))}`;
   return encodeSegments(slashed);
