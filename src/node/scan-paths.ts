@@ -1,3 +1,4 @@
+import type { Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { createRequire } from "node:module";
@@ -86,7 +87,8 @@ async function entriesOf(given: Given): Promise<Entry[]> {
     return [{ ...unreadable(shown, absolute, error), root: fromBinary(dirname(binary(absolute))), named: true }];
   }
   if (info.isFile()) return [{ kind: "file", path: shown, absolute, root: fromBinary(dirname(binary(absolute))), named: true }];
-  if (!info.isDirectory()) return [{ kind: "special", path: shown, absolute, what: "special file", root: absolute, named: true }];
+  // Never opened: opening a device can act on it (a tape rewinds), and a FIFO would block.
+  if (!info.isDirectory()) return [{ kind: "special", path: shown, absolute, what: specialKind(info), root: absolute, named: true }];
   const display = shown.replace(/[\\/]+$/, "") || shown;
   const entries: Entry[] = [];
   try {
@@ -96,6 +98,14 @@ async function entriesOf(given: Given): Promise<Entry[]> {
     entries.push({ ...unreadable(display, absolute, error), root: absolute, named: true });
   }
   return entries;
+}
+
+function specialKind(info: Stats): string {
+  if (info.isFIFO()) return "FIFO";
+  if (info.isSocket()) return "socket";
+  if (info.isCharacterDevice()) return "character device";
+  if (info.isBlockDevice()) return "block device";
+  return "special file";
 }
 
 function unreadable(path: string, absolute: OsPath, error: unknown): WalkEntry {
