@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { appendFileSync, existsSync, mkdtempSync, openSync, closeSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, mkdtempSync, openSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -60,7 +60,7 @@ describe("FileSource: the file must not change while it is scanned", () => {
   it("fails a path replaced by another file (rename over it)", async () => {
     const path = file("first");
     const other = file("other");
-    const error = await verifyAfter(path, () => execFileSync("mv", [other, path]));
+    const error = await verifyAfter(path, () => renameSync(other, path));
     expect(error?.code).toBe("changed-while-reading");
     expect(error?.message).toContain("the path now names another file");
   });
