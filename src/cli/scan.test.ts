@@ -67,12 +67,15 @@ describe("modelvet scan: exit codes", () => {
     expect(stdout).toMatch(/^ERROR\s+.*truncated\.pkl/m);
   });
 
-  it("exits 2 with one line on stderr when a path does not exist", async () => {
+  it("reports a missing path as an error for that path only and still reports the others", async () => {
     const missing = join(dir, "nope.pt");
-    const { code, stdout, stderr } = await run(["scan", benign, missing]);
-    expect(code).toBe(2);
-    expect(stdout).toBe("");
-    expect(stderr).toBe(`modelvet: cannot scan ${JSON.stringify(missing)}: no such file or directory\n`);
+    const { code, stdout, stderr } = await run(["scan", benign, missing, evil]);
+    expect(code).toBe(1);
+    expect(stderr).toBe("");
+    expect(stdout).toMatch(/^CLEAN\s+.*benign\.pkl/m);
+    expect(stdout).toMatch(/^ERROR\s+.*nope\.pt\n {2}error {4}not-found No such file or directory$/m);
+    expect(stdout).toMatch(/^UNSAFE\s+.*evil\.pkl/m);
+    expect(stdout).toMatch(/^3 files: 1 unsafe, 0 suspicious, 1 error, 1 clean/m);
   });
 
   it("exits 2 on a bad policy file", async () => {

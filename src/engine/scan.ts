@@ -302,7 +302,7 @@ async function analyze(engine: Engine, frame: Frame): Promise<Recognition> {
 }
 
 /** Names under which a loader expects model bytes: an empty file there is a broken model, not "no model". */
-const MODEL_FILE_NAME = /\.(?:bin|pt|pth|ckpt|pkl|pickle|joblib|safetensors|gguf|onnx|h5|hdf5|keras|npy|npz|pb|tflite|msgpack|mar|nemo)$/i;
+const MODEL_FILE_NAME = /(?:^(?:pytorch_model|model|training_args|optimizer|scheduler|adapter_model|rng_state)[^/]*\.bin|\.(?:pt|pth|ckpt|pkl|pickle|joblib|safetensors|gguf|onnx|h5|hdf5|keras|npy|npz|tflite|msgpack|mar|nemo))$/i;
 
 function runRules(engine: Engine, analysis: { format: string; document: unknown }, frame: Frame): void {
   for (const rule of engine.rules) {

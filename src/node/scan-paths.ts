@@ -1,7 +1,9 @@
+import type { Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { createRequire } from "node:module";
 import { ByteSourceError } from "../core/byte-source.js";
+import { safeLine } from "../core/safe-text.js";
 import { summarize, verdictOf, type FileReport, type ScanReport } from "../core/finding.js";
 import type { Limits } from "../core/limits.js";
 import { reportDocument, scanSource } from "../engine/scan.js";
@@ -9,9 +11,10 @@ import type { Policy } from "../policy/policy.js";
 import type { SymlinkDocument } from "../rules/filesystem/fs001-symlink-escape.js";
 import type { OnnxDocument } from "../formats/onnx/types.js";
 import { availableParallelism } from "node:os";
-import { FileSource } from "./file-source.js";
+import { FileSource, FileSourceError } from "./file-source.js";
 import { POOL_AVAILABLE, ScanPool } from "./scan-pool.js";
 import { checkOnnxExternalFiles } from "./onnx-external.js";
+import { binary, displayPath, fromBinary, toOsPath, type OsPath } from "./os-path.js";
 import { walk, type WalkEntry } from "./walk.js";
 
 export const VERSION: string = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
@@ -30,7 +33,11 @@ export interface ScanPathsOptions {
   isolate?: boolean;
 }
 
-/** A path the user named does not exist or cannot be read at all: a usage error, not a finding. */
+/**
+ * A path the user named that cannot be scanned at all. No longer thrown by `scanPaths` (each such
+ * path gets a file report with verdict `error`, and the other paths are still scanned); kept for
+ * callers that catch it.
+ */
 export class PathError extends Error {
   constructor(message: string) {
     super(message);
@@ -38,39 +45,22 @@ export class PathError extends Error {
   }
 }
 
+/** A path, scanned or not: what the report shows, and the bytes to open it by. */
+type Given = string | Uint8Array;
+
 /**
  * Scans files and folders. Folders are walked recursively; every regular file is sniffed by
- * content. Report paths are as given, or `<dir>/<relative path>` inside a folder argument.
+ * content. Report paths are as given, or `<dir>/<relative path>` inside a folder argument, with
+ * control characters escaped and bytes that are not UTF-8 shown as `\xNN`. Never throws for a
+ * path: a missing or unreadable one, or a file the scanner failed on, is a report with verdict
+ * `error`, and every other path keeps its own verdict.
  *
  * @example
  * const report = await scanPaths(["models/"], { policy: defaultPolicy() });
  */
-export async function scanPaths(paths: readonly string[], options: ScanPathsOptions): Promise<ScanReport> {
-  const entries: WalkEntry[] = [];
-  /** The folder argument each entry was found under (its own folder for a file argument). */
-  const roots = new Map<WalkEntry, string>();
-  for (const given of paths) {
-    let info;
-    try {
-      info = await stat(given);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new PathError(`cannot scan ${JSON.stringify(given)}: ${code === "ENOENT" ? "no such file or directory" : (error as Error).message}`);
-    }
-    if (info.isDirectory()) {
-      const shown = given.replace(/[\\/]+$/, "") || given;
-      for await (const entry of walk(given, shown)) {
-        entries.push(entry);
-        roots.set(entry, given);
-      }
-    } else if (info.isFile()) {
-      const entry: WalkEntry = { kind: "file", path: given, absolute: given };
-      entries.push(entry);
-      roots.set(entry, dirname(given));
-    } else {
-      entries.push({ kind: "special", path: given, absolute: given, what: "special file" });
-    }
-  }
+export async function scanPaths(paths: readonly Given[], options: ScanPathsOptions): Promise<ScanReport> {
+  const entries: Entry[] = [];
+  for (const given of paths) entries.push(...(await entriesOf(given)));
 
   const files: FileReport[] = new Array<FileReport>(entries.length);
   const fileCount = entries.filter((e) => e.kind === "file").length;
@@ -80,9 +70,9 @@ export async function scanPaths(paths: readonly string[], options: ScanPathsOpti
   const worker = async (): Promise<void> => {
     while (next < entries.length) {
       const index = next++;
-      const entry = entries[index] as WalkEntry;
-      const root = roots.get(entry) ?? dirname(entry.absolute);
-      files[index] = pool && entry.kind === "file" ? await pool.scan({ entry, root }) : await scanEntry(entry, options, root);
+      const entry = entries[index] as Entry;
+      const scanned = pool && entry.kind === "file" ? pool.scan({ entry }) : scanEntry(entry, options);
+      files[index] = await scanned.catch((error: unknown) => errorReport(entry.path, "internal-error", `Scanner failed: ${(error as Error).message}`));
       options.onProgress?.(++done, entries.length, entry.path);
     }
   };
@@ -95,33 +85,68 @@ export async function scanPaths(paths: readonly string[], options: ScanPathsOpti
   return { schemaVersion: 1, tool: { name: "modelvet", version: VERSION }, files, summary: summarize(files) };
 }
 
-/** Scans one walk entry in this thread (the worker threads of `ScanPool` call it too). */
-export async function scanEntry(entry: WalkEntry, options: Pick<ScanPathsOptions, "policy" | "limits">, root: string): Promise<FileReport> {
+/**
+ * A walk entry, with the folder argument it was found under (its own folder for a file
+ * argument) and whether its last component may be a link (only for a path the user named).
+ */
+export type Entry = WalkEntry & { root: OsPath; named: boolean };
+
+/** What one path argument stands for: itself, everything in its folder, or an error entry. */
+async function entriesOf(given: Given): Promise<Entry[]> {
+  const absolute = toOsPath(given);
+  const shown = typeof given === "string" ? safeLine(given) : displayPath(given);
+  let info;
+  try {
+    info = await stat(absolute);
+  } catch (error) {
+    return [{ ...unreadable(shown, absolute, error), root: fromBinary(dirname(binary(absolute))), named: true }];
+  }
+  if (info.isFile()) return [{ kind: "file", path: shown, absolute, root: fromBinary(dirname(binary(absolute))), named: true }];
+  // Never opened: opening a device can act on it (a tape rewinds), and a FIFO would block.
+  if (!info.isDirectory()) return [{ kind: "special", path: shown, absolute, what: specialKind(info), root: absolute, named: true }];
+  const display = shown.replace(/[\\/]+$/, "") || shown;
+  const entries: Entry[] = [];
+  try {
+    for await (const entry of walk(absolute, display)) entries.push({ ...entry, root: absolute, named: false });
+  } catch (error) {
+    // The walk reports what it cannot read as entries; this is the root itself failing mid-way.
+    entries.push({ ...unreadable(display, absolute, error), root: absolute, named: true });
+  }
+  return entries;
+}
+
+function specialKind(info: Stats): string {
+  if (info.isFIFO()) return "FIFO";
+  if (info.isSocket()) return "socket";
+  if (info.isCharacterDevice()) return "character device";
+  if (info.isBlockDevice()) return "block device";
+  return "special file";
+}
+
+function unreadable(path: string, absolute: OsPath, error: unknown): WalkEntry {
+  const errno = (error as NodeJS.ErrnoException).code;
+  if (errno === "ENOENT" || errno === "ENOTDIR") return { kind: "unreadable", path, absolute, code: "not-found", message: "No such file or directory" };
+  return { kind: "unreadable", path, absolute, code: "io-error", message: systemReason(error) };
+}
+
+/** Scans one entry in this thread (the worker threads of `ScanPool` call it too). */
+export async function scanEntry(entry: Entry, options: Pick<ScanPathsOptions, "policy" | "limits">): Promise<FileReport> {
   const base = { policy: options.policy, limits: options.limits, path: entry.path };
   switch (entry.kind) {
-    case "symlink": {
-      const doc: SymlinkDocument = { format: "symlink", target: entry.target, resolved: entry.resolved, escapes: entry.escapes };
-      if (!entry.escapes) {
-        return reportDocument("symlink", doc, { ...base, notes: [`Symlink to ${JSON.stringify(entry.target)} inside the scanned folder: its target is scanned in place.`] });
-      }
-      // Fail closed: what a loader would read through this link was not scanned.
-      const report = reportDocument("symlink", doc, { ...base, notes: ["To scan a Hugging Face cache snapshot, scan the repository folder (models--org--name/) so the blobs the links point to are inside it."] });
-      report.errors.push({ code: "not-followed", message: `Symlink target ${JSON.stringify(entry.target)} is outside the scanned folder and was not scanned`, location: {} });
-      report.verdict = verdictOf(report.findings, report.errors);
-      return report;
-    }
+    case "symlink":
+      return symlinkReport(entry, base);
     case "special":
       return errorReport(entry.path, "not-a-file", `Not a regular file (${entry.what}); not scanned`);
     case "unreadable":
-      return errorReport(entry.path, "io-error", `Cannot read: ${entry.message}`);
+      return errorReport(entry.path, entry.code ?? "io-error", entry.code ? entry.message : `Cannot read: ${entry.message}`);
     case "file":
       break;
   }
   let source: FileSource;
   try {
-    source = await FileSource.open(entry.absolute);
+    source = await FileSource.open(entry.absolute, { shown: entry.path, noFollow: !entry.named });
   } catch (error) {
-    return errorReport(entry.path, "io-error", `Cannot open: ${(error as Error).message}`);
+    return openFailure(entry, error);
   }
   try {
     const onnx: OnnxDocument[] = [];
@@ -131,14 +156,26 @@ export async function scanEntry(entry: WalkEntry, options: Pick<ScanPathsOptions
         if (member === undefined && view.format === "onnx") onnx.push(view.document as OnnxDocument);
       },
     });
-    for (const doc of onnx) {
-      for (const fact of await checkOnnxExternalFiles({ absolute: entry.absolute, shown: entry.path }, doc, root)) {
-        report.findings.push(...reportDocument("onnx-external-file", fact, base).findings);
+    try {
+      for (const doc of onnx) {
+        for (const fact of await checkOnnxExternalFiles({ absolute: entry.absolute, shown: entry.path }, doc, entry.root)) {
+          report.findings.push(...reportDocument("onnx-external-file", fact, base).findings);
+        }
       }
+    } catch (error) {
+      // The report so far stands; the check that failed makes it incomplete, so it fails closed.
+      report.errors.push({ code: "internal-error", message: `Cannot check ONNX external data files: ${(error as Error).message}`, location: {} });
+    }
+    try {
+      await source.verify();
+    } catch (error) {
+      const code = error instanceof FileSourceError ? error.code : "io-error";
+      report.errors.push({ code, message: (error as Error).message, location: {} });
     }
     report.verdict = verdictOf(report.findings, report.errors);
     return report;
   } catch (error) {
+    if (error instanceof FileSourceError) return errorReport(entry.path, error.code, error.message);
     const code = error instanceof ByteSourceError ? "io-error" : "internal-error";
     return errorReport(entry.path, code, `Scanner failed: ${(error as Error).message}`);
   } finally {
@@ -146,7 +183,45 @@ export async function scanEntry(entry: WalkEntry, options: Pick<ScanPathsOptions
   }
 }
 
+function openFailure(entry: Entry, error: unknown): FileReport {
+  if (error instanceof FileSourceError) return errorReport(entry.path, error.code, error.message);
+  const errno = (error as NodeJS.ErrnoException).code;
+  // O_NOFOLLOW met a link, or the file went away: it was a regular file when the folder was read.
+  if (!entry.named && (errno === "ELOOP" || errno === "ENOENT")) {
+    return errorReport(entry.path, "changed-while-reading", `Changed while the folder was scanned (${errno === "ELOOP" ? "now a symbolic link" : "now gone"}); not scanned`);
+  }
+  if (errno === "ENOENT" || errno === "ENOTDIR") return errorReport(entry.path, "not-found", "No such file or directory");
+  return errorReport(entry.path, "io-error", `Cannot open: ${systemReason(error)}`);
+}
+
+function symlinkReport(entry: Extract<WalkEntry, { kind: "symlink" }>, base: { policy: Policy; limits?: Partial<Limits>; path: string }): FileReport {
+  const doc: SymlinkDocument = { format: "symlink", target: entry.target, resolved: entry.resolved, escapes: entry.escapes };
+  const failClosed = (report: FileReport, code: string, message: string): FileReport => {
+    report.errors.push({ code, message, location: {} });
+    report.verdict = verdictOf(report.findings, report.errors);
+    return report;
+  };
+  if (entry.loop !== undefined) {
+    return failClosed(reportDocument("symlink", doc, base), "symlink-loop", `Symlink to ${JSON.stringify(entry.target)} loops: ${entry.loop}`);
+  }
+  if (entry.escapes) {
+    // Fail closed: what a loader would read through this link was not scanned.
+    const report = reportDocument("symlink", doc, { ...base, notes: ["To scan a Hugging Face cache snapshot, scan the repository folder (models--org--name/) so the blobs the links point to are inside it."] });
+    return failClosed(report, "not-followed", `Symlink target ${JSON.stringify(entry.target)} is outside the scanned folder and was not scanned`);
+  }
+  if (entry.resolved === undefined) {
+    return reportDocument("symlink", doc, { ...base, notes: [`Symlink to ${JSON.stringify(entry.target)} inside the scanned folder: its target does not exist, so nothing is read through it.`] });
+  }
+  return reportDocument("symlink", doc, { ...base, notes: [`Symlink to ${JSON.stringify(entry.target)} inside the scanned folder: its target is scanned in place.`] });
+}
+
 function errorReport(path: string, code: string, message: string): FileReport {
   const errors = [{ code, message, location: {} }];
   return { path, verdict: verdictOf([], errors), formats: [], findings: [], errors, notes: [] };
+}
+
+/** `ENOENT: no such file or directory, open 'x'` -> `no such file or directory` (the path is in the report already). */
+function systemReason(error: unknown): string {
+  const message = (error as Error).message;
+  return /^E[A-Z]+: (.*?), \w+ '.*'$/s.exec(message)?.[1] ?? message;
 }

@@ -6,7 +6,7 @@ import { verdictOf, type FileReport } from "../core/finding.js";
 import type { Limits } from "../core/limits.js";
 import { resolveLimits } from "../core/limits.js";
 import type { PolicyData } from "../policy/policy.js";
-import type { WalkEntry } from "./walk.js";
+import type { Entry } from "./scan-paths.js";
 
 /**
  * Heap a worker may use before it is stopped (CWE-400): the engine's own budgets keep ordinary
@@ -36,10 +36,9 @@ export interface ScanPoolOptions {
   heapMb?: number;
 }
 
-/** What a worker is asked to scan: one file entry of a walk and the folder it was found under. */
+/** What a worker is asked to scan: one file entry of a walk (with the folder it was found under). */
 export interface PoolJob {
-  entry: Extract<WalkEntry, { kind: "file" }>;
-  root: string;
+  entry: Entry;
 }
 
 interface Slot {

@@ -8,6 +8,8 @@ import { scanEntry } from "./scan-paths.js";
 const data = workerData as { policyLayers: PolicyData[]; limits?: Partial<Limits> };
 const policy = createPolicy(data.policyLayers);
 
-parentPort?.on("message", (job: PoolJob) => {
-  void scanEntry(job.entry, { policy, limits: data.limits }, job.root).then((report) => parentPort?.postMessage(report));
+parentPort?.on("message", ({ entry }: PoolJob) => {
+  // Paths are bytes (Buffers); structured cloning hands them over as plain Uint8Arrays.
+  const local = { ...entry, absolute: Buffer.from(entry.absolute), root: Buffer.from(entry.root) };
+  void scanEntry(local, { policy, limits: data.limits }).then((report) => parentPort?.postMessage(report));
 });

@@ -1,40 +1,62 @@
-import { lstat, readdir, readlink, realpath } from "node:fs/promises";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { lstat, readdir, readlink, realpath, stat } from "node:fs/promises";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import { binary, displayPath, fromBinary, joinOsPath, toOsPath, type OsPath } from "./os-path.js";
 
+/**
+ * One thing found in a folder. `path` is for the report (escaped, `\xNN` for bytes that are not
+ * UTF-8); `absolute` is the bytes to open it by.
+ */
 export type WalkEntry =
-  | { kind: "file"; path: string; absolute: string }
-  | { kind: "symlink"; path: string; absolute: string; target: string; resolved: string | undefined; escapes: boolean }
-  | { kind: "special"; path: string; absolute: string; what: string }
-  | { kind: "unreadable"; path: string; absolute: string; message: string };
+  | { kind: "file"; path: string; absolute: OsPath }
+  | { kind: "symlink"; path: string; absolute: OsPath; target: string; resolved: string | undefined; escapes: boolean; loop?: string }
+  | { kind: "special"; path: string; absolute: OsPath; what: string }
+  | { kind: "unreadable"; path: string; absolute: OsPath; message: string; code?: string };
 
 /** Directory entries visited per walk (CWE-400): a runaway tree stops with an error entry. */
 const MAX_ENTRIES = 1_000_000;
 
 /**
- * Walks a directory depth-first in name order. Symlinks are reported, never followed: the
- * targets that live inside the root are scanned in place anyway, the others are out of scope.
+ * Walks a directory depth-first in name order. Names are read as bytes, so a name that is not
+ * UTF-8 is still opened and scanned. Symlinks are reported, never followed: the targets that live
+ * inside the root are scanned in place anyway, the others are out of scope. A link that loops, or
+ * that points at a folder holding it, is marked (`loop`): a loader that follows links never ends.
+ * Folders are remembered by device and inode, so a folder met twice (a bind mount of an ancestor)
+ * is an entry of its own, not an endless walk.
  */
-export async function* walk(root: string, display: string): AsyncGenerator<WalkEntry> {
-  const rootReal = await realpath(root);
+export async function* walk(root: string | Uint8Array, display: string): AsyncGenerator<WalkEntry> {
+  const rootPath = toOsPath(root);
+  const rootReal = binary(await realpath(rootPath, { encoding: "buffer" }));
+  const within = (p: string): boolean => {
+    const rel = relative(rootReal, p);
+    return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
+  };
+  const visited = new Set<string>();
   let count = 0;
-  const stack: { dir: string; shown: string }[] = [{ dir: root, shown: display }];
+  const stack: { dir: OsPath; shown: string }[] = [{ dir: rootPath, shown: display }];
   while (stack.length > 0) {
-    const { dir, shown } = stack.pop() as { dir: string; shown: string };
-    let names: string[];
+    const { dir, shown } = stack.pop() as { dir: OsPath; shown: string };
+    let names: Buffer[];
     try {
-      names = (await readdir(dir)).sort();
+      const info = await stat(dir, { bigint: true });
+      const key = `${info.dev}:${info.ino}`;
+      if (visited.has(key)) {
+        yield { kind: "unreadable", path: shown, absolute: dir, code: "directory-loop", message: "Folder already walked under another path (a bind mount or hard-linked folder loops back); not walked again" };
+        continue;
+      }
+      visited.add(key);
+      names = (await readdir(dir, { encoding: "buffer" })).sort(Buffer.compare);
     } catch (error) {
       yield { kind: "unreadable", path: shown, absolute: dir, message: (error as Error).message };
       continue;
     }
-    const subdirs: { dir: string; shown: string }[] = [];
+    const subdirs: { dir: OsPath; shown: string }[] = [];
     for (const name of names) {
       if (++count > MAX_ENTRIES) {
-        yield { kind: "unreadable", path: shown, absolute: dir, message: `More than ${MAX_ENTRIES} entries; the rest were not scanned` };
+        yield { kind: "unreadable", path: shown, absolute: dir, code: "limit-reached", message: `More than ${MAX_ENTRIES} entries; the rest were not scanned` };
         return;
       }
-      const absolute = join(dir, name);
-      const path = `${shown}/${name}`;
+      const absolute = joinOsPath(dir, name);
+      const path = `${shown}/${displayPath(name)}`;
       let info;
       try {
         info = await lstat(absolute);
@@ -43,15 +65,7 @@ export async function* walk(root: string, display: string): AsyncGenerator<WalkE
         continue;
       }
       if (info.isSymbolicLink()) {
-        const target = await readlink(absolute).catch(() => "");
-        const resolved = await realpath(absolute).catch(() => undefined);
-        const lexical = resolve(dir, target);
-        const within = (p: string): boolean => {
-          const rel = relative(rootReal, p);
-          return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel) && !rel.startsWith(`..${sep}`));
-        };
-        const escapes = resolved === undefined ? !within(lexical) : !within(resolved);
-        yield { kind: "symlink", path, absolute, target, resolved, escapes };
+        yield await symlinkEntry(absolute, path, dir, within);
       } else if (info.isDirectory()) {
         subdirs.push({ dir: absolute, shown: path });
       } else if (info.isFile()) {
@@ -63,4 +77,27 @@ export async function* walk(root: string, display: string): AsyncGenerator<WalkE
     }
     for (const sub of subdirs.reverse()) stack.push(sub);
   }
+}
+
+async function symlinkEntry(absolute: OsPath, path: string, dir: OsPath, within: (p: string) => boolean): Promise<WalkEntry> {
+  const targetBytes = await readlink(absolute, { encoding: "buffer" }).catch(() => Buffer.alloc(0));
+  const target = displayPath(targetBytes);
+  let resolved: string | undefined;
+  let loop: string | undefined;
+  try {
+    resolved = binary(await realpath(absolute, { encoding: "buffer" }));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ELOOP") loop = "the chain of links never reaches a file (a link loop)";
+  }
+  if (resolved !== undefined) {
+    // A link to a folder that contains the link itself: following it recurses without end.
+    const holder = binary(await realpath(dir, { encoding: "buffer" }).catch(() => dir));
+    const rel = relative(resolved, holder);
+    const isAncestor = rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
+    if (isAncestor && (await stat(absolute).then((s) => s.isDirectory(), () => false))) loop = "it points at a folder that holds it, so following links never ends";
+  }
+  const lexical = resolve(binary(dir), binary(targetBytes));
+  const escapes = resolved === undefined ? !within(lexical) : !within(resolved);
+  const shownResolved = resolved === undefined ? undefined : displayPath(fromBinary(resolved));
+  return { kind: "symlink", path, absolute, target, resolved: shownResolved, escapes, ...(loop ? { loop } : {}) };
 }

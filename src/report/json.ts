@@ -1,10 +1,13 @@
+import { safeText } from "../core/safe-text.js";
 import { SEVERITIES, type FileReport, type Finding, type Location, type ScanError, type ScanReport, type ScanSummary } from "../core/finding.js";
 
 /**
  * Renders a report as the documented JSON (`docs/report-format.md`, `docs/report.schema.json`).
  * Keys come out in one fixed order whatever order the objects were built in, and fields outside
  * the schema are dropped, so two scans of the same files diff cleanly. Optional fields that are
- * undefined are left out (JSON.stringify skips them).
+ * undefined are left out (JSON.stringify skips them). Every string goes through `safeText` on the
+ * way out: the engine escapes what it takes from scanned bytes, but JSON.stringify would leave
+ * U+2028/U+2029, DEL, C1 and bidi controls raw in anything that reached the report another way.
  *
  * @example
  * process.stdout.write(renderJson(await scanPaths(["model.pt"], { policy })));
@@ -16,7 +19,7 @@ export function renderJson(report: ScanReport): string {
     files: report.files.map(canonicalFile),
     summary: canonicalSummary(report.summary),
   };
-  return `${JSON.stringify(canonical, null, 2)}\n`;
+  return `${JSON.stringify(canonical, escapeStrings, 2)}\n`;
 }
 
 function canonicalFile(file: FileReport): Record<string, unknown> {
@@ -63,4 +66,9 @@ function canonicalSummary(summary: ScanSummary): Record<string, unknown> {
     clean: summary.clean,
     findings: Object.fromEntries(SEVERITIES.map((s) => [s, summary.findings[s]])),
   };
+}
+
+/** A JSON.stringify replacer: every string value escaped (keys are ours; safeText is idempotent). */
+export function escapeStrings(_key: string, value: unknown): unknown {
+  return typeof value === "string" ? safeText(value) : value;
 }

@@ -42,11 +42,15 @@ export function sarifLocation(path: string, location: Location): SarifLocation {
  * artifactUri("models\\my model.pt"); // "models/my%20model.pt"
  */
 export function artifactUri(path: string): string {
-  const slashed = path.replaceAll("\\", "/");
+  // Percent-encoding makes controls, bidi and line separators inert; only a lone surrogate, which
+  // encodeURIComponent throws on, is replaced first.
+  const slashed = path.replace(LONE_SURROGATE, "\ufffd").replaceAll("\\", "/");
   const drive = /^([A-Za-z]):\//.exec(slashed);
   if (drive) return `file:///${drive[1]}:/${encodeSegments(slashed.slice(3))}`;
   return encodeSegments(slashed);
 }
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 function encodeSegments(path: string): string {
   return path.split("/").map(encodeURIComponent).join("/");

@@ -1,6 +1,7 @@
 import type { FileReport, Finding, ScanReport } from "../core/finding.js";
 import type { Rule } from "../rules/types.js";
 import { fnv1a64 } from "./fingerprint.js";
+import { escapeStrings } from "./json.js";
 import { sarifLevel } from "./sarif-levels.js";
 import { sarifLocation } from "./sarif-location.js";
 import { placeholderRule, sarifRule, type SarifRule } from "./sarif-rule.js";
@@ -36,7 +37,8 @@ export function renderSarif(report: ScanReport, rules: readonly Rule[]): string 
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  // Strings escaped on the way out, as in the JSON report (U+2028, bidi controls, C1).
+  return `${JSON.stringify(log, escapeStrings, 2)}\n`;
 }
 
 function sarifResult(file: FileReport, finding: Finding, rules: RuleTable, fingerprints: FingerprintCounter) {

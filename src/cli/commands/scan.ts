@@ -51,8 +51,9 @@ export function addScanCommand(program: Command, ctx: CommandContext): void {
 }
 
 /**
- * Scans, writes the report, and returns the gate's exit code. Usage problems (missing path, bad
- * policy, unwritable output) are thrown for main to print.
+ * Scans, writes the report, and returns the gate's exit code. Usage problems (bad policy,
+ * unwritable output) are thrown for main to print; a missing or unreadable path is an `error`
+ * entry in the report, and the other paths are still scanned and reported.
  */
 async function runScan(paths: string[], flags: ScanFlags, io: CliIo): Promise<ExitCode> {
   const policy = await loadPolicy(flags.policy);
@@ -75,7 +76,10 @@ async function withSignatures(report: ScanReport, paths: readonly string[], flag
   const trust = trustFrom(flags, policy);
   const files = [...report.files];
   for (const path of paths) {
-    const folder = (await stat(path)).isDirectory() ? path : dirname(path);
+    const info = await stat(path).catch(() => undefined);
+    // A path that cannot be read already has its error report; there is no model to verify.
+    if (info === undefined) continue;
+    const folder = info.isDirectory() ? path : dirname(path);
     const options = { ...trust, signaturePath: flags.signature ?? join(folder, "model.sig") };
     files.push(await signatureReport(path, policy, options).catch(asUsageError));
   }
