@@ -4,7 +4,7 @@ import type { ByteSource } from "../../core/byte-source.js";
 import { lookup } from "./config-tree.js";
 import { firstContentByte, readBytes } from "./read-bytes.js";
 import { CONFIG_FILE_NAME, hasMarkerKey, hasMarkerText, roleOf } from "./recognise.js";
-import { parseJson } from "./strict-json.js";
+import { parseJson, PYTHON_JSON } from "../json/reader.js";
 import { findTemplates } from "./templates.js";
 import type { ConfigDocument } from "./types.js";
 
@@ -53,7 +53,7 @@ async function analyzeConfig(source: ByteSource, ctx: ScanContext): Promise<Form
   }
   const bytes = await readBytes(source, 0, source.size);
   if (!vouched && !hasMarkerText(new TextDecoder("utf-8").decode(bytes))) return undefined;
-  const parsed = parseJson(bytes, { maxDepth: MAX_CONFIG_DEPTH, maxNodes: MAX_CONFIG_NODES, allowNonFinite: true });
+  const parsed = parseJson(bytes, { ...PYTHON_JSON, maxDepth: MAX_CONFIG_DEPTH, maxNodes: MAX_CONFIG_NODES });
   if (!parsed.ok) {
     if (!vouched) return undefined;
     const document: ConfigDocument = { name: ctx.name, role: "config", roots: [], duplicates: [], templates: [], strayTemplates: [] };
