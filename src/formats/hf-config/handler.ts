@@ -58,10 +58,14 @@ async function analyzeConfig(source: ByteSource, ctx: ScanContext): Promise<Form
     if (!vouched) return undefined;
     const document: ConfigDocument = { name: ctx.name, role: "config", roots: [], duplicates: [], templates: [], strayTemplates: [] };
     const limited = parsed.code === "depth" || parsed.code === "nodes";
+    // Cut off mid-value: the file we were given is not the file anyone wrote, so it was not checked.
+    const truncated = !limited && parsed.offset >= bytes.length;
     const d = limited
       ? defect("limit-exceeded", `Config not scanned: ${parsed.message}`, { offset: parsed.offset, limit: parsed.code === "depth" ? "MAX_CONFIG_DEPTH" : "MAX_CONFIG_NODES" })
-      : defect("config-invalid-json", `Config is not valid JSON (${parsed.message} at byte ${parsed.offset}); loaders reject it too`, { offset: parsed.offset, fatal: false });
-    return { format: HF_CONFIG_FORMAT, document, defects: [d], notes: limited ? [] : [`${ctx.name} is not valid JSON; nothing in it can load.`] };
+      : truncated
+        ? defect("config-truncated", `Config ends inside a JSON value (${parsed.message} at byte ${parsed.offset}); it was not checked`, { offset: parsed.offset })
+        : defect("config-invalid-json", `Config is not valid JSON (${parsed.message} at byte ${parsed.offset}); loaders reject it too`, { offset: parsed.offset, fatal: false });
+    return { format: HF_CONFIG_FORMAT, document, defects: [d], notes: limited || truncated ? [] : [`${ctx.name} is not valid JSON; nothing in it can load.`] };
   }
   const root = parsed.value;
   const markers = hasMarkerKey(root);
