@@ -3,7 +3,7 @@ import type { FormatAnalysis, FormatHandler, ScanContext } from "../../core/hand
 import type { ByteSource } from "../../core/byte-source.js";
 import { lookup } from "./config-tree.js";
 import { firstContentByte, readBytes } from "./read-bytes.js";
-import { CONFIG_FILE_NAME, hasMarkerKey, hasMarkerText, roleOf } from "./recognise.js";
+import { hasMarkerKey, isConfigFileName, hasMarkerText, roleOf } from "./recognise.js";
 import { parseJson, PYTHON_JSON } from "../json/reader.js";
 import { findTemplates } from "./templates.js";
 import type { ConfigDocument } from "./types.js";
@@ -35,7 +35,7 @@ export const hfConfigHandler: FormatHandler = {
     if (head[firstContentByte(head)] !== 0x7b) return "no";
     const text = new TextDecoder("utf-8").decode(head);
     // Any JSON object may be a config: the name or the keys decide in analyze.
-    return hasMarkerText(text) || CONFIG_FILE_NAME.test(hint.name) ? "strong" : "weak";
+    return hasMarkerText(text) || isConfigFileName(hint.name) ? "strong" : "weak";
   },
   analyze: analyzeConfig,
 };
@@ -43,7 +43,7 @@ export const hfConfigHandler: FormatHandler = {
 async function analyzeConfig(source: ByteSource, ctx: ScanContext): Promise<FormatAnalysis | undefined> {
   const head = await readBytes(source, 0, Math.min(source.size, 4096));
   if (head[firstContentByte(head)] !== 0x7b) return undefined;
-  const named = CONFIG_FILE_NAME.test(ctx.name);
+  const named = isConfigFileName(ctx.name);
   const vouched = named || hasMarkerText(new TextDecoder("utf-8").decode(head));
   if (source.size > (vouched ? MAX_CONFIG_BYTES : MAX_UNNAMED_JSON_BYTES)) {
     if (!vouched) return undefined;
