@@ -39,8 +39,13 @@ function parse(source) {
       let lookaround = false;
       if (source[i] === "?") {
         if (source[i + 1] === ":") i += 2;
-        else if (source[i + 1] === "=" || source[i + 1] === "!") (i += 2), (lookaround = true);
-        else if (source[i + 1] === "<" && (source[i + 2] === "=" || source[i + 2] === "!")) (i += 3), (lookaround = true);
+        else if (source[i + 1] === "=" || source[i + 1] === "!") {
+          i += 2;
+          lookaround = true;
+        } else if (source[i + 1] === "<" && (source[i + 2] === "=" || source[i + 2] === "!")) {
+          i += 3;
+          lookaround = true;
+        }
         else if (source[i + 1] === "<") i = source.indexOf(">", i) + 1;
       }
       const alternatives = alternation();
@@ -67,10 +72,11 @@ function parse(source) {
   }
   function quantifier(atom) {
     const c = source[i];
-    if (c === "*") (atom.min = 0), (atom.max = INFINITE), i++;
-    else if (c === "+") (atom.min = 1), (atom.max = INFINITE), i++;
-    else if (c === "?") (atom.min = 0), (atom.max = 1), i++;
-    else if (c === "{") {
+    if (c === "*" || c === "+" || c === "?") {
+      atom.min = c === "+" ? 1 : 0;
+      atom.max = c === "?" ? 1 : INFINITE;
+      i++;
+    } else if (c === "{") {
       const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i));
       if (!m) return;
       atom.min = Number(m[1]);
