@@ -2,6 +2,7 @@
 // Repo checks run in CI (npm run check:repo):
 //  1. Pure layers never touch Node or the network: no `node:` imports, no `fetch`, no `process`.
 //  2. Every rule has its test file and its docs page, and is registered in src/rules/index.ts.
+//  3. No regular expression in src/formats or src/rules can backtrack super-linearly (tools/safe-regex.mjs).
 import { readFileSync, readdirSync, existsSync, statSync } from "node:fs";
 import { join, basename, relative, dirname } from "node:path";
 
@@ -103,6 +104,10 @@ for (const doc of readdirSync(join(root, "docs/rules"))) {
 const { renderReadme } = await import("./rule-index.mjs");
 const index = readFileSync(join(root, "docs/rules/README.md"), "utf8");
 if (renderReadme(index) !== index) problems.push("docs/rules/README.md: rule table is stale (run node tools/rule-index.mjs)");
+
+// Safe-regex section: these expressions run on attacker bytes.
+const { checkRegexesIn } = await import("./safe-regex.mjs");
+for (const p of await checkRegexesIn(root, ["src/formats", "src/rules"])) problems.push(`${p} (rewrite it linearly, or add "safe-regex: <reason>" if it is not)`);
 
 if (problems.length > 0) {
   console.error(`check-repo: ${problems.length} problem(s)`);

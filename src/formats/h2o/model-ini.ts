@@ -42,7 +42,31 @@ export function parseModelIni(text: string): MojoIni {
   return ini;
 }
 
-/** `[info]` as the first section (after a BOM, blank lines or comments). */
+/** `[info]` as the first section (after a BOM, blank lines or comments), and an info key on some line. */
 export function looksLikeModelIni(text: string): boolean {
-  return /^\ufeff?(?:\s*#[^\n]*\n|\s*\n)*\s*\[info\]\s*\r?\n/.test(text) && /^\s*(?:h2o_version|mojo_version|algo|algorithm)\s*=/m.test(text);
+  return startsWithInfoSection(text) && INFO_KEY_LINE.test(text);
+}
+
+/** `[^\S\n]*`, not `\s*`: a leading `\s*` under `m` rescans every following blank line from each line start. */
+const INFO_KEY_LINE = /^[^\S\n]*(?:h2o_version|mojo_version|algo|algorithm)\s*=/m;
+
+const isSpace = (c: string | undefined): boolean => c !== undefined && /\s/.test(c);
+
+/**
+ * A loop, not a regular expression: `(?:\s*#…\n|\s*\n)*` backtracks exponentially on a few dozen
+ * blank lines (a 64-byte file never finished).
+ */
+function startsWithInfoSection(text: string): boolean {
+  let i = text.startsWith("\ufeff") ? 1 : 0;
+  for (;;) {
+    while (isSpace(text[i])) i++;
+    if (text[i] !== "#") break;
+    const eol = text.indexOf("\n", i);
+    if (eol < 0) return false;
+    i = eol + 1;
+  }
+  if (!text.startsWith("[info]", i)) return false;
+  // `\s*\r?\n` after the header: a whitespace run that holds a line break.
+  for (i += 6; isSpace(text[i]); i++) if (text[i] === "\n") return true;
+  return false;
 }

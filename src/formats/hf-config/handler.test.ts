@@ -31,8 +31,19 @@ describe("hfConfigHandler", () => {
   });
 
   it("reports invalid JSON in a named config as a non-fatal defect", async () => {
-    const analysis = await analyze('{"model_type": ', "config.json");
+    const analysis = await analyze('{"model_type": "x",}', "config.json");
     expect(analysis?.defects.map((d) => [d.code, d.fatal])).toEqual([["config-invalid-json", false]]);
+  });
+
+  it("reports a config cut off mid-value as a fatal defect (not checked, so not clean)", async () => {
+    const analysis = await analyze('{"model_type": ', "config.json");
+    expect(analysis?.defects.map((d) => [d.code, d.fatal])).toEqual([["config-truncated", true]]);
+  });
+
+  it("reads Python's NaN and Infinity and a leading byte-order mark", async () => {
+    const analysis = await analyze('\ufeff{"model_type": "x", "auto_map": {"AutoModel": "m.M"}, "eps": NaN, "max": Infinity}', "config.json");
+    expect(analysis?.defects).toEqual([]);
+    expect((analysis?.document as ConfigDocument).roots).toHaveLength(1);
   });
 
   it("does not read unnamed JSON past MAX_UNNAMED_JSON_BYTES", async () => {

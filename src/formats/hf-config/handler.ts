@@ -3,8 +3,8 @@ import type { FormatAnalysis, FormatHandler, ScanContext } from "../../core/hand
 import type { ByteSource } from "../../core/byte-source.js";
 import { lookup } from "./config-tree.js";
 import { firstContentByte, readBytes } from "./read-bytes.js";
-import { CONFIG_FILE_NAME, hasMarkerKey, hasMarkerText, roleOf } from "./recognise.js";
-import { parseJson } from "./strict-json.js";
+import { hasMarkerKey, isConfigFileName, hasMarkerText, roleOf } from "./recognise.js";
+import { parseJson, PYTHON_JSON } from "../json/reader.js";
 import { findTemplates } from "./templates.js";
 import type { ConfigDocument } from "./types.js";
 
@@ -35,7 +35,7 @@ export const hfConfigHandler: FormatHandler = {
     if (head[firstContentByte(head)] !== 0x7b) return "no";
     const text = new TextDecoder("utf-8").decode(head);
     // Any JSON object may be a config: the name or the keys decide in analyze.
-    return hasMarkerText(text) || CONFIG_FILE_NAME.test(hint.name) ? "strong" : "weak";
+    return hasMarkerText(text) || isConfigFileName(hint.name) ? "strong" : "weak";
   },
   analyze: analyzeConfig,
 };
@@ -43,7 +43,7 @@ export const hfConfigHandler: FormatHandler = {
 async function analyzeConfig(source: ByteSource, ctx: ScanContext): Promise<FormatAnalysis | undefined> {
   const head = await readBytes(source, 0, Math.min(source.size, 4096));
   if (head[firstContentByte(head)] !== 0x7b) return undefined;
-  const named = CONFIG_FILE_NAME.test(ctx.name);
+  const named = isConfigFileName(ctx.name);
   const vouched = named || hasMarkerText(new TextDecoder("utf-8").decode(head));
   if (source.size > (vouched ? MAX_CONFIG_BYTES : MAX_UNNAMED_JSON_BYTES)) {
     if (!vouched) return undefined;
@@ -53,15 +53,19 @@ async function analyzeConfig(source: ByteSource, ctx: ScanContext): Promise<Form
   }
   const bytes = await readBytes(source, 0, source.size);
   if (!vouched && !hasMarkerText(new TextDecoder("utf-8").decode(bytes))) return undefined;
-  const parsed = parseJson(bytes, { maxDepth: MAX_CONFIG_DEPTH, maxNodes: MAX_CONFIG_NODES, allowNonFinite: true });
+  const parsed = parseJson(bytes, { ...PYTHON_JSON, maxDepth: MAX_CONFIG_DEPTH, maxNodes: MAX_CONFIG_NODES });
   if (!parsed.ok) {
     if (!vouched) return undefined;
     const document: ConfigDocument = { name: ctx.name, role: "config", roots: [], duplicates: [], templates: [], strayTemplates: [] };
     const limited = parsed.code === "depth" || parsed.code === "nodes";
+    // Cut off mid-value: the file we were given is not the file anyone wrote, so it was not checked.
+    const truncated = !limited && parsed.offset >= bytes.length;
     const d = limited
       ? defect("limit-exceeded", `Config not scanned: ${parsed.message}`, { offset: parsed.offset, limit: parsed.code === "depth" ? "MAX_CONFIG_DEPTH" : "MAX_CONFIG_NODES" })
-      : defect("config-invalid-json", `Config is not valid JSON (${parsed.message} at byte ${parsed.offset}); loaders reject it too`, { offset: parsed.offset, fatal: false });
-    return { format: HF_CONFIG_FORMAT, document, defects: [d], notes: limited ? [] : [`${ctx.name} is not valid JSON; nothing in it can load.`] };
+      : truncated
+        ? defect("config-truncated", `Config ends inside a JSON value (${parsed.message} at byte ${parsed.offset}); it was not checked`, { offset: parsed.offset })
+        : defect("config-invalid-json", `Config is not valid JSON (${parsed.message} at byte ${parsed.offset}); loaders reject it too`, { offset: parsed.offset, fatal: false });
+    return { format: HF_CONFIG_FORMAT, document, defects: [d], notes: limited || truncated ? [] : [`${ctx.name} is not valid JSON; nothing in it can load.`] };
   }
   const root = parsed.value;
   const markers = hasMarkerKey(root);

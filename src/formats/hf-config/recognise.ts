@@ -1,8 +1,24 @@
 import { lookup, walkConfig, type ConfigNode } from "./config-tree.js";
 import type { ConfigRole } from "./types.js";
 
-/** `config.json`, `tokenizer_config.json`, `safe_config.json`, `chat_template.json`, `model.safetensors.index.json`. */
-export const CONFIG_FILE_NAME = /(?:config|chat_template)[\w.-]*\.json$|\.index\.json$/i;
+/**
+ * `config.json`, `tokenizer_config.json`, `safe_config.json`, `chat_template.json`,
+ * `model.safetensors.index.json`: `config` or `chat_template` in the run of `[\w.-]` characters
+ * that ends the name in `.json`, or a name ending `.index.json`. Written as a loop because
+ * `/(?:config|chat_template)[\w.-]*\.json$/` rescans the tail from every `config` (quadratic on a
+ * member name of many `config` repeats).
+ */
+export function isConfigFileName(name: string): boolean {
+  const lower = name.toLowerCase();
+  if (!lower.endsWith(".json")) return false;
+  if (lower.endsWith(".index.json")) return true;
+  let start = lower.length - 5;
+  while (start > 0 && NAME_CHAR.test(lower[start - 1] as string)) start--;
+  const run = lower.slice(start, lower.length - 5);
+  return run.includes("config") || run.includes("chat_template");
+}
+
+const NAME_CHAR = /^[\w.-]$/;
 
 /**
  * Keys that make a JSON object a configuration some loader acts on. Any one of them, anywhere in

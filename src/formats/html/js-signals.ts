@@ -14,7 +14,8 @@ const KERNEL_CALLS: readonly RegExp[] = [
   /\b(?:Jupyter|IPython)\s*\.\s*notebook\s*\.\s*(?:execute_cells?|execute_all_cells|execute_cell_range|execute_selected_cells|execute_cells_below|insert_cell_(?:below|above|at_index))\b/,
   /\bsessionContext\s*\.\s*session\s*\??\.\s*kernel\b/,
   /\bNotebookActions\s*\.\s*run\w*\s*\(/,
-  /\/api\/kernels\/[^"'`\s]*\/channels/,
+  // No `/` inside the id: `[^"'\`\s]*\/` rescans to the end from every `/api/kernels/` (quadratic).
+  /\/api\/kernels\/[^"'`\s/]*\/channels/,
 ];
 
 /** `atob("...")` with a literal, and `String.fromCharCode(1,2,3)` with literal numbers. */

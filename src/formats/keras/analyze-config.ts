@@ -27,7 +27,10 @@ export function analyzeKerasConfig(text: string, origin: string): KerasConfigAna
   const parsed = parsePythonJson(text);
   if (!parsed.ok) {
     facts.parseError = parsed.error;
-    defects.push(defect("keras-config-json", `Cannot parse Keras ${origin} as JSON: ${parsed.error}; only its raw text was searched`));
+    const d = parsed.limit === undefined
+      ? defect("keras-config-json", `Cannot parse Keras ${origin} as JSON: ${parsed.error}; only its raw text was searched`)
+      : defect("limit-exceeded", `Keras ${origin} not parsed: ${parsed.error} (limit ${parsed.limit}); only its raw text was searched`, { limit: parsed.limit });
+    defects.push(d);
     return { facts, blobs: [], defects };
   }
   facts.parsed = true;

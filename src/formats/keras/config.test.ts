@@ -13,8 +13,9 @@ const enc = (s: string) => new TextEncoder().encode(s);
 const hint = (name: string, parents: string[] = []) => ({ name, size: 0, parents });
 
 describe("Python-dialect JSON", () => {
-  it("turns bare NaN/Infinity into null but leaves them inside strings", () => {
-    expect(parsePythonJson('{"a": NaN, "b": -Infinity, "c": [Infinity], "d": "NaN \\" Infinity"}')).toEqual({ ok: true, value: { a: null, b: null, c: [null], d: 'NaN " Infinity' } });
+  it("reads bare NaN/Infinity as numbers but leaves them inside strings", () => {
+    const parsed = parsePythonJson('{"a": NaN, "b": -Infinity, "c": [Infinity], "d": "NaN \\" Infinity"}');
+    expect(parsed.ok && { ...parsed.value as object }).toEqual({ a: Number.NaN, b: -Infinity, c: [Infinity], d: 'NaN " Infinity' });
     expect(parsePythonJson("{").ok).toBe(false);
   });
 });

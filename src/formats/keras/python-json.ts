@@ -1,43 +1,22 @@
-export type JsonParse = { ok: true; value: unknown } | { ok: false; error: string };
+import { toPlain, type PlainJson } from "../json/plain.js";
+import { parseJson, PYTHON_JSON } from "../json/reader.js";
+import { MAX_KERAS_CONFIG_DEPTH, MAX_KERAS_CONFIG_NODES } from "./limits.js";
+
+export type JsonParse = { ok: true; value: PlainJson } | { ok: false; error: string; limit?: string };
 
 /**
- * Parses JSON as Python's `json` module writes it: bare `NaN`, `Infinity` and `-Infinity`
- * (which `json.dumps` emits for floats) become null so the rest of the config still parses.
- * `JSON.parse` reports bad input only by throwing, so that one call is wrapped.
+ * Parses a Keras config as Keras does (`json.loads`): the shared Python-compatible reader, so
+ * `NaN`/`Infinity` (which `json.dumps` writes for floats) are numbers and the last duplicate key
+ * wins. Nesting and size past the Keras limits are a named-limit failure, not a partial value.
  *
  * @example
- * parsePythonJson('{"a": NaN}'); // { ok: true, value: { a: null } }
+ * parsePythonJson('{"a": NaN}'); // { ok: true, value: { a: NaN } }
  */
 export function parsePythonJson(text: string): JsonParse {
-  try {
-    return { ok: true, value: JSON.parse(replaceNonFinite(text)) };
-  } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
-  }
-}
-
-/** Replaces NaN/Infinity tokens outside strings; strings are copied as they are. */
-function replaceNonFinite(text: string): string {
-  if (!/NaN|Infinity/.test(text)) return text;
-  let out = "";
-  let i = 0;
-  let copyFrom = 0;
-  while (i < text.length) {
-    const ch = text[i];
-    if (ch === '"') {
-      i++;
-      while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
-      i++;
-      continue;
-    }
-    const token = text.startsWith("-Infinity", i) ? "-Infinity" : text.startsWith("Infinity", i) ? "Infinity" : text.startsWith("NaN", i) ? "NaN" : undefined;
-    if (token) {
-      out += text.slice(copyFrom, i) + "null";
-      i += token.length;
-      copyFrom = i;
-      continue;
-    }
-    i++;
-  }
-  return out + text.slice(copyFrom);
+  const parsed = parseJson(new TextEncoder().encode(text), { ...PYTHON_JSON, maxDepth: MAX_KERAS_CONFIG_DEPTH, maxNodes: MAX_KERAS_CONFIG_NODES });
+  if (parsed.ok) return { ok: true, value: toPlain(parsed.value) };
+  const error = `${parsed.message} at byte ${parsed.offset}`;
+  if (parsed.code === "depth") return { ok: false, error, limit: "MAX_KERAS_CONFIG_DEPTH" };
+  if (parsed.code === "nodes") return { ok: false, error, limit: "MAX_KERAS_CONFIG_NODES" };
+  return { ok: false, error };
 }

@@ -120,8 +120,12 @@ function readCell(doc: NotebookDocument, cell: Json, number: number): void {
   if (Array.isArray(cell["outputs"])) cell["outputs"].forEach((output, i) => readOutput(doc, output, `cell ${number}, output ${i + 1}`));
 }
 
-/** Markdown link and image targets: `[text](url)`, `![alt](url)`, `[ref]: url`. */
-const MARKDOWN_LINK = /\]\(\s*<?([^)\s>]+)|^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?\s*$/gm;
+/**
+ * Markdown link and image targets: `[text](url)`, `![alt](url)`, `[ref]: url`. A label is at most
+ * 999 characters (CommonMark), which also keeps `[^\]]` from rescanning to the end of the text
+ * from every line that starts with `[` (quadratic on `[\n[\n…`).
+ */
+const MARKDOWN_LINK = /\]\(\s*<?([^)\s>]+)|^\s{0,3}\[[^\]]{1,999}\]:\s*<?(\S+?)>?\s*$/gm;
 
 /** Markdown renders raw HTML and turns link syntax into `<a href>`: both are checked. */
 function scanMarkdown(doc: NotebookDocument, source: string, where: string): void {

@@ -2,7 +2,7 @@ import type { ByteSource } from "../../core/byte-source.js";
 import { defect, type Defect } from "../../core/defect.js";
 import { lookup, type ConfigMap, type ConfigNode } from "../hf-config/config-tree.js";
 import { readBytes } from "../hf-config/read-bytes.js";
-import { parseJson } from "../hf-config/strict-json.js";
+import { parseJson } from "../json/reader.js";
 import { DTYPE_BITS } from "./dtypes.js";
 import type { SafetensorsDocument, SafetensorsProblem, SafetensorsProblemKind, SafetensorsTensor } from "./types.js";
 

@@ -1,3 +1,4 @@
+import { trimTrailingSlashes } from "../../core/linear-text.js";
 import type { AnomalySink } from "../zip/anomaly-sink.js";
 import type { TarAnomaly, TarEntry, TarNames } from "./types.js";
 
@@ -5,7 +6,7 @@ import type { TarAnomaly, TarEntry, TarNames } from "./types.js";
 export function findNameAnomalies(entries: readonly TarEntry[], sink: AnomalySink<TarAnomaly>): void {
   const byName = new Map<string, TarEntry[]>();
   for (const e of entries) {
-    const key = e.kind === "directory" ? e.name.replace(/\/+$/, "") : e.name;
+    const key = e.kind === "directory" ? trimTrailingSlashes(e.name) : e.name;
     const group = byName.get(key);
     if (group) group.push(e);
     else byName.set(key, [e]);

@@ -33,7 +33,8 @@ const GADGETS: Gadget[] = [
 ];
 
 /** Type comments torch < 1.13.1 passed to eval() (torch.jit.annotations.parse_type_line, CVE-2022-45907). */
-const TYPE_COMMENT = /#\s*type\s*:(.*)$/;
+// No `$`: `.*` already stops at a line break, and an anchor after it backtracks quadratically on `#type:#type:…\u2028`.
+const TYPE_COMMENT = /#\s*type\s*:(.*)/;
 const TYPE_COMMENT_CODE = /(?<![\w.])(__import__|eval|exec|compile|getattr|globals|locals|lambda|open|os|sys|subprocess|builtins)\b|\bimport\b|;|\.\s*system\b/;
 
 /** Operator namespaces registered by torch itself (1.13 schemas) and by its own companion libraries. */

@@ -14,7 +14,8 @@ const YAML_NAME = /\.ya?ml$/i;
 /** Content that makes unnamed text worth parsing as YAML: a directive, a document marker, a tag, or a key loaders act on. */
 /** A YAML first line: `key:`, `- item`, `---` or a `%` directive. */
 const YAML_FIRST_LINE = /^(?:[\w"'.-][^:#\n]*:(?:\s|$)|-\s|---|%(?:YAML|TAG)\s)/;
-const YAML_MARKERS = /^%YAML|^---|!!\w|!<tag:|^\s*(?:-\s+)?(?:_target_|_component_|chat_template)\s*:/m;
+/** `[^\S\n]*`, not `\s*`: under `m`, a leading `\s*` rescans every following blank line from each line start. */
+const YAML_MARKERS = /^%YAML|^---|!!\w|!<tag:|^[^\S\n]*(?:-\s+)?(?:_target_|_component_|chat_template)\s*:/m;
 
 /** A YAML config: the shared config tree plus what only YAML has (tags, aliases). */
 export interface YamlDocument extends ConfigDocument {

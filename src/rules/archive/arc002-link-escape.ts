@@ -1,8 +1,9 @@
+import { trimTrailingSlashes } from "../../core/linear-text.js";
 import { defineRule } from "../types.js";
 import { resolveInside } from "./member-path.js";
 import { ARCHIVE_FORMATS, entryViews, type EntryView } from "./shared.js";
 
-const norm = (p: string): string => p.replace(/\\/g, "/").replace(/\/+$/, "").replace(/^\.\//, "");
+const norm = (p: string): string => trimTrailingSlashes(p.replace(/\\/g, "/")).replace(/^\.\//, "");
 
 export const arc002 = defineRule({
   meta: {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { lookup } from "./config-tree.js";
-import { parseJson, type JsonOptions } from "./strict-json.js";
+import { lookup } from "../hf-config/config-tree.js";
+import { parseJson, PYTHON_INT_MAX_DIGITS, PYTHON_JSON, type JsonOptions } from "./reader.js";
+import { toPlain } from "./plain.js";
 
 const OPTS: JsonOptions = { maxDepth: 8, maxNodes: 100 };
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -71,5 +72,30 @@ describe("parseJson", () => {
     const depth = 100_000;
     const r = parseJson(enc("[".repeat(depth) + "]".repeat(depth)), { maxDepth: depth, maxNodes: depth + 1 });
     expect(r.ok).toBe(true);
+  });
+
+  it("skips a leading byte-order mark only when asked, and keeps U+FEFF inside strings", () => {
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...enc('["\ufeff", "﻿x"]')]);
+    expect(parseJson(bom, OPTS).ok).toBe(false);
+    const r = parseJson(bom, { ...OPTS, ...PYTHON_JSON });
+    expect(r.ok && toPlain(r.value)).toEqual(["\uFEFF", "\uFEFFx"]);
+  });
+
+  it("rejects integers past CPython's digit limit, at the limit and one past it", () => {
+    const opts = { ...OPTS, ...PYTHON_JSON };
+    expect(parseJson(enc("-" + "9".repeat(PYTHON_INT_MAX_DIGITS)), opts).ok).toBe(true);
+    expect(parseJson(enc("9".repeat(PYTHON_INT_MAX_DIGITS + 1)), opts).ok).toBe(false);
+    expect(parseJson(enc("9".repeat(PYTHON_INT_MAX_DIGITS + 1) + ".5"), opts).ok).toBe(true);
+  });
+
+  it("builds Python's value: last duplicate wins in the first position, __proto__ is a plain key", () => {
+    const r = parseJson(enc('{"a":1,"b":2,"a":3,"__proto__":{"x":NaN}}'), { ...OPTS, ...PYTHON_JSON });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const plain = toPlain(r.value) as Record<string, unknown>;
+    expect(Object.keys(plain)).toEqual(["a", "b", "__proto__"]);
+    expect(plain["a"]).toBe(3);
+    expect(Number.isNaN((plain["__proto__"] as Record<string, number>)["x"])).toBe(true);
+    expect(({} as Record<string, unknown>)["x"]).toBeUndefined();
   });
 });

@@ -1,19 +1,35 @@
-import type { ConfigEntry, ConfigList, ConfigMap, ConfigNode } from "./config-tree.js";
-import { childPath } from "./config-tree.js";
+import type { ConfigEntry, ConfigList, ConfigMap, ConfigNode } from "../hf-config/config-tree.js";
+import { childPath } from "../hf-config/config-tree.js";
 
 /**
- * A strict, bounded JSON parser over bytes. Unlike `JSON.parse` it keeps every duplicate key
- * (JSON.parse, Python `json` and serde's maps keep the last one silently, so a second
- * `"__metadata__"` or `"auto_map"` would be invisible), reports byte offsets, checks UTF-8 and
- * never recurses: nesting and node counts are bounded by the caller.
+ * The one bounded JSON reader over bytes, shared by every handler that reads JSON (configs,
+ * notebooks, Keras configs, safetensors headers). With {@link PYTHON_JSON} it accepts exactly
+ * what Python's `json.loads` accepts on UTF-8 text (the reference for configs and notebooks:
+ * NaN/Infinity, lone surrogate escapes, the same four whitespace bytes, integers up to CPython's
+ * digit limit) and rejects what it rejects; without it, the RFC 8259 subset serde reads.
+ *
+ * Unlike `JSON.parse` it keeps every duplicate key (Python `json` and serde keep the last one
+ * silently, so a second `"auto_map"` would be invisible; `lookup` resolves last-wins as Python
+ * does while rules still see both), reports byte offsets, checks UTF-8 and never recurses:
+ * nesting and node counts are bounded by the caller, and past them the result is a `depth` or
+ * `nodes` error that handlers turn into a limit defect (fail closed).
  *
  * @example
- * const r = parseJson(new TextEncoder().encode('{"a":1,"a":2}'), { maxDepth: 64, maxNodes: 1000 });
+ * const r = parseJson(new TextEncoder().encode('{"a":1,"a":2}'), { ...PYTHON_JSON, maxDepth: 64, maxNodes: 1000 });
  * r.ok && r.duplicates[0]?.key; // "a"
  */
 export function parseJson(bytes: Uint8Array, options: JsonOptions): JsonResult {
   return new JsonParser(bytes, options).run();
 }
+
+/**
+ * CPython's `int_max_str_digits` (3.11+): `json.loads` raises ValueError on a longer integer,
+ * so the file does not load; we reject it the same way.
+ */
+export const PYTHON_INT_MAX_DIGITS = 4300;
+
+/** Options that make the reader agree with Python's `json.loads` (checked by `python-diff.test.ts`). */
+export const PYTHON_JSON = Object.freeze({ allowNonFinite: true, allowBom: true, maxIntDigits: PYTHON_INT_MAX_DIGITS }) satisfies Partial<JsonOptions>;
 
 export interface JsonOptions {
   /** Containers open at once (CWE-674). */
@@ -24,6 +40,14 @@ export interface JsonOptions {
   allowNonFinite?: boolean;
   /** Added to every reported offset (a safetensors header starts at byte 8). */
   baseOffset?: number;
+  /**
+   * Skip one leading UTF-8 byte-order mark. `json.loads(bytes)` accepts it (it decodes with
+   * utf-8-sig); text-mode readers refuse it. Accepting it means a config behind a BOM is still
+   * checked rather than waved through as "not JSON".
+   */
+  allowBom?: boolean;
+  /** Longest integer literal accepted, in digits (Python: {@link PYTHON_INT_MAX_DIGITS}). */
+  maxIntDigits?: number;
 }
 
 export type JsonErrorCode = "syntax" | "utf8" | "depth" | "nodes";
@@ -51,7 +75,8 @@ interface Frame {
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM: a U+FEFF inside a string is data; without it TextDecoder drops it from each decoded run.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 class JsonParser {
   private pos = 0;
@@ -70,6 +95,7 @@ class JsonParser {
   }
 
   run(): JsonResult {
+    if (this.options.allowBom && this.bytes[0] === 0xef && this.bytes[1] === 0xbb && this.bytes[2] === 0xbf) this.pos = 3;
     let root: ConfigNode | undefined;
     let expectValue = true;
     while (root === undefined && this.error === undefined) {
@@ -326,6 +352,12 @@ class JsonParser {
       if (digits() === 0) return this.badNumber();
     }
     const raw = latin(bytes.subarray(start, this.pos));
+    const limit = this.options.maxIntDigits;
+    if (limit !== undefined && !/[.eE]/.test(raw) && raw.length - (raw.startsWith("-") ? 1 : 0) > limit) {
+      this.pos = start;
+      this.fail("syntax", `integer of ${raw.length} characters exceeds Python's limit of ${limit} digits`);
+      return undefined;
+    }
     return { kind: "number", value: Number(raw), raw, offset };
   }
 
