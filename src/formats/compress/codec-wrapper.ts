@@ -1,7 +1,7 @@
 import type { ByteSource } from "../../core/byte-source.js";
 import { defect, type Defect } from "../../core/defect.js";
 import type { FormatAnalysis, Member, ScanContext } from "../../core/handler.js";
-import type { CodecDefect, DecodeControl, DecodeResult } from "../codecs/types.js";
+import type { CodecDefect, DecodeResult } from "../codecs/types.js";
 import { outputCap } from "./bounded-decode.js";
 import { MAX_BOMB_PREFIX_BYTES, countCodec, lazyCodec, type CodecDecoder } from "./lazy-output.js";
 import { MAX_MEMBER_OUTPUT_BYTES } from "./limits.js";
