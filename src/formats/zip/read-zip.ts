@@ -75,6 +75,10 @@ export async function readZip(source: ByteSource, ctx: ZipReadContext): Promise<
   findStructuralAnomalies(doc, view, { sink });
   const archive = { cap: archiveOutputCap(source.size), produced: 0, refused: 0 };
   const members = await readMembers(doc, { source, limits: ctx.limits, budget: ctx.budget, now: ctx.now, deadline: ctx.deadline, sink, defects, notes, archive });
+  if (view.streamStart !== undefined && view.streamStart > 0) {
+    // torch.load and other readers that look at offset 0 see these bytes, not the zip (a pickle with a zip appended): scan them too.
+    members.push({ path: `prepended@0`, source: source.slice(0, view.streamStart), speculative: true });
+  }
   sink.finish();
   if (!end.eocd) notes.push("No end of central directory record: entries were found by walking local headers only");
   return { document: doc, defects, members, notes };
