@@ -3,10 +3,10 @@
 //  1. Pure layers never touch Node or the network: no `node:` imports, no `fetch`, no `process`.
 //  2. Every rule has its test file and its docs page, and is registered in src/rules/index.ts.
 import { readFileSync, readdirSync, existsSync, statSync } from "node:fs";
-import { join, basename, relative } from "node:path";
+import { join, basename, relative, dirname } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
-const PURE = ["src/core", "src/formats", "src/rules", "src/policy", "src/engine", "src/report", "src/signing"];
+const PURE = ["src/core", "src/formats", "src/rules", "src/policy", "src/engine", "src/report", "src/signing", "src/audit", "src/inspect", "src/convert", "src/extract"];
 const DOC_SECTIONS = ["## What it catches", "## Why it matters", "## How to fix", "## References"];
 const problems = [];
 
@@ -29,6 +29,47 @@ for (const layer of PURE) {
     if (/\bfetch\s*\(/.test(text)) problems.push(`${rel}: pure layer calls fetch`);
     if (/\bprocess\.(env|exit|argv|stdout|stderr|cwd)/.test(text)) problems.push(`${rel}: pure layer uses process`);
     if (/from\s+["']\.\.\/(\.\.\/)*(node|web|cli)\//.test(text)) problems.push(`${rel}: pure layer imports an adapter (node/web/cli)`);
+  }
+}
+
+// 1b. Import direction between layers: each top-level folder of src/ may import only the layers
+// listed for it (STYLE.md: core <- policy <- formats <- rules <- engine <- report; adapters and
+// commands on top). A new folder must be added here before it can import anything.
+const PURE_BELOW_ENGINE = ["core", "policy", "formats", "rules"];
+const LAYERS = {
+  core: [],
+  policy: ["core"],
+  formats: ["core"],
+  rules: ["core", "formats", "policy"],
+  engine: [...PURE_BELOW_ENGINE],
+  report: ["core", "rules"],
+  signing: ["core"],
+  audit: [...PURE_BELOW_ENGINE, "report"],
+  inspect: [...PURE_BELOW_ENGINE, "engine"],
+  convert: [...PURE_BELOW_ENGINE, "engine"],
+  extract: [...PURE_BELOW_ENGINE, "engine"],
+  web: [...PURE_BELOW_ENGINE, "engine", "report", "signing", "audit", "inspect"],
+  node: [...PURE_BELOW_ENGINE, "engine", "report", "signing", "audit", "inspect", "convert", "extract", "web"],
+  service: [...PURE_BELOW_ENGINE, "engine", "report", "signing", "audit", "inspect", "web", "node"],
+  cli: [...PURE_BELOW_ENGINE, "engine", "report", "signing", "audit", "inspect", "convert", "extract", "web", "node", "service"],
+  "test-support": null, // test helpers may reach any layer
+  "index.ts": [...PURE_BELOW_ENGINE, "engine", "report", "signing", "audit", "inspect", "convert", "extract", "web"],
+};
+for (const file of files(join(root, "src"))) {
+  if (!file.endsWith(".ts") || file.endsWith(".test.ts")) continue;
+  const rel = relative(join(root, "src"), file);
+  const layer = rel.split("/")[0];
+  if (!(layer in LAYERS)) {
+    problems.push(`src/${rel}: layer "${layer}" is not in the import table of tools/check-repo.mjs`);
+    continue;
+  }
+  const allowed = LAYERS[layer];
+  if (allowed === null) continue;
+  const text = readFileSync(file, "utf8");
+  for (const m of text.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*["'](\.[^"']+)["']/g)) {
+    const target = relative(join(root, "src"), join(dirname(file), m[1])).split("/")[0];
+    if (target === layer || allowed.includes(target)) continue;
+    problems.push(`src/${rel}: layer "${layer}" may not import "${target}" (${m[1]})`);
   }
 }
 

@@ -79,6 +79,8 @@ export interface SniffHint {
    * found at the end (a zip end record, wherever the archive starts) are recognised from it.
    */
   tail?: Uint8Array;
+  /** Path inside the enclosing containers (`archive/code/__torch__.py`), undefined for a file. */
+  memberPath?: string;
   /** Formats of the enclosing containers, outermost first. */
   parents: readonly string[];
 }

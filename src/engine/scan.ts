@@ -9,6 +9,7 @@ import type { Policy } from "../policy/policy.js";
 import { RULES } from "../rules/index.js";
 import type { Rule } from "../rules/types.js";
 import { describeNonModel } from "./kind.js";
+import { findResidual, lfsPointer, type Residual } from "./recognize.js";
 import type { FormatAnalysis, FormatHandler, Member, ScanContext } from "../core/handler.js";
 
 
@@ -31,6 +32,7 @@ interface FileState {
   errors: ScanError[];
   notes: string[];
   formats: string[];
+  dropped: { findings: number; errors: number; notes: number };
 }
 
 interface Frame {
@@ -58,13 +60,19 @@ export async function scanSource(source: ByteSource, options: ScanOptions & { pa
   const policy = options.policy ?? defaultPolicy();
   const handlers = uniqueBy(options.handlers ?? FORMAT_HANDLERS, (h) => h.id);
   const rules = uniqueBy(options.rules ?? RULES, (r) => r.meta.id);
-  const state: FileState = { findings: [], errors: [], notes: [], formats: [] };
+  const state: FileState = { findings: [], errors: [], notes: [], formats: [], dropped: { findings: 0, errors: 0, notes: 0 } };
   const budget = { members: 0, inflatedBytes: 0 };
   const deadline = started + limits.maxMillisPerFile;
   const name = options.path.split(/[\\/]/).pop() ?? options.path;
 
   const engine: Engine = { limits, policy, handlers, rules, budget, deadline, now, state, onDocument: options.onDocument };
-  await scanFrame(engine, { source, name, memberPath: undefined, depth: 0, parents: [], speculative: false, forceFormat: undefined });
+  try {
+    await scanFrame(engine, { source, name, memberPath: undefined, depth: 0, parents: [], speculative: false, forceFormat: undefined });
+  } catch (error) {
+    // A bug must not lose what was found: the file keeps its findings and fails closed.
+    pushError(engine, toScanError(error, undefined));
+  }
+  closeState(state);
 
   return {
     path: options.path,
@@ -95,45 +103,114 @@ interface Engine {
   now: () => number;
   state: FileState;
   onDocument?: ScanOptions["onDocument"];
+  timedOut?: boolean;
 }
 
 async function scanFrame(engine: Engine, frame: Frame): Promise<void> {
   const { state } = engine;
-  let analysis: FormatAnalysis | undefined;
+  if (pastDeadline(engine, frame)) return;
+  let outcome: Recognition;
   try {
-    analysis = await analyze(engine, frame);
+    outcome = await analyze(engine, frame);
   } catch (error) {
-    if (!frame.speculative) state.errors.push(toScanError(error, frame.memberPath));
+    if (!frame.speculative) pushError(engine, toScanError(error, frame.memberPath));
     return;
   }
-  if (!analysis) {
-    if (!frame.speculative && frame.depth === 0) {
-      const head = await readHead(frame.source, engine.limits.headBytes).catch(() => new Uint8Array());
-      state.notes.push(`Not a model format (${describeNonModel(head, frame.source.size)}); nothing to scan.`);
-    }
+  if (outcome.analysis === undefined) {
+    if (!frame.speculative) reportUnaccepted(engine, frame, outcome);
     return;
   }
+  const analysis = outcome.analysis;
   for (const view of [analysis, ...(analysis.also ?? [])]) {
     if (!state.formats.includes(view.format)) state.formats.push(view.format);
     runRules(engine, view, frame);
     engine.onDocument?.(view, frame.memberPath);
   }
-  for (const note of analysis.notes ?? []) state.notes.push(safeText(frame.memberPath ? `${frame.memberPath}: ${note}` : note));
+  for (const note of analysis.notes ?? []) pushNote(engine, frame.memberPath ? `${frame.memberPath}: ${note}` : note);
   if (!frame.speculative) {
-    for (const d of analysis.defects) if (d.fatal) state.errors.push(defectToError(d, frame.memberPath));
+    for (const d of analysis.defects) if (d.fatal) pushError(engine, defectToError(d, frame.memberPath));
   }
   for (const member of analysis.members ?? []) {
-    await scanMember(engine, frame, analysis.format, member);
+    try {
+      await scanMember(engine, frame, analysis.format, member);
+    } finally {
+      member.release?.();
+    }
+  }
+}
+
+/** Enforces the per-file time limit between frames; the first overrun is reported once. */
+function pastDeadline(engine: Engine, frame: Frame): boolean {
+  if (engine.now() <= engine.deadline) return false;
+  if (!engine.timedOut) {
+    engine.timedOut = true;
+    pushError(engine, {
+      code: "timeout",
+      message: `Scan took longer than ${engine.limits.maxMillisPerFile} ms; the rest of the file was not scanned (limit maxMillisPerFile)`,
+      location: frame.memberPath === undefined ? {} : { member: frame.memberPath },
+    });
+  }
+  return true;
+}
+
+/**
+ * Nothing accepted the bytes. Declining is not judging: a strong claim that was withdrawn, or
+ * bytes a loader would still act on, fail closed; plain data stays clean with a note.
+ */
+function reportUnaccepted(engine: Engine, frame: Frame, outcome: Recognition): void {
+  const location = frame.memberPath === undefined ? {} : { member: frame.memberPath };
+  const where = frame.memberPath === undefined ? "" : `${frame.memberPath}: `;
+  const { residual, declinedStrong } = outcome;
+  if (residual?.kind === "lfs-pointer") {
+    pushError(engine, {
+      code: "lfs-pointer",
+      message: `Git LFS pointer (oid ${residual.oid}, ${residual.size || "unknown"} bytes): the model itself was never fetched, so it was never scanned; run "git lfs pull" and scan again`,
+      location,
+    });
+    return;
+  }
+  if (residual !== undefined) {
+    pushError(engine, { code: "unrecognised", message: `Unrecognised content that a loader would still act on: ${describeResidual(residual)}; not scanned as a model`, location });
+    return;
+  }
+  if (declinedStrong.length > 0) {
+    pushError(engine, {
+      code: "unrecognised",
+      message: `Looks like ${declinedStrong.join(", ")} by its bytes, but could not be read as such; not scanned`,
+      location,
+    });
+    return;
+  }
+  if (outcome.emptyModel) {
+    pushError(engine, { code: "empty", message: `Empty file where a model is expected (${JSON.stringify(frame.name)}); a loader refuses it`, location });
+    return;
+  }
+  if (frame.depth === 0 || outcome.partialSearch) {
+    const searched = outcome.partialSearch ? `; only its first ${engine.limits.headBytes} and last ${engine.limits.tailBytes} bytes were searched for loadable content (limit MAX_RESIDUAL_SEARCH_BYTES)` : "";
+    pushNote(engine, `${where}Not a model format (${describeNonModel(outcome.head, frame.source.size)}); nothing to scan${searched}.`);
+  }
+}
+
+function describeResidual(residual: Residual): string {
+  switch (residual.kind) {
+    case "pickle-imports":
+      return `pickle import of ${residual.name} at offset ${residual.offset}`;
+    case "zip-end-record":
+      return `zip end record at offset ${residual.offset}`;
+    case "loader-json":
+      return `JSON with the loader key "${residual.key}"`;
+    case "lfs-pointer":
+      return "Git LFS pointer";
   }
 }
 
 async function scanMember(engine: Engine, parent: Frame, parentFormat: string, member: Member): Promise<void> {
-  const { state, limits, budget } = engine;
+  const { limits, budget } = engine;
   const memberPath = parent.memberPath ? `${parent.memberPath}!${member.path}` : member.path;
   const speculative = parent.speculative || member.speculative === true;
   if (parent.depth + 1 > limits.maxNestingDepth) {
     if (!speculative) {
-      state.errors.push({
+      pushError(engine, {
         code: "limit-exceeded",
         message: `Container nesting deeper than ${limits.maxNestingDepth} at ${JSON.stringify(memberPath)}; not scanned (limit maxNestingDepth)`,
         location: { member: memberPath },
@@ -143,7 +220,7 @@ async function scanMember(engine: Engine, parent: Frame, parentFormat: string, m
   }
   if (++budget.members > limits.maxMembers) {
     if (budget.members === limits.maxMembers + 1) {
-      state.errors.push({
+      pushError(engine, {
         code: "limit-exceeded",
         message: `More than ${limits.maxMembers} members in one file; the rest were not scanned (limit maxMembers)`,
         location: { member: memberPath },
@@ -162,8 +239,22 @@ async function scanMember(engine: Engine, parent: Frame, parentFormat: string, m
   });
 }
 
-/** Picks the handler by content: strong sniffs by priority, then weak ones as trials. */
-async function analyze(engine: Engine, frame: Frame): Promise<FormatAnalysis | undefined> {
+interface Recognition {
+  analysis: FormatAnalysis | undefined;
+  head: Uint8Array;
+  /** Handlers that claimed the bytes strongly and then declined them. */
+  declinedStrong: string[];
+  residual?: Residual;
+  partialSearch?: boolean;
+  emptyModel?: boolean;
+}
+
+/**
+ * Recognition, in one place: the head and the tail are read once and shown to every handler;
+ * strong claims are tried by priority, then weak ones as trials. When nothing accepts, the
+ * residual checks decide between "not a model" and "unrecognised" (fail closed).
+ */
+async function analyze(engine: Engine, frame: Frame): Promise<Recognition> {
   const ctx: ScanContext = {
     limits: engine.limits,
     policy: engine.policy,
@@ -175,12 +266,15 @@ async function analyze(engine: Engine, frame: Frame): Promise<FormatAnalysis | u
     deadline: engine.deadline,
     parents: frame.parents,
   };
+  const source = frame.source;
+  const head = await readHead(source, engine.limits.headBytes);
   if (frame.forceFormat !== undefined) {
     const forced = engine.handlers.find((h) => h.id === frame.forceFormat);
-    if (forced) return forced.analyze(frame.source, ctx);
+    if (forced) return { analysis: await forced.analyze(source, ctx), head, declinedStrong: [] };
   }
-  const head = await readHead(frame.source, engine.limits.headBytes);
-  const hint = { name: frame.name, size: frame.source.size, parents: frame.parents };
+  const tailLength = Math.min(engine.limits.tailBytes, source.size);
+  const tail = tailLength <= head.length ? head.subarray(head.length - tailLength) : await source.read(source.size - tailLength, tailLength);
+  const hint = { name: frame.name, size: source.size, parents: frame.parents, tail, memberPath: frame.memberPath };
   const strong: FormatHandler[] = [];
   const weak: FormatHandler[] = [];
   for (const handler of engine.handlers) {
@@ -189,12 +283,26 @@ async function analyze(engine: Engine, frame: Frame): Promise<FormatAnalysis | u
     else if (strength === "weak") weak.push(handler);
   }
   const byPriority = (a: FormatHandler, b: FormatHandler): number => b.priority - a.priority;
-  for (const handler of [...strong.sort(byPriority), ...weak.sort(byPriority)]) {
-    const analysis = await handler.analyze(frame.source, ctx);
-    if (analysis) return analysis;
+  const declinedStrong: string[] = [];
+  for (const handler of strong.sort(byPriority)) {
+    const analysis = await handler.analyze(source, ctx);
+    if (analysis) return { analysis, head, declinedStrong };
+    declinedStrong.push(handler.id);
   }
-  return undefined;
+  for (const handler of weak.sort(byPriority)) {
+    const analysis = await handler.analyze(source, ctx);
+    if (analysis) return { analysis, head, declinedStrong };
+  }
+  if (frame.speculative) return { analysis: undefined, head, declinedStrong };
+  const pointer = lfsPointer(head, source.size);
+  if (pointer) return { analysis: undefined, head, declinedStrong, residual: { kind: "lfs-pointer", ...pointer } };
+  if (source.size === 0) return { analysis: undefined, head, declinedStrong, emptyModel: MODEL_FILE_NAME.test(frame.name) };
+  const { residual, partial } = await findResidual(source, head, tail, engine.policy);
+  return residual ? { analysis: undefined, head, declinedStrong, residual } : { analysis: undefined, head, declinedStrong, partialSearch: partial };
 }
+
+/** Names under which a loader expects model bytes: an empty file there is a broken model, not "no model". */
+const MODEL_FILE_NAME = /\.(?:bin|pt|pth|ckpt|pkl|pickle|joblib|safetensors|gguf|onnx|h5|hdf5|keras|npy|npz|pb|tflite|msgpack|mar|nemo)$/i;
 
 function runRules(engine: Engine, analysis: { format: string; document: unknown }, frame: Frame): void {
   for (const rule of engine.rules) {
@@ -215,18 +323,51 @@ function runRules(engine: Engine, analysis: { format: string; document: unknown 
       if (hit.evidence !== undefined) finding.evidence = safeText(hit.evidence);
       if (rule.meta.cwe.length > 0) finding.cwe = rule.meta.cwe.map((n) => `CWE-${n}`);
       if (rule.meta.references.length > 0) finding.references = [...rule.meta.references];
-      engine.state.findings.push(finding);
+      pushFinding(engine, finding);
     };
     try {
       rule.check(analysis.document, { report, policy: engine.policy });
     } catch (error) {
       // A rule bug must not hide the file: report it and fail closed.
-      engine.state.errors.push({
+      pushError(engine, {
         code: "internal-error",
         message: `Rule ${rule.meta.id} failed: ${error instanceof Error ? error.message : String(error)}`,
         location: frame.memberPath ? { member: frame.memberPath } : {},
       });
     }
+  }
+}
+
+/**
+ * Entries kept per file and kind (CWE-770): a hostile file can produce a defect per byte. Past the
+ * cap entries are counted, and the count is reported as an error so the file fails closed.
+ */
+export const MAX_REPORT_ENTRIES = 1000;
+
+function pushError(engine: Engine, error: ScanError): void {
+  const { state } = engine;
+  if (state.errors.length < MAX_REPORT_ENTRIES) state.errors.push(error);
+  else state.dropped.errors++;
+}
+
+function pushNote(engine: Engine, note: string): void {
+  const { state } = engine;
+  if (state.notes.length < MAX_REPORT_ENTRIES) state.notes.push(safeText(note));
+  else state.dropped.notes++;
+}
+
+function pushFinding(engine: Engine, finding: Finding): void {
+  const { state } = engine;
+  if (state.findings.length < MAX_REPORT_ENTRIES) state.findings.push(finding);
+  else state.dropped.findings++;
+}
+
+/** Turns counted-but-dropped entries into one error each, so a cap never hides anything. */
+function closeState(state: FileState): void {
+  const { dropped } = state;
+  const parts = (Object.keys(dropped) as (keyof typeof dropped)[]).filter((k) => dropped[k] > 0).map((k) => `${dropped[k]} more ${k}`);
+  if (parts.length > 0) {
+    state.errors.push({ code: "limit-exceeded", message: `Report capped: ${parts.join(", ")} were counted but not listed (limit MAX_REPORT_ENTRIES)`, location: {} });
   }
 }
 
@@ -251,7 +392,7 @@ function toScanError(error: unknown, member: string | undefined): ScanError {
  */
 export function reportDocument(format: string, document: unknown, options: ScanOptions & { path: string; notes?: string[] }): FileReport {
   const now = options.now ?? (() => Date.now());
-  const state: FileState = { findings: [], errors: [], notes: [...(options.notes ?? [])], formats: [format] };
+  const state: FileState = { findings: [], errors: [], notes: [...(options.notes ?? [])], formats: [format], dropped: { findings: 0, errors: 0, notes: 0 } };
   const engine: Engine = {
     limits: resolveLimits(options.limits),
     policy: options.policy ?? defaultPolicy(),

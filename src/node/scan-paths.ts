@@ -8,7 +8,9 @@ import { reportDocument, scanSource } from "../engine/scan.js";
 import type { Policy } from "../policy/policy.js";
 import type { SymlinkDocument } from "../rules/filesystem/fs001-symlink-escape.js";
 import type { OnnxDocument } from "../formats/onnx/types.js";
+import { availableParallelism } from "node:os";
 import { FileSource } from "./file-source.js";
+import { POOL_AVAILABLE, ScanPool } from "./scan-pool.js";
 import { checkOnnxExternalFiles } from "./onnx-external.js";
 import { walk, type WalkEntry } from "./walk.js";
 
@@ -20,6 +22,12 @@ export interface ScanPathsOptions {
   /** Files scanned at once; reads are positional, so this mostly overlaps I/O waits. */
   concurrency?: number;
   onProgress?: (done: number, total: number, path: string) => void;
+  /**
+   * Scan files on worker threads (default true where the compiled worker exists): in parallel
+   * across cores, each under a heap cap and a hard time limit, so one hostile file costs only its
+   * own verdict.
+   */
+  isolate?: boolean;
 }
 
 /** A path the user named does not exist or cannot be read at all: a usage error, not a finding. */
@@ -65,22 +73,30 @@ export async function scanPaths(paths: readonly string[], options: ScanPathsOpti
   }
 
   const files: FileReport[] = new Array<FileReport>(entries.length);
+  const fileCount = entries.filter((e) => e.kind === "file").length;
+  const pool = (options.isolate ?? true) && POOL_AVAILABLE && fileCount > 0 ? new ScanPool({ policyLayers: options.policy.layers, limits: options.limits, size: Math.min(availableParallelism(), fileCount) }) : undefined;
   let next = 0;
   let done = 0;
   const worker = async (): Promise<void> => {
     while (next < entries.length) {
       const index = next++;
       const entry = entries[index] as WalkEntry;
-      files[index] = await scanEntry(entry, options, roots.get(entry) ?? dirname(entry.absolute));
+      const root = roots.get(entry) ?? dirname(entry.absolute);
+      files[index] = pool && entry.kind === "file" ? await pool.scan({ entry, root }) : await scanEntry(entry, options, root);
       options.onProgress?.(++done, entries.length, entry.path);
     }
   };
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? 4, entries.length));
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? Math.max(4, availableParallelism()), entries.length));
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    await pool?.close();
+  }
   return { schemaVersion: 1, tool: { name: "modelvet", version: VERSION }, files, summary: summarize(files) };
 }
 
-async function scanEntry(entry: WalkEntry, options: ScanPathsOptions, root: string): Promise<FileReport> {
+/** Scans one walk entry in this thread (the worker threads of `ScanPool` call it too). */
+export async function scanEntry(entry: WalkEntry, options: Pick<ScanPathsOptions, "policy" | "limits">, root: string): Promise<FileReport> {
   const base = { policy: options.policy, limits: options.limits, path: entry.path };
   switch (entry.kind) {
     case "symlink": {

@@ -65,6 +65,8 @@ export interface SigningPolicy {
 }
 
 export interface Policy {
+  /** The data layers it was built from (defaults first), so a worker thread can rebuild it. */
+  readonly layers: readonly PolicyData[];
   readonly failOn: Severity;
   readonly signing: SigningPolicy;
   classifyGlobal(module: string, name: string): GlobalClassification;
@@ -198,6 +200,7 @@ export function createPolicy(layers: readonly PolicyData[]): Policy {
   }
 
   return {
+    layers: [...layers],
     failOn,
     signing,
     classifyGlobal(module, name) {

@@ -67,11 +67,15 @@ describe("in-toto statement", () => {
     expect(failure(() => manifestFromPayload(utf8(JSON.stringify(many)), sha256)).message).toContain(`the limit is ${MAX_RESOURCES}`);
   });
 
-  it("accepts exactly MAX_RESOURCES resources", () => {
-    const items = Array.from({ length: MAX_RESOURCES }, (_, i) => ({ name: `f${i}`, algorithm: "sha256", digest: "00" }));
-    const read = manifestFromPayload(encodeStatement(buildStatement({ ...manifest, items }, sha256)), sha256);
-    expect(read.items).toHaveLength(MAX_RESOURCES);
-  }, 60_000);
+  it("accepts exactly the resource limit and refuses one past it (limit injected small; the default is MAX_RESOURCES)", () => {
+    const limit = 2_000;
+    const statement = (n: number): Uint8Array => {
+      const items = Array.from({ length: n }, (_, i) => ({ name: `f${i}`, algorithm: "sha256" as const, digest: "00" }));
+      return encodeStatement(buildStatement({ ...manifest, items }, sha256));
+    };
+    expect(manifestFromPayload(statement(limit), sha256, { maxResources: limit }).items).toHaveLength(limit);
+    expect(failure(() => manifestFromPayload(statement(limit + 1), sha256, { maxResources: limit })).message).toContain(`the limit is ${limit}`);
+  });
 
   it("reads the v0.2 predicate: one subject per file, sha256", () => {
     const v02 = { _type: "https://in-toto.io/Statement/v1", predicateType: PREDICATE_TYPE_V02, subject: [{ name: "w.bin", digest: { sha256: hex("w") }, annotations: { actual_hash_algorithm: "file-sha256" } }], predicate: {} };

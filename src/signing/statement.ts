@@ -56,7 +56,11 @@ export function encodeStatement(statement: PythonJson): Uint8Array {
  *
  * @throws SigningError payload-invalid, with the field that is wrong.
  */
-export function manifestFromPayload(payload: Uint8Array, sha256: Sha256, { stage }: { stage: SigningStage } = { stage: "verify" }): Manifest {
+export function manifestFromPayload(
+  payload: Uint8Array,
+  sha256: Sha256,
+  { stage = "verify", maxResources = MAX_RESOURCES }: { stage?: SigningStage; maxResources?: number } = {},
+): Manifest {
   const subject = stage === "lock" ? "the lock file" : "the signed statement";
   const fail = (reason: string) => signingError(stage, "payload-invalid", `${subject} ${reason}`);
   let statement: unknown;
@@ -67,7 +71,7 @@ export function manifestFromPayload(payload: Uint8Array, sha256: Sha256, { stage
   }
   if (!isObject(statement)) throw fail("is not a JSON object");
   if (statement._type !== STATEMENT_TYPE) throw fail(`has _type ${JSON.stringify(statement._type)}; expected ${quote(STATEMENT_TYPE)}`);
-  if (statement.predicateType === PREDICATE_TYPE_V02) return manifestFromV02(statement, fail);
+  if (statement.predicateType === PREDICATE_TYPE_V02) return manifestFromV02(statement, fail, maxResources);
   if (statement.predicateType !== PREDICATE_TYPE) {
     throw fail(`has predicateType ${JSON.stringify(statement.predicateType)}; expected ${quote(PREDICATE_TYPE)} (model signing)`);
   }
@@ -81,7 +85,7 @@ export function manifestFromPayload(payload: Uint8Array, sha256: Sha256, { stage
   const serialization = parseSerialization(predicate.serialization, stage);
   const resources = predicate.resources;
   if (!Array.isArray(resources)) throw fail("has no resources list");
-  if (resources.length > MAX_RESOURCES) throw fail(`lists ${resources.length} resources; the limit is ${MAX_RESOURCES}`);
+  if (resources.length > maxResources) throw fail(`lists ${resources.length} resources; the limit is ${maxResources}`);
 
   const items = resources.map((resource, index) => readResource(resource, index, serialization, fail));
   rejectDuplicates(items, fail);
@@ -120,10 +124,10 @@ function rejectDuplicates(items: readonly ManifestItem[], fail: Fail): void {
  * v0.2: every file is a subject with its sha256; there is no serialization record, so the reference
  * assumes files + sha256 and no symlinks, and the model name is a constant.
  */
-function manifestFromV02(statement: Record<string, unknown>, fail: Fail): Manifest {
+function manifestFromV02(statement: Record<string, unknown>, fail: Fail, maxResources: number): Manifest {
   const subjects = statement.subject;
   if (!Array.isArray(subjects) || subjects.length === 0) throw fail("has no subjects");
-  if (subjects.length > MAX_RESOURCES) throw fail(`lists ${subjects.length} subjects; the limit is ${MAX_RESOURCES}`);
+  if (subjects.length > maxResources) throw fail(`lists ${subjects.length} subjects; the limit is ${maxResources}`);
   const serialization: Serialization = { method: "files", hashType: "sha256", allowSymlinks: false, ignorePaths: [] };
   const items = subjects.map((subject, index) => {
     const digest = isObject(subject) && isObject(subject.digest) ? subject.digest.sha256 : undefined;

@@ -40,6 +40,8 @@ export const pythonSourceHandler: FormatHandler = {
   id: PYTHON_SOURCE_FORMAT,
   priority: 5,
   sniff(head, hint) {
+    // TorchScript archives carry their compiled code as .py members; the torch rules own those.
+    if (hint.memberPath !== undefined && TORCHSCRIPT_CODE.test(hint.memberPath)) return "no";
     if (!looksLikeText(head)) return "no";
     const text = new TextDecoder("utf-8").decode(head);
     // Strong on a python shebang or a .py name with Python lines: "import ..." and "class ..."
@@ -48,7 +50,6 @@ export const pythonSourceHandler: FormatHandler = {
     return countLines(text) > 0 || PYTHON_NAME.test(hint.name) ? "weak" : "no";
   },
   async analyze(source, ctx): Promise<FormatAnalysis | undefined> {
-    // TorchScript archives carry their compiled code as .py members; the torch rules own those.
     if (ctx.memberPath !== undefined && TORCHSCRIPT_CODE.test(ctx.memberPath)) return undefined;
     const bytes = await readBytes(source, 0, Math.min(source.size, MAX_PYTHON_SNIFF_BYTES));
     if (!looksLikeText(bytes.subarray(0, 4096))) return undefined;

@@ -1,0 +1,50 @@
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_POLICY_DATA } from "../policy/default.js";
+import { PickleBuilder as P } from "../test-support/pickle-builder.js";
+
+// Worker threads run compiled code: these tests use the build (npm ci / npm run build makes it).
+const built = new URL("../../dist/node/scan-pool.js", import.meta.url);
+type PoolModule = typeof import("./scan-pool.js");
+
+describe.skipIf(!existsSync(built))("scan pool (worker threads, from dist/)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "modelvet-pool-"));
+  const file = (name: string, bytes: Uint8Array): { kind: "file"; path: string; absolute: string } => {
+    writeFileSync(join(dir, name), bytes);
+    return { kind: "file", path: name, absolute: join(dir, name) };
+  };
+
+  it("scans files on worker threads with the same verdicts as in-process", async () => {
+    const { ScanPool } = (await import(built.href)) as PoolModule;
+    const pool = new ScanPool({ policyLayers: [DEFAULT_POLICY_DATA], size: 2 });
+    try {
+      const [bad, good] = await Promise.all([
+        pool.scan({ entry: file("bad.pkl", P.call("os", "system", "id")), root: dir }),
+        pool.scan({ entry: file("good.pkl", new P().proto(2).raw(0x4e).stop().toBytes()), root: dir }),
+      ]);
+      expect(bad.verdict).toBe("unsafe");
+      expect(bad.findings.map((f) => f.ruleId)).toContain("PKL001");
+      expect(good.verdict).toBe("clean");
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("a worker that runs out of heap costs only that file's verdict (error), and the next file still gets a report", async () => {
+    const { ScanPool } = (await import(built.href)) as PoolModule;
+    // 4 MB of heap is less than loading the engine takes: every job exhausts its worker.
+    const pool = new ScanPool({ policyLayers: [DEFAULT_POLICY_DATA], size: 1, heapMb: 4 });
+    try {
+      const first = await pool.scan({ entry: file("first.pkl", P.call("os", "system", "id")), root: dir });
+      expect(first.verdict).toBe("error");
+      expect(first.errors[0]?.message).toContain("WORKER_HEAP_MB");
+      const second = await pool.scan({ entry: file("second.pkl", P.call("os", "system", "id")), root: dir });
+      expect(second.path).toBe("second.pkl");
+      expect(second.verdict).toBe("error");
+    } finally {
+      await pool.close();
+    }
+  });
+});
