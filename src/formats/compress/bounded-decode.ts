@@ -16,6 +16,11 @@ export interface DecodeRequest {
   maxOutput: number;
   /** Compute CRC-32 of the output (zip members), when it stays below MAX_CRC_CHECK_BYTES. */
   crc?: boolean;
+  /**
+   * Output bytes kept in memory (default: all up to the cap). 0 makes a counting pass: sizes,
+   * checksums and caps without buffering, so a member's size is known before it is produced.
+   */
+  keep?: number;
   now?: () => number;
   deadline?: number;
 }
@@ -23,10 +28,27 @@ export interface DecodeRequest {
 /** Why decoding stopped before the end: the ratio cap (a bomb) or the caller's byte cap. */
 export type CapReason = "ratio" | "output";
 
+/** A stored checksum (gzip CRC-32 and size, zlib Adler-32, zstd/lz4 content checksum) that does not match the output. */
+export interface ChecksumMismatch {
+  what: string;
+  /** Offset of the stored value in the compressed input. */
+  offset: number;
+  expected: number;
+  actual: number;
+}
+
+/** What the stored checksums said; mismatches are reported, unchecked ones are counted. */
+export interface ChecksumReport {
+  checked: number;
+  mismatches: ChecksumMismatch[];
+  /** Why some checksums were not verified (output past MAX_CRC_CHECK_BYTES, a trailer that could not be located). */
+  unchecked?: string;
+}
+
 export type DecodeOutcome =
-  | { status: "ok"; bytes: Uint8Array; crc: number | undefined; members: number }
+  | { status: "ok"; bytes: Uint8Array; crc: number | undefined; members: number; /** Output size (`bytes` holds only what was kept). */ produced: number; checksums?: ChecksumReport }
   | { status: "capped"; reason: CapReason; cap: number; produced: number; members: number; /** Output up to the cap: a loader reading incrementally acts on it before reaching the bomb. */ prefix: Uint8Array }
-  | { status: "corrupt"; message: string; code: number | undefined; bytes: Uint8Array; members: number }
+  | { status: "corrupt"; message: string; code: number | undefined; bytes: Uint8Array; members: number; produced: number }
   | { status: "timeout"; produced: number };
 
 /** Thrown from the output callback to abort a third-party decoder mid-push; never escapes this module. */
@@ -53,20 +75,30 @@ export function outputCap(length: number, maxOutput: number): { cap: number; rea
  */
 export async function decodeBounded(source: ByteSource, req: DecodeRequest): Promise<DecodeOutcome> {
   const { cap, reason } = outputCap(req.length, req.maxOutput);
+  const keep = Math.min(req.keep ?? cap, cap);
   const chunks: Uint8Array[] = [];
   let produced = 0;
   let crc: number | undefined = req.crc ? 0 : undefined;
   let members = 1;
   let kept = 0;
+  const trailers = req.codec === "gzip" || req.codec === "zlib" ? new TrailerChecks(req.codec) : undefined;
   const sink = (data: Uint8Array): void => {
     produced += data.length;
-    if (produced > cap) throw CAP_REACHED;
     if (data.length === 0) return;
-    chunks.push(req.codec === "zstd" ? data.slice() : data);
-    kept = produced;
+    if (kept < keep) {
+      // Views into a decoder's window are only valid during the call; a partial chunk is copied too.
+      const take = Math.min(data.length, keep - kept);
+      chunks.push(req.codec === "zstd" || take < data.length ? data.slice(0, take) : data);
+      kept += take;
+    }
+    if (produced > cap) throw CAP_REACHED;
     if (crc !== undefined) crc = produced > MAX_CRC_CHECK_BYTES ? undefined : crc32(data, crc);
+    trailers?.update(data, produced);
   };
-  const streamer = makeStreamer(req.codec, sink, () => (members += 1));
+  const streamer = makeStreamer(req.codec, sink, (at) => {
+    members += 1;
+    trailers?.memberEnd(at);
+  });
   const now = req.now ?? Date.now;
   // One pass even for empty input, so the decoder sees a final push and reports truncation.
   for (let pos = 0; ; ) {
@@ -80,14 +112,17 @@ export async function decodeBounded(source: ByteSource, req: DecodeRequest): Pro
     } catch (error) {
       if (error === CAP_REACHED) return { status: "capped", reason, cap, produced, members, prefix: concat(chunks, kept) };
       // Output delivered before the error is kept: a loader would have consumed it too.
-      return { status: "corrupt", message: errorMessage(error), code: errorCode(error), bytes: concat(chunks, kept), members };
+      return { status: "corrupt", message: errorMessage(error), code: errorCode(error), bytes: concat(chunks, kept), members, produced };
     }
     if (final) break;
   }
-  return { status: "ok", bytes: concat(chunks, kept), crc, members };
+  const checksums = trailers ? await trailers.verify(source, req) : undefined;
+  const ok: DecodeOutcome = { status: "ok", bytes: concat(chunks, kept), crc, members, produced };
+  if (checksums) ok.checksums = checksums;
+  return ok;
 }
 
-function makeStreamer(codec: Codec, sink: (data: Uint8Array) => void, onMember: () => void): Streamer {
+function makeStreamer(codec: Codec, sink: (data: Uint8Array) => void, onMember: (at: number) => void): Streamer {
   switch (codec) {
     case "deflate-raw":
       return new Inflate((data) => sink(data));
@@ -95,7 +130,7 @@ function makeStreamer(codec: Codec, sink: (data: Uint8Array) => void, onMember: 
       return new Unzlib((data) => sink(data));
     case "gzip": {
       const gz = new Gunzip((data) => sink(data));
-      gz.onmember = () => onMember();
+      gz.onmember = (at) => onMember(at);
       return gz;
     }
     case "zstd": {
@@ -103,6 +138,85 @@ function makeStreamer(codec: Codec, sink: (data: Uint8Array) => void, onMember: 
       return { push: (chunk, final) => z.push(chunk, final) };
     }
   }
+}
+
+/** Output size past which trailer checksums are no longer computed (the same CPU bound as zip CRCs). */
+const TRAILER_CHECK_NOTE = `output past ${MAX_CRC_CHECK_BYTES} bytes is not checksummed`;
+
+/**
+ * The checksums gzip (RFC 1952 2.3.1: CRC-32 and ISIZE after each member) and zlib (RFC 1950:
+ * Adler-32 of the output, big-endian, at the end) store after the data; fflate reads past them
+ * without checking. A gzip member's trailer is the 8 bytes before the next member's header (fflate
+ * reports where that header starts) or, for the last member, the last 8 bytes of the stream.
+ */
+class TrailerChecks {
+  private readonly ends: { at: number; crc: number | undefined; size: number }[] = [];
+  private crc: number | undefined = 0;
+  private adlerA = 1;
+  private adlerB = 0;
+  private size = 0;
+
+  constructor(private readonly codec: "gzip" | "zlib") {}
+
+  update(data: Uint8Array, produced: number): void {
+    this.size += data.length;
+    if (this.crc === undefined) return;
+    if (produced > MAX_CRC_CHECK_BYTES) {
+      this.crc = undefined;
+      return;
+    }
+    if (this.codec === "gzip") this.crc = crc32(data, this.crc);
+    else [this.adlerA, this.adlerB] = adler32(data, this.adlerA, this.adlerB);
+  }
+
+  memberEnd(nextHeaderAt: number): void {
+    this.ends.push({ at: nextHeaderAt - 8, crc: this.crc, size: this.size });
+    this.crc = this.crc === undefined ? undefined : 0;
+    this.size = 0;
+  }
+
+  async verify(source: ByteSource, req: DecodeRequest): Promise<ChecksumReport> {
+    const report: ChecksumReport = { checked: 0, mismatches: [] };
+    if (this.codec === "zlib") {
+      if (req.length < 6) return report;
+      const t = await source.read(req.offset + req.length - 4, 4);
+      if (this.crc === undefined) {
+        report.unchecked = TRAILER_CHECK_NOTE;
+        return report;
+      }
+      const expected = ((t[0]! << 24) | (t[1]! << 16) | (t[2]! << 8) | t[3]!) >>> 0;
+      const actual = ((this.adlerB << 16) | this.adlerA) >>> 0;
+      report.checked++;
+      if (expected !== actual) report.mismatches.push({ what: "zlib Adler-32", offset: req.length - 4, expected, actual });
+      return report;
+    }
+    const ends = [...this.ends, { at: req.length - 8, crc: this.crc, size: this.size }];
+    for (const end of ends) {
+      if (end.at < 0 || end.at + 8 > req.length) continue;
+      const t = await source.read(req.offset + end.at, 8);
+      const storedCrc = (t[0]! | (t[1]! << 8) | (t[2]! << 16) | (t[3]! << 24)) >>> 0;
+      const storedSize = (t[4]! | (t[5]! << 8) | (t[6]! << 16) | (t[7]! << 24)) >>> 0;
+      report.checked++;
+      if (storedSize !== end.size % 2 ** 32) report.mismatches.push({ what: "gzip ISIZE", offset: end.at + 4, expected: storedSize, actual: end.size % 2 ** 32 });
+      if (end.crc === undefined) report.unchecked = TRAILER_CHECK_NOTE;
+      else if (storedCrc !== end.crc) report.mismatches.push({ what: "gzip CRC-32", offset: end.at, expected: storedCrc, actual: end.crc });
+    }
+    return report;
+  }
+}
+
+/** Adler-32 (RFC 1950 8.2) extended over `data`; sums are reduced every 5552 bytes, as zlib does, so they stay exact. */
+export function adler32(data: Uint8Array, a = 1, b = 0): [number, number] {
+  for (let i = 0; i < data.length; ) {
+    const end = Math.min(data.length, i + 5552);
+    for (; i < end; i++) {
+      a += data[i]!;
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return [a, b];
 }
 
 function concat(chunks: Uint8Array[], total: number): Uint8Array {

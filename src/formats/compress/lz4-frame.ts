@@ -13,6 +13,8 @@ const LEGACY_BLOCK_MAX = 8 * 1024 * 1024;
 
 export interface Lz4Request {
   maxOutput: number;
+  /** 0 for a counting pass: only the last 64 KiB (the farthest a match reaches) is kept between blocks. */
+  keep?: number;
   now?: () => number;
   deadline?: number;
 }
@@ -22,22 +24,45 @@ class Lz4Error extends Error {}
 
 const u32 = (b: Uint8Array, o: number): number => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
 
-/** Output buffer that grows by doubling and refuses to pass its cap. */
+/** LZ4 match offsets are 16-bit: a counting pass keeps this much history between blocks. */
+const LZ4_HISTORY_BYTES = 64 * 1024;
+
+/**
+ * Output buffer that grows by doubling and never passes its cap. In counting mode it slides:
+ * bytes older than the match history are dropped (`base` counts them).
+ */
 class Output {
   bytes = new Uint8Array(64 * 1024);
   length = 0;
-  constructor(readonly cap: number) {}
+  base = 0;
+  constructor(
+    readonly cap: number,
+    private readonly counting = false,
+  ) {}
 
-  /** Room for `n` more bytes, or false when that would pass the cap. */
-  reserve(n: number): boolean {
-    const need = this.length + n;
-    if (need > this.cap) return false;
+  get total(): number {
+    return this.base + this.length;
+  }
+
+  /** Bytes of room for `n` more (fewer than `n` when the cap is near), growing the buffer to hold them. */
+  reserve(n: number): number {
+    const room = Math.min(n, this.cap - this.total);
+    const need = this.length + room;
     if (need > this.bytes.length) {
-      const next = new Uint8Array(Math.min(Math.max(need, this.bytes.length * 2), this.cap));
+      const next = new Uint8Array(Math.min(Math.max(need, this.bytes.length * 2), this.counting ? need : this.cap));
       next.set(this.bytes.subarray(0, this.length));
       this.bytes = next;
     }
-    return true;
+    return room;
+  }
+
+  /** Called between blocks: in counting mode, drops all but the match history. */
+  slide(): void {
+    if (!this.counting || this.length <= 4 * LZ4_HISTORY_BYTES) return;
+    const drop = this.length - LZ4_HISTORY_BYTES;
+    this.bytes.copyWithin(0, drop, this.length);
+    this.base += drop;
+    this.length = LZ4_HISTORY_BYTES;
   }
 }
 
@@ -48,7 +73,7 @@ class Output {
  */
 export async function decodeLz4(source: ByteSource, req: Lz4Request): Promise<DecodeOutcome> {
   const { cap, reason } = outputCap(source.size, req.maxOutput);
-  const out = new Output(cap);
+  const out = new Output(cap, req.keep === 0);
   const w = new ByteWindow(source);
   const now = req.now ?? Date.now;
   let frames = 0;
@@ -66,15 +91,19 @@ export async function decodeLz4(source: ByteSource, req: Lz4Request): Promise<De
       }
       if (frames > 0 && magic !== LZ4_MAGIC && magic !== LZ4_LEGACY_MAGIC) break; // trailing data
       const end = magic === LZ4_LEGACY_MAGIC ? await legacyFrame(w, pos + 4, out) : await frame(w, pos, out, magic);
-      if (end === "capped") return { status: "capped", reason, cap, produced: out.length + 1, members: frames, prefix: out.bytes.slice(0, out.length) };
+      if (end === "capped") return { status: "capped", reason, cap, produced: out.total + 1, members: frames, prefix: kept(out) };
       pos = end;
       frames++;
     }
   } catch (error) {
     if (!(error instanceof Lz4Error)) throw error;
-    return { status: "corrupt", message: error.message, code: undefined, bytes: out.bytes.slice(0, out.length), members: frames };
+    return { status: "corrupt", message: error.message, code: undefined, bytes: kept(out), members: frames, produced: out.total };
   }
-  return { status: "ok", bytes: out.bytes.slice(0, out.length), crc: undefined, members: frames };
+  return { status: "ok", bytes: kept(out), crc: undefined, members: frames, produced: out.total };
+}
+
+function kept(out: Output): Uint8Array {
+  return out.base > 0 ? new Uint8Array(0) : out.bytes.slice(0, out.length);
 }
 
 async function frame(w: ByteWindow, start: number, out: Output, magic: number): Promise<number | "capped"> {
@@ -102,6 +131,7 @@ async function frame(w: ByteWindow, start: number, out: Output, magic: number): 
     const block = await w.read(pos, size);
     if (!block) throw new Lz4Error(`Truncated LZ4 block at offset ${pos}`);
     if (!(stored ? copyStored(block, out) : decodeBlock(block, out, blockMax))) return "capped";
+    out.slide();
     pos += size + (blockChecksum ? 4 : 0);
   }
   return pos + (flg & 0x04 ? 4 : 0);
@@ -117,22 +147,23 @@ async function legacyFrame(w: ByteWindow, start: number, out: Output): Promise<n
     const block = await w.read(pos + 4, size);
     if (!block) throw new Lz4Error(`Truncated LZ4 legacy block at offset ${pos}`);
     if (!decodeBlock(block, out, LEGACY_BLOCK_MAX)) return "capped";
+    out.slide();
     pos += 4 + size;
   }
   return pos;
 }
 
 function copyStored(block: Uint8Array, out: Output): boolean {
-  if (!out.reserve(block.length)) return false;
-  out.bytes.set(block, out.length);
-  out.length += block.length;
-  return true;
+  const room = out.reserve(block.length);
+  out.bytes.set(block.subarray(0, room), out.length);
+  out.length += room;
+  return room === block.length;
 }
 
 /**
  * LZ4 block format: sequences of token, literal length, literals, 2-byte offset, match length.
- * Matches may reach back into earlier blocks (linked blocks); all output is kept, so they resolve.
- * Returns false when the output cap would be passed.
+ * Matches may reach back into earlier blocks (linked blocks); the last 64 KiB at least is kept, so
+ * they resolve. Returns false when the output cap would be passed, with the output filled to the cap.
  */
 function decodeBlock(src: Uint8Array, out: Output, blockMax: number): boolean {
   const startLength = out.length;
@@ -152,9 +183,10 @@ function decodeBlock(src: Uint8Array, out: Output, blockMax: number): boolean {
     const litLen = readLength(token >> 4);
     if (ip + litLen > src.length) throw new Lz4Error("LZ4 literals run past the end of the block");
     if (out.length - startLength + litLen > blockMax) throw new Lz4Error(`LZ4 block expands past its ${blockMax}-byte maximum`);
-    if (!out.reserve(litLen)) return false;
-    out.bytes.set(src.subarray(ip, ip + litLen), out.length);
-    out.length += litLen;
+    const litRoom = out.reserve(litLen);
+    out.bytes.set(src.subarray(ip, ip + litRoom), out.length);
+    out.length += litRoom;
+    if (litRoom < litLen) return false;
     ip += litLen;
     if (ip >= src.length) break; // the last sequence carries literals only
     if (ip + 2 > src.length) throw new Lz4Error("LZ4 match offset runs past the end of the block");
@@ -163,10 +195,11 @@ function decodeBlock(src: Uint8Array, out: Output, blockMax: number): boolean {
     if (offset === 0 || offset > out.length) throw new Lz4Error(`LZ4 match offset ${offset} points before the start of the output`);
     const matchLen = readLength(token & 15) + 4;
     if (out.length - startLength + matchLen > blockMax) throw new Lz4Error(`LZ4 block expands past its ${blockMax}-byte maximum`);
-    if (!out.reserve(matchLen)) return false;
+    const matchRoom = out.reserve(matchLen);
     const b = out.bytes;
-    for (let i = 0, from = out.length - offset; i < matchLen; i++) b[out.length + i] = b[from + i]!;
-    out.length += matchLen;
+    for (let i = 0, from = out.length - offset; i < matchRoom; i++) b[out.length + i] = b[from + i]!;
+    out.length += matchRoom;
+    if (matchRoom < matchLen) return false;
   }
   return true;
 }

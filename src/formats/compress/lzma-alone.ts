@@ -29,7 +29,7 @@ export const lzmaAloneHandler: FormatHandler = {
     const doc: CompressedDocument = { container: "lzma", size: source.size, anomalies: [] };
     const r = await decodeWithCodec(source, ctx, { doc, decode: decodeLzmaAlone, memberName: lzmaInnerName(ctx.name) });
     // A weak match that fails before producing anything is not an .lzma file.
-    if (r.result.status === "failed" && r.output.length === 0 && r.result.defect?.code !== "timeout") return undefined;
+    if (r.result.status === "failed" && r.outputBytes === 0 && r.result.defect?.code !== "timeout") return undefined;
     return r.analysis;
   },
 };

@@ -44,6 +44,8 @@ export interface CompressedDocument {
   gzip?: GzipHeaderInfo;
   /** Path of the member handed to the engine. */
   memberPath?: string;
+  /** Why some stored checksums were not verified. */
+  checksumNote?: string;
   /** The archive listing of a 7z file. */
   sevenZip?: SevenZipListing;
   anomalies: CompressedAnomaly[];

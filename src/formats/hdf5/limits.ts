@@ -23,3 +23,14 @@ export const MAX_HDF5_EFL_SLOTS = 4096;
 
 /** Depth of the dense-link B-tree v2 handed to jsfive; real files stay below 4 (CWE-674). */
 export const MAX_HDF5_BTREE2_DEPTH = 16;
+
+/** Continuation blocks followed per object header; real headers have a handful (CWE-834). */
+export const MAX_HDF5_HEADER_BLOCKS = 1024;
+
+/**
+ * A dataset may declare at most this many times the file's size (or HDF5_SHAPE_FLOOR_BYTES):
+ * chunked data with fill values or compression can exceed the file, but a loader that reads the
+ * dataset allocates all of it, so a 1 KB file declaring terabytes is a memory bomb (CWE-789, CWE-409).
+ */
+export const MAX_HDF5_DECLARED_RATIO = 200;
+export const HDF5_SHAPE_FLOOR_BYTES = 64 * 1024 * 1024;

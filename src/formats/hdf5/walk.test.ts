@@ -45,6 +45,33 @@ describe("HDF5 walk", () => {
     expect(defects.map((d) => d.code)).toEqual(["hdf5-object-header"]);
   });
 
+  it("fails closed on an object header that continues into itself", () => {
+    const bytes = fixture("benign/legacy_dense.h5").slice();
+    const view = new DataView(bytes.buffer);
+    // The root object header (v1 at 96) starts with a continuation message whose body is at 120.
+    expect(view.getUint16(112, true)).toBe(0x10);
+    view.setBigUint64(120, 112n, true); // continue into the block the message sits in
+    const { defects } = walkHdf5(bytes, 0);
+    expect(defects).toContainEqual(expect.objectContaining({ code: "hdf5-object-header", fatal: true, message: expect.stringContaining("(a cycle)") }));
+  });
+
+  it("fails closed on a dataset that declares more than the file can hold (shape bomb)", () => {
+    const bytes = fixture("benign/legacy_dense.h5").slice();
+    const view = new DataView(bytes.buffer);
+    // Dataspace message (v1, rank 2, dims [4, 2]) of the dense kernel: dims at 8488.
+    expect([view.getUint16(8472, true), bytes[8480], bytes[8481], Number(view.getBigUint64(8488, true))]).toEqual([1, 1, 2, 4]);
+    view.setBigUint64(8488, 2n ** 40n, true);
+    const { defects } = walkHdf5(bytes, 0);
+    expect(defects).toContainEqual(expect.objectContaining({ code: "hdf5-shape-bomb", fatal: true, limit: "MAX_HDF5_DECLARED_RATIO" }));
+  });
+
+  it("accepts datasets that fit (benign near-miss for both checks)", () => {
+    for (const name of ["benign/legacy_dense.h5", "benign/legacy_dense_userblock.h5"]) {
+      const base = name.endsWith("userblock.h5") ? 512 : 0;
+      expect(walkHdf5(fixture(name).subarray(base), base).defects.filter((d) => d.code === "hdf5-shape-bomb" || d.code === "hdf5-object-header")).toEqual([]);
+    }
+  });
+
   it("rejects superblocks it cannot read", () => {
     const bytes = fixture("benign/legacy_dense.h5").slice();
     bytes[13] = 4; // 4-byte offsets

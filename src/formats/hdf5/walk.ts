@@ -4,6 +4,8 @@ import { guard, openObject, type JsfiveDataObjects, type JsfiveMessage } from ".
 import { MAX_HDF5_BTREE2_DEPTH, MAX_HDF5_DEPTH, MAX_HDF5_OBJECTS } from "./limits.js";
 import { decodeLink, type DecodedLink } from "./links.js";
 import { decodeExternalFiles, decodeLinkInfo, decodeVirtualLayout, denseAttributeHeap } from "./messages.js";
+import { continuationProblem } from "./continuations.js";
+import { shapeProblem } from "./shape.js";
 import { readSuperblock } from "./superblock.js";
 import { readSymbolTable, type NodeBudget, type SymbolEntry } from "./symbol-table.js";
 import {
@@ -92,12 +94,16 @@ class Hdf5Walker {
         defects.push(defect("limit-exceeded", `HDF5 file has more than ${MAX_HDF5_OBJECTS} objects; the rest were not checked`, { limit: "MAX_HDF5_OBJECTS" }));
         break;
       }
+      const cycle = continuationProblem(this.v, item.address);
+      if (cycle) defects.push(defect("hdf5-object-header", `HDF5 object header of ${JSON.stringify(item.path)} at ${this.at(item.address)} is malformed: ${cycle}`, { offset: this.at(item.address) }));
       const opened = openObject(fh, item.address);
       if (!opened.ok) {
         defects.push(defect("hdf5-object-header", `Cannot read HDF5 object header of ${JSON.stringify(item.path)} at ${this.at(item.address)}: ${opened.error}`, { offset: this.at(item.address) }));
         continue;
       }
       for (const msg of opened.value.msgs) this.message(opened.value, msg, { item, isRoot: item.address === sb.rootAddress });
+      const bomb = shapeProblem(this.v, opened.value.msgs);
+      if (bomb) defects.push(defect("hdf5-shape-bomb", `HDF5 dataset ${JSON.stringify(item.path)} ${bomb}: no file of this size holds it, and a loader reading it allocates it whole`, { offset: this.at(item.address), limit: "MAX_HDF5_DECLARED_RATIO" }));
     }
     return { facts, attributes, defects };
   }

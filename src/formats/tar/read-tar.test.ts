@@ -121,6 +121,21 @@ describe.each(["memory", "stingy"])("readTar through %s source", (sourceName) =>
     expect(r.members.get("a")!.m.speculative).toBe(true);
   });
 
+  it("fails closed on an archive cut inside a header block", async () => {
+    const tar = buildTar([{ name: "a.pkl", data: PICKLE }, { name: "payload.pkl", data: PICKLE }], { noEnd: true });
+    // Keep the first entry and 300 bytes of the second header.
+    const cut = tar.subarray(0, 1024 + 300);
+    const r = await read(src(cut));
+    expect(r.codes).toContain("truncated");
+    expect(r.defects).toEqual([expect.objectContaining({ code: "truncated", fatal: true, offset: 1024 })]);
+  });
+
+  it("accepts zero padding cut short after the last entry (near-miss)", async () => {
+    const tar = buildTar([{ name: "a.pkl", data: PICKLE }], { noEnd: true });
+    const r = await read(src(new Uint8Array([...tar, ...new Uint8Array(300)])));
+    expect(r.defects).toEqual([]);
+  });
+
   it("stops at the member limit", async () => {
     const tar = buildTar(Array.from({ length: 4 }, (_, i) => ({ name: `f${i}`, data: "x" })));
     const r = await read(src(tar), { maxMembers: 3 });

@@ -66,7 +66,7 @@ export async function readTar(source: ByteSource, ctx: TarReadContext): Promise<
     }
     const block = await w.read(pos, BLOCK);
     if (!block) {
-      sink.add({ code: "truncated", message: `Archive ends inside a header block at offset ${pos}`, offset: pos });
+      await endInsideHeader(w, pos, { sink, defects });
       break;
     }
     if (isZeroBlock(block)) {
@@ -99,6 +99,17 @@ export async function readTar(source: ByteSource, ctx: TarReadContext): Promise<
   findNameAnomalies(doc.entries, sink);
   sink.finish();
   return { document: doc, defects, members, notes: [] };
+}
+
+/**
+ * The file ends inside a 512-byte header block. Zero bytes there are cut padding; anything else is
+ * a header cut short, whose entry (and whatever followed it) nobody can see: fail closed.
+ */
+async function endInsideHeader(w: ByteWindow, pos: number, { sink, defects }: { sink: AnomalySink<TarAnomaly>; defects: Defect[] }): Promise<void> {
+  const rest = (await w.read(pos, w.size - pos)) ?? new Uint8Array(0);
+  const message = `Archive ends inside a header block at offset ${pos} (${rest.length} of ${BLOCK} bytes)`;
+  sink.add({ code: "truncated", message, offset: pos });
+  if (rest.some((b) => b !== 0)) defects.push(defect("truncated", `${message}: the header is cut short`, { offset: pos }));
 }
 
 /** At a zero block: end of archive for Python; returns where more headers continue (tar -i), if anywhere. */

@@ -71,6 +71,10 @@ export async function analyzeTorchArchive(archive: TorchArchive, zip: ZipReadRes
   const notes: string[] = [];
   const byPath = new Map(zip.members.map((m) => [m.path, m]));
   const sourceOf = (e: ZipEntry): ByteSource | undefined => (e.memberPath === undefined ? undefined : byPath.get(e.memberPath)?.source);
+  // Compressed members are produced on first read; what was read here is dropped again until the engine scans it.
+  const done = (e: ZipEntry): void => {
+    if (e.memberPath !== undefined) byPath.get(e.memberPath)?.release?.();
+  };
   const forced = new Map<string, string>();
 
   const pickles: ParsedPickle[] = [];
@@ -80,26 +84,31 @@ export async function analyzeTorchArchive(archive: TorchArchive, zip: ZipReadRes
       const source = sourceOf(e);
       if (!source || e.memberPath === undefined) continue;
       pickles.push({ record, member: e.memberPath, doc: await parseMemberPickle(source, ctx) });
+      done(e);
       forced.set(e.memberPath, archive.kind === "torchscript" ? TORCHSCRIPT_PICKLE : TORCH_PICKLE);
       if (isLoadedPickle(record, archive.kind)) doc.pickles.push(e.memberPath);
     }
   }
   const storageRecords = checkStorages(doc, archive, pickles);
-  doc.version = await readVersion(archive, sourceOf);
-  if (archive.kind === "torchscript") await readCode(doc, archive, sourceOf);
+  doc.version = await readVersion(archive, sourceOf, done);
+  if (archive.kind === "torchscript") await readCode(doc, archive, sourceOf, done);
   if (archive.outside.length > 0) {
     notes.push(`${archive.outside.length} zip entries are outside the archive folder "${archive.prefix}/" (e.g. "${archive.outside[0]?.name}"); torch refuses such archives, they were scanned anyway`);
   }
 
   // Raw tensor bytes are never unpickled by torch: only a pickle magic there is worth a look.
   const storageMembers = zip.members.filter((m) => !forced.has(m.path) && storageRecords.has(m.path));
-  const hidden = new Set((await mapConcurrent(storageMembers, READ_CONCURRENCY, async (m) => ((await startsLikePickle(m.source)) ? m.path : undefined))).filter((p) => p !== undefined));
+  const hidden = new Set((await mapConcurrent(storageMembers, READ_CONCURRENCY, async (m) => {
+        const pickle = await startsLikePickle(m.source);
+        m.release?.();
+        return pickle ? m.path : undefined;
+      })).filter((p) => p !== undefined));
   const members: Member[] = [];
   for (const m of zip.members) {
     const force = forced.get(m.path);
     if (force) members.push({ ...m, forceFormat: force });
     else if (!storageRecords.has(m.path)) members.push(m);
-    else if (hidden.has(m.path)) members.push({ path: m.path, source: m.source, speculative: true, forceFormat: "pickle" });
+    else if (hidden.has(m.path)) members.push({ ...m, speculative: true, forceFormat: "pickle" });
   }
   return { document: doc, members, notes };
 }
@@ -197,23 +206,27 @@ function checkRecordSize(doc: TorchDocument, ref: StorageRef, entry: ZipEntry | 
   }
 }
 
-async function readVersion(archive: TorchArchive, sourceOf: (e: ZipEntry) => ByteSource | undefined): Promise<string | undefined> {
+async function readVersion(archive: TorchArchive, sourceOf: (e: ZipEntry) => ByteSource | undefined, done: (e: ZipEntry) => void): Promise<string | undefined> {
   const entry = (archive.records.get(".data/version") ?? archive.records.get("version"))?.[0];
   const source = entry ? sourceOf(entry) : undefined;
-  if (!source) return undefined;
+  if (!entry || !source) return undefined;
   const bytes = await source.read(0, Math.min(source.size, MAX_VERSION_BYTES));
-  return new TextDecoder("latin1").decode(bytes).trim();
+  const version = new TextDecoder("latin1").decode(bytes).trim();
+  done(entry);
+  return version;
 }
 
-async function readCode(doc: TorchDocument, archive: TorchArchive, sourceOf: (e: ZipEntry) => ByteSource | undefined): Promise<void> {
+async function readCode(doc: TorchDocument, archive: TorchArchive, sourceOf: (e: ZipEntry) => ByteSource | undefined, done: (e: ZipEntry) => void): Promise<void> {
   const facts = emptyTorchScriptFacts();
   const budget = { bytes: 0 };
   for (const [name, entries] of archive.records) {
     if (!isCodeRecord(name)) continue;
     for (const e of entries) {
       const source = sourceOf(e);
-      if (source) await scanCodeFile(facts, e.memberPath ?? e.name, source, budget);
-      else facts.unread.push(`${e.name} (its data could not be read)`);
+      if (source) {
+        await scanCodeFile(facts, e.memberPath ?? e.name, source, budget);
+        done(e);
+      } else facts.unread.push(`${e.name} (its data could not be read)`);
     }
   }
   doc.torchscript = facts;

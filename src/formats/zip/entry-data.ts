@@ -1,13 +1,14 @@
-import { MemorySource, type ByteSource } from "../../core/byte-source.js";
+import type { ByteSource } from "../../core/byte-source.js";
 import { defect, type Defect } from "../../core/defect.js";
 import type { Limits } from "../../core/limits.js";
 import type { Budget } from "../../core/handler.js";
 import { crc32 } from "../compress/crc32.js";
-import { decodeStream } from "../compress/decode-stream.js";
+import { MAX_BOMB_PREFIX_BYTES } from "../compress/lazy-output.js";
 import { MAX_COMPRESSION_RATIO, MAX_MEMBER_OUTPUT_BYTES, RATIO_FLOOR_BYTES } from "../compress/limits.js";
 import type { AnomalySink } from "./anomaly-sink.js";
 import { hex } from "./bytes.js";
-import { METHOD_AES, METHOD_STORED, codecFor, methodName } from "./methods.js";
+import { entryDecoder, hasDecoder } from "./member-codecs.js";
+import { METHOD_AES, METHOD_STORED, methodName } from "./methods.js";
 import { PLAINTEXT_SNIFF_BYTES, looksPlaintext } from "./plaintext.js";
 import type { ZipAnomaly, ZipDataInfo, ZipEntry } from "./types.js";
 
@@ -29,6 +30,28 @@ export interface DataContext {
   sink: AnomalySink<ZipAnomaly>;
   defects: Defect[];
   notes: string[];
+  /** Output of all entries of this archive against its own ratio bound (see `archiveOutputCap`). */
+  archive: ArchiveOutput;
+}
+
+/** Output counted across one archive's entries. */
+export interface ArchiveOutput {
+  cap: number;
+  produced: number;
+  /** Entries refused for the archive bound (reported once). */
+  refused: number;
+}
+
+/** Below this, an archive's entries together never count as a bomb by ratio: many small runs of zeros compress far past the ratio legitimately (CWE-409). */
+export const ARCHIVE_RATIO_FLOOR_BYTES = 64 * 1024 * 1024;
+
+/**
+ * What all entries of an archive may expand to together: MAX_COMPRESSION_RATIO times the whole
+ * file (or the floor). Each entry is already held to the ratio against its own compressed size, so
+ * only entries that share compressed bytes can add up past this.
+ */
+export function archiveOutputCap(archiveBytes: number): number {
+  return Math.max(ARCHIVE_RATIO_FLOOR_BYTES, archiveBytes * MAX_COMPRESSION_RATIO);
 }
 
 /** How one reader would take an entry's bytes. */
@@ -57,7 +80,7 @@ export async function readData(spec: DataSpec, e: ZipEntry, ctx: DataContext): P
   if (spec.offset + spec.compressedSize > size) return outsideFile(spec, e, ctx);
   if (spec.method === METHOD_AES) return encrypted(e, ctx, `uses WinZip AES encryption (method 99)`);
   if (spec.method === METHOD_STORED) return readStored(spec, e, ctx);
-  if (codecFor(spec.method)) return readCompressed(spec, e, ctx);
+  if (hasDecoder(spec.method)) return readCompressed(spec, e, ctx);
   ctx.sink.add({ code: "unsupported-method", message: `Entry "${e.name}" uses compression method ${methodName(spec.method)}`, offset: e.localOffset, entries: [e.id] });
   ctx.defects.push(
     defect("unsupported", `Unsupported compression method ${methodName(spec.method)} for zip entry "${e.name}": cannot scan inside`, { offset: e.localOffset }),
@@ -121,41 +144,48 @@ async function readStored(spec: DataSpec, e: ZipEntry, ctx: DataContext): Promis
 
 async function readCompressed(spec: DataSpec, e: ZipEntry, ctx: DataContext): Promise<DataResult> {
   const remaining = Math.max(0, ctx.limits.maxInflatedBytes - ctx.budget.inflatedBytes);
-  const maxOutput = Math.min(remaining, MAX_MEMBER_OUTPUT_BYTES);
-  const refusal = refuseByDeclaredSize(spec, e, ctx, maxOutput);
+  const archiveLeft = Math.max(0, ctx.archive.cap - ctx.archive.produced);
+  const maxOutput = Math.min(remaining, MAX_MEMBER_OUTPUT_BYTES, archiveLeft);
+  const refusal = refuseByDeclaredSize(spec, e, ctx, { maxOutput, archiveLeft });
   if (refusal) return refusal;
-  const out = await decodeStream(ctx.source, {
-    codec: codecFor(spec.method)!,
+  const decoder = entryDecoder(spec.method, {
+    source: ctx.source,
     offset: spec.offset,
     length: spec.compressedSize,
     maxOutput,
+    declaredSize: spec.uncompressedSize,
     crc: spec.crc !== undefined,
     now: ctx.now,
     deadline: ctx.deadline,
-  });
+  })!;
+  const out = await decoder.count();
   const encryptedFlag = (spec.flags & FLAG_ENCRYPTED) !== 0;
   switch (out.status) {
     case "ok": {
-      ctx.budget.inflatedBytes += out.bytes.length;
-      const info: ZipDataInfo = { status: "inflated", outputBytes: out.bytes.length, crc: "not-checked" };
+      charge(ctx, out.produced);
+      const info: ZipDataInfo = { status: "inflated", outputBytes: out.produced, crc: "not-checked" };
       if (encryptedFlag) plaintextBehindFlag(e, ctx, info);
       if (spec.crc === undefined) info.crcNote = "no CRC recorded";
       else if (out.crc === undefined) info.crcNote = "member too large for a CRC check";
       else checkCrc(info, spec.crc, out.crc, e, ctx);
-      return { info, source: new MemorySource(out.bytes), speculative: false };
+      return { info, source: decoder.lazy(out.produced), speculative: false };
     }
     case "capped": {
-      ctx.budget.inflatedBytes += out.prefix.length;
-      const r = bomb(e, ctx, out.reason === "ratio" ? "compression-ratio" : "output-limit", `expands past ${out.cap} bytes from ${spec.compressedSize} compressed`);
+      const prefix = Math.min(out.cap, MAX_BOMB_PREFIX_BYTES);
+      charge(ctx, prefix);
+      const archiveBound = out.cap === archiveLeft && archiveLeft < Math.min(remaining, MAX_MEMBER_OUTPUT_BYTES);
+      const r = archiveBound
+        ? archiveBomb(e, ctx, `expands past the ${out.cap} bytes left of the archive's output`)
+        : bomb(e, ctx, out.reason === "ratio" ? "compression-ratio" : "output-limit", `expands past ${out.cap} bytes from ${spec.compressedSize} compressed`);
       // A loader reading incrementally acts on the start before it reaches the bomb: scan that much.
-      return out.prefix.length ? { ...r, source: new MemorySource(out.prefix), speculative: true } : r;
+      return prefix > 0 ? { ...r, source: decoder.lazy(prefix), speculative: true } : r;
     }
     case "corrupt": {
-      ctx.budget.inflatedBytes += out.bytes.length;
+      charge(ctx, out.produced);
       if (encryptedFlag) return encrypted(e, ctx, `is encrypted (flags ${hex(spec.flags, 4)}) and does not decompress`);
       ctx.defects.push(defect("truncated", `Zip entry "${e.name}" does not decompress: ${out.message}`, { offset: spec.offset }));
-      const info: ZipDataInfo = { status: "corrupt", outputBytes: out.bytes.length, crc: "not-checked" };
-      return out.bytes.length ? { info, source: new MemorySource(out.bytes), speculative: true } : { info, speculative: true };
+      const info: ZipDataInfo = { status: "corrupt", outputBytes: out.produced, crc: "not-checked" };
+      return out.produced > 0 ? { info, source: decoder.lazy(out.produced), speculative: true } : { info, speculative: true };
     }
     case "timeout":
       ctx.defects.push(defect("timeout", `Timed out decompressing zip entry "${e.name}"`, { offset: spec.offset }));
@@ -166,13 +196,20 @@ async function readCompressed(spec: DataSpec, e: ZipEntry, ctx: DataContext): Pr
   }
 }
 
+/** Output counts against the scan's budget and the archive's own ratio bound when it is counted, not when it is produced again. */
+function charge(ctx: DataContext, bytes: number): void {
+  ctx.budget.inflatedBytes += bytes;
+  ctx.archive.produced += bytes;
+}
+
 /** Declared sizes are checked before any work: a claim past the caps is refused outright. */
-function refuseByDeclaredSize(spec: DataSpec, e: ZipEntry, ctx: DataContext, maxOutput: number): DataResult | undefined {
+function refuseByDeclaredSize(spec: DataSpec, e: ZipEntry, ctx: DataContext, { maxOutput, archiveLeft }: { maxOutput: number; archiveLeft: number }): DataResult | undefined {
   const ratioCap = Math.max(RATIO_FLOOR_BYTES, spec.compressedSize * MAX_COMPRESSION_RATIO);
   if (spec.uncompressedSize > ratioCap) {
     const ratio = Math.round(spec.uncompressedSize / Math.max(1, spec.compressedSize));
     return bomb(e, ctx, "compression-ratio", `declares ${spec.uncompressedSize} bytes from ${spec.compressedSize} compressed (${ratio}:1, limit ${MAX_COMPRESSION_RATIO}:1)`);
   }
+  if (spec.uncompressedSize > archiveLeft) return archiveBomb(e, ctx, `declares ${spec.uncompressedSize} bytes, more than the ${archiveLeft} bytes left of the archive's output`);
   if (spec.uncompressedSize > maxOutput) {
     return bomb(e, ctx, "output-limit", `declares ${spec.uncompressedSize} bytes, more than the ${maxOutput} bytes left to decompress`);
   }
@@ -187,6 +224,21 @@ function bomb(e: ZipEntry, ctx: DataContext, code: "compression-ratio" | "output
       limit: code === "compression-ratio" ? "MAX_COMPRESSION_RATIO" : "maxInflatedBytes",
     }),
   );
+  return { info: { status: "refused", crc: "not-checked" }, speculative: false };
+}
+
+/**
+ * Entries that together expand past MAX_COMPRESSION_RATIO times the whole archive: only entries
+ * sharing compressed bytes (overlapping entries, Fifield's quoted-overlap bomb) get there, since
+ * each entry alone is held to the ratio. One anomaly and one defect for the archive, however many
+ * entries are refused, so a bomb with thousands of entries stays a short report (CWE-409).
+ */
+function archiveBomb(e: ZipEntry, ctx: DataContext, what: string): DataResult {
+  if (ctx.archive.refused++ === 0) {
+    const message = `Entries together expand past ${ctx.archive.cap} bytes, ${MAX_COMPRESSION_RATIO} times the ${ctx.source.size}-byte archive (overlapping entries: a zip bomb); entry "${e.name}" ${what}`;
+    ctx.sink.add({ code: "compression-ratio", message, offset: e.localOffset, entries: [e.id] });
+    ctx.defects.push(defect("limit-exceeded", `Zip entries past the archive's output bound were not decompressed, from entry "${e.name}" on`, { offset: e.localOffset, limit: "MAX_COMPRESSION_RATIO" }));
+  }
   return { info: { status: "refused", crc: "not-checked" }, speculative: false };
 }
 

@@ -1,5 +1,7 @@
 import type { FormatHandler, SniffHint, SniffStrength } from "../../core/handler.js";
+import { u16, u32 } from "./bytes.js";
 import { readZip } from "./read-zip.js";
+import { CENTRAL_HEADER_SIZE, EOCD_SIZE } from "./records.js";
 
 const LOCAL = [0x50, 0x4b, 0x03, 0x04];
 const EOCD = [0x50, 0x4b, 0x05, 0x06];
@@ -14,13 +16,35 @@ function contains(head: Uint8Array, sig: readonly number[]): boolean {
 }
 
 /**
- * Strong on a local header (or empty-archive end record) at offset 0; weak when a zip signature
- * appears later in the head (data prepended to a zip, a polyglot). A weak match that turns out to
- * have no zip structure is dropped (analyze returns undefined).
+ * Strong on a local header (or empty-archive end record) at offset 0, or on a plausible end
+ * record in the tail, wherever the archive starts: Python's zipfile and miniz find a zip by its
+ * end record in the last 65,557 bytes, so a zip behind any amount of prepended data is a zip to
+ * them. Weak when a zip signature appears later in the head. A weak match that turns out to have
+ * no zip structure is dropped (analyze returns undefined).
  */
-export function sniffZip(head: Uint8Array, _hint: SniffHint): SniffStrength {
+export function sniffZip(head: Uint8Array, hint: SniffHint): SniffStrength {
   if (at(head, 0, LOCAL) || at(head, 0, EOCD)) return "strong";
+  if (hint.tail && endRecordInTail(hint.tail, hint.size)) return "strong";
   return contains(head, LOCAL) || contains(head, EOCD) ? "weak" : "no";
+}
+
+/**
+ * The search zipfile's `_EndRecData` makes: the last "PK\x05\x06" whose 22-byte record fits,
+ * kept only when it is plausible (APPNOTE 4.3.16: the central directory it declares fits before
+ * it, or the fields are ZIP64 placeholders). Linear in the tail.
+ */
+function endRecordInTail(tail: Uint8Array, size: number): boolean {
+  const tailStart = size - tail.length;
+  for (let i = tail.length - EOCD_SIZE; i >= 0; i--) {
+    if (tail[i] !== 0x50 || !at(tail, i, EOCD)) continue;
+    const cdSize = u32(tail, i + 12);
+    const cdOffset = u32(tail, i + 16);
+    const entries = u16(tail, i + 10);
+    const zip64 = cdSize === 0xffffffff || cdOffset === 0xffffffff || entries === 0xffff;
+    const eocdAt = tailStart + i;
+    return zip64 || (cdSize <= eocdAt && (entries > 0 || cdSize === 0) && cdSize >= entries * CENTRAL_HEADER_SIZE);
+  }
+  return false;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ByteSource } from "../../core/byte-source.js";
+import { LazySource, type ByteSource } from "../../core/byte-source.js";
 import { defect, type Defect } from "../../core/defect.js";
 import type { Member } from "../../core/handler.js";
 import { MAX_STORED_CRC_BYTES, STORED_CRC_NOTE, readData, type DataContext, type DataResult, type DataSpec } from "./entry-data.js";
@@ -13,7 +13,8 @@ export const MAX_LINK_TARGET_BYTES = 4096;
 /**
  * Hands every entry that has data to the engine as a member, whatever its kind: miniz (PyTorch)
  * loads by name and ignores file-type attributes. Stored data is a zero-copy slice; compressed
- * data is decoded within the shared budget. When the local header describes the data differently
+ * data is counted within the shared budget and handed on as a lazy source, decoded when the engine
+ * scans it and released after, so memory follows one member. When the local header describes the data differently
  * from the central one, the local reading is scanned as well (speculatively).
  */
 export async function readMembers(doc: ZipDocument, ctx: DataContext): Promise<Member[]> {
@@ -52,7 +53,7 @@ export async function readMembers(doc: ZipDocument, ctx: DataContext): Promise<M
       const altDefects: Defect[] = [];
       const alt = await readData(local, e, { ...ctx, defects: altDefects });
       ctx.defects.push(...altDefects.map((d) => ({ ...d, fatal: false, message: `Local header reading: ${d.message}` })));
-      if (alt.source) members.push({ path: paths.next(`${e.name}#local-header`, e.id), source: alt.source, speculative: true });
+      if (alt.source) members.push({ ...memberOf(paths.next(`${e.name}#local-header`, e.id), alt), speculative: true });
     }
   }
   if (uncheckedStored) ctx.notes.push(`CRC-32 not checked for ${uncheckedStored} stored zip members (binary data, or over ${MAX_STORED_CRC_BYTES} bytes): they are not read just for a CRC`);
@@ -60,7 +61,11 @@ export async function readMembers(doc: ZipDocument, ctx: DataContext): Promise<M
 }
 
 function memberOf(path: string, r: DataResult): Member {
-  return r.speculative ? { path, source: r.source!, speculative: true } : { path, source: r.source! };
+  const source = r.source!;
+  const member: Member = { path, source };
+  if (r.speculative) member.speculative = true;
+  if (source instanceof LazySource) member.release = () => source.release();
+  return member;
 }
 
 /** The CRC readers compare against: the central one, or the local one when it is not deferred; 0 means "not recorded" (torch's compute_crc32=False). */
@@ -90,5 +95,8 @@ function localReading(e: ZipEntry): DataSpec | undefined {
 
 async function readLinkTarget(source: ByteSource): Promise<string> {
   const bytes = await source.read(0, Math.min(source.size, MAX_LINK_TARGET_BYTES));
-  return decodeUtf8(bytes);
+  const target = decodeUtf8(bytes);
+  // A compressed link target was produced just for this: drop it until the engine scans the member.
+  if (source instanceof LazySource) source.release();
+  return target;
 }
