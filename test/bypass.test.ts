@@ -103,3 +103,21 @@ describe("broken structure fails closed", () => {
     expect(report.verdict).toBe("clean");
   });
 });
+
+describe("polyglots are read every way a loader reads them", () => {
+  it("a tar whose last member is a torch zip is read as a tar first; the zip reading adds no differential noise", async () => {
+    const { readFileSync } = await import("node:fs");
+    const pt = readFileSync(new URL("../fixtures/torch/benign/checkpoint.bin", import.meta.url));
+    const report = await scanBytes(buildTar([{ name: "model/config.json", data: "{}" }, { name: "model/model.pt", data: pt }]), { path: "model.tar" });
+    expect(report.formats[0]).toBe("tar");
+    expect(report.verdict).toBe("clean");
+  });
+  it("a payload hidden in the zip reading of a tar is still found", async () => {
+    const evil = buildZip([{ name: "archive/data.pkl", data: bytes(`\x80\x02${PAYLOAD}`) }]);
+    // The zip sits in the tar's trailing bytes, outside every tar member: only zipfile sees it.
+    const tar = buildTar([{ name: "README.md", data: "hello" }], { append: evil });
+    const report = await scanBytes(tar, { path: "model.tar" });
+    expect(report.verdict).toBe("unsafe");
+    expect(ruleIds(report)).toContain("PKL001");
+  });
+});

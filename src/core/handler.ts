@@ -69,7 +69,12 @@ export interface FormatAnalysis {
   also?: { format: string; document: unknown }[];
 }
 
-export type SniffStrength = "strong" | "weak" | "no";
+/**
+ * `strong`: the head says so (magic at its offset). `tail`: a structure at the end says so (a zip
+ * end record, wherever the archive starts); tried after every head claim, because a file whose
+ * head is a tar and whose tail is a zip is first what its head says. `weak`: try it and see.
+ */
+export type SniffStrength = "strong" | "tail" | "weak" | "no";
 
 export interface SniffHint {
   name: string;
@@ -87,8 +92,14 @@ export interface SniffHint {
 
 export interface FormatHandler {
   id: string;
-  /** Higher wins among strong matches (a torch zip beats a plain zip). */
+  /** Higher is tried first among strong matches (a torch zip before a plain zip). */
   priority: number;
+  /**
+   * Handlers whose reading this one includes (a torch zip reports the zip too; joblib and legacy
+   * torch parse the pickle). Any other strong claim that also accepts the bytes is scanned as well,
+   * as a second reading: a polyglot is whatever each loader makes of it.
+   */
+  supersedes?: readonly string[];
   /**
    * Decides from bytes (the head and the tail the engine read once); the name only hints. `weak`
    * means "try it and see". Must be cheap and linear in the bytes it is given.

@@ -43,6 +43,12 @@ interface Frame {
   parents: readonly string[];
   speculative: boolean;
   forceFormat: string | undefined;
+  /**
+   * Inside a second reading of a polyglot: the reading's own structure is not judged (a tar's last
+   * member seen as a zip with a tar in front of it is not a zip differential), and findings its
+   * members repeat from the first reading are not listed twice.
+   */
+  secondary?: boolean;
 }
 
 /**
@@ -107,7 +113,6 @@ interface Engine {
 }
 
 async function scanFrame(engine: Engine, frame: Frame): Promise<void> {
-  const { state } = engine;
   if (pastDeadline(engine, frame)) return;
   let outcome: Recognition;
   try {
@@ -120,8 +125,16 @@ async function scanFrame(engine: Engine, frame: Frame): Promise<void> {
     if (!frame.speculative) reportUnaccepted(engine, frame, outcome);
     return;
   }
-  const analysis = outcome.analysis;
-  for (const view of [analysis, ...(analysis.also ?? [])]) {
+  await scanAnalysis(engine, frame, outcome.analysis);
+  // The other readings of a polyglot: their findings count, their errors do not (a zip end record
+  // at the tail of a tar is a zip to zipfile; as a tar it was already read in full).
+  for (const reading of outcome.readings ?? []) await scanAnalysis(engine, { ...frame, speculative: true, secondary: true }, reading);
+}
+
+async function scanAnalysis(engine: Engine, frame: Frame, analysis: FormatAnalysis): Promise<void> {
+  const { state } = engine;
+  const ownDocuments = frame.secondary && frame.memberPath === undefined ? [] : [analysis, ...(analysis.also ?? [])];
+  for (const view of ownDocuments) {
     if (!state.formats.includes(view.format)) state.formats.push(view.format);
     runRules(engine, view, frame);
     engine.onDocument?.(view, frame.memberPath);
@@ -236,6 +249,7 @@ async function scanMember(engine: Engine, parent: Frame, parentFormat: string, m
     parents: [...parent.parents, parentFormat],
     speculative,
     forceFormat: member.forceFormat,
+    secondary: parent.secondary,
   });
 }
 
@@ -247,7 +261,12 @@ interface Recognition {
   residual?: Residual;
   partialSearch?: boolean;
   emptyModel?: boolean;
+  /** Other strong claims that also accepted the bytes (a tar whose tail is a zip): scanned as guesses. */
+  readings?: FormatAnalysis[];
 }
+
+/** Readings of one polyglot scanned (CWE-400): real files have one, polyglots two or three. */
+const MAX_READINGS = 4;
 
 /**
  * Recognition, in one place: the head and the tail are read once and shown to every handler;
@@ -276,19 +295,28 @@ async function analyze(engine: Engine, frame: Frame): Promise<Recognition> {
   const tail = tailLength <= head.length ? head.subarray(head.length - tailLength) : await source.read(source.size - tailLength, tailLength);
   const hint = { name: frame.name, size: source.size, parents: frame.parents, tail, memberPath: frame.memberPath };
   const strong: FormatHandler[] = [];
+  const tailClaims: FormatHandler[] = [];
   const weak: FormatHandler[] = [];
   for (const handler of engine.handlers) {
     const strength = handler.sniff(head, hint);
     if (strength === "strong") strong.push(handler);
+    else if (strength === "tail") tailClaims.push(handler);
     else if (strength === "weak") weak.push(handler);
   }
   const byPriority = (a: FormatHandler, b: FormatHandler): number => b.priority - a.priority;
+  const claims = [...strong.sort(byPriority), ...tailClaims.sort(byPriority)];
   const declinedStrong: string[] = [];
-  for (const handler of strong.sort(byPriority)) {
+  const accepted: { handler: FormatHandler; analysis: FormatAnalysis }[] = [];
+  for (const handler of claims) {
+    // A handler whose reading an accepted one includes (or that includes it) adds nothing.
+    if (accepted.some((a) => a.handler.supersedes?.includes(handler.id) || handler.supersedes?.includes(a.handler.id))) continue;
+    if (accepted.length >= MAX_READINGS) break;
     const analysis = await handler.analyze(source, ctx);
-    if (analysis) return { analysis, head, declinedStrong };
-    declinedStrong.push(handler.id);
+    if (analysis) accepted.push({ handler, analysis });
+    else if (accepted.length === 0) declinedStrong.push(handler.id);
   }
+  const [primary, ...others] = accepted;
+  if (primary) return { analysis: primary.analysis, head, declinedStrong, readings: others.map((o) => o.analysis) };
   for (const handler of weak.sort(byPriority)) {
     const analysis = await handler.analyze(source, ctx);
     if (analysis) return { analysis, head, declinedStrong };
@@ -323,6 +351,7 @@ function runRules(engine: Engine, analysis: { format: string; document: unknown 
       if (hit.evidence !== undefined) finding.evidence = safeText(hit.evidence);
       if (rule.meta.cwe.length > 0) finding.cwe = rule.meta.cwe.map((n) => `CWE-${n}`);
       if (rule.meta.references.length > 0) finding.references = [...rule.meta.references];
+      if (frame.secondary && engine.state.findings.some((f) => sameFact(f, finding))) return;
       pushFinding(engine, finding);
     };
     try {
@@ -360,6 +389,11 @@ function pushFinding(engine: Engine, finding: Finding): void {
   const { state } = engine;
   if (state.findings.length < MAX_REPORT_ENTRIES) state.findings.push(finding);
   else state.dropped.findings++;
+}
+
+/** The same rule saying the same thing about the same bytes, wherever the member sits. */
+function sameFact(a: Finding, b: Finding): boolean {
+  return a.ruleId === b.ruleId && a.message === b.message && a.evidence === b.evidence && a.location.offset === b.location.offset;
 }
 
 /** Turns counted-but-dropped entries into one error each, so a cap never hides anything. */

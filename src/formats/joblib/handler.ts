@@ -66,6 +66,7 @@ export function joblibView(doc: PickleDocument, facts: JoblibArrayFacts): { form
 export const joblibHandler: FormatHandler = {
   id: "joblib",
   priority: 15,
+  supersedes: ["pickle"],
   sniff(head: Uint8Array, hint: SniffHint) {
     if (!startsLikePickle(head) && !(head.length > 0 && MARKERS.some((m) => contains(head, m)))) return "no";
     if (MARKERS.some((m) => contains(head, m))) return "strong";

@@ -12,6 +12,7 @@ import { analyzeLegacyTar, sniffLegacyTar } from "./legacy-tar.js";
 export const torchLegacyHandler: FormatHandler = {
   id: "pytorch-legacy",
   priority: 15,
+  supersedes: ["pickle"],
   sniff: (head) => (sniffLegacy(head) ? "strong" : "no"),
   analyze: (source, ctx) => analyzeLegacy(source, ctx),
 };
@@ -27,6 +28,7 @@ export const torchLegacyHandler: FormatHandler = {
 export const torchLegacyTarHandler: FormatHandler = {
   id: "pytorch-legacy-tar",
   priority: 20,
+  supersedes: ["tar"],
   sniff: (head) => (sniffLegacyTar(head) ? "strong" : "no"),
   analyze: (source, ctx) => analyzeLegacyTar(source, ctx),
 };

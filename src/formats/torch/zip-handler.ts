@@ -17,6 +17,7 @@ import { analyzeTorchArchive, findTorchArchive } from "./zip-archive.js";
 export const zipModelHandler: FormatHandler = {
   id: "zip-model",
   priority: 20,
+  supersedes: ["zip"],
   sniff: sniffZip,
   async analyze(source, ctx): Promise<FormatAnalysis | undefined> {
     const zip = await readZip(source, ctx);

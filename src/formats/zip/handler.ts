@@ -16,15 +16,15 @@ function contains(head: Uint8Array, sig: readonly number[]): boolean {
 }
 
 /**
- * Strong on a local header (or empty-archive end record) at offset 0, or on a plausible end
- * record in the tail, wherever the archive starts: Python's zipfile and miniz find a zip by its
+ * Strong on a local header (or empty-archive end record) at offset 0; a tail claim on a plausible
+ * end record in the tail, wherever the archive starts: Python's zipfile and miniz find a zip by its
  * end record in the last 65,557 bytes, so a zip behind any amount of prepended data is a zip to
  * them. Weak when a zip signature appears later in the head. A weak match that turns out to have
  * no zip structure is dropped (analyze returns undefined).
  */
 export function sniffZip(head: Uint8Array, hint: SniffHint): SniffStrength {
   if (at(head, 0, LOCAL) || at(head, 0, EOCD)) return "strong";
-  if (hint.tail && endRecordInTail(hint.tail, hint.size)) return "strong";
+  if (hint.tail && endRecordInTail(hint.tail, hint.size)) return "tail";
   return contains(head, LOCAL) || contains(head, EOCD) ? "weak" : "no";
 }
 

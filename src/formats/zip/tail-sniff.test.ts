@@ -15,12 +15,12 @@ function hintOf(bytes: Uint8Array) {
 
 describe("zip recognised at the tail, as zipfile and miniz find it", () => {
   for (const prepend of [5000, 100_000]) {
-    it(`recognises a zip behind ${prepend} prepended bytes (strong) and reads it`, async () => {
+    it(`recognises a zip behind ${prepend} prepended bytes (a tail claim) and reads it`, async () => {
       const zip = buildZip([{ name: "archive/data.pkl", data: PICKLE }], { prepend: new Uint8Array(prepend).fill(0x20) });
       const head = zip.subarray(0, DEFAULT_LIMITS.headBytes);
       expect(sniffZip(head, { ...hintOf(zip), tail: undefined })).toBe("no");
-      expect(sniffZip(head, hintOf(zip))).toBe("strong");
-      expect(zipModelHandler.sniff(head, hintOf(zip))).toBe("strong");
+      expect(sniffZip(head, hintOf(zip))).toBe("tail");
+      expect(zipModelHandler.sniff(head, hintOf(zip))).toBe("tail");
       const a = await zipHandler.analyze(new MemorySource(zip), testScanContext());
       expect(a?.members?.map((m) => m.path)).toEqual(["archive/data.pkl", "prepended@0"]);
       expect(a?.members?.[1]).toMatchObject({ speculative: true });
@@ -30,7 +30,7 @@ describe("zip recognised at the tail, as zipfile and miniz find it", () => {
 
   it("recognises a zip with a long comment after the end record", () => {
     const zip = buildZip([{ name: "a", data: "x" }], { prepend: new Uint8Array(8000), comment: new Uint8Array(60_000).fill(0x41) });
-    expect(sniffZip(zip.subarray(0, 4096), hintOf(zip))).toBe("strong");
+    expect(sniffZip(zip.subarray(0, 4096), hintOf(zip))).toBe("tail");
   });
 
   it("does not call a stray end-record signature a zip (benign near-miss)", () => {
