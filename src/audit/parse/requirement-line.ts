@@ -1,0 +1,42 @@
+import type { Dependency } from "../types.js";
+
+/** Longest requirement line considered (CWE-400): real ones, hashes included, are a few kilobytes. */
+export const MAX_REQUIREMENT_LINE_CHARS = 64 * 1024;
+
+/** PEP 508 name, extras, then a specifier or `@ url`, then `; marker`. */
+const NAME = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?\s*/;
+/** One `==` clause without a wildcard: the version that will be installed. */
+const PINNED = /^\s*===?\s*([^\s,;*]+)\s*$/;
+
+export type RequirementParse = { dependency: Dependency } | { skip: string } | { problem: string };
+
+/**
+ * One PEP 508 requirement (`torch[cuda]>=2.0,<2.6 ; sys_platform == "linux" --hash=sha256:…`).
+ * Markers are kept but not evaluated: a requirement that applies on any platform is audited.
+ *
+ * @example
+ * parseRequirement("mlflow==2.9.0", 3); // { dependency: { name: "mlflow", pinning: "exact", version: "2.9.0", line: 3, ... } }
+ */
+export function parseRequirement(text: string, line?: number): RequirementParse {
+  if (text.length > MAX_REQUIREMENT_LINE_CHARS) return { problem: `line ${line ?? "?"}: requirement longer than ${MAX_REQUIREMENT_LINE_CHARS} characters` };
+  const withoutOptions = text.replace(/\s+--?[A-Za-z][\w-]*(?:[= ]\S*)?/g, "").trim();
+  const m = NAME.exec(withoutOptions);
+  if (!m) return { problem: `line ${line ?? "?"}: ${JSON.stringify(text.slice(0, 80))} is not a requirement` };
+  const name = m[1] as string;
+  let rest = withoutOptions.slice(m[0].length);
+  let marker: string | undefined;
+  const semi = rest.indexOf(";");
+  if (semi >= 0) {
+    marker = rest.slice(semi + 1).trim();
+    rest = rest.slice(0, semi).trim();
+  }
+  const base: Dependency = { ecosystem: "PyPI", name, pinning: "any" };
+  if (line !== undefined) base.line = line;
+  if (marker) base.marker = marker;
+  if (rest.startsWith("@")) return { skip: `${name} comes from a URL (${rest.slice(1).trim().slice(0, 80)}); its version is not declared, so it was not audited` };
+  const specifier = rest.replace(/^\(|\)$/g, "").trim();
+  if (specifier === "") return { dependency: base };
+  const pinned = PINNED.exec(specifier);
+  if (pinned) return { dependency: { ...base, pinning: "exact", version: pinned[1] as string } };
+  return { dependency: { ...base, pinning: "range", specifier } };
+}
