@@ -60,7 +60,7 @@ export function osvProblem(value: unknown): string | undefined {
   if (!isObject(value)) return "entry is not an object";
   if (typeof value.id !== "string" || value.id === "") return "entry has no string id";
   const id = JSON.stringify(value.id);
-  if (value.aliases !== undefined && !isStringArray(value.aliases)) return `${id}: aliases is not a list of strings`;
+  if (value.aliases !== undefined && (!isStringArray(value.aliases) || value.aliases.length > MAX_AFFECTED_ITEMS)) return `${id}: aliases is not a list of strings`;
   if (value.summary !== undefined && typeof value.summary !== "string") return `${id}: summary is not a string`;
   if (!Array.isArray(value.affected)) return `${id}: affected is not a list`;
   if (value.affected.length > MAX_AFFECTED_ITEMS) return `${id}: more than ${MAX_AFFECTED_ITEMS} affected entries`;

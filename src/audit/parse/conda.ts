@@ -51,6 +51,11 @@ export function parseEnvironmentYaml(text: string, kind: "conda-environment" | "
   if (!Array.isArray(deps)) return out;
   const lineOf = lineFinder(text);
   const pipLines: { text: string; line?: number }[] = [];
+  // MLflow writes build_dependencies above dependencies; read in file order for line numbers.
+  if (kind === "mlflow-python-env") {
+    const build = (data as Record<string, unknown>).build_dependencies;
+    if (Array.isArray(build)) for (const b of build) if (typeof b === "string") pipLines.push({ text: b, line: lineOf(b) });
+  }
   for (const item of deps) {
     if (typeof item === "string") {
       if (kind === "mlflow-python-env") pipLines.push({ text: item, line: lineOf(item) });
@@ -58,10 +63,6 @@ export function parseEnvironmentYaml(text: string, kind: "conda-environment" | "
     } else if (typeof item === "object" && item !== null && Array.isArray((item as Record<string, unknown>).pip)) {
       for (const p of (item as { pip: unknown[] }).pip) if (typeof p === "string") pipLines.push({ text: p, line: lineOf(p) });
     }
-  }
-  if (kind === "mlflow-python-env") {
-    const build = (data as Record<string, unknown>).build_dependencies;
-    if (Array.isArray(build)) for (const b of build) if (typeof b === "string") pipLines.push({ text: b, line: lineOf(b) });
   }
   const pip = parseRequirementList(pipLines, kind);
   out.dependencies.push(...pip.dependencies);
@@ -95,11 +96,22 @@ function readCondaSpec(spec: string, line: number | undefined, out: Requirements
   } else out.dependencies.push({ ...dep, pinning: "range", specifier: rest });
 }
 
-/** 1-based line of the first line that contains `needle` (a list item's text), for locations. */
+/**
+ * 1-based line of a list item's text, for locations. Items are looked up in file order from a
+ * moving cursor, and the lines scanned per file are capped (CWE-407): a lock file with 100 000
+ * entries must not cost 100 000 x 100 000 comparisons. A miss leaves the line unknown.
+ */
 export function lineFinder(text: string): (needle: string) => number | undefined {
   const lines = text.split("\n");
+  let cursor = 0;
+  let budget = 4 * lines.length + 1024;
   return (needle) => {
-    const i = lines.findIndex((l) => l.includes(needle));
-    return i < 0 ? undefined : i + 1;
+    for (let i = cursor; i < lines.length && budget > 0; i++, budget--) {
+      if ((lines[i] as string).includes(needle)) {
+        cursor = i + 1;
+        return i + 1;
+      }
+    }
+    return undefined;
   };
 }

@@ -4,6 +4,8 @@ import { mavenRangeInterval } from "../maven-version.js";
 
 /** Property expansions per value (CWE-674/CWE-776): `${a}` -> `${b}` -> … chains and loops stop here. */
 const MAX_PROPERTY_EXPANSIONS = 16;
+/** Longest expanded value (CWE-776): `${a}${a}` nested 16 deep would otherwise grow 65 536-fold. */
+const MAX_EXPANDED_CHARS = 1024;
 
 /**
  * Maven `pom.xml`: every `<dependency>` (including dependencyManagement and plugin dependencies)
@@ -79,7 +81,7 @@ function expand(value: string, properties: ReadonlyMap<string, string>): string 
       if (v === undefined) missing = true;
       return v ?? "";
     });
-    if (missing) return undefined;
+    if (missing || result.length > MAX_EXPANDED_CHARS) return undefined;
   }
   return result.includes("${") ? undefined : result;
 }

@@ -140,3 +140,17 @@ describe("core metadata and input detection", () => {
     ["notes.txt", undefined],
   ])("%s -> %s", (path, kind) => expect(inputKindOf(path)).toBe(kind));
 });
+
+describe("attacker-sized inputs stay linear", () => {
+  it("a conda file with many pip lines that never match the line finder", () => {
+    const many = Array.from({ length: 20_000 }, (_, i) => `    - pkg${i}==1.0`).join("\n");
+    const parsed = parseEnvironmentYaml(`dependencies:\n  - pip:\n${many}\n`, "conda-environment");
+    expect(parsed.dependencies).toHaveLength(20_000);
+    expect(parsed.dependencies[19_999]?.line).toBe(20_002);
+  });
+  it("a POM whose properties double at every level is not expanded", () => {
+    const props = Array.from({ length: 16 }, (_, i) => `<p${i}>\${p${i + 1}}\${p${i + 1}}</p${i}>`).join("") + "<p16>xxxxxxxxxxxxxxxx</p16>";
+    const list = parsePom(`<project><properties>${props}</properties><dependencies><dependency><groupId>ai.h2o</groupId><artifactId>h2o-core</artifactId><version>\${p0}</version></dependency></dependencies></project>`);
+    expect(list.dependencies[0]?.pinning).toBe("any");
+  });
+});
