@@ -26,7 +26,7 @@ export function inputKindOf(path: string, options: { explicit?: boolean } = {}):
   const lower = name.toLowerCase();
   if ((name === "METADATA" && parent.endsWith(".dist-info")) || (name === "PKG-INFO" && parent.endsWith(".egg-info"))) return "site-packages";
   if (parent === "conda-meta" && lower.endsWith(".json") && lower !== "history") return "conda-meta";
-  if (REQUIREMENTS_NAME.test(name)) return "requirements";
+  if (REQUIREMENTS_NAME.test(name) || (/^requirements$/i.test(parent) && /\.(?:txt|in)$/i.test(name))) return "requirements";
   if (lower === "pyproject.toml") return "pyproject";
   if (lower === "poetry.lock") return "poetry-lock";
   if (lower === "uv.lock") return "uv-lock";

@@ -130,6 +130,7 @@ describe("core metadata and input detection", () => {
     ["env/conda-meta/pytorch-2.5.1.json", "conda-meta"],
     ["requirements-dev.txt", "requirements"],
     ["dev.requirements.txt", "requirements"],
+    ["requirements/dev.txt", "requirements"],
     ["model/python_env.yaml", "mlflow-python-env"],
     ["model/conda.yaml", "conda-environment"],
     ["environment.yml", "conda-environment"],

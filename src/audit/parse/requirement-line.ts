@@ -5,6 +5,8 @@ export const MAX_REQUIREMENT_LINE_CHARS = 64 * 1024;
 
 /** PEP 508 name, extras, then a specifier or `@ url`, then `; marker`. */
 const NAME = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?\s*/;
+/** A PEP 440 specifier list, loosely: operator + version-ish token, comma separated. */
+const SPECIFIER_LIST = /^(?:~=|===|==|!=|<=|>=|<|>)\s*[A-Za-z0-9][A-Za-z0-9.*+!_-]*(?:\s*,\s*(?:~=|===|==|!=|<=|>=|<|>)\s*[A-Za-z0-9][A-Za-z0-9.*+!_-]*)*$/;
 /** One `==` clause without a wildcard: the version that will be installed. */
 const PINNED = /^\s*===?\s*([^\s,;*]+)\s*$/;
 
@@ -34,8 +36,10 @@ export function parseRequirement(text: string, line?: number): RequirementParse 
   if (line !== undefined) base.line = line;
   if (marker) base.marker = marker;
   if (rest.startsWith("@")) return { skip: `${name} comes from a URL (${rest.slice(1).trim().slice(0, 80)}); its version is not declared, so it was not audited` };
-  const specifier = rest.replace(/^\(|\)$/g, "").trim();
+  const specifier = rest.replace(/^\((.*)\)$/, "$1").trim();
   if (specifier === "") return { dependency: base };
+  // Anything else is not a requirement (and may be another format named requirements.txt).
+  if (!SPECIFIER_LIST.test(specifier)) return { problem: `line ${line ?? "?"}: ${JSON.stringify(text.slice(0, 80))} is not a requirement (specifier ${JSON.stringify(specifier.slice(0, 40))} not understood)` };
   const pinned = PINNED.exec(specifier);
   if (pinned) return { dependency: { ...base, pinning: "exact", version: pinned[1] as string } };
   return { dependency: { ...base, pinning: "range", specifier } };

@@ -33,6 +33,13 @@ describe("dependency files in model folders (scan)", () => {
     expect(report.findings.map((f) => f.ruleId)).toContain("AUD003");
   });
 
+  it("a pickle named requirements.txt is still scanned as a pickle", async () => {
+    for (const payload of ["cos\nsystem\n(S'echo hi'\ntR.", "cos\nsystem\n2(S'id'\ntR."]) {
+      const report = await scanText("requirements.txt", payload);
+      expect(report.findings.map((f) => f.ruleId)).toContain("PKL001");
+    }
+  });
+
   it("does not flag a requirements.txt at the fixed versions, and leaves other .txt files alone", async () => {
     expect((await scanText("requirements.txt", "torch==2.6.0\nmlflow==2.10.1\n")).findings).toEqual([]);
     expect((await scanText("notes.txt", "mlflow==2.9.0\n")).formats).not.toContain("dependency-audit");

@@ -4,6 +4,7 @@ import { AUDIT_FORMAT, auditDocument } from "../../audit/document.js";
 import { defect } from "../../core/defect.js";
 import type { FormatAnalysis, FormatHandler } from "../../engine/types.js";
 import { looksLikeText, readBytes } from "../hf-config/read-bytes.js";
+import { pickleHandler } from "../pickle/handler.js";
 import { yamlConfigHandler } from "../yaml-config/handler.js";
 
 /** The files a model folder uses to declare its environment (MLflow models, Hugging Face repos). */
@@ -38,6 +39,9 @@ export const dependencyFileHandler: FormatHandler = {
     const bytes = await readBytes(source, 0, source.size);
     if (!looksLikeText(bytes.subarray(0, 4096))) return yaml;
     const parsed = parseDependencyFile(kind, new TextDecoder("utf-8").decode(bytes), ctx.name);
+    // Declining is not judging: text that does not read as requirements but could be a
+    // protocol-0 pickle goes back to the engine, which tries the pickle handler next.
+    if (kind === "requirements" && parsed.problems.length > 0 && pickleHandler.sniff(bytes.subarray(0, 4096), { name: ctx.name, size: source.size, parents: ctx.parents }) !== "no") return undefined;
     const document = auditDocument(ctx.name, parsed, bundledAdvisoryDb());
     const notes = [...parsed.notes, ...parsed.problems];
     if (parsed.includes.length > 0) notes.push(`${parsed.includes.length} -r/-c include(s) not followed by scan; run "modelvet audit" on the folder to audit them`);
