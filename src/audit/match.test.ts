@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bundledAdvisoryDb, BUNDLED_PYPA, CURATED } from "./data/index.js";
 import { auditDependencies } from "./match.js";
-import { osvProblem } from "./osv.js";
+import { advisorySeverity, buildAdvisoryDb, cvss3BaseScore, osvProblem } from "./osv.js";
 import type { Dependency } from "./types.js";
 
 const db = bundledAdvisoryDb();
@@ -100,5 +100,31 @@ describe("bundled data", () => {
   it("merges a PYSEC and a GHSA entry for the same CVE into one advisory", () => {
     const torch = db.byPackage.get("PyPI:torch") ?? [];
     expect(torch.filter((a) => [a.id, ...(a.aliases ?? [])].includes("CVE-2025-32434"))).toHaveLength(1);
+  });
+});
+
+describe("OSV model", () => {
+  it("computes CVSS v3 base scores", () => {
+    expect(cvss3BaseScore("CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:U/C:H/I:H/A:H")).toBe(7.5);
+    expect(cvss3BaseScore("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H")).toBe(9.8);
+    expect(cvss3BaseScore("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H")).toBe(10);
+    expect(cvss3BaseScore("CVSS:3.1/AV:L/AC:L/PR:N/UI:R/S:U/C:N/I:N/A:N")).toBe(0);
+    expect(cvss3BaseScore("nonsense")).toBeUndefined();
+  });
+  it("prefers the GHSA rating, then CVSS, and leaves unrated entries unrated", () => {
+    const base = { id: "X", affected: [] };
+    expect(advisorySeverity({ ...base, database_specific: { severity: "MODERATE" } })).toBe("medium");
+    expect(advisorySeverity({ ...base, severity: [{ type: "CVSS_V3", score: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H" }] })).toBe("critical");
+    expect(advisorySeverity(base)).toBeUndefined();
+  });
+  it("rejects entries without the fields the matcher needs", () => {
+    expect(osvProblem({ id: "X" })).toMatch(/affected/);
+    expect(osvProblem({ id: "X", affected: [{ package: { ecosystem: "PyPI", name: "torch" }, ranges: [{ type: "ECOSYSTEM", events: [{ fixed: 2 }] }] }] })).toMatch(/event/);
+    expect(osvProblem("x")).toMatch(/not an object/);
+  });
+  it("lets a later source replace an entry with the same id", () => {
+    const entry = (fixed: string) => ({ id: "GHSA-x", affected: [{ package: { ecosystem: "PyPI", name: "torch" }, ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "0" }, { fixed }] }] }] });
+    const merged = buildAdvisoryDb([{ source: "a", advisories: [entry("1.0")] }, { source: "b", advisories: [entry("2.0")] }]);
+    expect(auditDependencies([pin("torch", "1.5")], merged).matches).toHaveLength(1);
   });
 });

@@ -4,6 +4,7 @@ import { MemorySource } from "../../core/byte-source.js";
 import { scanSource } from "../../engine/scan.js";
 import { scanPaths } from "../../node/scan-paths.js";
 import { defaultPolicy } from "../../policy/default.js";
+import { StingySource } from "../../test-support/stingy-source.js";
 
 const FIXTURES = new URL("../../../fixtures/audit/", import.meta.url).pathname;
 const scanText = (name: string, text: string) => scanSource(new MemorySource(new TextEncoder().encode(text)), { path: name });
@@ -38,6 +39,14 @@ describe("dependency files in model folders (scan)", () => {
       const report = await scanText("requirements.txt", payload);
       expect(report.findings.map((f) => f.ruleId)).toContain("PKL001");
     }
+  });
+
+  it("reads through a stingy source like through memory", async () => {
+    const bytes = new TextEncoder().encode(readFileSync(`${FIXTURES}mlflow_model/conda.yaml`, "utf8"));
+    const stingy = await scanSource(new StingySource(bytes), { path: "conda.yaml" });
+    const memory = await scanSource(new MemorySource(bytes), { path: "conda.yaml" });
+    expect(stingy.findings.map((f) => f.message)).toEqual(memory.findings.map((f) => f.message));
+    expect(stingy.findings.length).toBeGreaterThan(0);
   });
 
   it("does not flag a requirements.txt at the fixed versions, and leaves other .txt files alone", async () => {
