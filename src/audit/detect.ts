@@ -1,5 +1,5 @@
 import { installedList } from "./parse/metadata.js";
-import { parseEnvironmentYaml } from "./parse/conda.js";
+import { condaMetaList, parseEnvironmentYaml } from "./parse/conda.js";
 import { parseGradleLock, parsePom } from "./parse/maven.js";
 import { parseRequirements, type RequirementsFile } from "./parse/requirements.js";
 import { parsePipfileLock, parsePyproject, parseTomlLock } from "./parse/toml-files.js";
@@ -64,6 +64,6 @@ export function parseDependencyFile(kind: AuditInputKind, text: string, path: st
     case "site-packages":
       return { ...installedList([{ path, text }]), includes: [] };
     case "conda-meta":
-      return { kind, dependencies: [], problems: [], notes: [], includes: [] };
+      return { ...condaMetaList([{ path, text }]), includes: [] };
   }
 }

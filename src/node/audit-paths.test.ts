@@ -83,6 +83,12 @@ describe("auditPaths on manifests, locks and model folders", () => {
     expect(report.files.find((f) => f.path.endsWith("fixed/pom.xml"))?.findings).toEqual([]);
   });
 
+  it("audits single metadata files named on the command line", async () => {
+    const report = await audit("conda_env/conda-meta/pytorch-2.5.1-py3.11_cpu_0.json", "venv/lib/python3/site-packages/mlflow-2.9.0.dist-info/METADATA");
+    expect(hits(report.files[0], "AUD001").join()).toContain("torch 2.5.1");
+    expect(hits(report.files[1], "AUD001").join()).toContain("CVE-2024-27132");
+  });
+
   it("audits a conda environment from conda-meta", async () => {
     const report = await audit("conda_env");
     expect(report.files.map((f) => f.formats[1])).toEqual(["conda-meta"]);
