@@ -29,3 +29,4 @@ export { createPolicy, PolicyError, validatePolicyData, type Policy, type Policy
 export { DEFAULT_POLICY_DATA, defaultPolicy } from "./policy/default.js";
 export { RULES } from "./rules/index.js";
 export type { Rule, RuleMeta, Hit } from "./rules/types.js";
+export * as audit from "./audit/index.js";

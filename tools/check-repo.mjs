@@ -36,16 +36,17 @@ for (const layer of PURE) {
 // 1b. Import direction between layers: each top-level folder of src/ may import only the layers
 // listed for it (STYLE.md: core <- policy <- formats <- rules <- engine <- report; adapters and
 // commands on top). A new folder must be added here before it can import anything.
-const PURE_BELOW_ENGINE = ["core", "policy", "formats", "rules"];
+const PURE_BELOW_ENGINE = ["core", "policy", "audit", "formats", "rules"];
 const LAYERS = {
   core: [],
   policy: ["core"],
-  formats: ["core"],
-  rules: ["core", "formats", "policy"],
+  // Advisory data and version matching: parsed dependency files are a format like any other.
+  audit: ["core"],
+  formats: ["core", "audit"],
+  rules: ["core", "formats", "policy", "audit"],
   engine: [...PURE_BELOW_ENGINE],
   report: ["core", "rules"],
   signing: ["core"],
-  audit: [...PURE_BELOW_ENGINE, "report"],
   inspect: [...PURE_BELOW_ENGINE, "engine"],
   convert: [...PURE_BELOW_ENGINE, "engine"],
   extract: [...PURE_BELOW_ENGINE, "engine"],

@@ -1,5 +1,6 @@
 import type { FormatHandler } from "../core/handler.js";
 import { bzip2Handler, gzipHandler, lz4Handler, lzmaAloneHandler, sevenZipHandler, xzHandler, zlibHandler, zstdHandler } from "./compress/index.js";
+import { dependencyFileHandler } from "./dependencies/handler.js";
 import { ggufHandler } from "./gguf/handler.js";
 import { h2oBinaryHandler, h2oMojoHandler } from "./h2o/index.js";
 import { hdf5Handler } from "./hdf5/index.js";
@@ -62,4 +63,5 @@ export const FORMAT_HANDLERS: readonly FormatHandler[] = [
   npyHandler,
   joblibHandler,
   zfileHandler,
+  dependencyFileHandler,
 ];

@@ -77,6 +77,10 @@ import { arc003 } from "./archive/arc003-decompression-bomb.js";
 import { arc004 } from "./archive/arc004-reader-disagreement.js";
 import { arc005 } from "./archive/arc005-crc-mismatch.js";
 import { arc006 } from "./archive/arc006-polyglot-data.js";
+import { aud001 } from "./audit/aud001-vulnerable-framework-version.js";
+import { aud002 } from "./audit/aud002-vulnerable-version-moderate.js";
+import { aud003 } from "./audit/aud003-may-resolve-vulnerable.js";
+import { aud004 } from "./audit/aud004-version-not-checked.js";
 import { arc007 } from "./archive/arc007-encrypted-member.js";
 import { arc008 } from "./archive/arc008-special-member.js";
 import { fs001 } from "./filesystem/fs001-symlink-escape.js";
@@ -115,6 +119,7 @@ import type { Rule } from "./types.js";
 /** Every rule, in id order. Each has a test beside it and a page in docs/rules (tools/check-repo.mjs). */
 export const RULES: readonly Rule[] = [
   arc001, arc002, arc003, arc004, arc005, arc006, arc007, arc008,
+  aud001, aud002, aud003, aud004,
   fs001,
   html001, html002, html003, html004, html005,
   java001, java002, java003, java004,
