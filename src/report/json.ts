@@ -29,6 +29,7 @@ function canonicalFile(file: FileReport): Record<string, unknown> {
     notes: file.notes,
     size: file.size,
     bytesRead: file.bytesRead,
+    bytesFetched: file.bytesFetched,
     millis: file.millis,
   };
 }
