@@ -60,6 +60,7 @@ export function checkRepoPath(path: string, allowEmpty = false): string | undefi
   if (path === "") return allowEmpty ? undefined : "Empty file path";
   if (path.length > MAX_REPO_PATH_CHARS) return `File path longer than ${MAX_REPO_PATH_CHARS} characters (limit MAX_REPO_PATH_CHARS)`;
   // Control characters (CR/LF above all) would end up in headers and logs.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   if (/[\u0000-\u001f\u007f\\]/.test(path)) return `Invalid file path ${JSON.stringify(path)}: control characters and backslashes are not allowed`;
   if (path.startsWith("/") || path.split("/").some((p) => p === "" || p === "." || p === "..")) {
     return `Invalid file path ${JSON.stringify(path)}: empty, "." and ".." segments are not allowed`;
