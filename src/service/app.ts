@@ -261,10 +261,12 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
     reply.header("Content-Length", String(length));
     if (range) reply.header("Content-Range", `bytes ${range.start}-${range.end}/${file.size}`);
     let body: Readable = response;
-    // A whole download is checked against the vetted sha256 before its last chunk is released.
-    if (!range) body = response.pipe(new VerifyingStream(file.sha256, file.size));
-    response.on("error", (error) => body.destroy(error));
-    body.on("data", (chunk: Buffer) => metrics.add("modelvet_gate_bytes_streamed_total", {}, chunk.length));
+    if (range) metrics.add("modelvet_gate_bytes_streamed_total", {}, length);
+    else {
+      // A whole download is checked against the vetted sha256 before its last chunk is released.
+      body = response.pipe(new VerifyingStream(file.sha256, file.size, (count) => metrics.add("modelvet_gate_bytes_streamed_total", {}, count)));
+      response.on("error", (error) => body.destroy(error));
+    }
     return reply.code(expected).send(body);
   }
 

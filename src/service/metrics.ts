@@ -20,9 +20,7 @@ export class Metrics {
   add(name: string, labels: Record<string, string | number> = {}, amount = 1): void {
     const counter = this.counters.get(name);
     if (!counter) throw new Error(`Unknown metric ${name}`);
-    const key = Object.entries(labels)
-      .map(([k, v]) => `${k}="${String(v).replace(/[\\"\n]/g, (c) => (c === "\n" ? "\\n" : `\\${c}`))}"`)
-      .join(",");
+    const key = labelKey(labels);
     counter.values.set(key, (counter.values.get(key) ?? 0) + amount);
   }
 
@@ -35,4 +33,14 @@ export class Metrics {
     for (const [name, value] of Object.entries(extra)) lines.push(`# TYPE ${name} gauge`, `${name} ${value}`);
     return `${lines.join("\n")}\n`;
   }
+}
+
+/** `a="x",b="y"` with the exposition format's escapes. */
+function labelKey(labels: Record<string, string | number>): string {
+  let key = "";
+  for (const name in labels) {
+    const value = String(labels[name]).replace(/[\\"\n]/g, (c) => (c === "\n" ? "\\n" : `\\${c}`));
+    key += `${key ? "," : ""}${name}="${value}"`;
+  }
+  return key;
 }

@@ -24,6 +24,7 @@ interface ServeFlags {
   anonymous?: string;
   allowUrlOrigin?: string[];
   logLevel: string;
+  rate?: string;
 }
 
 /**
@@ -43,10 +44,13 @@ export function addServeCommand(program: Command, ctx: CommandContext): void {
     .option("--anonymous <scopes>", "scopes granted without a token, e.g. pull (default: none)")
     .option("--allow-url-origin <origin...>", "origins besides the upstream the scan API may fetch URLs from")
     .option("--log-level <level>", "pino log level", "info")
+    .option("--rate <perMinute>", "requests per minute per token (or per address without one), unless the token sets its own", "6000")
     .action(async (flags: ServeFlags) => {
       const env = ctx.io.env ?? {};
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${JSON.stringify(flags.port)}`);
+      const rate = Number(flags.rate);
+      if (!Number.isInteger(rate) || rate < 1) throw new UsageError(`--rate must be a positive integer, got ${JSON.stringify(flags.rate)}`);
       const policyText = flags.policy === undefined ? undefined : await readFile(flags.policy, "utf8").catch((e: Error) => {
         throw new UsageError(`cannot read policy ${JSON.stringify(flags.policy)}: ${e.message}`);
       });
@@ -61,6 +65,7 @@ export function addServeCommand(program: Command, ctx: CommandContext): void {
         anonymousScopes: flags.anonymous === undefined ? [] : scopesOrUsage(flags.anonymous),
         allowedUrlOrigins: flags.allowUrlOrigin,
         logger: { level: flags.logLevel },
+        limits: { ratePerMinute: rate },
       });
       const address = await app.listen({ host: flags.host, port });
       ctx.io.stderr.write(`modelvet gate listening on ${address} (upstream ${flags.upstream ?? hfEndpoint(env)}); point clients at it with HF_ENDPOINT=${address}\n`);
