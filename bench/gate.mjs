@@ -45,10 +45,12 @@ function rssMB(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
 }
 
+/** curl to /dev/null; a --max-time cut still reports what arrived (`complete` false). */
 async function curlDownload(url, maxTime = 120) {
-  const { stdout } = await run("curl", ["-sS", "-L", "-o", "/dev/null", "--max-time", String(maxTime), "-w", "%{http_code} %{size_download} %{time_total}", url]);
+  const args = ["-sS", "-L", "-o", "/dev/null", "--max-time", String(maxTime), "-w", "%{http_code} %{size_download} %{time_total}", url];
+  const { stdout, complete } = await run("curl", args).then((r) => ({ stdout: r.stdout, complete: true }), (e) => ({ stdout: e.stdout ?? "0 0 0", complete: false }));
   const [status, bytes, seconds] = stdout.split(" ").map(Number);
-  return { status, bytes, seconds };
+  return { status, bytes, seconds, complete };
 }
 
 async function sha256File(path) {
@@ -60,6 +62,7 @@ async function sha256File(path) {
 const { startHubStandin } = await loadStandin();
 const bigPath = join(root, "hub", BIG, BIG_FILE);
 writeSparseSafetensors(bigPath, GiB);
+writeFileSync(join(root, "hub", BIG, "config.json"), JSON.stringify({ model_type: "llama" }));
 const bigSha = await sha256File(bigPath);
 // Small distinct files for the kill -9 test: each its own digest, so each needs its own scan.
 const KILL_FILES = 60;
@@ -90,10 +93,11 @@ try {
   // 2. Cached verdict latency at 200 requests/s: HEAD on the resolve URL (includes the upstream
   //    resolve round trip) and the verdict lookup by sha256 (cache only).
   const cannon = (opts) => new Promise((resolve, reject) => autocannon({ connections: 10, overallRate: 200, duration: quick ? 3 : 10, ...opts }, (err, res) => (err ? reject(err) : resolve(res))));
-  const head = await cannon({ url: gateUrl, method: "HEAD" });
+  // autocannon waits for a body after HEAD + Content-Length, so the pull is a GET of a small file.
+  const head = await cannon({ url: `${gate.url}/${BIG}/resolve/main/config.json` });
   const lookup = await cannon({ url: `${gate.url}/v1/verdicts/${bigSha}` });
   results.latency = {
-    head_resolve: { requests: head.requests.total, non2xx: head.non2xx, p50_ms: head.latency.p50, p99_ms: head.latency.p99, max_ms: head.latency.max },
+    pull_small: { requests: head.requests.total, non2xx: head.non2xx, p50_ms: head.latency.p50, p99_ms: head.latency.p99, max_ms: head.latency.max },
     verdict_lookup: { requests: lookup.requests.total, non2xx: lookup.non2xx, p50_ms: lookup.latency.p50, p99_ms: lookup.latency.p99, max_ms: lookup.latency.max },
   };
 
@@ -101,11 +105,11 @@ try {
   let maxRss = rssMB(gate.child.pid);
   const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssMB(gate.child.pid))), 100);
   const started = performance.now();
-  const downloads = await Promise.all(Array.from({ length: 50 }, () => curlDownload(gateUrl, quick ? 8 : 20).catch((e) => ({ status: 0, bytes: Number(/ (\d+) /.exec(e.stdout ?? "")?.[1] ?? 0), seconds: 0 }))));
+  const downloads = await Promise.all(Array.from({ length: 50 }, () => curlDownload(gateUrl, quick ? 8 : 20)));
   clearInterval(sampler);
   const seconds = (performance.now() - started) / 1000;
   const bytes = downloads.reduce((s, d) => s + d.bytes, 0);
-  results.concurrency = { downloads: 50, completed: downloads.filter((d) => d.status === 200 && d.bytes === downloads[0].bytes).length, transferred_GB: +(bytes / 1e9).toFixed(2), aggregate_MBps: +(bytes / seconds / 1e6).toFixed(0), max_rss_MB: +maxRss.toFixed(0) };
+  results.concurrency = { downloads: 50, completed: downloads.filter((d) => d.complete).length, answered_200: downloads.filter((d) => d.status === 200).length, transferred_GB: +(bytes / 1e9).toFixed(2), aggregate_MBps: +(bytes / seconds / 1e6).toFixed(0), max_rss_MB: +maxRss.toFixed(0) };
 
   // 4. kill -9 during scans, then restart on the same database.
   const answered = [];
@@ -154,7 +158,7 @@ try {
 
 console.log(JSON.stringify(results, null, 2));
 const goals = [
-  ["cached verdict p99 < 5 ms at 200 req/s (HEAD resolve)", results.latency.head_resolve.p99_ms < 5],
+  ["cached verdict p99 < 5 ms at 200 req/s (pull of a small file, upstream round trip included)", results.latency.pull_small.p99_ms < 5],
   ["cached verdict p99 < 5 ms at 200 req/s (lookup by sha256)", results.latency.verdict_lookup.p99_ms < 5],
   ["throughput through the gate >= 90 % of direct", results.throughput.ratio >= 0.9],
   ["RSS < 300 MB with 50 concurrent 1 GiB downloads", results.concurrency.max_rss_MB < 300],
