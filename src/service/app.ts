@@ -275,7 +275,7 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
     const caller = await authorize(request, reply, "pull");
     if (!caller) return reply;
     const raw = request.raw.url ?? "/";
-    if (raw.split("?")[0]?.split("/").some((s) => s === ".." || s === "." || /%2e%2e/i.test(s))) return sendError(reply, 400, "BadRequest", "Invalid path");
+    if (!isPlainApiPath(raw.split("?")[0] ?? "")) return sendError(reply, 400, "BadRequest", "Invalid path: no \".\" or \"..\" segments, control characters or backslashes");
     const headers: Record<string, string> = { Accept: request.headers.accept ?? "application/json", ...vetter.upstreamHeaders() };
     let body: string | undefined;
     if (request.method === "POST") {
@@ -479,6 +479,17 @@ function sendReport(reply: FastifyReply, files: FileReport[], format: "json" | "
   const report: ScanReport = { schemaVersion: 1, tool: { name: "modelvet", version }, files, summary: summarize(files) };
   const text = format === "sarif" ? renderSarif(report, RULES) : renderJson(report);
   return reply.type("application/json").send(text);
+}
+
+/** An /api path whose segments, decoded, are no `.`/`..` and carry no control characters or backslashes. */
+function isPlainApiPath(pathname: string): boolean {
+  try {
+    const decoded = pathname.split("/").map((s) => decodeURIComponent(s)).join("/");
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    return !/[\u0000-\u001f\u007f\\]/.test(decoded) && !decoded.split("/").some((s) => s === "." || s === "..");
+  } catch {
+    return false;
+  }
 }
 
 /**

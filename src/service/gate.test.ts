@@ -25,7 +25,7 @@ let dbDir: string;
 let store: SqliteStore;
 let app: FastifyInstance;
 let gate: string;
-const tokens = { all: "", pull: "", scanOnly: "" };
+const tokens = { all: "", pull: "", scanOnly: "", lenient: "" };
 
 beforeAll(async () => {
   folder = makeHubFolder();
@@ -41,6 +41,7 @@ beforeAll(async () => {
   tokens.all = (await createToken(store, { name: "alice", scopes: ["pull", "scan", "admin"] })).token;
   tokens.pull = (await createToken(store, { name: "ci-pull", scopes: ["pull"] })).token;
   tokens.scanOnly = (await createToken(store, { name: "scanner", scopes: ["scan"] })).token;
+  tokens.lenient = (await createToken(store, { name: "lenient", scopes: ["pull"], policy: '{"version": 1, "rules": {"PKL001": "low"}}' })).token;
   app = await buildGate({ upstream: hub.url, upstreamToken: UPSTREAM_TOKEN, store, toolVersion: "test", limits: { maxUploadBytes: 64 * 1024 } });
   gate = await app.listen({ port: 0, host: "127.0.0.1" });
 });
@@ -228,6 +229,25 @@ describe("verdict cache, single flight, scan API, audit", () => {
     const openapi = (await (await fetch(`${gate}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
     expect(openapi.openapi).toMatch(/^3\./);
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(["/v1/scan", "/v1/scan/remote", "/v1/verdicts/{sha256}"]));
+  });
+});
+
+describe("per-token policy", () => {
+  it("vets under the token's own policy, cached apart from the server's", async () => {
+    const url = `${gate}/${HUB_REPOS.evil}/resolve/main/extra/model.pkl`;
+    const strict = await fetch(url, { headers: { Authorization: `Bearer ${tokens.pull}` } });
+    expect(strict.status).toBe(403);
+    const lenient = await fetch(url, { headers: { Authorization: `Bearer ${tokens.lenient}` } });
+    expect(lenient.status).toBe(200);
+    expect(lenient.headers.get("x-modelvet-cache")).toBe("miss");
+    expect(new Uint8Array(await lenient.arrayBuffer())).toEqual(fixture(HUB_REPOS.evil, "extra/model.pkl"));
+  });
+
+  it("refuses dot segments in metadata paths, encoded or not", async () => {
+    for (const path of ["/api/models/acme/..%2F..%2Fsecret", "/api/models/%2e%2e/x"]) {
+      const r = await curl(["--path-as-is", ...auth(tokens.pull), `${gate}${path}`]);
+      expect(r.status, path).toBe(400);
+    }
   });
 });
 

@@ -102,11 +102,23 @@ export class Vetter {
    * small files are read whole here, hashed, and served from these very bytes.
    */
   async resolve(target: FileTarget): Promise<ResolvedFile> {
+    let url = this.resolveUrl(target);
+    for (let hop = 0; ; hop++) {
+      const result = await this.resolveAt(url, target);
+      if (typeof result !== "string") return result;
+      // A relative redirect on the hub itself (a renamed repo): follow it, as huggingface_hub does.
+      if (hop >= 3) throw new UpstreamError(`Cannot vet ${target.repo}/${target.path}: more than 3 redirects on the upstream; not served`, 502, undefined);
+      url = result;
+    }
+  }
+
+  /** The resolved file, or the URL of a same-origin redirect to follow. */
+  private async resolveAt(url: string, target: FileTarget): Promise<ResolvedFile | string> {
     let response: Response | undefined;
     let lastProblem = "";
     for (let attempt = 1; attempt <= 3 && response === undefined; attempt++) {
       try {
-        const r = await fetch(this.resolveUrl(target), {
+        const r = await fetch(url, {
           headers: { ...this.upstreamHeaders(), "Accept-Encoding": "identity" },
           redirect: "manual",
           signal: AbortSignal.timeout(this.options.limits.upstreamTimeoutMillis),
@@ -131,10 +143,14 @@ export class Vetter {
       const linked = /^(?:W\/)?"?([0-9a-f]{64})"?$/.exec(response.headers.get("x-linked-etag") ?? "")?.[1];
       const size = Number(response.headers.get("x-linked-size"));
       const location = response.headers.get("location");
+      if (!linked && location) {
+        const next = new URL(location, url);
+        if (next.origin === new URL(this.upstream).origin) return next.href;
+      }
       if (!linked || !location || !Number.isSafeInteger(size)) {
         throw new UpstreamError(`Cannot vet ${target.repo}/${target.path}: the upstream redirected without an LFS sha256 and size; not served`, 502, undefined);
       }
-      return { kind: "lfs", commit, digest: `sha256:${linked}`, sha256: linked, size, url: new URL(location, this.resolveUrl(target)).href, etag: `"${linked}"` };
+      return { kind: "lfs", commit, digest: `sha256:${linked}`, sha256: linked, size, url: new URL(location, url).href, etag: `"${linked}"` };
     }
     if (response.status === 200) {
       const bytes = await readBounded(response, this.options.limits.maxInlineFileBytes, target);
