@@ -96,9 +96,12 @@ try {
   // autocannon waits for a body after HEAD + Content-Length, so the pull is a GET of a small file.
   const head = await cannon({ url: `${gate.url}/${BIG}/resolve/main/config.json` });
   const lookup = await cannon({ url: `${gate.url}/v1/verdicts/${bigSha}` });
+  // The floor on this machine: the same load on a route that does nothing.
+  const health = await cannon({ url: `${gate.url}/healthz` });
   results.latency = {
     pull_small: { requests: head.requests.total, non2xx: head.non2xx, p50_ms: head.latency.p50, p99_ms: head.latency.p99, max_ms: head.latency.max },
     verdict_lookup: { requests: lookup.requests.total, non2xx: lookup.non2xx, p50_ms: lookup.latency.p50, p99_ms: lookup.latency.p99, max_ms: lookup.latency.max },
+    healthz_floor: { requests: health.requests.total, p50_ms: health.latency.p50, p99_ms: health.latency.p99, max_ms: health.latency.max },
   };
 
   // 3. RSS with 50 concurrent downloads of the 1 GiB file (bounded to 20 s each).
@@ -114,13 +117,14 @@ try {
   // 4. kill -9 during scans, then restart on the same database.
   const answered = [];
   let failed = 0;
-  let passedAfterKill = 0;
+  let answeredWhileDying = 0;
   let killed = false;
   const pulls = Array.from({ length: KILL_FILES }, (_, i) =>
     fetch(`${gate.url}/bench/many/resolve/main/m${i}.safetensors`)
       .then(async (r) => {
         const body = await r.arrayBuffer();
-        if (killed) passedAfterKill += 1;
+        // Sent by the gate before the signal landed; their verdicts must be on disk too.
+        if (killed) answeredWhileDying += 1;
         answered.push({ i, status: r.status, sha: createHash("sha256").update(new Uint8Array(body)).digest("hex"), verdict: r.headers.get("x-modelvet-verdict") });
         if (answered.length === 10 && !killed) {
           killed = true;
@@ -149,7 +153,7 @@ try {
     const r = await fetch(`${gate.url}/v1/verdicts/${a.sha}`);
     if (r.status !== 200 || (await r.json()).verdict !== a.verdict) lost += 1;
   }
-  results.kill9 = { requests: KILL_FILES, answered_before_kill: answered.length, failed_pending: failed, answered_after_kill: passedAfterKill, answered_verdicts_lost_after_restart: lost, half_written_rows: halfWritten, sqlite_integrity: integrity };
+  results.kill9 = { requests: KILL_FILES, answered_before_kill: answered.length, failed_pending: failed, answered_while_dying: answeredWhileDying, load_average: (await import("node:os")).loadavg()[0].toFixed(1), answered_verdicts_lost_after_restart: lost, half_written_rows: halfWritten, sqlite_integrity: integrity };
 } finally {
   gate.child.kill("SIGTERM");
   await hub.close();

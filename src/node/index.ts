@@ -7,3 +7,4 @@ export { verifyModel, verifyLock, manifestOf, type VerifyModelOptions, type Trus
 export { verifyForScan, signatureReport, type ScanSignatureOptions, type ScanSignatureResult } from "./signing/verify-for-scan.js";
 export { hashModel } from "./signing/hash-model.js";
 export { SigningError, type SigningErrorCode } from "../signing/errors.js";
+export { scanTargets, hfEndpoint, hfToken, isRemoteTarget, type ScanTargetsOptions } from "./remote-scan.js";
