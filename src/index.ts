@@ -30,3 +30,7 @@ export { DEFAULT_POLICY_DATA, defaultPolicy } from "./policy/default.js";
 export { RULES } from "./rules/index.js";
 export type { Rule, RuleMeta, Hit } from "./rules/types.js";
 export * as audit from "./audit/index.js";
+export { HttpSource, HttpSourceError, DEFAULT_HTTP_LIMITS, type HttpLimits, type HttpSourceOptions, type HttpReadStats } from "./web/http-source.js";
+export { parseHfRef, formatHfRef, type HfRef } from "./web/hf-ref.js";
+export { listHubFiles, HubApiError, type HubListing, type HubFile } from "./web/hub-api.js";
+export { scanHfRef, scanRemoteFile, type RemoteScanOptions } from "./web/remote-scan.js";

@@ -8,6 +8,7 @@ import { addHashCommand } from "./commands/hash.js";
 import { addLockCommand } from "./commands/lock.js";
 import { addRulesCommand } from "./commands/rules.js";
 import { addScanCommand } from "./commands/scan.js";
+import { addServeCommand } from "./commands/serve.js";
 import { addSignCommand } from "./commands/sign.js";
 import { addVerifyCommand } from "./commands/verify.js";
 import { EXIT, UsageError, type ExitCode } from "./exit-codes.js";
@@ -69,6 +70,7 @@ function buildProgram(ctx: CommandContext): Command {
   addHashCommand(program, ctx);
   addLockCommand(program, ctx);
   addAuditCommand(program, ctx);
+  addServeCommand(program, ctx);
   return program;
 }
 

@@ -53,6 +53,8 @@ export interface FileReport {
   notes: string[];
   size?: number;
   bytesRead?: number;
+  /** Remote scans: body bytes fetched over the network (ranged reads of only what the scan needed). */
+  bytesFetched?: number;
   millis?: number;
 }
 

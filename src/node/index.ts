@@ -8,3 +8,4 @@ export { verifyForScan, signatureReport, type ScanSignatureOptions, type ScanSig
 export { hashModel } from "./signing/hash-model.js";
 export { SigningError, type SigningErrorCode } from "../signing/errors.js";
 export { auditPaths, type AuditPathsOptions } from "./audit-paths.js";
+export { scanTargets, hfEndpoint, hfToken, isRemoteTarget, type ScanTargetsOptions } from "./remote-scan.js";

@@ -32,6 +32,15 @@ export async function loadPolicy(file?: string): Promise<Policy> {
   } catch {
     throw fail("file is not valid UTF-8");
   }
+  return policyFromText(text, file);
+}
+
+/**
+ * A policy from a policy document's text (JSON or YAML) on top of the default policy; `label`
+ * names it in errors. The gate uses it for policies stored with tokens.
+ */
+export function policyFromText(text: string, label: string): Policy {
+  const fail = (reason: string): PolicyError => new PolicyError(`Cannot load policy ${JSON.stringify(label)}: ${reason}`);
   const data = parsePolicyText(text, fail);
   try {
     validatePolicyData(data);

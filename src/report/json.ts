@@ -32,6 +32,7 @@ function canonicalFile(file: FileReport): Record<string, unknown> {
     notes: file.notes,
     size: file.size,
     bytesRead: file.bytesRead,
+    bytesFetched: file.bytesFetched,
     millis: file.millis,
   };
 }

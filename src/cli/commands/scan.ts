@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { Option, type Command } from "commander";
 import { summarize, type ScanReport, type Severity } from "../../core/finding.js";
 import { loadPolicy } from "../../node/policy-file.js";
-import { scanPaths } from "../../node/scan-paths.js";
+import { isRemoteTarget, scanTargets } from "../../node/remote-scan.js";
 import { signatureReport } from "../../node/signing/verify-for-scan.js";
 import type { TrustedSigners } from "../../node/signing/verify-model.js";
 import type { Policy } from "../../policy/policy.js";
@@ -38,7 +38,7 @@ export function addScanCommand(program: Command, ctx: CommandContext): void {
   const command = program
     .command("scan")
     .description("scan model files and folders without loading them")
-    .argument("<paths...>", "files or folders (folders are walked recursively)")
+    .argument("<paths...>", "files or folders (folders are walked recursively), hf://ORG/REPO[@REVISION][/PATH] or https:// URLs (read with range requests, not downloaded)")
     .addOption(new Option("-f, --format <format>", "report format").choices(OUTPUT_FORMATS).default("text"))
     .option("-o, --output <file>", "write the report to a file instead of stdout")
     .addOption(new Option("--fail-on <severity>", "exit 1 on findings at or above this severity (default: the policy's failOn, high)").choices(FAIL_ON_CHOICES))
@@ -60,10 +60,11 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIo): Promise<Ex
   const progress = createProgress(io);
   let report: ScanReport;
   try {
-    report = await scanPaths(paths, { policy, onProgress: progress.onProgress });
+    report = await scanTargets(paths, { policy, env: io.env ?? {}, onProgress: progress.onProgress });
   } finally {
     progress.finish();
   }
+  if ((flags.requireSignature || policy.signing.require) && paths.some(isRemoteTarget)) throw new UsageError("--require-signature needs local paths; remote targets cannot be signature-checked yet");
   if (flags.requireSignature || policy.signing.require) report = await withSignatures(report, paths, flags, policy);
   const color = flags.output === undefined && flags.color && io.isTTY.stdout && !noColorRequested(io.env);
   await emit(render(report, flags.format, { color, quiet: flags.quiet === true }), flags.output, io);

@@ -1,0 +1,139 @@
+import { readFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { hfEndpoint } from "../../node/remote-scan.js";
+import { VERSION } from "../../node/scan-paths.js";
+import type { SqliteStore } from "../../service/store.js";
+import { createToken, parseScopes, type Scope } from "../../service/tokens.js";
+import { EXIT, UsageError } from "../exit-codes.js";
+import type { CommandContext } from "./context.js";
+
+const DEFAULT_DB = "modelvet-gate.db";
+
+/** fastify and better-sqlite3 load only for these commands, not on every `modelvet scan`. */
+async function openStore(path: string): Promise<SqliteStore> {
+  const { SqliteStore } = await import("../../service/store.js");
+  return SqliteStore.open(path);
+}
+
+interface ServeFlags {
+  host: string;
+  port: string;
+  upstream?: string;
+  db: string;
+  policy?: string;
+  anonymous?: string;
+  allowUrlOrigin?: string[];
+  logLevel: string;
+  rate?: string;
+}
+
+/**
+ * `modelvet serve`: the gate. `modelvet serve token create|list|revoke`: its access tokens.
+ * The upstream credential is the server's own: MODELVET_UPSTREAM_TOKEN (or HF_TOKEN) in the
+ * server's environment, never a client's token.
+ */
+export function addServeCommand(program: Command, ctx: CommandContext): void {
+  const serve = program
+    .command("serve")
+    .description("run the gate: a Hugging Face-compatible proxy that vets every file before serving it (docs/serve.md)")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--port <port>", "port to listen on (0: any free port)", "8080")
+    .option("--upstream <url>", "upstream hub (default: HF_ENDPOINT, else https://huggingface.co)")
+    .option("--db <file>", "SQLite file for verdicts, audit log and tokens", DEFAULT_DB)
+    .option("-p, --policy <file>", "policy file (YAML or JSON) on top of the default policy")
+    .option("--anonymous <scopes>", "scopes granted without a token, e.g. pull (default: none)")
+    .option("--allow-url-origin <origin...>", "origins besides the upstream the scan API may fetch URLs from")
+    .option("--log-level <level>", "pino log level", "info")
+    .option("--rate <perMinute>", "requests per minute per token (or per address without one), unless the token sets its own", "6000")
+    .action(async (flags: ServeFlags) => {
+      const env = ctx.io.env ?? {};
+      const port = Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${JSON.stringify(flags.port)}`);
+      const rate = Number(flags.rate);
+      if (!Number.isInteger(rate) || rate < 1) throw new UsageError(`--rate must be a positive integer, got ${JSON.stringify(flags.rate)}`);
+      const policyText = flags.policy === undefined ? undefined : await readFile(flags.policy, "utf8").catch((e: Error) => {
+        throw new UsageError(`cannot read policy ${JSON.stringify(flags.policy)}: ${e.message}`);
+      });
+      const store = await openStore(flags.db);
+      const { buildGate } = await import("../../service/app.js");
+      const app = await buildGate({
+        upstream: flags.upstream ?? hfEndpoint(env),
+        upstreamToken: env.MODELVET_UPSTREAM_TOKEN || env.HF_TOKEN || undefined,
+        store,
+        toolVersion: VERSION,
+        policyText,
+        anonymousScopes: flags.anonymous === undefined ? [] : scopesOrUsage(flags.anonymous),
+        allowedUrlOrigins: flags.allowUrlOrigin,
+        logger: { level: flags.logLevel },
+        limits: { ratePerMinute: rate },
+      });
+      const address = await app.listen({ host: flags.host, port });
+      ctx.io.stderr.write(`modelvet gate listening on ${address} (upstream ${flags.upstream ?? hfEndpoint(env)}); point clients at it with HF_ENDPOINT=${address}\n`);
+      const stop = (): void => {
+        void app.close().then(() => store.close());
+      };
+      process.once("SIGTERM", stop);
+      process.once("SIGINT", stop);
+      await new Promise<void>((resolve) => app.server.once("close", resolve));
+    });
+
+  const token = serve.command("token").description("manage gate access tokens");
+  token
+    .command("create")
+    .description("create a token; it is printed once and stored hashed")
+    .requiredOption("--scope <scopes>", "comma-separated: pull, scan, admin")
+    .option("--name <name>", "who or what holds it (shown in the audit log)", "token")
+    .option("--db <file>", "the gate's SQLite file", DEFAULT_DB)
+    .option("-p, --policy <file>", "policy for this token's pulls instead of the server's")
+    .option("--rate <perMinute>", "requests per minute for this token")
+    .action(async (flags: { scope: string; name: string; db: string; policy?: string; rate?: string }) => {
+      const scopes = scopesOrUsage(flags.scope);
+      const rate = flags.rate === undefined ? undefined : Number(flags.rate);
+      if (rate !== undefined && (!Number.isInteger(rate) || rate < 1)) throw new UsageError(`--rate must be a positive integer, got ${JSON.stringify(flags.rate)}`);
+      const policy = flags.policy === undefined ? undefined : await readFile(flags.policy, "utf8");
+      const store = await openStore(flags.db);
+      try {
+        const created = await createToken(store, { name: flags.name, scopes, policy, ratePerMinute: rate });
+        ctx.io.stdout.write(`${created.token}\n`);
+        ctx.io.stderr.write(`token ${created.record.id} (${flags.name}) with scopes ${scopes.join(",")}: shown once, stored hashed\n`);
+      } finally {
+        await store.close();
+      }
+      ctx.setExitCode(EXIT.ok);
+    });
+  token
+    .command("list")
+    .description("list tokens (ids, names, scopes; never the tokens)")
+    .option("--db <file>", "the gate's SQLite file", DEFAULT_DB)
+    .action(async (flags: { db: string }) => {
+      const store = await openStore(flags.db);
+      try {
+        for (const t of await store.listTokens()) {
+          ctx.io.stdout.write(`${t.id}\t${t.name}\t${t.scopes.join(",")}\t${t.revokedAt ? `revoked ${t.revokedAt}` : "active"}\n`);
+        }
+      } finally {
+        await store.close();
+      }
+    });
+  token
+    .command("revoke")
+    .description("revoke a token by id")
+    .argument("<id>")
+    .option("--db <file>", "the gate's SQLite file", DEFAULT_DB)
+    .action(async (id: string, flags: { db: string }) => {
+      const store = await openStore(flags.db);
+      try {
+        if (!(await store.revokeToken(id, new Date().toISOString()))) throw new UsageError(`no active token ${JSON.stringify(id)}`);
+      } finally {
+        await store.close();
+      }
+    });
+}
+
+function scopesOrUsage(text: string): Scope[] {
+  try {
+    return parseScopes(text);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}

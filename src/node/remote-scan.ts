@@ -1,0 +1,96 @@
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { summarize, type FileReport, type ScanReport } from "../core/finding.js";
+import type { Limits } from "../core/limits.js";
+import type { Policy } from "../policy/policy.js";
+import { parseHfRef } from "../web/hf-ref.js";
+import { HubApiError } from "../web/hub-api.js";
+import { scanHfRef, scanRemoteFile } from "../web/remote-scan.js";
+import { PathError, VERSION, scanPaths } from "./scan-paths.js";
+
+/** The public hub, as `huggingface_hub` defaults to it. */
+export const DEFAULT_HF_ENDPOINT = "https://huggingface.co";
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** `HF_ENDPOINT`, as the Hugging Face clients read it (trailing slashes dropped). */
+export function hfEndpoint(env: Env): string {
+  const value = env.HF_ENDPOINT?.trim();
+  return (value ? value : DEFAULT_HF_ENDPOINT).replace(/\/+$/, "");
+}
+
+/**
+ * The token `huggingface_hub` would use: `HF_TOKEN`, else the file at `HF_TOKEN_PATH`, else
+ * `$HF_HOME/token` (default `~/.cache/huggingface/token`). `HF_HUB_DISABLE_IMPLICIT_TOKEN` turns
+ * the file lookup off, as it does there.
+ */
+export function hfToken(env: Env): string | undefined {
+  const direct = env.HF_TOKEN?.trim() || env.HUGGING_FACE_HUB_TOKEN?.trim();
+  if (direct) return direct;
+  if (isTrue(env.HF_HUB_DISABLE_IMPLICIT_TOKEN)) return undefined;
+  const home = env.HF_HOME ?? join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "huggingface");
+  const path = env.HF_TOKEN_PATH ?? join(home, "token");
+  try {
+    const token = readFileSync(path, "utf8").trim();
+    return token === "" ? undefined : token;
+  } catch {
+    return undefined;
+  }
+}
+
+function isTrue(value: string | undefined): boolean {
+  return value !== undefined && ["1", "true", "yes", "on"].includes(value.trim().toLowerCase());
+}
+
+export function isRemoteTarget(target: string): boolean {
+  return target.startsWith("hf://") || target.startsWith("https://") || target.startsWith("http://");
+}
+
+export interface ScanTargetsOptions {
+  policy: Policy;
+  limits?: Partial<Limits>;
+  env: Env;
+  onProgress?: (done: number, total: number, path: string) => void;
+}
+
+/**
+ * Scans local paths, `hf://` references and `http(s)://` URLs into one report. Remote files are
+ * read with ranged requests; each report says how many bytes were fetched.
+ *
+ * @example
+ * const report = await scanTargets(["hf://org/model", "local.pt"], { policy, env: process.env });
+ */
+export async function scanTargets(targets: readonly string[], options: ScanTargetsOptions): Promise<ScanReport> {
+  const local = targets.filter((t) => !isRemoteTarget(t));
+  const files: FileReport[] = local.length > 0 ? (await scanPaths(local, options)).files : [];
+  const endpoint = hfEndpoint(options.env);
+  const token = hfToken(options.env);
+  const common = { endpoint, token, policy: options.policy, limits: options.limits, onProgress: options.onProgress };
+  for (const target of targets.filter(isRemoteTarget)) {
+    if (target.startsWith("hf://")) {
+      const parsed = parseHfRef(target);
+      if (!parsed.ok) throw new PathError(`cannot scan ${JSON.stringify(target)}: ${parsed.message}`);
+      try {
+        files.push(...(await scanHfRef(parsed.ref, common)));
+      } catch (error) {
+        if (error instanceof HubApiError) throw new PathError(`cannot scan ${JSON.stringify(target)}: ${hubHint(error, token)}`);
+        throw error;
+      }
+    } else {
+      let url: URL;
+      try {
+        url = new URL(target);
+      } catch {
+        throw new PathError(`cannot scan ${JSON.stringify(target)}: not a valid URL`);
+      }
+      files.push((await scanRemoteFile(url.href, { ...common, path: target })).report);
+    }
+  }
+  return { schemaVersion: 1, tool: { name: "modelvet", version: VERSION }, files, summary: summarize(files) };
+}
+
+function hubHint(error: HubApiError, token: string | undefined): string {
+  if (error.status === 401 && token === undefined) return `${error.message} (set HF_TOKEN for gated or private repos)`;
+  return error.message;
+}

@@ -1,0 +1,516 @@
+import { createHash } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import type { IncomingMessage } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import swagger from "@fastify/swagger";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { summarize, type FileReport, type ScanReport } from "../core/finding.js";
+import { scanSource } from "../engine/scan.js";
+import { FileSource } from "../node/file-source.js";
+import { policyFromText } from "../node/policy-file.js";
+import { DEFAULT_POLICY_DATA } from "../policy/default.js";
+import type { Policy } from "../policy/policy.js";
+import { renderJson } from "../report/json.js";
+import { renderSarif } from "../report/sarif.js";
+import { RULES } from "../rules/index.js";
+import { checkRef, checkRepoPath, parseHfRef } from "../web/hf-ref.js";
+import { HubApiError } from "../web/hub-api.js";
+import { scanHfRef, scanRemoteFile } from "../web/remote-scan.js";
+import { Metrics } from "./metrics.js";
+import { decisionPage, decisionsPage } from "./pages.js";
+import type { AuditEntry, StoredVerdict, TokenRecord, VerdictStore } from "./store.js";
+import { DigestMismatchError, getStream, parseRange, VerifyingStream } from "./stream.js";
+import { bearerOf, hashToken, RateLimiter, type Scope } from "./tokens.js";
+import { DEFAULT_GATE_LIMITS, UpstreamError, verdictRecord, Vetter, type FileTarget, type GateLimits, type PolicyContext, type ResolvedFile } from "./vet.js";
+
+export interface GateOptions {
+  /** Upstream hub base URL, e.g. https://huggingface.co. */
+  upstream: string;
+  /** The gate's own upstream credential (server-side configuration, never a client's). */
+  upstreamToken?: string;
+  store: VerdictStore;
+  toolVersion: string;
+  /** The policy document's text (JSON or YAML) on top of the defaults; none for the default policy. */
+  policyText?: string;
+  /** Scopes granted without a token (e.g. ["pull"] on a trusted network); none by default. */
+  anonymousScopes?: Scope[];
+  /** Origins besides the upstream that the scan API may fetch URLs from (SSRF guard). */
+  allowedUrlOrigins?: string[];
+  limits?: Partial<GateLimits>;
+  /** fastify/pino logger settings; false in tests. */
+  logger?: boolean | { level: string };
+}
+
+interface Caller {
+  actor: string;
+  token: TokenRecord | undefined;
+  policy: PolicyContext;
+}
+
+/** Headers clients read on downloads; exposed for browsers too. */
+const EXPOSED = "X-Repo-Commit,X-Linked-Etag,X-Linked-Size,ETag,Content-Range,Content-Length,X-Error-Code,X-Error-Message";
+
+const verdictSchema = {
+  type: "object",
+  properties: {
+    digest: { type: "string" },
+    verdict: { type: "string", enum: ["clean", "suspicious", "unsafe", "error"] },
+    allowed: { type: "boolean" },
+    rules: { type: "array", items: { type: "string" } },
+    policyDigest: { type: "string" },
+    toolVersion: { type: "string" },
+    createdAt: { type: "string" },
+    report: { type: "object", additionalProperties: true },
+  },
+} as const;
+
+const errorSchema = { type: "object", properties: { error: { type: "string" } }, additionalProperties: true } as const;
+
+/**
+ * The gate: a Hugging Face-compatible proxy that vets every file before it streams, a scan API,
+ * a verdict cache and audit log, and pages for people. `listen` is the caller's.
+ *
+ * @example
+ * const app = await buildGate({ upstream: "https://huggingface.co", store: SqliteStore.open("gate.db"), toolVersion: VERSION });
+ * await app.listen({ port: 8080, host: "127.0.0.1" });
+ */
+export async function buildGate(options: GateOptions): Promise<FastifyInstance> {
+  const limits: GateLimits = { ...DEFAULT_GATE_LIMITS, ...options.limits };
+  const upstream = options.upstream.replace(/\/+$/, "");
+  const metrics = new Metrics();
+  const store = options.store;
+  const vetter = new Vetter({ upstream, upstreamToken: options.upstreamToken, store, metrics, toolVersion: options.toolVersion, limits });
+  const rate = new RateLimiter();
+  const policies = new Map<string, PolicyContext>();
+  const serverPolicy = policyContext(options.policyText, "server policy");
+  const allowedOrigins = new Set([new URL(upstream).origin, ...(options.allowedUrlOrigins ?? []).map((o) => new URL(o).origin)]);
+
+  function policyContext(text: string | undefined, label: string): PolicyContext {
+    const digest = createHash("sha256").update(JSON.stringify(DEFAULT_POLICY_DATA)).update("\0").update(text ?? "").digest("hex");
+    const known = policies.get(digest);
+    if (known) return known;
+    const policy: Policy = policyFromText(text ?? "{\"version\": 1}", label);
+    const context = { policy, digest };
+    policies.set(digest, context);
+    return context;
+  }
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // Hub paths carry encoded slashes in revisions; keep the raw URL for our own parsing.
+    routerOptions: { ignoreDuplicateSlashes: false, maxParamLength: 2048 },
+    bodyLimit: 1024 * 1024,
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: "modelvet gate", version: options.toolVersion, description: "Hugging Face-compatible proxy that vets model files before serving them, and a scan API." },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  app.addContentTypeParser("application/octet-stream", (_req: FastifyRequest, payload: IncomingMessage, done: (err: Error | null, body?: unknown) => void) => done(null, payload));
+  app.addHook("onResponse", async (request, reply) => {
+    metrics.add("modelvet_gate_requests_total", { route: request.routeOptions.url ?? "unmatched", status: reply.statusCode });
+  });
+
+  /** The caller, or undefined after answering 401/403/429. */
+  async function authorize(request: FastifyRequest, reply: FastifyReply, scope: Scope): Promise<Caller | undefined> {
+    const bearer = bearerOf(request.headers.authorization);
+    let token: TokenRecord | undefined;
+    if (bearer !== undefined) {
+      token = await store.tokenByHash(hashToken(bearer));
+      if (!token || token.revokedAt !== undefined) {
+        await sendError(reply, 401, "Unauthorized", "Invalid or revoked modelvet gate token");
+        return undefined;
+      }
+      if (!token.scopes.includes(scope)) {
+        await sendError(reply, 403, "Forbidden", `This token lacks the ${JSON.stringify(scope)} scope`);
+        return undefined;
+      }
+    } else if (!(options.anonymousScopes ?? []).includes(scope)) {
+      await sendError(reply, 401, "Unauthorized", `A modelvet gate token with the ${JSON.stringify(scope)} scope is required (Authorization: Bearer …; HF_TOKEN for Hugging Face clients)`);
+      return undefined;
+    }
+    const key = token ? `token:${token.id}` : `anon:${request.ip}`;
+    const wait = rate.take(key, token?.ratePerMinute ?? limits.ratePerMinute);
+    if (wait !== undefined) {
+      reply.header("Retry-After", String(wait));
+      await sendError(reply, 429, "RateLimited", `Rate limit exceeded; retry in ${wait} s`);
+      return undefined;
+    }
+    let policy = serverPolicy;
+    if (token?.policy !== undefined) policy = policyContext(token.policy, `policy of token ${token.name}`);
+    return { actor: token ? token.name : "anonymous", token, policy };
+  }
+
+  async function audit(entry: Omit<AuditEntry, "at">): Promise<number> {
+    const full: AuditEntry = { at: new Date().toISOString(), ...entry };
+    const id = await store.appendAudit(full);
+    app.log.info({ audit: { ...full, id } }, "decision");
+    metrics.add("modelvet_gate_decisions_total", { action: entry.action, decision: entry.decision });
+    return id;
+  }
+
+  // ---- operations ---------------------------------------------------------------------------
+  app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
+  app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
+    const memory = process.memoryUsage();
+    reply.type("text/plain; version=0.0.4");
+    return metrics.render({ process_resident_memory_bytes: memory.rss, nodejs_heap_used_bytes: memory.heapUsed });
+  });
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  // ---- the proxy: downloads ---------------------------------------------------------------
+  const resolveHandler = (head: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
+    const parsed = parseResolveUrl(request.raw.url ?? "");
+    if (typeof parsed === "string") return sendError(reply, 400, "BadRequest", parsed);
+    const caller = await authorize(request, reply, "pull");
+    if (!caller) return reply;
+    return serveFile(request, reply, parsed, caller, head);
+  };
+  const resolveSchema = { hide: true };
+  app.get("/:org/:name/resolve/*", { schema: resolveSchema, exposeHeadRoute: false }, resolveHandler(false));
+  app.head("/:org/:name/resolve/*", { schema: resolveSchema }, resolveHandler(true));
+
+  async function serveFile(request: FastifyRequest, reply: FastifyReply, target: FileTarget, caller: Caller, head: boolean): Promise<FastifyReply> {
+    const action = head ? "head" : "pull";
+    const base = { actor: caller.actor, action, repo: target.repo, revision: target.revision, path: target.path } as const;
+    let file: ResolvedFile;
+    try {
+      file = await vetter.resolve(target);
+    } catch (error) {
+      if (!(error instanceof UpstreamError)) throw error;
+      await audit({ ...base, commit: "", digest: "", verdict: "", decision: "error", rules: [], status: error.status, reason: error.message, verdictKey: "" });
+      return sendError(reply, error.status, error.code ?? (error.status >= 500 ? "UpstreamError" : "UpstreamRefused"), error.message);
+    }
+    const name = `${target.repo}/${target.path}`;
+    let verdict: StoredVerdict;
+    let cached: boolean;
+    try {
+      ({ verdict, cached } = await vetter.decide(file, name, caller.policy));
+    } catch (error) {
+      const status = error instanceof UpstreamError ? error.status : 500;
+      const message = error instanceof Error ? error.message : String(error);
+      await audit({ ...base, commit: file.commit, digest: file.digest, verdict: "", decision: "error", rules: [], status, reason: message, verdictKey: "" });
+      return sendError(reply, status, "ScanFailed", `${message}`);
+    }
+    const fileHeaders: Record<string, string> = {
+      ETag: file.etag,
+      "X-Repo-Commit": file.commit,
+      "Access-Control-Expose-Headers": EXPOSED,
+      "X-Modelvet-Verdict": verdict.verdict,
+      "X-Modelvet-Cache": cached ? "hit" : "miss",
+    };
+    if (file.kind === "lfs") {
+      fileHeaders["X-Linked-Etag"] = file.etag;
+      fileHeaders["X-Linked-Size"] = String(file.size);
+    }
+    if (!verdict.allowed) {
+      const rules = verdict.rules.length > 0 ? verdict.rules.join(", ") : "no rule: the file could not be fully scanned";
+      const id = await audit({ ...base, commit: file.commit, digest: file.digest, verdict: verdict.verdict, decision: "block", rules: verdict.rules, status: 403, reason: `verdict ${verdict.verdict} (${rules})`, verdictKey: verdict.key });
+      const message = `modelvet blocked ${name}: verdict ${verdict.verdict} (${rules}); report: /ui/decisions/${id}`;
+      reply.headers({ ...fileHeaders, "X-Error-Code": "ModelvetBlocked" });
+      return sendError(reply, 403, "ModelvetBlocked", message, { verdict: verdict.verdict, rules: verdict.rules, digest: file.digest, report: `/ui/decisions/${id}` });
+    }
+    await audit({ ...base, commit: file.commit, digest: file.digest, verdict: verdict.verdict, decision: "allow", rules: verdict.rules, status: 200, reason: `verdict ${verdict.verdict}${cached ? " (cached)" : ""}`, verdictKey: verdict.key });
+    reply.headers({ ...fileHeaders, "Accept-Ranges": "bytes", "Content-Type": "application/octet-stream" });
+    if (head) {
+      reply.header("Content-Length", String(file.size));
+      return reply.code(200).send();
+    }
+    const range = parseRange(request.headers.range, file.size);
+    if (range === "unsatisfiable") {
+      reply.header("Content-Range", `bytes */${file.size}`);
+      return sendError(reply, 416, "RangeNotSatisfiable", `Range ${JSON.stringify(request.headers.range)} is outside the file (${file.size} bytes)`);
+    }
+    if (file.kind === "inline") {
+      const body = Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength);
+      metrics.add("modelvet_gate_bytes_streamed_total", {}, range ? range.end - range.start + 1 : body.length);
+      if (!range) return reply.code(200).header("Content-Length", String(body.length)).send(body);
+      return reply.code(206).header("Content-Range", `bytes ${range.start}-${range.end}/${file.size}`).send(body.subarray(range.start, range.end + 1));
+    }
+    return streamLfs(reply, file, range);
+  }
+
+  async function streamLfs(reply: FastifyReply, file: Extract<ResolvedFile, { kind: "lfs" }>, range: { start: number; end: number } | undefined): Promise<FastifyReply> {
+    const headers: Record<string, string> = { "Accept-Encoding": "identity" };
+    if (new URL(file.url).origin === new URL(upstream).origin) Object.assign(headers, vetter.upstreamHeaders());
+    if (range) headers.Range = `bytes=${range.start}-${range.end}`;
+    let response: IncomingMessage;
+    try {
+      response = await getStream(file.url, headers, limits.upstreamTimeoutMillis);
+    } catch (error) {
+      metrics.add("modelvet_gate_upstream_errors_total");
+      return sendError(reply, 502, "UpstreamError", `Cannot stream the vetted file: ${(error as Error).message}`);
+    }
+    const expected = range ? 206 : 200;
+    if (response.statusCode !== expected) {
+      response.resume();
+      metrics.add("modelvet_gate_upstream_errors_total");
+      return sendError(reply, 502, "UpstreamError", `The upstream answered ${response.statusCode} when streaming the vetted file`);
+    }
+    const length = range ? range.end - range.start + 1 : file.size;
+    if (Number(response.headers["content-length"] ?? length) !== length) {
+      response.destroy();
+      return sendError(reply, 502, "UpstreamError", "The upstream's length differs from the vetted file's");
+    }
+    reply.header("Content-Length", String(length));
+    if (range) reply.header("Content-Range", `bytes ${range.start}-${range.end}/${file.size}`);
+    let body: Readable = response;
+    if (range) metrics.add("modelvet_gate_bytes_streamed_total", {}, length);
+    else {
+      // A whole download is checked against the vetted sha256 before its last chunk is released.
+      body = response.pipe(new VerifyingStream(file.sha256, file.size, (count) => metrics.add("modelvet_gate_bytes_streamed_total", {}, count)));
+      response.on("error", (error) => body.destroy(error));
+    }
+    return reply.code(expected).send(body);
+  }
+
+  // ---- the proxy: metadata passthrough ------------------------------------------------------
+  const passthrough = async (request: FastifyRequest, reply: FastifyReply) => {
+    const caller = await authorize(request, reply, "pull");
+    if (!caller) return reply;
+    const raw = request.raw.url ?? "/";
+    if (!isPlainApiPath(raw.split("?")[0] ?? "")) return sendError(reply, 400, "BadRequest", "Invalid path: no \".\" or \"..\" segments, control characters or backslashes");
+    const headers: Record<string, string> = { Accept: request.headers.accept ?? "application/json", ...vetter.upstreamHeaders() };
+    let body: string | undefined;
+    if (request.method === "POST") {
+      headers["Content-Type"] = request.headers["content-type"] ?? "application/json";
+      body = typeof request.body === "string" ? request.body : JSON.stringify(request.body ?? {});
+    }
+    let response: Response;
+    try {
+      response = await fetch(`${upstream}${raw}`, { method: request.method, headers, body, redirect: "manual", signal: AbortSignal.timeout(limits.upstreamTimeoutMillis) });
+    } catch (error) {
+      metrics.add("modelvet_gate_upstream_errors_total");
+      return sendError(reply, 502, "UpstreamError", `Upstream unreachable: ${(error as Error).message}`);
+    }
+    for (const name of ["content-type", "x-error-code", "x-error-message", "etag", "x-repo-commit", "x-total-count"]) {
+      const value = response.headers.get(name);
+      if (value !== null) reply.header(name, value);
+    }
+    // Pagination links point at the upstream; clients must come back through the gate.
+    const link = response.headers.get("link");
+    if (link !== null) reply.header("link", link.split(upstream).join(`${request.protocol}://${request.headers.host ?? ""}`));
+    const text = await response.text();
+    return reply.code(response.status).send(text);
+  };
+  app.route({ method: ["GET", "HEAD"], url: "/api/*", schema: { hide: true }, handler: passthrough, exposeHeadRoute: false });
+  app.post("/api/*", { schema: { hide: true } }, passthrough);
+
+  // ---- scan API -------------------------------------------------------------------------------
+  const formatQuery = { type: "object", properties: { format: { type: "string", enum: ["json", "sarif"], default: "json" }, name: { type: "string", maxLength: 255 } } } as const;
+
+  app.post(
+    "/v1/scan",
+    {
+      schema: {
+        summary: "Scan uploaded bytes (streamed, size-limited) and return the report",
+        consumes: ["application/octet-stream"],
+        querystring: formatQuery,
+        response: { 200: { type: "object", additionalProperties: true }, 413: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const caller = await authorize(request, reply, "scan");
+      if (!caller) return reply;
+      const query = request.query as { format: "json" | "sarif"; name?: string };
+      const declared = Number(request.headers["content-length"] ?? "0");
+      const stream = request.body as Readable | undefined;
+      if (!stream || typeof (stream as Readable).pipe !== "function") return sendError(reply, 415, "UnsupportedMediaType", "Send the file as Content-Type: application/octet-stream");
+      if (declared > limits.maxUploadBytes) {
+        stream.resume();
+        return sendError(reply, 413, "PayloadTooLarge", `Upload of ${declared} bytes exceeds ${limits.maxUploadBytes} bytes (limit maxUploadBytes)`);
+      }
+      const name = (query.name ?? "upload").replace(/[^\w.-]/g, "_") || "upload";
+      const dir = await mkdtemp(join(tmpdir(), "modelvet-gate-"));
+      try {
+        const path = join(dir, "upload");
+        const hash = createHash("sha256");
+        let size = 0;
+        let tooLarge = false;
+        await pipeline(
+          stream,
+          async function* (source: AsyncIterable<Buffer>) {
+            for await (const chunk of source) {
+              size += chunk.length;
+              if (size > limits.maxUploadBytes) {
+                tooLarge = true;
+                throw new Error("too large");
+              }
+              hash.update(chunk);
+              yield chunk;
+            }
+          },
+          createWriteStream(path),
+        ).catch((error: unknown) => {
+          if (!tooLarge) throw error;
+        });
+        if (tooLarge) return sendError(reply, 413, "PayloadTooLarge", `Upload exceeds ${limits.maxUploadBytes} bytes (limit maxUploadBytes)`);
+        const digest = `sha256:${hash.digest("hex")}`;
+        const key = `${digest}|${caller.policy.digest}|${options.toolVersion}`;
+        let verdict = await store.getVerdict(key);
+        if (!verdict) {
+          const source = await FileSource.open(path);
+          try {
+            const report = await scanSource(source, { path: name, policy: caller.policy.policy, limits: { maxMillisPerFile: limits.scanTimeoutMillis } });
+            verdict = verdictRecord(key, digest, caller.policy, options.toolVersion, report);
+          } finally {
+            await source.close();
+          }
+          await store.putVerdict(verdict);
+        }
+        await audit({ actor: caller.actor, action: "scan", repo: "(upload)", revision: "", commit: "", path: name, digest, verdict: verdict.verdict, decision: verdict.allowed ? "allow" : "block", rules: verdict.rules, status: 200, reason: `verdict ${verdict.verdict}`, verdictKey: verdict.key });
+        const report = JSON.parse(verdict.report) as FileReport;
+        return sendReport(reply, [{ ...report, path: name }], query.format, options.toolVersion);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  app.post(
+    "/v1/scan/remote",
+    {
+      schema: {
+        summary: "Scan a hub reference (hf://ORG/REPO[@REV][/PATH], via the gate's upstream) or a URL without downloading it",
+        querystring: formatQuery,
+        body: { type: "object", properties: { ref: { type: "string", maxLength: 2048 }, url: { type: "string", maxLength: 4096 } }, additionalProperties: false },
+        response: { 200: { type: "object", additionalProperties: true }, 400: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const caller = await authorize(request, reply, "scan");
+      if (!caller) return reply;
+      const body = request.body as { ref?: string; url?: string };
+      const query = request.query as { format: "json" | "sarif" };
+      const common = { endpoint: upstream, token: options.upstreamToken, policy: caller.policy.policy, limits: { maxMillisPerFile: limits.scanTimeoutMillis } };
+      let files: FileReport[];
+      if (body.ref !== undefined) {
+        const parsed = parseHfRef(body.ref);
+        if (!parsed.ok) return sendError(reply, 400, "BadRequest", parsed.message);
+        try {
+          files = await scanHfRef(parsed.ref, common);
+        } catch (error) {
+          if (error instanceof HubApiError) return sendError(reply, error.status !== undefined && error.status < 500 ? error.status : 502, error.code ?? "UpstreamError", error.message);
+          throw error;
+        }
+      } else if (body.url !== undefined) {
+        let url: URL;
+        try {
+          url = new URL(body.url);
+        } catch {
+          return sendError(reply, 400, "BadRequest", `Not a URL: ${JSON.stringify(body.url)}`);
+        }
+        // The gate must not become a way into the network it sits in (SSRF): only known origins.
+        if (!allowedOrigins.has(url.origin)) return sendError(reply, 400, "BadRequest", `URL origin ${JSON.stringify(url.origin)} is not allowed; allowed: ${[...allowedOrigins].join(", ")}`);
+        files = [(await scanRemoteFile(url.href, { ...common, path: url.href })).report];
+      } else {
+        return sendError(reply, 400, "BadRequest", "Give either \"ref\" (hf://ORG/REPO[@REVISION][/PATH]) or \"url\"");
+      }
+      for (const f of files) {
+        await audit({ actor: caller.actor, action: "scan", repo: body.ref ?? body.url ?? "", revision: "", commit: "", path: f.path, digest: "", verdict: f.verdict, decision: f.verdict === "clean" ? "allow" : "block", rules: [...new Set(f.findings.map((x) => x.ruleId))], status: 200, reason: `verdict ${f.verdict}`, verdictKey: "" });
+      }
+      return sendReport(reply, files, query.format, options.toolVersion);
+    },
+  );
+
+  app.get(
+    "/v1/verdicts/:sha256",
+    {
+      schema: {
+        summary: "The verdict on a file by its SHA-256, under the caller's policy and this modelvet version",
+        params: { type: "object", properties: { sha256: { type: "string", pattern: "^[0-9a-f]{64}$" } }, required: ["sha256"] },
+        response: { 200: verdictSchema, 404: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const caller = await authorize(request, reply, "scan");
+      if (!caller) return reply;
+      const { sha256 } = request.params as { sha256: string };
+      const key = `sha256:${sha256}|${caller.policy.digest}|${options.toolVersion}`;
+      const verdict = await store.getVerdict(key);
+      if (!verdict) return sendError(reply, 404, "NotFound", `No verdict for sha256 ${sha256} under this policy and modelvet ${options.toolVersion}`);
+      return { ...verdict, report: JSON.parse(verdict.report) as unknown };
+    },
+  );
+
+  // ---- pages for people ----------------------------------------------------------------------
+  app.get("/ui", { schema: { hide: true } }, async (request, reply) => {
+    const caller = await authorize(request, reply, "admin");
+    if (!caller) return reply;
+    return reply.type("text/html; charset=utf-8").header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'").send(decisionsPage(await store.recentAudit(200)));
+  });
+  app.get("/ui/decisions/:id", { schema: { hide: true } }, async (request, reply) => {
+    const caller = await authorize(request, reply, "admin");
+    if (!caller) return reply;
+    const id = Number((request.params as { id: string }).id);
+    const entry = Number.isSafeInteger(id) ? await store.auditEntry(id) : undefined;
+    if (!entry) return sendError(reply, 404, "NotFound", "No such decision");
+    const verdict = entry.verdictKey ? await store.getVerdict(entry.verdictKey) : undefined;
+    return reply.type("text/html; charset=utf-8").header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'").send(decisionPage(entry, verdict));
+  });
+
+  app.setNotFoundHandler(async (request, reply) => sendError(reply, 404, "NotFound", `No route ${request.method} ${request.url.split("?")[0]}`));
+  app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {
+    if (error instanceof DigestMismatchError) {
+      metrics.add("modelvet_gate_upstream_errors_total");
+      request.log.error({ err: error }, "download cut");
+      return sendError(reply, 502, "UpstreamChanged", error.message);
+    }
+    const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error }, "request failed");
+    return sendError(reply, status, status === 500 ? "InternalError" : "BadRequest", status === 500 ? "Internal error; nothing was served" : error.message);
+  });
+  return app;
+}
+
+/** The hub's error shape, so clients show the reason: JSON `{error}` plus `X-Error-Code`/`X-Error-Message`. */
+function sendError(reply: FastifyReply, status: number, code: string, message: string, extra: Record<string, unknown> = {}): FastifyReply {
+  const header = message.replace(/[^\x20-\x7e]/g, "?").slice(0, 1000);
+  return reply.code(status).header("X-Error-Code", code).header("X-Error-Message", header).type("application/json").send({ error: message, ...extra });
+}
+
+function sendReport(reply: FastifyReply, files: FileReport[], format: "json" | "sarif", version: string): FastifyReply {
+  const report: ScanReport = { schemaVersion: 1, tool: { name: "modelvet", version }, files, summary: summarize(files) };
+  const text = format === "sarif" ? renderSarif(report, RULES) : renderJson(report);
+  return reply.type("application/json").send(text);
+}
+
+/** An /api path whose segments, decoded, are no `.`/`..` and carry no control characters or backslashes. */
+function isPlainApiPath(pathname: string): boolean {
+  try {
+    const decoded = pathname.split("/").map((s) => decodeURIComponent(s)).join("/");
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    return !/[\u0000-\u001f\u007f\\]/.test(decoded) && !decoded.split("/").some((s) => s === "." || s === "..");
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `/{org}/{name}/resolve/{revision}/{path}` from the raw request URL, each segment decoded once
+ * and checked: no `..`, no control characters (header injection), no empty segments.
+ */
+export function parseResolveUrl(rawUrl: string): FileTarget | string {
+  const pathname = rawUrl.split("?")[0] ?? "";
+  const segments = pathname.split("/").slice(1);
+  if (segments.length < 5 || segments[2] !== "resolve") return "Expected /ORG/NAME/resolve/REVISION/PATH";
+  let decoded: string[];
+  try {
+    decoded = segments.map((s) => decodeURIComponent(s));
+  } catch {
+    return "Malformed percent-encoding in the path";
+  }
+  const [org, name, , revision, ...rest] = decoded as [string, string, string, string, ...string[]];
+  const path = rest.join("/");
+  const pathProblem = checkRepoPath(path);
+  if (pathProblem) return pathProblem;
+  const checked = checkRef({ repo: `${org}/${name}`, revision, path });
+  if (!checked.ok) return checked.message;
+  return { repo: checked.ref.repo, revision: checked.ref.revision, path };
+}

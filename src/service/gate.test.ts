@@ -1,0 +1,271 @@
+import { downloadFile, listFiles } from "@huggingface/hub";
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HUB_REPOS, makeHubFolder } from "../test-support/hub-fixtures.js";
+import { startHubStandin, type HubStandin } from "../test-support/hub-standin.js";
+import { buildGate, parseResolveUrl } from "./app.js";
+import { SqliteStore } from "./store.js";
+import { createToken } from "./tokens.js";
+
+const run = promisify(execFile);
+const HAVE_CURL = await run("curl", ["--version"]).then(() => true, () => false);
+if (!HAVE_CURL) console.warn("Skipping the gate's curl tests: curl is not installed (apt-get install -y curl).");
+const REPO_ROOT = new URL("../../", import.meta.url).pathname;
+const UPSTREAM_TOKEN = "hf_gate_own_upstream_secret";
+/** An LFS file whose hub-reported sha256 is not its content's: the gate must cut the download. */
+const LIAR = "acme/liar-model";
+
+let hub: HubStandin;
+let folder: ReturnType<typeof makeHubFolder>;
+let dbDir: string;
+let store: SqliteStore;
+let app: FastifyInstance;
+let gate: string;
+const tokens = { all: "", pull: "", scanOnly: "", lenient: "" };
+
+beforeAll(async () => {
+  folder = makeHubFolder();
+  mkdirSync(join(folder.root, LIAR), { recursive: true });
+  copyFileSync(join(REPO_ROOT, "fixtures/safetensors/benign/torch_state_dict.safetensors"), join(folder.root, LIAR, "model.safetensors"));
+  hub = await startHubStandin({
+    root: folder.root,
+    gated: { [HUB_REPOS.gated]: UPSTREAM_TOKEN },
+    lfsOid: (repo) => (repo === LIAR ? "c".repeat(64) : undefined),
+  });
+  dbDir = mkdtempSync(join(tmpdir(), "modelvet-gate-test-"));
+  store = SqliteStore.open(join(dbDir, "gate.db"));
+  tokens.all = (await createToken(store, { name: "alice", scopes: ["pull", "scan", "admin"] })).token;
+  tokens.pull = (await createToken(store, { name: "ci-pull", scopes: ["pull"] })).token;
+  tokens.scanOnly = (await createToken(store, { name: "scanner", scopes: ["scan"] })).token;
+  tokens.lenient = (await createToken(store, { name: "lenient", scopes: ["pull"], policy: '{"version": 1, "rules": {"PKL001": "low"}}' })).token;
+  app = await buildGate({ upstream: hub.url, upstreamToken: UPSTREAM_TOKEN, store, toolVersion: "test", limits: { maxUploadBytes: 64 * 1024 } });
+  gate = await app.listen({ port: 0, host: "127.0.0.1" });
+});
+
+afterAll(async () => {
+  await app.close();
+  await store.close();
+  await hub.close();
+  folder.cleanup();
+  rmSync(dbDir, { recursive: true, force: true });
+});
+
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+const fixture = (repo: string, path: string) => new Uint8Array(readFileSync(join(folder.root, repo, path)));
+
+/** curl with -sS, headers on stdout (-i), and the exit code instead of a throw. */
+async function curl(args: string[]): Promise<{ code: number; status: number; headers: Record<string, string>; body: string }> {
+  const result = await run("curl", ["-sS", "-i", "--max-time", "20", ...args], { encoding: "latin1", maxBuffer: 64 * 1024 * 1024 }).then(
+    (r) => ({ code: 0, stdout: r.stdout }),
+    (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout ?? "" }),
+  );
+  const split = result.stdout.indexOf("\r\n\r\n");
+  const head = split >= 0 ? result.stdout.slice(0, split) : result.stdout;
+  const lines = head.split("\r\n");
+  const headers: Record<string, string> = {};
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(":");
+    if (colon > 0) headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return { code: result.code, status: Number(lines[0]?.split(" ")[1] ?? 0), headers, body: split >= 0 ? result.stdout.slice(split + 4) : "" };
+}
+
+const auth = (token: string) => ["-H", `Authorization: Bearer ${token}`];
+
+describe("the gate with the @huggingface/hub client (hubUrl = the gate)", () => {
+  it("downloads a clean LFS file byte for byte and lists the repo through the metadata passthrough", async () => {
+    const blob = await downloadFile({ repo: HUB_REPOS.clean, path: "model.safetensors", hubUrl: gate, accessToken: tokens.pull });
+    expect(new Uint8Array(await blob!.arrayBuffer())).toEqual(fixture(HUB_REPOS.clean, "model.safetensors"));
+    const small = await downloadFile({ repo: HUB_REPOS.clean, path: "config.json", hubUrl: gate, accessToken: tokens.pull });
+    expect(await small!.text()).toContain("bert");
+    const paths: string[] = [];
+    for await (const f of listFiles({ repo: HUB_REPOS.clean, hubUrl: gate, accessToken: tokens.pull, recursive: true })) paths.push(f.path);
+    expect(paths.sort()).toEqual(["README.md", "config.json", "model.safetensors", "pytorch_model.bin"]);
+  });
+
+  it("refuses a malicious checkpoint with the verdict and the rule in the client's error", async () => {
+    const error = await downloadFile({ repo: HUB_REPOS.evil, path: "pytorch_model.bin", hubUrl: gate, accessToken: tokens.pull }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/modelvet blocked acme\/evil-model\/pytorch_model\.bin: verdict unsafe \(.*PKL001.*\)/);
+  });
+
+  it("never forwards a client token upstream: the hub sees the gate's own credential, the CDN none", async () => {
+    const seen = hub.requests.filter((r) => r.authorization !== undefined && r.authorization !== `Bearer ${UPSTREAM_TOKEN}`);
+    expect(seen).toEqual([]);
+    expect(hub.requests.filter((r) => r.origin === "cdn" && r.authorization !== undefined)).toEqual([]);
+    expect(hub.requests.some((r) => r.origin === "hub" && r.authorization === `Bearer ${UPSTREAM_TOKEN}`)).toBe(true);
+  });
+});
+
+describe.skipIf(!HAVE_CURL)("the gate with curl", () => {
+  it("answers 403 for a blocked file, with X-Error-Message naming verdict and rules, on GET and HEAD", async () => {
+    const get = await curl([...auth(tokens.pull), `${gate}/${HUB_REPOS.evil}/resolve/main/extra/model.pkl`]);
+    expect(get.status).toBe(403);
+    expect(get.headers["x-error-code"]).toBe("ModelvetBlocked");
+    expect(get.headers["x-error-message"]).toMatch(/verdict unsafe \(PKL001/);
+    const body = JSON.parse(get.body) as { verdict: string; rules: string[]; report: string };
+    expect(body.verdict).toBe("unsafe");
+    expect(body.rules).toContain("PKL001");
+    const head = await curl(["-I", ...auth(tokens.pull), `${gate}/${HUB_REPOS.evil}/resolve/main/extra/model.pkl`]);
+    expect(head.status).toBe(403);
+    expect(head.headers["x-modelvet-cache"]).toBe("hit");
+  });
+
+  it("answers HEAD on an allowed LFS file with the headers huggingface_hub reads, and serves ranges", async () => {
+    const bytes = fixture(HUB_REPOS.clean, "pytorch_model.bin");
+    const head = await curl(["-I", ...auth(tokens.pull), `${gate}/${HUB_REPOS.clean}/resolve/main/pytorch_model.bin`]);
+    expect(head.status).toBe(200);
+    expect(head.headers["x-linked-etag"]).toBe(`"${sha256(bytes)}"`);
+    expect(head.headers.etag).toBe(`"${sha256(bytes)}"`);
+    expect(head.headers["x-linked-size"]).toBe(String(bytes.length));
+    expect(head.headers["content-length"]).toBe(String(bytes.length));
+    expect(head.headers["x-repo-commit"]).toBe(await hub.commitOf(HUB_REPOS.clean));
+    const part = await curl([...auth(tokens.pull), "-H", "Range: bytes=2-5", `${gate}/${HUB_REPOS.clean}/resolve/main/pytorch_model.bin`]);
+    expect(part.status).toBe(206);
+    expect(part.headers["content-range"]).toBe(`bytes 2-5/${bytes.length}`);
+    expect(Buffer.from(part.body, "latin1")).toEqual(Buffer.from(bytes.subarray(2, 6)));
+  });
+
+  it("cuts a download whose bytes are not the sha256 that was vetted", async () => {
+    const result = await curl([...auth(tokens.pull), `${gate}/${LIAR}/resolve/main/model.safetensors`]);
+    // A small file fails before the headers go out (502); a large one has its connection cut.
+    expect(result.code !== 0 || result.status === 502).toBe(true);
+    expect(result.body).not.toContain("F32");
+    if (result.status === 502) expect(JSON.parse(result.body).error).toMatch(/differ from the vetted c{64}; download cut/);
+  });
+
+  it("refuses bad input with a 4xx and a clear message", async () => {
+    const cases: [string, number, RegExp][] = [
+      [`/acme/../resolve/main/x.bin`, 400, /Invalid repo id/],
+      [`/${HUB_REPOS.clean}/resolve/main/a/../../x.bin`, 400, /"\.\." segments/],
+      [`/${HUB_REPOS.clean}/resolve/main/evil%0d%0aX-Injected:%201.bin`, 400, /control characters/],
+      [`/${HUB_REPOS.clean}/resolve/main/%E0%A4%A.bin`, 400, /Malformed percent-encoding|Bad Request|malformed/i],
+      [`/${HUB_REPOS.clean}/resolve/no-such-rev/config.json`, 404, /Invalid rev id/],
+      [`/${HUB_REPOS.clean}/resolve/main/missing.bin`, 404, /does not exist/],
+      [`/acme/resolve`, 404, /No route/],
+    ];
+    for (const [path, status, message] of cases) {
+      const r = await curl(["--path-as-is", ...auth(tokens.pull), `${gate}${path}`]);
+      expect(r.status, path).toBe(status);
+      expect(r.headers["x-injected"], path).toBeUndefined();
+      expect(JSON.parse(r.body).error, path).toMatch(message);
+    }
+    const missing = await curl([`${gate}/${HUB_REPOS.clean}/resolve/main/config.json`]);
+    expect(missing.status).toBe(401);
+    const wrongScope = await curl([...auth(tokens.pull), "-X", "POST", "-H", "Content-Type: application/octet-stream", "--data-binary", "x", `${gate}/v1/scan`]);
+    expect(wrongScope.status).toBe(403);
+    const tooBig = await curl([...auth(tokens.scanOnly), "-H", "Content-Type: application/octet-stream", "--data-binary", `@${join(REPO_ROOT, "package-lock.json")}`, `${gate}/v1/scan`]);
+    expect(tooBig.status).toBe(413);
+    expect(JSON.parse(tooBig.body).error).toMatch(/limit maxUploadBytes/);
+  });
+
+  it("fails closed with 502 when the upstream fails", async () => {
+    hub.failNext(503, 3, /config\.json/);
+    const r = await curl([...auth(tokens.pull), `${gate}/${HUB_REPOS.evil}/resolve/main/config.json`]);
+    expect(r.status).toBe(502);
+    expect(r.body).not.toContain("bert");
+  });
+
+  it("reads a gated repo with the gate's own upstream credential, not the client's", async () => {
+    const r = await curl(["-I", ...auth(tokens.pull), `${gate}/${HUB_REPOS.gated}/resolve/main/model.safetensors`]);
+    expect(r.status).toBe(200);
+  });
+});
+
+describe("verdict cache, single flight, scan API, audit", () => {
+  it("scans a file once for concurrent requests, then answers from the cache", async () => {
+    const before = await metric("modelvet_gate_scans_total");
+    const url = `${gate}/${HUB_REPOS.clean}/resolve/main/README.md`;
+    const results = await Promise.all(Array.from({ length: 6 }, () => fetch(url, { headers: { Authorization: `Bearer ${tokens.pull}` } })));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect((await metric("modelvet_gate_scans_total")) - before).toBe(1);
+    const again = await fetch(url, { headers: { Authorization: `Bearer ${tokens.pull}` } });
+    expect(again.headers.get("x-modelvet-cache")).toBe("hit");
+  });
+
+  it("scans uploaded bytes, answers JSON and SARIF, and looks the verdict up by sha256", async () => {
+    const bytes = new Uint8Array(readFileSync(join(REPO_ROOT, "samples/suspicious_model.bin")));
+    const r = await fetch(`${gate}/v1/scan?name=model.bin`, { method: "POST", body: bytes, headers: { Authorization: `Bearer ${tokens.scanOnly}`, "Content-Type": "application/octet-stream" } });
+    expect(r.status).toBe(200);
+    const report = (await r.json()) as { schemaVersion: number; files: { verdict: string; findings: { ruleId: string }[] }[] };
+    expect(report.schemaVersion).toBe(1);
+    expect(report.files[0]?.verdict).toBe("unsafe");
+    expect(report.files[0]?.findings.map((f) => f.ruleId)).toContain("PKL001");
+    const sarif = await fetch(`${gate}/v1/scan?format=sarif`, { method: "POST", body: bytes, headers: { Authorization: `Bearer ${tokens.scanOnly}`, "Content-Type": "application/octet-stream" } });
+    expect(((await sarif.json()) as { version: string }).version).toBe("2.1.0");
+    const lookup = await fetch(`${gate}/v1/verdicts/${sha256(bytes)}`, { headers: { Authorization: `Bearer ${tokens.scanOnly}` } });
+    expect(((await lookup.json()) as { verdict: string }).verdict).toBe("unsafe");
+    expect((await fetch(`${gate}/v1/verdicts/${"0".repeat(64)}`, { headers: { Authorization: `Bearer ${tokens.scanOnly}` } })).status).toBe(404);
+  });
+
+  it("scans an hf:// reference through the upstream and refuses URLs of other origins (SSRF)", async () => {
+    const post = (body: unknown) => fetch(`${gate}/v1/scan/remote`, { method: "POST", body: JSON.stringify(body), headers: { Authorization: `Bearer ${tokens.scanOnly}`, "Content-Type": "application/json" } });
+    const ref = await post({ ref: `hf://${HUB_REPOS.evil}/extra/model.pkl` });
+    const report = (await ref.json()) as { files: { verdict: string; bytesFetched: number }[] };
+    expect(report.files[0]?.verdict).toBe("unsafe");
+    expect(report.files[0]?.bytesFetched).toBeGreaterThan(0);
+    const ssrf = await post({ url: "http://169.254.169.254/latest/meta-data" });
+    expect(ssrf.status).toBe(400);
+    expect(((await ssrf.json()) as { error: string }).error).toMatch(/not allowed/);
+  });
+
+  it("logs every decision with who, what and the rules", async () => {
+    const entries = await store.recentAudit(500);
+    const block = entries.find((e) => e.decision === "block" && e.path === "pytorch_model.bin");
+    expect(block).toMatchObject({ actor: "ci-pull", repo: HUB_REPOS.evil, revision: "main", status: 403 });
+    expect(block?.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(block?.rules).toContain("PKL001");
+    expect(entries.some((e) => e.decision === "error" && e.status === 502)).toBe(true);
+  });
+
+  it("serves health, Prometheus metrics and the OpenAPI document", async () => {
+    expect(await (await fetch(`${gate}/healthz`)).json()).toEqual({ status: "ok" });
+    const text = await (await fetch(`${gate}/metrics`)).text();
+    expect(text).toMatch(/^modelvet_gate_decisions_total\{action="pull",decision="block"\} \d+$/m);
+    const openapi = (await (await fetch(`${gate}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(openapi.openapi).toMatch(/^3\./);
+    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(["/v1/scan", "/v1/scan/remote", "/v1/verdicts/{sha256}"]));
+  });
+});
+
+describe("per-token policy", () => {
+  it("vets under the token's own policy, cached apart from the server's", async () => {
+    const url = `${gate}/${HUB_REPOS.evil}/resolve/main/extra/model.pkl`;
+    const strict = await fetch(url, { headers: { Authorization: `Bearer ${tokens.pull}` } });
+    expect(strict.status).toBe(403);
+    const lenient = await fetch(url, { headers: { Authorization: `Bearer ${tokens.lenient}` } });
+    expect(lenient.status).toBe(200);
+    expect(lenient.headers.get("x-modelvet-cache")).toBe("miss");
+    expect(new Uint8Array(await lenient.arrayBuffer())).toEqual(fixture(HUB_REPOS.evil, "extra/model.pkl"));
+  });
+
+  it.skipIf(!HAVE_CURL)("refuses dot segments in metadata paths, encoded or not", async () => {
+    for (const path of ["/api/models/acme/..%2F..%2Fsecret", "/api/models/%2e%2e/x"]) {
+      const r = await curl(["--path-as-is", ...auth(tokens.pull), `${gate}${path}`]);
+      expect(r.status, path).toBe(400);
+    }
+  });
+});
+
+describe("parseResolveUrl", () => {
+  it("decodes each segment once and keeps encoded slashes in revisions", () => {
+    expect(parseResolveUrl("/o/m/resolve/refs%2Fpr%2F1/a%20b/c.bin?download=true")).toEqual({ repo: "o/m", revision: "refs/pr/1", path: "a b/c.bin" });
+    expect(parseResolveUrl("/o/m/resolve/main/%2e%2e/x")).toMatch(/"\.\." segments/);
+  });
+});
+
+async function metric(name: string): Promise<number> {
+  const text = await (await fetch(`${gate}/metrics`)).text();
+  return text
+    .split("\n")
+    .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
+    .reduce((sum, l) => sum + Number(l.split(" ").pop()), 0);
+}
+
+

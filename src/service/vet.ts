@@ -1,0 +1,283 @@
+import { createHash } from "node:crypto";
+import { MemorySource, type ByteSource } from "../core/byte-source.js";
+import { atLeast, type FileReport } from "../core/finding.js";
+import { scanSource } from "../engine/scan.js";
+import type { Policy } from "../policy/policy.js";
+import { resolvePath } from "../web/hf-ref.js";
+import { HttpSource, HttpSourceError, type HttpLimits } from "../web/http-source.js";
+import type { Metrics } from "./metrics.js";
+import type { StoredVerdict, VerdictStore } from "./store.js";
+
+/** Bounds of the gate's own work per request. */
+export interface GateLimits {
+  /** Files outside LFS are read whole (they are small on the hub), up to this size, then refused (CWE-400). */
+  maxInlineFileBytes: number;
+  /** One upstream round trip (CWE-400). */
+  upstreamTimeoutMillis: number;
+  /** One file's scan; past it the pull fails with 504 and nothing is cached (CWE-400). */
+  scanTimeoutMillis: number;
+  /** Bytes of one upload to the scan API (CWE-400). */
+  maxUploadBytes: number;
+  /** Requests per minute per token unless the token says otherwise (CWE-770). */
+  ratePerMinute: number;
+}
+
+export const DEFAULT_GATE_LIMITS: Readonly<GateLimits> = Object.freeze({
+  maxInlineFileBytes: 64 * 1024 * 1024,
+  upstreamTimeoutMillis: 30_000,
+  scanTimeoutMillis: 120_000,
+  maxUploadBytes: 2 * 1024 ** 3,
+  ratePerMinute: 6_000,
+});
+
+export interface PolicyContext {
+  policy: Policy;
+  /** sha256 of the policy document(s), part of every cache key. */
+  digest: string;
+}
+
+export interface VetterOptions {
+  upstream: string;
+  /** The gate's own credential for the upstream hub; a client's token is never forwarded. */
+  upstreamToken?: string;
+  store: VerdictStore;
+  metrics: Metrics;
+  toolVersion: string;
+  limits: GateLimits;
+  http?: Partial<HttpLimits>;
+}
+
+export interface FileTarget {
+  repo: string;
+  revision: string;
+  path: string;
+}
+
+/** Where an upstream file's bytes are, and what identifies them. */
+export type ResolvedFile =
+  | { kind: "lfs"; commit: string; digest: string; sha256: string; size: number; url: string; etag: string }
+  | { kind: "inline"; commit: string; digest: string; sha256: string; size: number; bytes: Uint8Array; etag: string };
+
+/** The upstream said no (404, 401, 403) or failed (5xx, timeout): answered as such, never as a pass. */
+export class UpstreamError extends Error {
+  constructor(
+    message: string,
+    /** Status the gate answers with. */
+    readonly status: number,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+    this.name = "UpstreamError";
+  }
+}
+
+export interface Decision {
+  verdict: StoredVerdict;
+  cached: boolean;
+}
+
+/**
+ * Resolves hub files, scans them once per content digest and policy, and remembers the verdict.
+ * Concurrent requests for the same digest share one scan (single flight).
+ */
+export class Vetter {
+  private readonly inflight = new Map<string, Promise<Decision>>();
+  private readonly upstream: string;
+
+  constructor(private readonly options: VetterOptions) {
+    this.upstream = options.upstream.replace(/\/+$/, "");
+  }
+
+  /** The resolve URL on the upstream for `target`. */
+  resolveUrl(target: FileTarget): string {
+    return `${this.upstream}${resolvePath(target, target.path)}`;
+  }
+
+  upstreamHeaders(): Record<string, string> {
+    return this.options.upstreamToken ? { Authorization: `Bearer ${this.options.upstreamToken}` } : {};
+  }
+
+  /**
+   * Asks the upstream where the file is: LFS files answer with a redirect carrying their sha256;
+   * small files are read whole here, hashed, and served from these very bytes.
+   */
+  async resolve(target: FileTarget): Promise<ResolvedFile> {
+    let url = this.resolveUrl(target);
+    for (let hop = 0; ; hop++) {
+      const result = await this.resolveAt(url, target);
+      if (typeof result !== "string") return result;
+      // A relative redirect on the hub itself (a renamed repo): follow it, as huggingface_hub does.
+      if (hop >= 3) throw new UpstreamError(`Cannot vet ${target.repo}/${target.path}: more than 3 redirects on the upstream; not served`, 502, undefined);
+      url = result;
+    }
+  }
+
+  /** The resolved file, or the URL of a same-origin redirect to follow. */
+  private async resolveAt(url: string, target: FileTarget): Promise<ResolvedFile | string> {
+    let response: Response | undefined;
+    let lastProblem = "";
+    for (let attempt = 1; attempt <= 3 && response === undefined; attempt++) {
+      try {
+        const r = await fetch(url, {
+          headers: { ...this.upstreamHeaders(), "Accept-Encoding": "identity" },
+          redirect: "manual",
+          signal: AbortSignal.timeout(this.options.limits.upstreamTimeoutMillis),
+        });
+        if (r.status === 429 || r.status >= 500) {
+          lastProblem = `upstream answered ${r.status}`;
+          await r.body?.cancel().catch(() => undefined);
+          continue;
+        }
+        response = r;
+      } catch (error) {
+        lastProblem = (error as Error).name === "TimeoutError" ? "upstream timed out" : `upstream unreachable: ${(error as Error).message}`;
+      }
+    }
+    if (!response) {
+      this.options.metrics.add("modelvet_gate_upstream_errors_total");
+      throw new UpstreamError(`Cannot vet ${target.repo}/${target.path}: ${lastProblem}; not served`, lastProblem.includes("timed out") ? 504 : 502, undefined);
+    }
+    const commit = response.headers.get("x-repo-commit") ?? "";
+    if (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel().catch(() => undefined);
+      const linked = /^(?:W\/)?"?([0-9a-f]{64})"?$/.exec(response.headers.get("x-linked-etag") ?? "")?.[1];
+      const size = Number(response.headers.get("x-linked-size"));
+      const location = response.headers.get("location");
+      if (!linked && location) {
+        const next = new URL(location, url);
+        if (next.origin === new URL(this.upstream).origin) return next.href;
+      }
+      if (!linked || !location || !Number.isSafeInteger(size)) {
+        throw new UpstreamError(`Cannot vet ${target.repo}/${target.path}: the upstream redirected without an LFS sha256 and size; not served`, 502, undefined);
+      }
+      return { kind: "lfs", commit, digest: `sha256:${linked}`, sha256: linked, size, url: new URL(location, url).href, etag: `"${linked}"` };
+    }
+    if (response.status === 200) {
+      const bytes = await readBounded(response, this.options.limits.maxInlineFileBytes, target);
+      const sha256 = createHash("sha256").update(bytes).digest("hex");
+      return { kind: "inline", commit, digest: `sha256:${sha256}`, sha256, size: bytes.length, bytes, etag: response.headers.get("etag") ?? `"${sha256}"` };
+    }
+    await response.body?.cancel().catch(() => undefined);
+    const code = response.headers.get("x-error-code") ?? undefined;
+    const message = response.headers.get("x-error-message") ?? `upstream answered ${response.status}`;
+    // 4xx pass through with the hub's error code: clients tell a missing optional file (EntryNotFound) from a failure by it.
+    const status = response.status >= 400 && response.status < 500 ? response.status : 502;
+    throw new UpstreamError(message, status, code);
+  }
+
+  /** The verdict for `file` under `policy`: from the cache, or from one shared scan. */
+  async decide(file: ResolvedFile, name: string, policy: PolicyContext): Promise<Decision> {
+    const key = `${file.digest}|${policy.digest}|${this.options.toolVersion}`;
+    const cached = await this.options.store.getVerdict(key);
+    if (cached) {
+      this.options.metrics.add("modelvet_gate_cache_total", { result: "hit" });
+      return { verdict: cached, cached: true };
+    }
+    const running = this.inflight.get(key);
+    if (running) {
+      this.options.metrics.add("modelvet_gate_cache_total", { result: "shared" });
+      return running;
+    }
+    this.options.metrics.add("modelvet_gate_cache_total", { result: "miss" });
+    const scan = this.scanAndStore(key, file, name, policy).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, scan);
+    return scan;
+  }
+
+  private async scanAndStore(key: string, file: ResolvedFile, name: string, policy: PolicyContext): Promise<Decision> {
+    const started = Date.now();
+    let source: ByteSource;
+    if (file.kind === "inline") source = new MemorySource(file.bytes);
+    else {
+      const sameOrigin = new URL(file.url).origin === new URL(this.upstream).origin;
+      try {
+        source = await HttpSource.open(file.url, {
+          authorization: sameOrigin && this.options.upstreamToken ? `Bearer ${this.options.upstreamToken}` : undefined,
+          credentialOrigin: new URL(this.upstream).origin,
+          limits: { requestTimeoutMillis: this.options.limits.upstreamTimeoutMillis, ...this.options.http },
+        });
+      } catch (error) {
+        this.options.metrics.add("modelvet_gate_upstream_errors_total");
+        if (error instanceof HttpSourceError) throw new UpstreamError(`Cannot vet ${name}: ${error.message}`, 502, undefined);
+        throw error;
+      }
+      if (source.size !== file.size) throw new UpstreamError(`Cannot vet ${name}: the upstream said ${file.size} bytes, the CDN holds ${source.size}; not served`, 502, undefined);
+    }
+    const report = await withTimeout(
+      scanSource(source, { path: name, policy: policy.policy, limits: { maxMillisPerFile: this.options.limits.scanTimeoutMillis } }),
+      this.options.limits.scanTimeoutMillis + 5_000,
+      () => new UpstreamError(`Scanning ${name} took longer than ${this.options.limits.scanTimeoutMillis} ms (limit scanTimeoutMillis); not served`, 504, undefined),
+    );
+    if (source instanceof HttpSource) {
+      report.bytesFetched = source.stats.bytesFetched;
+      this.options.metrics.add("modelvet_gate_bytes_fetched_for_scan_total", {}, source.stats.bytesFetched);
+    }
+    this.options.metrics.add("modelvet_gate_scan_seconds_sum", {}, (Date.now() - started) / 1000);
+    // An I/O failure says nothing about the content: answer with an error and keep nothing.
+    const io = report.errors.find((e) => e.code === "io-error");
+    if (io) throw new UpstreamError(`Cannot vet ${name}: ${io.message}`, 502, undefined);
+    this.options.metrics.add("modelvet_gate_scans_total", { verdict: report.verdict });
+    const verdict = verdictRecord(key, file.digest, policy, this.options.toolVersion, report);
+    await this.options.store.putVerdict(verdict);
+    return { verdict, cached: false };
+  }
+}
+
+/** The gate's rule, as `scan --fail-on`: any finding at or above the policy's failOn, or any error, blocks. */
+export function isAllowed(report: FileReport, policy: Policy): boolean {
+  return report.verdict !== "error" && report.errors.length === 0 && !report.findings.some((f) => atLeast(f.severity, policy.failOn));
+}
+
+export function verdictRecord(key: string, digest: string, policy: PolicyContext, toolVersion: string, report: FileReport): StoredVerdict {
+  return {
+    key,
+    digest,
+    policyDigest: policy.digest,
+    toolVersion,
+    verdict: report.verdict,
+    allowed: isAllowed(report, policy.policy),
+    rules: [...new Set(report.findings.filter((f) => f.severity !== "info").map((f) => f.ruleId))],
+    report: JSON.stringify(report),
+    createdAt: new Date().toISOString(),
+  };
+}
+
+async function withTimeout<T>(work: Promise<T>, millis: number, error: () => Error): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(error()), millis);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readBounded(response: Response, max: number, target: FileTarget): Promise<Uint8Array> {
+  const declared = Number(response.headers.get("content-length") ?? "0");
+  if (declared > max) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new UpstreamError(`Cannot vet ${target.path}: a file outside LFS of ${declared} bytes exceeds ${max} bytes (limit maxInlineFileBytes); not served`, 502, undefined);
+  }
+  const reader = response.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  while (reader) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > max) {
+      await reader.cancel().catch(() => undefined);
+      throw new UpstreamError(`Cannot vet ${target.path}: a file outside LFS exceeds ${max} bytes (limit maxInlineFileBytes); not served`, 502, undefined);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
