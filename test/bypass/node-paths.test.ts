@@ -39,7 +39,7 @@ const posix = process.platform !== "win32";
 /** Linux file systems take any bytes but `/` and NUL in a name; macOS (APFS) and Windows want UTF-8. */
 const byteNames = process.platform === "linux";
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(args: string[], rawArgv?: Uint8Array[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
   const code = await main(["node", "modelvet", ...args], {
@@ -47,6 +47,7 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
     stderr: { write: (text: string) => (stderr += text) },
     isTTY: { stdout: false, stderr: false },
     env: {},
+    rawArgv,
   });
   return { code, stdout, stderr };
 }
@@ -108,6 +109,19 @@ describe.skipIf(!byteNames)("a file name that is not UTF-8 is scanned and shown 
   it("a file named by bytes (the library API) is scanned too", async () => {
     const report = await scan([evilName]);
     expect(report.files[0]).toMatchObject({ verdict: "unsafe", path: `${dir}/ev\\xff\\xfeil.pkl` });
+  });
+
+  it("the CLI scans a byte name given as an argument (Node's argv holds U+FFFD; the raw command line has the bytes)", async () => {
+    const lossy = new TextDecoder().decode(evilName);
+    expect(lossy).toContain("\ufffd");
+    const raw = [Buffer.from("node"), Buffer.from("modelvet"), Buffer.from("scan"), evilName];
+    const { code, stdout } = await cli(["scan", lossy], raw);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^UNSAFE\s+.*ev\\xff\\xfeil\.pkl/m);
+    // Near miss: without the raw command line the name cannot be opened, and that is an error, not clean.
+    const without = await cli(["scan", lossy]);
+    expect(without.code).toBe(1);
+    expect(without.stdout).toContain("\n  error    not-found No such file or directory\n");
   });
 
   it("prints the escaped name, never U+FFFD or a raw byte, in text, JSON and SARIF", async () => {
