@@ -11,7 +11,7 @@ import type { Policy } from "../policy/policy.js";
 import type { SymlinkDocument } from "../rules/filesystem/fs001-symlink-escape.js";
 import type { OnnxDocument } from "../formats/onnx/types.js";
 import { FileSource, FileSourceError } from "./file-source.js";
-import { checkOnnxExternalFiles } from "./onnx-external.js";
+import { checkOnnxExternalFiles, ExternalFilesLimitError } from "./onnx-external.js";
 import { binary, displayPath, fromBinary, toOsPath, type OsPath } from "./os-path.js";
 import { walk, type WalkEntry } from "./walk.js";
 
@@ -142,13 +142,14 @@ async function scanEntry(entry: Entry, options: ScanPathsOptions): Promise<FileR
     });
     try {
       for (const doc of onnx) {
-        for (const fact of await checkOnnxExternalFiles({ absolute: entry.absolute, shown: entry.path }, doc, entry.root)) {
+        for (const fact of await checkOnnxExternalFiles({ absolute: entry.absolute, shown: entry.path }, doc, { root: entry.root })) {
           report.findings.push(...reportDocument("onnx-external-file", fact, base).findings);
         }
       }
     } catch (error) {
       // The report so far stands; the check that failed makes it incomplete, so it fails closed.
-      report.errors.push({ code: "internal-error", message: `Cannot check ONNX external data files: ${(error as Error).message}`, location: {} });
+      if (error instanceof ExternalFilesLimitError) report.errors.push({ code: "limit-exceeded", message: `${error.message} (limit MAX_EXTERNAL_FILES)`, location: {} });
+      else report.errors.push({ code: "internal-error", message: `Cannot check ONNX external data files: ${(error as Error).message}`, location: {} });
     }
     try {
       await source.verify();
