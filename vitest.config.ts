@@ -1,9 +1,33 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+
+const INCLUDE = ["src/**/*.test.ts", "tools/**/*.test.ts", "test/**/*.test.ts"];
+/**
+ * Test files that replace modules (vi.mock) or otherwise need a module graph of their own: name
+ * them `*.isolated.test.ts`. Everything else shares one module graph per worker.
+ */
+const ISOLATED = ["src/**/*.isolated.test.ts", "tools/**/*.isolated.test.ts", "test/**/*.isolated.test.ts"];
 
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "tools/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 60_000,
     pool: "threads",
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "shared",
+          include: INCLUDE,
+          exclude: [...configDefaults.exclude, ...ISOLATED],
+          // Why: with isolation every one of ~200 files re-imports the rule registry, the format
+          // handlers and their parsers (over half the suite's time). Tests here keep no global
+          // state and mock no modules, so they can share one module graph per worker.
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: { name: "isolated", include: ISOLATED, isolate: true },
+      },
+    ],
   },
 });
