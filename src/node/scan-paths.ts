@@ -128,7 +128,7 @@ async function scanEntry(entry: Entry, options: ScanPathsOptions): Promise<FileR
   }
   let source: FileSource;
   try {
-    source = await FileSource.open(entry.absolute, { shown: entry.path, noFollow: !entry.named });
+    source = await FileSource.open(entry.absolute, { shown: entry.path, noFollow: !entry.named, expect: entry.identity });
   } catch (error) {
     return openFailure(entry, error);
   }
