@@ -70,7 +70,7 @@ export async function* walk(root: string | Uint8Array, display: string): AsyncGe
     const subdirs: Pending[] = [];
     for (const name of names) {
       if (++count > MAX_ENTRIES) {
-        yield { kind: "unreadable", path: shown, absolute: dir, code: "limit-reached", message: `More than ${MAX_ENTRIES} entries; the rest were not scanned` };
+        yield { kind: "unreadable", path: shown, absolute: dir, code: "limit-exceeded", message: `More than ${MAX_ENTRIES} entries in one walk; the rest were not scanned (limit MAX_ENTRIES)` };
         return;
       }
       const absolute = joinOsPath(dir, name);
