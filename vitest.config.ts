@@ -1,7 +1,11 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
-/** Test files that replace modules with vi.mock need a module cache of their own. */
-const ISOLATED = ["src/node/scan-paths.test.ts"];
+const INCLUDE = ["src/**/*.test.ts", "tools/**/*.test.ts", "test/**/*.test.ts"];
+/**
+ * Test files that replace modules (vi.mock) or otherwise need a module graph of their own: name
+ * them `*.isolated.test.ts`. Everything else shares one module graph per worker.
+ */
+const ISOLATED = ["src/**/*.isolated.test.ts", "tools/**/*.isolated.test.ts", "test/**/*.isolated.test.ts"];
 
 export default defineConfig({
   test: {
@@ -12,15 +16,18 @@ export default defineConfig({
         extends: true,
         test: {
           name: "shared",
-          include: ["src/**/*.test.ts", "tools/**/*.test.ts", "test/**/*.test.ts"],
-          exclude: ISOLATED,
-          // Test files share a worker's module cache: loading the rule registry and every format
-          // once per worker instead of once per file is most of the suite's time. These files
-          // keep no global state and mock no modules.
+          include: INCLUDE,
+          exclude: [...configDefaults.exclude, ...ISOLATED],
+          // Why: with isolation every one of ~200 files re-imports the rule registry, the format
+          // handlers and their parsers (over half the suite's time). Tests here keep no global
+          // state and mock no modules, so they can share one module graph per worker.
           isolate: false,
         },
       },
-      { extends: true, test: { name: "isolated", include: ISOLATED, isolate: true } },
+      {
+        extends: true,
+        test: { name: "isolated", include: ISOLATED, isolate: true },
+      },
     ],
   },
 });

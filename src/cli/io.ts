@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+
 /** Where the CLI writes and what it knows about the terminal; injected so tests run in-process. */
 export interface CliIo {
   stdout: { write(text: string): unknown };
@@ -8,6 +10,12 @@ export interface CliIo {
   env?: Readonly<Record<string, string | undefined>>;
   /** Terminal width, to keep the progress line on one row. */
   columns?: number;
+  /**
+   * The command line as bytes, where the OS shows it (Linux: /proc/self/cmdline). Node decodes
+   * argv as UTF-8 and puts U+FFFD for any other byte, which names no file; these give a path back
+   * its bytes.
+   */
+  rawArgv?: readonly Uint8Array[];
 }
 
 export function processIo(): CliIo {
@@ -17,7 +25,41 @@ export function processIo(): CliIo {
     isTTY: { stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true },
     env: process.env,
     columns: process.stderr.columns,
+    rawArgv: rawCommandLine(),
   };
+}
+
+function rawCommandLine(): Uint8Array[] | undefined {
+  try {
+    const bytes = readFileSync("/proc/self/cmdline");
+    const args: Uint8Array[] = [];
+    let start = 0;
+    for (let i = 0; i < bytes.length; i++) {
+      if (bytes[i] === 0) {
+        args.push(bytes.subarray(start, i));
+        start = i + 1;
+      }
+    }
+    return args;
+  } catch {
+    return undefined; // not Linux, or no /proc: paths are as Node decoded them
+  }
+}
+
+const lossy = new TextDecoder("utf-8");
+
+/**
+ * The bytes of a path argument that Node could not decode (it holds U+FFFD): the one raw argument
+ * that decodes to the same text. Anything else, or more than one candidate, keeps the text.
+ *
+ * @example
+ * argumentBytes("m\ufffd.pt", [Buffer.from([0x6d, 0xff, 0x2e, 0x70, 0x74])]); // those 5 bytes
+ */
+export function argumentBytes(arg: string, rawArgv: readonly Uint8Array[] | undefined): string | Uint8Array {
+  if (!arg.includes("\ufffd") || rawArgv === undefined) return arg;
+  const matches = rawArgv.filter((raw) => lossy.decode(raw) === arg);
+  const first = matches[0];
+  return first !== undefined && matches.every((m) => Buffer.compare(m, first) === 0) ? first : arg;
 }
 
 /** What a write to a reader that has gone away fails with. */

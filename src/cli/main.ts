@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { PathError, VERSION } from "../node/scan-paths.js";
+import { safeLine } from "../core/safe-text.js";
 import { PolicyError } from "../policy/policy.js";
 import type { CommandContext } from "./commands/context.js";
 import { addAuditCommand } from "./commands/audit.js";
@@ -78,7 +79,8 @@ function failureExitCode(error: unknown, io: CliIo): ExitCode {
   // Commander has already printed its message (or the help or version it was asked for).
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   if (error instanceof UsageError || error instanceof PolicyError || error instanceof PathError) {
-    io.stderr.write(`modelvet: ${lowerFirst(error.message)}\n`);
+    // Messages can quote file names and signature contents: escaped like report text.
+    io.stderr.write(`modelvet: ${safeLine(lowerFirst(error.message))}\n`);
     return EXIT.usage;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);

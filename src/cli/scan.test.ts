@@ -85,6 +85,14 @@ describe("modelvet scan: exit codes", () => {
     expect(stderr).toBe(`modelvet: cannot load policy ${JSON.stringify(policy)}: policy version must be 1, got 2\n`);
   });
 
+  it("escapes a file name quoted in an error message on stderr", async () => {
+    const policy = write("bad\u2028\u202epolicy.yaml", "version: 2\n");
+    const { code, stderr } = await run(["scan", benign, "--policy", policy]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("bad\\u2028\\u202epolicy.yaml");
+    expect(stderr).not.toMatch(/[\u2028\u202e]/);
+  });
+
   it("exits 2 on usage errors", async () => {
     expect((await run(["scan"])).code).toBe(2);
     expect((await run(["scan", benign, "--format", "xml"])).code).toBe(2);

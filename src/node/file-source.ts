@@ -25,6 +25,8 @@ export interface FileSourceOptions {
    * it was listed, and must not have become a link to somewhere else by the time it is opened.
    */
   noFollow?: boolean;
+  /** Device and inode the file had when its folder was listed; another file at the path is refused. */
+  expect?: { dev: bigint; ino: bigint };
 }
 
 /**
@@ -73,6 +75,10 @@ export class FileSource implements ByteSource {
     try {
       const info = await handle.stat({ bigint: true });
       if (!info.isFile()) throw new FileSourceError("not-a-file", `Cannot scan ${JSON.stringify(shown)}: not a regular file (${kindOf(info)})`);
+      const { expect } = options;
+      if (expect !== undefined && (info.dev !== expect.dev || info.ino !== expect.ino)) {
+        throw new FileSourceError("changed-while-reading", `${JSON.stringify(shown)} was replaced between listing its folder and opening it; not scanned`);
+      }
       const source = new FileSource(handle, info, osPath, shown, options.noFollow === true);
       // /proc and sysfs files report size 0 and still return bytes: nothing about their size holds.
       if (info.size === 0n) await source.checkNothingPast(0n);

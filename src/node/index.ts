@@ -1,5 +1,6 @@
 /** Node-only entry point (`modelvet/node`): file sources, folder walks, whole-path scans. */
-export { FileSource } from "./file-source.js";
+export { FileSource, FileSourceError, type FileSourceErrorCode, type FileSourceOptions } from "./file-source.js";
+export { displayPath, type OsPath } from "./os-path.js";
 export { walk, type WalkEntry } from "./walk.js";
 export { scanPaths, PathError, VERSION, type ScanPathsOptions } from "./scan-paths.js";
 export { signModel, type SignModelOptions, type SignedModel } from "./signing/sign-model.js";

@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { defaultPolicy } from "../policy/default.js";
+import type { OnnxDocument } from "../formats/onnx/types.js";
+import { checkOnnxExternalFiles, ExternalFilesLimitError, MAX_EXTERNAL_FILES } from "./onnx-external.js";
 import { scanPaths } from "./scan-paths.js";
 
 const FIXTURES = new URL("../../fixtures/onnx/benign/", import.meta.url).pathname;
@@ -40,5 +42,29 @@ describe("ONNX external data files in a scanned folder (ONNX004)", () => {
     copyFileSync(join(FIXTURES, "external_data.weights"), other);
     const dir = folder("hardlink", (weights) => linkSync(other, weights));
     expect(await onnxFindings(dir)).toContain("ONNX004");
+  });
+});
+
+describe("the external-file limit speaks", () => {
+  const doc = (files: number): OnnxDocument =>
+    ({
+      externalData: Array.from({ length: files }, (_, i) => ({
+        tensor: `t${i}`,
+        location: { raw: `w${i}.bin`, normalized: `w${i}.bin`, issues: [], escapes: false },
+      })),
+    }) as unknown as OnnxDocument;
+  const model = { absolute: join(tmp, "limit", "model.onnx"), shown: "model.onnx" };
+
+  // The limit is lowered for the test; the default is MAX_EXTERNAL_FILES.
+  const options = { root: join(tmp, "limit"), maxFiles: 5 };
+
+  it("checks exactly the limit's number of files (near miss)", async () => {
+    expect(MAX_EXTERNAL_FILES).toBe(10_000);
+    expect(await checkOnnxExternalFiles(model, doc(5), options)).toEqual([]);
+  });
+
+  it("fails one past it instead of dropping the rest", async () => {
+    await expect(checkOnnxExternalFiles(model, doc(6), options)).rejects.toThrow("More than 5 external data files; the rest were not checked");
+    await expect(checkOnnxExternalFiles(model, doc(6), options)).rejects.toBeInstanceOf(ExternalFilesLimitError);
   });
 });

@@ -1,13 +1,14 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { summarize, type FileReport, type ScanReport } from "../core/finding.js";
+import { summarize, verdictOf, type FileReport, type ScanReport } from "../core/finding.js";
+import { safeLine } from "../core/safe-text.js";
 import type { Limits } from "../core/limits.js";
 import type { Policy } from "../policy/policy.js";
 import { parseHfRef } from "../web/hf-ref.js";
 import { HubApiError } from "../web/hub-api.js";
 import { scanHfRef, scanRemoteFile } from "../web/remote-scan.js";
-import { PathError, VERSION, scanPaths } from "./scan-paths.js";
+import { VERSION, scanPaths } from "./scan-paths.js";
 
 /** The public hub, as `huggingface_hub` defaults to it. */
 export const DEFAULT_HF_ENDPOINT = "https://huggingface.co";
@@ -61,28 +62,39 @@ export interface ScanTargetsOptions {
  * @example
  * const report = await scanTargets(["hf://org/model", "local.pt"], { policy, env: process.env });
  */
-export async function scanTargets(targets: readonly string[], options: ScanTargetsOptions): Promise<ScanReport> {
-  const local = targets.filter((t) => !isRemoteTarget(t));
+export async function scanTargets(targets: readonly (string | Uint8Array)[], options: ScanTargetsOptions): Promise<ScanReport> {
+  const remote = (t: string | Uint8Array): t is string => typeof t === "string" && isRemoteTarget(t);
+  const local = targets.filter((t) => !remote(t));
   const files: FileReport[] = local.length > 0 ? (await scanPaths(local, options)).files : [];
   const endpoint = hfEndpoint(options.env);
   const token = hfToken(options.env);
   const common = { endpoint, token, policy: options.policy, limits: options.limits, onProgress: options.onProgress };
-  for (const target of targets.filter(isRemoteTarget)) {
+  // Like a missing local path, a remote target that cannot be listed or fetched is an error
+  // report of its own; the other targets keep their verdicts.
+  const failed = (target: string, message: string): FileReport => {
+    const errors = [{ code: "not-found", message: `Cannot scan: ${message}`, location: {} }];
+    return { path: safeLine(target), verdict: verdictOf([], errors), formats: [], findings: [], errors, notes: [] };
+  };
+  for (const target of targets.filter(remote)) {
     if (target.startsWith("hf://")) {
       const parsed = parseHfRef(target);
-      if (!parsed.ok) throw new PathError(`cannot scan ${JSON.stringify(target)}: ${parsed.message}`);
+      if (!parsed.ok) {
+        files.push(failed(target, parsed.message));
+        continue;
+      }
       try {
         files.push(...(await scanHfRef(parsed.ref, common)));
       } catch (error) {
-        if (error instanceof HubApiError) throw new PathError(`cannot scan ${JSON.stringify(target)}: ${hubHint(error, token)}`);
-        throw error;
+        if (!(error instanceof HubApiError)) throw error;
+        files.push(failed(target, hubHint(error, token)));
       }
     } else {
       let url: URL;
       try {
         url = new URL(target);
       } catch {
-        throw new PathError(`cannot scan ${JSON.stringify(target)}: not a valid URL`);
+        files.push(failed(target, "not a valid URL"));
+        continue;
       }
       files.push((await scanRemoteFile(url.href, { ...common, path: target })).report);
     }

@@ -13,7 +13,7 @@ import type { OnnxDocument } from "../formats/onnx/types.js";
 import { availableParallelism } from "node:os";
 import { FileSource, FileSourceError } from "./file-source.js";
 import { POOL_AVAILABLE, ScanPool } from "./scan-pool.js";
-import { checkOnnxExternalFiles } from "./onnx-external.js";
+import { checkOnnxExternalFiles, ExternalFilesLimitError } from "./onnx-external.js";
 import { binary, displayPath, fromBinary, toOsPath, type OsPath } from "./os-path.js";
 import { walk, type WalkEntry } from "./walk.js";
 
@@ -144,7 +144,7 @@ export async function scanEntry(entry: Entry, options: Pick<ScanPathsOptions, "p
   }
   let source: FileSource;
   try {
-    source = await FileSource.open(entry.absolute, { shown: entry.path, noFollow: !entry.named });
+    source = await FileSource.open(entry.absolute, { shown: entry.path, noFollow: !entry.named, expect: entry.identity });
   } catch (error) {
     return openFailure(entry, error);
   }
@@ -158,13 +158,14 @@ export async function scanEntry(entry: Entry, options: Pick<ScanPathsOptions, "p
     });
     try {
       for (const doc of onnx) {
-        for (const fact of await checkOnnxExternalFiles({ absolute: entry.absolute, shown: entry.path }, doc, entry.root)) {
+        for (const fact of await checkOnnxExternalFiles({ absolute: entry.absolute, shown: entry.path }, doc, { root: entry.root })) {
           report.findings.push(...reportDocument("onnx-external-file", fact, base).findings);
         }
       }
     } catch (error) {
       // The report so far stands; the check that failed makes it incomplete, so it fails closed.
-      report.errors.push({ code: "internal-error", message: `Cannot check ONNX external data files: ${(error as Error).message}`, location: {} });
+      if (error instanceof ExternalFilesLimitError) report.errors.push({ code: "limit-exceeded", message: `${error.message} (limit MAX_EXTERNAL_FILES)`, location: {} });
+      else report.errors.push({ code: "internal-error", message: `Cannot check ONNX external data files: ${(error as Error).message}`, location: {} });
     }
     try {
       await source.verify();

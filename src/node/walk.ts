@@ -7,10 +7,17 @@ import { binary, displayPath, fromBinary, joinOsPath, toOsPath, type OsPath } fr
  * UTF-8); `absolute` is the bytes to open it by.
  */
 export type WalkEntry =
-  | { kind: "file"; path: string; absolute: OsPath }
+  | { kind: "file"; path: string; absolute: OsPath; identity?: FileIdentity }
   | { kind: "symlink"; path: string; absolute: OsPath; target: string; resolved: string | undefined; escapes: boolean; loop?: string }
   | { kind: "special"; path: string; absolute: OsPath; what: string }
   | { kind: "unreadable"; path: string; absolute: OsPath; message: string; code?: string };
+
+/** Device and inode of an entry when the folder was read: what is opened later must be the same. */
+export interface FileIdentity {
+  /** Bigints: 64-bit inode numbers (XFS, btrfs) lose bits as JS numbers. */
+  dev: bigint;
+  ino: bigint;
+}
 
 /** Directory entries visited per walk (CWE-400): a runaway tree stops with an error entry. */
 const MAX_ENTRIES = 1_000_000;
@@ -32,34 +39,45 @@ export async function* walk(root: string | Uint8Array, display: string): AsyncGe
   };
   const visited = new Set<string>();
   let count = 0;
-  const stack: { dir: OsPath; shown: string }[] = [{ dir: rootPath, shown: display }];
+  const stack: Pending[] = [{ dir: rootPath, shown: display, identity: undefined }];
   while (stack.length > 0) {
-    const { dir, shown } = stack.pop() as { dir: OsPath; shown: string };
+    const { dir, shown, identity } = stack.pop() as Pending;
     let names: Buffer[];
     try {
-      const info = await stat(dir, { bigint: true });
+      // The root may be a link the user named; below it, a folder must still be the one listed.
+      const info = identity === undefined ? await stat(dir, { bigint: true }) : await lstat(dir, { bigint: true });
       const key = `${info.dev}:${info.ino}`;
+      if (identity !== undefined && !sameIdentity(identity, info)) {
+        yield { kind: "unreadable", path: shown, absolute: dir, code: "changed-while-reading", message: "Folder was replaced while the scan walked it; not walked" };
+        continue;
+      }
       if (visited.has(key)) {
         yield { kind: "unreadable", path: shown, absolute: dir, code: "directory-loop", message: "Folder already walked under another path (a bind mount or hard-linked folder loops back); not walked again" };
         continue;
       }
       visited.add(key);
       names = (await readdir(dir, { encoding: "buffer" })).sort(Buffer.compare);
+      // readdir follows a link: a folder swapped for one between the two calls shows here.
+      const after = await lstat(dir, { bigint: true });
+      if (identity !== undefined && !sameIdentity(identity, after)) {
+        yield { kind: "unreadable", path: shown, absolute: dir, code: "changed-while-reading", message: "Folder was replaced while the scan walked it; not walked" };
+        continue;
+      }
     } catch (error) {
       yield { kind: "unreadable", path: shown, absolute: dir, message: (error as Error).message };
       continue;
     }
-    const subdirs: { dir: OsPath; shown: string }[] = [];
+    const subdirs: Pending[] = [];
     for (const name of names) {
       if (++count > MAX_ENTRIES) {
-        yield { kind: "unreadable", path: shown, absolute: dir, code: "limit-reached", message: `More than ${MAX_ENTRIES} entries; the rest were not scanned` };
+        yield { kind: "unreadable", path: shown, absolute: dir, code: "limit-exceeded", message: `More than ${MAX_ENTRIES} entries in one walk; the rest were not scanned (limit MAX_ENTRIES)` };
         return;
       }
       const absolute = joinOsPath(dir, name);
       const path = `${shown}/${displayPath(name)}`;
       let info;
       try {
-        info = await lstat(absolute);
+        info = await lstat(absolute, { bigint: true });
       } catch (error) {
         yield { kind: "unreadable", path, absolute, message: (error as Error).message };
         continue;
@@ -67,9 +85,9 @@ export async function* walk(root: string | Uint8Array, display: string): AsyncGe
       if (info.isSymbolicLink()) {
         yield await symlinkEntry(absolute, path, dir, within);
       } else if (info.isDirectory()) {
-        subdirs.push({ dir: absolute, shown: path });
+        subdirs.push({ dir: absolute, shown: path, identity: { dev: info.dev, ino: info.ino } });
       } else if (info.isFile()) {
-        yield { kind: "file", path, absolute };
+        yield { kind: "file", path, absolute, identity: { dev: info.dev, ino: info.ino } };
       } else {
         const what = info.isFIFO() ? "FIFO" : info.isSocket() ? "socket" : info.isCharacterDevice() || info.isBlockDevice() ? "device" : "special file";
         yield { kind: "special", path, absolute, what };
@@ -77,6 +95,17 @@ export async function* walk(root: string | Uint8Array, display: string): AsyncGe
     }
     for (const sub of subdirs.reverse()) stack.push(sub);
   }
+}
+
+interface Pending {
+  dir: OsPath;
+  shown: string;
+  /** From the parent's listing; undefined for the root. */
+  identity: FileIdentity | undefined;
+}
+
+function sameIdentity(expected: FileIdentity, info: { dev: bigint; ino: bigint; isDirectory(): boolean }): boolean {
+  return info.isDirectory() && info.dev === expected.dev && info.ino === expected.ino;
 }
 
 async function symlinkEntry(absolute: OsPath, path: string, dir: OsPath, within: (p: string) => boolean): Promise<WalkEntry> {

@@ -3,13 +3,15 @@
  * silently clean, lose other files' verdicts, or print attacker text raw. Every shape is built in
  * code in a temp folder and has a benign near miss that must stay clean.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { FileReport, ScanReport } from "../../src/core/finding.js";
 import { main } from "../../src/cli/main.js";
+import { FileSource } from "../../src/node/file-source.js";
 import { scanPaths } from "../../src/node/scan-paths.js";
+import { walk } from "../../src/node/walk.js";
 import { defaultPolicy } from "../../src/policy/default.js";
 import { renderJson } from "../../src/report/json.js";
 import { renderSarif } from "../../src/report/sarif.js";
@@ -39,7 +41,7 @@ const posix = process.platform !== "win32";
 /** Linux file systems take any bytes but `/` and NUL in a name; macOS (APFS) and Windows want UTF-8. */
 const byteNames = process.platform === "linux";
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(args: string[], rawArgv?: Uint8Array[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
   const code = await main(["node", "modelvet", ...args], {
@@ -47,6 +49,7 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
     stderr: { write: (text: string) => (stderr += text) },
     isTTY: { stdout: false, stderr: false },
     env: {},
+    rawArgv,
   });
   return { code, stdout, stderr };
 }
@@ -108,6 +111,19 @@ describe.skipIf(!byteNames)("a file name that is not UTF-8 is scanned and shown 
   it("a file named by bytes (the library API) is scanned too", async () => {
     const report = await scan([evilName]);
     expect(report.files[0]).toMatchObject({ verdict: "unsafe", path: `${dir}/ev\\xff\\xfeil.pkl` });
+  });
+
+  it("the CLI scans a byte name given as an argument (Node's argv holds U+FFFD; the raw command line has the bytes)", async () => {
+    const lossy = new TextDecoder().decode(evilName);
+    expect(lossy).toContain("\ufffd");
+    const raw = [Buffer.from("node"), Buffer.from("modelvet"), Buffer.from("scan"), evilName];
+    const { code, stdout } = await cli(["scan", lossy], raw);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^UNSAFE\s+.*ev\\xff\\xfeil\.pkl/m);
+    // Near miss: without the raw command line the name cannot be opened, and that is an error, not clean.
+    const without = await cli(["scan", lossy]);
+    expect(without.code).toBe(1);
+    expect(without.stdout).toContain("\n  error    not-found No such file or directory\n");
   });
 
   it("prints the escaped name, never U+FFFD or a raw byte, in text, JSON and SARIF", async () => {
@@ -206,5 +222,64 @@ describe.skipIf(!posix)("symlink loops in a folder are errors, and the walk ends
     expect(byName(report, "/sub-link")).toMatchObject({ verdict: "clean", errors: [] });
     expect(byName(report, "/weights.pkl")?.verdict).toBe("clean");
     expect(report.files).toHaveLength(7);
+  });
+});
+
+describe.skipIf(!posix)("a folder or file replaced while the walk is under way is an error", () => {
+  /** A folder with a.pkl, sub/inner.pkl and z.pkl, and a folder outside it holding a payload. */
+  function layout(name: string): { root: string; outside: string } {
+    const root = folder(`${name}/root`);
+    const outside = folder(`${name}/outside`);
+    writeFileSync(join(root, "a.pkl"), BENIGN);
+    mkdirSync(join(root, "sub"));
+    writeFileSync(join(root, "sub", "inner.pkl"), BENIGN);
+    writeFileSync(join(root, "z.pkl"), BENIGN);
+    writeFileSync(join(outside, "inner.pkl"), MALICIOUS);
+    return { root, outside };
+  }
+
+  it("a subfolder swapped for a link to elsewhere after its parent was listed is not walked", async () => {
+    const { root, outside } = layout("swap-dir");
+    const entries = [];
+    // The walk is lazy: z.pkl comes out after sub/ was listed as a folder and before it is read,
+    // which is the attacker's window.
+    for await (const entry of walk(root, "root")) {
+      entries.push(entry);
+      if (entry.path === "root/z.pkl") {
+        renameSync(join(root, "sub"), join(root, "sub-old"));
+        symlinkSync(outside, join(root, "sub"));
+      }
+    }
+    expect(entries.map((e) => [e.path, e.kind, e.kind === "unreadable" ? e.code : undefined])).toEqual([
+      ["root/a.pkl", "file", undefined],
+      ["root/z.pkl", "file", undefined],
+      ["root/sub", "unreadable", "changed-while-reading"],
+    ]);
+  });
+
+  it("a file replaced between the listing and the open is not scanned", async () => {
+    const { root, outside } = layout("swap-file");
+    const entries = [];
+    for await (const entry of walk(root, "root")) entries.push(entry);
+    const a = entries.find((e) => e.path === "root/a.pkl");
+    if (a?.kind !== "file") throw new Error("a.pkl not listed as a file");
+    renameSync(join(outside, "inner.pkl"), join(root, "a.pkl"));
+    await expect(FileSource.open(a.absolute, { noFollow: true, expect: a.identity })).rejects.toMatchObject({ code: "changed-while-reading" });
+  });
+
+  it("near miss: left alone, the same layout walks and opens cleanly", async () => {
+    const { root } = layout("left-alone");
+    const entries = [];
+    for await (const entry of walk(root, "root")) entries.push(entry);
+    expect(entries.map((e) => [e.path, e.kind])).toEqual([
+      ["root/a.pkl", "file"],
+      ["root/z.pkl", "file"],
+      ["root/sub/inner.pkl", "file"],
+    ]);
+    const a = entries[0];
+    if (a?.kind !== "file") throw new Error("a.pkl not listed as a file");
+    const source = await FileSource.open(a.absolute, { noFollow: true, expect: a.identity });
+    await source.close();
+    expect((await scan([root])).files.map((f) => f.verdict)).toEqual(["clean", "clean", "clean"]);
   });
 });

@@ -1,5 +1,6 @@
 import { Option, type Command } from "commander";
 import { SigningError } from "../../signing/errors.js";
+import { safeLine } from "../../core/safe-text.js";
 import { renderLock } from "../../signing/lock.js";
 import { HASH_TYPES, type HashType } from "../../signing/serialization.js";
 import { sha256 } from "../../node/signing/sha256.js";
@@ -55,7 +56,8 @@ export function asUsageError(error: unknown): never {
 export function reportFailure(error: unknown, io: CliIo): ExitCode {
   if (!(error instanceof SigningError)) throw error;
   if (error.code === "usage" || error.code === "key-material") asUsageError(error);
-  io.stderr.write(`modelvet: ${error.message.charAt(0).toLowerCase()}${error.message.slice(1)}\n`);
+  // Signature files and model folders are attacker-chosen; what they put in a message is escaped.
+  io.stderr.write(`modelvet: ${safeLine(`${error.message.charAt(0).toLowerCase()}${error.message.slice(1)}`)}\n`);
   return EXIT.fail;
 }
 

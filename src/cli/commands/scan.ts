@@ -13,7 +13,7 @@ import { renderText } from "../../report/text.js";
 import { RULES } from "../../rules/index.js";
 import { UsageError, type ExitCode } from "../exit-codes.js";
 import { gateExitCode } from "../gate.js";
-import type { CliIo } from "../io.js";
+import { argumentBytes, type CliIo } from "../io.js";
 import { createProgress } from "../progress.js";
 import type { CommandContext } from "./context.js";
 import { asUsageError } from "./hash.js";
@@ -60,7 +60,8 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIo): Promise<Ex
   const progress = createProgress(io);
   let report: ScanReport;
   try {
-    report = await scanTargets(paths, { policy, env: io.env ?? {}, onProgress: progress.onProgress });
+    const targets = paths.map((path) => argumentBytes(path, io.rawArgv));
+    report = await scanTargets(targets, { policy, env: io.env ?? {}, onProgress: progress.onProgress });
   } finally {
     progress.finish();
   }

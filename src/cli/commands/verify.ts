@@ -1,4 +1,5 @@
 import { Option, type Command } from "commander";
+import { safeLine } from "../../core/safe-text.js";
 import type { TrustedIdentity } from "../../node/signing/sigstore-keyless.js";
 import { verifyLock, verifyModel, type TrustedSigners } from "../../node/signing/verify-model.js";
 import { EXIT, UsageError } from "../exit-codes.js";
@@ -71,7 +72,7 @@ export function addVerifyCommand(program: Command, ctx: CommandContext): void {
         ctx.io.stdout.write(`Verification succeeded: ${JSON.stringify(model)} matches the lock file ${flags.lock} (${manifest.items.length} resource(s))\n`);
       } else {
         const result = await verifyModel(model, { ...local, signaturePath: flags.signature, ...trustedSignersFromFlags(flags) });
-        for (const note of result.notes) ctx.io.stderr.write(`modelvet: note: ${note}\n`);
+        for (const note of result.notes) ctx.io.stderr.write(`modelvet: note: ${safeLine(note)}\n`);
         ctx.io.stdout.write(`Verification succeeded: ${JSON.stringify(model)} matches ${flags.signature}, signed with ${result.signer} (${result.manifest.items.length} resource(s))\n`);
       }
       ctx.setExitCode(EXIT.ok);
