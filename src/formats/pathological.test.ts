@@ -11,7 +11,8 @@ import { FORMAT_HANDLERS } from "./index.js";
  * handler claims them. No timing is asserted: a super-linear path shows up as a test that does
  * not finish (40 blank lines used to hang the H2O model.ini sniff forever).
  */
-const SIZE = 48 * 1024;
+// Big enough that quadratic work shows (hundreds of millions of steps), small enough for the suite.
+const SIZE = 24 * 1024;
 const fill = (unit: string, prefix = "", suffix = "!") => prefix + unit.repeat(Math.ceil((SIZE - prefix.length) / unit.length)) + suffix;
 
 const SHAPES: Record<string, string> = {
