@@ -64,7 +64,8 @@ export const yamlConfigHandler: FormatHandler = {
     if (!named && !YAML_MARKERS.test(text)) return undefined;
     const read = readYaml(ctx.name, text);
     const structured = read.document.roots.some((r) => r.kind === "map" || r.kind === "list");
-    if (!named && !structured && read.document.tags.length === 0) return undefined;
+    // Refused for a limit, unnamed text that showed YAML markers stays ours: declining would pass it unread.
+    if (!named && !structured && read.document.tags.length === 0 && read.defects.length === 0) return undefined;
     return { format: YAML_CONFIG_FORMAT, ...read };
   },
 };

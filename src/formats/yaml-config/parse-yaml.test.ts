@@ -78,3 +78,18 @@ describe("yamlConfigHandler", () => {
     expect((analysis?.document as YamlDocument).templates).toEqual(["chat_template"]);
   });
 });
+
+describe("yamlConfigHandler limits", () => {
+  it("reports YAML refused for nesting as a limit defect, named or not", async () => {
+    const deep = enc(`model:\n  _target_: x\n  a: ${"[{".repeat(100)}\n`);
+    for (const name of ["c.yaml", "recipe"]) {
+      const analysis = await yamlConfigHandler.analyze(new MemorySource(deep), testScanContext({}, { name }));
+      expect(analysis?.defects.map((d) => d.limit)).toEqual(["MAX_YAML_NESTING"]);
+    }
+  });
+  it("benign near-miss: nesting under the limit parses with no defect", async () => {
+    const analysis = await yamlConfigHandler.analyze(new MemorySource(enc(`model:\n  _target_: x\n  a: ${"[".repeat(20)}${"]".repeat(20)}\n`)), testScanContext({}, { name: "recipe" }));
+    expect(analysis?.defects).toEqual([]);
+    expect((analysis?.document as YamlDocument).parsed).toBe(true);
+  });
+});
