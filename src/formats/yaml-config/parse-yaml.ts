@@ -63,7 +63,7 @@ export function parseYaml(text: string): ParsedYaml {
     return result;
   }
   result.parsed = true;
-  const documents = parseAllDocuments(text, { version: "1.1", uniqueKeys: false, strict: false, prettyErrors: false });
+  const documents = parseAllDocuments(text, { version: "1.1", uniqueKeys: false, strict: false, prettyErrors: false, logLevel: "error" });
   const list: Document[] = Array.isArray(documents) ? documents : [];
   for (const doc of list) {
     for (const e of doc.errors) result.errors.push(e.message.split("\n")[0] ?? e.message);
