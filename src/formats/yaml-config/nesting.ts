@@ -16,7 +16,7 @@ export const MAX_YAML_NESTING = 64;
  * comments and plain scalars cannot hide nesting from the check.
  *
  * @example
- * yamlNestingRefusal("a: " + "[{".repeat(100)); // "YAML nests deeper than 64 …"
+ * yamlNestingRefusal("a: " + "[{".repeat(100)); // "YAML nests deeper than 64 collections (MAX_YAML_NESTING)"
  */
 export function yamlNestingRefusal(text: string): string | undefined {
   const parser = new Parser();
@@ -25,7 +25,7 @@ export function yamlNestingRefusal(text: string): string | undefined {
       // Completed top-level tokens are not needed; only the depth of the stack is.
     }
     if (parser.stack.length > MAX_YAML_NESTING) {
-      return `YAML nests deeper than ${MAX_YAML_NESTING} collections (limit MAX_YAML_NESTING); not parsed`;
+      return `YAML nests deeper than ${MAX_YAML_NESTING} collections (MAX_YAML_NESTING)`;
     }
   }
   return undefined;

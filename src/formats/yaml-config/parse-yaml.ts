@@ -189,7 +189,7 @@ function saturatingAdd(a: number, b: number): number {
 function precheck(text: string): { message: string; limit: string } | undefined {
   let indent = 0;
   for (const m of text.matchAll(/^ +/gm)) indent = Math.max(indent, m[0].length);
-  if (indent > MAX_YAML_INDENT) return { message: `indentation of ${indent} spaces exceeds limit ${MAX_YAML_INDENT} (limit MAX_YAML_INDENT)`, limit: "MAX_YAML_INDENT" };
+  if (indent > MAX_YAML_INDENT) return { message: `indentation of ${indent} spaces exceeds limit ${MAX_YAML_INDENT} (MAX_YAML_INDENT)`, limit: "MAX_YAML_INDENT" };
   const nesting = yamlNestingRefusal(text);
   return nesting === undefined ? undefined : { message: nesting, limit: "MAX_YAML_NESTING" };
 }
