@@ -8,8 +8,14 @@ import type { GgufDocument, GgufKv, GgufProblemKind, GgufTensorInfo } from "./ty
 export const MAX_GGUF_KVS = 1_000_000;
 /** Tensor infos read (CWE-770); the largest MoE checkpoints have a few thousand. */
 export const MAX_GGUF_TENSORS = 1_000_000;
-/** Arrays inside arrays (CWE-674); gguf-py's reader recursed without bound, llama.cpp allows none. */
+/** Arrays inside arrays walked (CWE-674); gguf-py's reader recursed without bound. Past it, the walk stops. */
 export const MAX_GGUF_ARRAY_DEPTH = 4;
+/**
+ * Array nesting llama.cpp's `gguf_init_from_file_impl` reads: an array whose elements are arrays
+ * is an invalid type there and the file does not load. Deeper nesting is reported (GGUF003, not
+ * clean) even where the walk can follow it.
+ */
+export const LLAMA_CPP_MAX_ARRAY_DEPTH = 1;
 /** Header bytes walked (CWE-400): vocabularies and merges run to tens of MB, never hundreds. */
 export const MAX_GGUF_HEADER_BYTES = 512 * 1024 * 1024;
 /** Longest key (the spec's limit: keys are at most 65535 bytes). */
@@ -74,6 +80,7 @@ class GgufParser {
   private v1 = false;
   private ticks = 0;
   private timedOut = false;
+  private nestedReported = false;
   private readonly keys = new Set<string>();
   private readonly tensorNames = new Set<string>();
 
@@ -192,8 +199,13 @@ class GgufParser {
       return false;
     }
     if (depth + 1 > MAX_GGUF_ARRAY_DEPTH) {
-      this.problem("array-depth", `Array at offset ${at}${where} is nested ${depth + 1} deep; limit ${MAX_GGUF_ARRAY_DEPTH}`, at);
+      this.problem("array-depth", `Array at offset ${at}${where} is nested ${depth + 1} deep; limit ${MAX_GGUF_ARRAY_DEPTH} (MAX_GGUF_ARRAY_DEPTH), not read further`, at);
       return false;
+    }
+    if (depth + 1 === LLAMA_CPP_MAX_ARRAY_DEPTH + 1 && !this.nestedReported) {
+      // Once per file: a million inner arrays must not crowd other problems out of the list.
+      this.nestedReported = true;
+      this.problem("array-depth", `Array at offset ${at} is an element of an array; llama.cpp reads arrays ${LLAMA_CPP_MAX_ARRAY_DEPTH} deep at most and refuses the file (gguf-py reads it)`, at);
     }
     const fixed = FIXED_SIZE.get(elementType);
     const minElement = BigInt(fixed ?? (elementType === ValueType.STRING ? lengthSize : 4 + lengthSize));

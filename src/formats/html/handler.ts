@@ -1,6 +1,7 @@
 import { defect, type Defect } from "../../core/defect.js";
 import type { FormatHandler, SniffHint } from "../../core/handler.js";
 import { readRange } from "../java/source-reads.js";
+import { htmlLimitDefects } from "./limit-defects.js";
 import { HTML_MAX_BYTES } from "./limits.js";
 import { scanHtml } from "./scan-html.js";
 import type { HtmlDocument } from "./types.js";
@@ -54,7 +55,7 @@ export const htmlHandler: FormatHandler = {
     const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
     const html = scanHtml(text, { byteOffset: utf8Offsets(text) });
     if (html.elements === 0) return undefined;
-    const defects: Defect[] = [];
+    const defects: Defect[] = htmlLimitDefects(html);
     if (source.size > HTML_MAX_BYTES) {
       defects.push(defect("limit-exceeded", `HTML file is ${source.size} bytes; only the first ${HTML_MAX_BYTES} were parsed`, { limit: "HTML_MAX_BYTES" }));
     }

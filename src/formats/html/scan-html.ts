@@ -58,7 +58,7 @@ export function scanHtml(text: string, options: ScanHtmlOptions = {}): HtmlScan 
 function collect(text: string, options: ScanHtmlOptions, scan: HtmlScan): void {
   const depth = options.depth ?? 0;
   const where = options.where;
-  let script: { signal: HtmlSignal; code: string } | undefined;
+  let script: { signal: HtmlSignal; code: string; truncated?: boolean } | undefined;
 
   const add = (signal: HtmlSignal): void => {
     if (where !== undefined && signal.where === undefined) signal.where = where;
@@ -100,6 +100,8 @@ function collect(text: string, options: ScanHtmlOptions, scan: HtmlScan): void {
           if (depth < HTML_MAX_SRCDOC_DEPTH) {
             const inner = where === undefined ? "iframe srcdoc" : `${where}, iframe srcdoc`;
             collect(srcdoc, { where: inner, depth: depth + 1 }, scan);
+          } else {
+            scan.srcdocSkipped = (scan.srcdocSkipped ?? 0) + 1;
           }
         } else if (name === "object" || name === "embed") {
           add(base("embedded-content", attribs["data"] !== undefined ? "data" : attribs["src"] !== undefined ? "src" : undefined, `<${name}${attribs["type"] ? ` type=${attribs["type"]}` : ""} ${attribs["data"] ?? attribs["src"] ?? ""}>`));
@@ -109,7 +111,12 @@ function collect(text: string, options: ScanHtmlOptions, scan: HtmlScan): void {
         }
       },
       ontext(data) {
-        if (script && script.code.length < HTML_MAX_SCRIPT_CHARS) script.code += data.slice(0, HTML_MAX_SCRIPT_CHARS - script.code.length);
+        if (!script) return;
+        if (script.code.length + data.length > HTML_MAX_SCRIPT_CHARS && !script.truncated) {
+          script.truncated = true;
+          scan.scriptsTruncated = (scan.scriptsTruncated ?? 0) + 1;
+        }
+        if (script.code.length < HTML_MAX_SCRIPT_CHARS) script.code += data.slice(0, HTML_MAX_SCRIPT_CHARS - script.code.length);
       },
       onclosetag(name) {
         if (name !== "script" || !script) return;

@@ -35,6 +35,13 @@ export interface HtmlScan {
   signalsDropped: number;
   /** Elements seen. */
   elements: number;
+  /**
+   * Scripts longer than HTML_MAX_SCRIPT_CHARS (searched up to it) and srcdoc documents nested past
+   * HTML_MAX_SRCDOC_DEPTH (not parsed). Handlers turn a non-zero count into a limit defect: what
+   * was not searched may hold a kernel call.
+   */
+  scriptsTruncated?: number;
+  srcdocSkipped?: number;
 }
 
 /** Document of the `html` format. */

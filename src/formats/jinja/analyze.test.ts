@@ -1,13 +1,32 @@
 import { describe, expect, it } from "vitest";
 import { MemorySource } from "../../core/byte-source.js";
 import { testScanContext } from "../../test-support/scan-context.js";
-import { MAX_TEMPLATE_NESTING, analyzeTemplate, nestingDepth } from "./analyze.js";
+import { MAX_TEMPLATE_NESTING, MAX_TEMPLATE_TAG_TOKENS, analyzeTemplate, nestingDepth } from "./analyze.js";
 import { MAX_TEMPLATE_BYTES, chatTemplateHandler } from "./handler.js";
 import { MAX_TEMPLATE_SIGNALS } from "./signal-sink.js";
 
 const signals = (t: string): string[] => analyzeTemplate(t).signals.map((s) => `${s.kind}:${s.name}`).sort();
 const hint = (name: string): { name: string; size: number; parents: string[] } => ({ name, size: 0, parents: [] });
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+describe("analyzeTemplate bounds what the recursive parser sees", () => {
+  it.each([
+    ["unary chains", (n: number) => `{{ ${"not ".repeat(n)}x.__class__ }}`],
+    ["call chains", (n: number) => `{{ x.__class__${"()".repeat(n)} }}`],
+    ["brackets hidden behind string literals", (n: number) => `{{ x.__class__ ${"( ')' ".repeat(n)} }}`],
+  ])("refuses %s past the limit and falls back to the lexical scan", (_name, make) => {
+    const a = analyzeTemplate(make(MAX_TEMPLATE_TAG_TOKENS * 5));
+    expect(a.parsed).toBe(false);
+    expect(a.parseError).toMatch(/MAX_TEMPLATE_(TAG_TOKENS|NESTING)/);
+    expect(a.signals.map((s) => s.kind)).toContain("dunder");
+  });
+
+  it("benign near-miss: a long template of short tags parses", () => {
+    const a = analyzeTemplate("{% for m in messages %}{{ m.role }}: {{ m.content }}\n{% endfor %}".repeat(500));
+    expect(a.parsed).toBe(true);
+    expect(a.signals).toEqual([]);
+  });
+});
 
 describe("analyzeTemplate", () => {
   it("reads the lipsum chain from the AST", () => {

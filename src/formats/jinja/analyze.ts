@@ -19,6 +19,16 @@ export const MAX_TEMPLATE_NESTING = 100;
  */
 export const MAX_WHITESPACE_COST = 20_000_000;
 
+/**
+ * Tokens in one `{{ … }}` or `{% … %}` tag above which the template is not parsed (CWE-674):
+ * the parser recurses per unary operator, ternary and call in a chain (`not not not …`,
+ * `x()()()…`), which no bracket count sees, and about 3,000 of them overflow the stack. Real
+ * chat templates use a few dozen tokens per tag.
+ */
+export const MAX_TEMPLATE_TAG_TOKENS = 1_000;
+
+type Token = ReturnType<typeof tokenize>[number];
+
 export interface TemplateAnalysis {
   parsed: boolean;
   parseError?: string;
@@ -45,7 +55,9 @@ export function analyzeTemplate(text: string): TemplateAnalysis {
     parseError = `whitespace runs (cost ${whitespace}) exceed limit ${MAX_WHITESPACE_COST}; the parser backtracks quadratically on them`;
   } else {
     try {
-      program = parse(tokenize(text));
+      const tokens = tokenize(text);
+      parseError = tokenRefusal(tokens);
+      if (parseError === undefined) program = parse(tokens);
     } catch (error) {
       // The parser reports bad templates by throwing; that is its API, not our control flow.
       parseError = error instanceof Error ? error.message : String(error);
@@ -58,6 +70,38 @@ export function analyzeTemplate(text: string): TemplateAnalysis {
   }
   lexicalScan(text, sink, { full: true });
   return { parsed: false, parseError, signals: sink.signals() };
+}
+
+/**
+ * Measures the tokens the parser would recurse over: bracket nesting as the tokenizer sees it
+ * (brackets inside string literals cannot hide it) and the longest tag. A refusal message, or
+ * undefined when the tokens may be parsed.
+ */
+function tokenRefusal(tokens: readonly Token[]): string | undefined {
+  let depth = 0;
+  let inTag = 0;
+  for (const token of tokens) {
+    switch (token.type) {
+      case "OpenParen":
+      case "OpenSquareBracket":
+      case "OpenCurlyBracket":
+        if (++depth > MAX_TEMPLATE_NESTING) return `bracket nesting exceeds limit ${MAX_TEMPLATE_NESTING} (MAX_TEMPLATE_NESTING)`;
+        break;
+      case "CloseParen":
+      case "CloseSquareBracket":
+      case "CloseCurlyBracket":
+        if (depth > 0) depth--;
+        break;
+      case "OpenExpression":
+      case "OpenStatement":
+        inTag = 0;
+        break;
+      default:
+        break;
+    }
+    if (++inTag > MAX_TEMPLATE_TAG_TOKENS) return `a tag holds more than ${MAX_TEMPLATE_TAG_TOKENS} tokens (MAX_TEMPLATE_TAG_TOKENS)`;
+  }
+  return undefined;
 }
 
 /** Deepest bracket or `{% block %}` nesting, counted over the whole text (cheap and conservative). */

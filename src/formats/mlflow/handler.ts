@@ -1,6 +1,7 @@
 import type { FormatHandler, SniffHint } from "../../core/handler.js";
 import { readRange } from "../java/source-reads.js";
-import { parseMlmodel, type MlflowModelDocument } from "./parse.js";
+import { readYaml, YAML_CONFIG_FORMAT } from "../yaml-config/handler.js";
+import { emptyModel, parseMlmodel, type MlflowModelDocument } from "./parse.js";
 
 /** Largest MLmodel read (CWE-400): MLflow writes a few kilobytes (signatures can be larger). */
 export const MLMODEL_MAX_BYTES = 8 * 1024 * 1024;
@@ -27,12 +28,24 @@ export const mlmodelHandler: FormatHandler = {
   id: "mlflow-model",
   priority: 20,
   sniff: sniffMlmodel,
-  async analyze(source) {
+  async analyze(source, ctx) {
     if (source.size > MLMODEL_MAX_BYTES) return undefined;
     const text = new TextDecoder("utf-8", { fatal: false }).decode(await readRange(source, 0, source.size));
+    // MLmodel is YAML: the YAML rules (Python tags in any document, aliases, malformed text) run on
+    // it through an `also` view. Reading it first also applies the nesting limit before the
+    // composer behind parseMlmodel can be made to run for minutes.
+    const yaml = readYaml(ctx.name, text);
+    const also = [{ format: YAML_CONFIG_FORMAT, document: yaml.document }];
+    if (!yaml.document.parsed) {
+      return { format: "mlflow-model", document: emptyModel(), defects: yaml.defects, notes: yaml.notes, also };
+    }
     const parsed = parseMlmodel(text);
-    if (!parsed) return undefined;
-    return { format: "mlflow-model", document: parsed.document, defects: parsed.defects, notes: [describe(parsed.document)] };
+    if (!parsed) {
+      // Not a flavors mapping after all; a Python tag in it still must not pass as "not a model".
+      if (yaml.document.tags.length === 0) return undefined;
+      return { format: "mlflow-model", document: emptyModel(), defects: [], notes: ["MLmodel has no flavors mapping; checked as YAML."], also };
+    }
+    return { format: "mlflow-model", document: parsed.document, defects: parsed.defects, notes: [describe(parsed.document)], also };
   },
 };
 

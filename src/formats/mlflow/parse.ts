@@ -71,7 +71,8 @@ function isMap(v: unknown): v is { [key: string]: Plain } {
  * parseMlmodel("flavors:\n  sklearn:\n    pickled_model: model.pkl\n")?.files; // [{ flavor: "sklearn", key: "pickled_model", path: "model.pkl", kind: "pickle" }]
  */
 export function parseMlmodel(text: string): { document: MlflowModelDocument; defects: Defect[] } | undefined {
-  const parsed = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+  // logLevel "error": the library would otherwise print warnings about attacker-chosen keys to stderr.
+  const parsed = parseDocument(text, { prettyErrors: false, uniqueKeys: false, logLevel: "error" });
   const defects: Defect[] = [];
   let root: unknown;
   try {

@@ -2,6 +2,7 @@ import { defect, type Defect } from "../../core/defect.js";
 import { SCRIPT_SCHEMES, excerpt, findKernelCall, urlScheme } from "../html/js-signals.js";
 import { scanHtml } from "../html/scan-html.js";
 import type { HtmlScan, HtmlSignal } from "../html/types.js";
+import { htmlLimitDefects } from "../html/limit-defects.js";
 import { HTML_MAX_SIGNALS } from "../html/limits.js";
 import { findShellCommands, type ShellCommand } from "./magics.js";
 
@@ -78,6 +79,7 @@ export function readNotebook(root: Json): { document: NotebookDocument; defects:
   }
   cells.slice(0, NOTEBOOK_MAX_CELLS).forEach((cell, index) => readCell(doc, cell, index + 1));
   readWidgetState(doc, metadata);
+  defects.push(...htmlLimitDefects(doc.html));
   return { document: doc, defects };
 }
 
@@ -91,6 +93,8 @@ function collectCells(root: { [key: string]: Json }): Json[] | undefined {
 function merge(doc: NotebookDocument, scan: HtmlScan): void {
   doc.html.elements += scan.elements;
   doc.html.signalsDropped += scan.signalsDropped;
+  if (scan.scriptsTruncated) doc.html.scriptsTruncated = (doc.html.scriptsTruncated ?? 0) + scan.scriptsTruncated;
+  if (scan.srcdocSkipped) doc.html.srcdocSkipped = (doc.html.srcdocSkipped ?? 0) + scan.srcdocSkipped;
   for (const signal of scan.signals) addSignal(doc, signal);
 }
 

@@ -1,5 +1,5 @@
-import { defect } from "../../core/defect.js";
-import type { FormatAnalysis, FormatHandler } from "../../core/handler.js";
+import { defect, type Defect } from "../../core/defect.js";
+import type { FormatAnalysis, FormatHandler, Member } from "../../core/handler.js";
 import { firstContentByte, looksLikeText, readBytes } from "../hf-config/read-bytes.js";
 import { findTemplates } from "../hf-config/templates.js";
 import type { ConfigDocument } from "../hf-config/types.js";
@@ -15,7 +15,7 @@ const YAML_NAME = /\.ya?ml$/i;
 /** A YAML first line: `key:`, `- item`, `---` or a `%` directive. */
 const YAML_FIRST_LINE = /^(?:[\w"'.-][^:#\n]*:(?:\s|$)|-\s|---|%(?:YAML|TAG)\s)/;
 /** `[^\S\n]*`, not `\s*`: under `m`, a leading `\s*` rescans every following blank line from each line start. */
-const YAML_MARKERS = /^%YAML|^---|!!\w|!<tag:|^[^\S\n]*(?:-\s+)?(?:_target_|_component_|chat_template)\s*:/m;
+const YAML_MARKERS = /^%YAML|^---|!!\w|!<tag:|!python\/|^[^\S\n]*(?:-\s+)?(?:_target_|_component_|chat_template)\s*:/m;
 
 /** A YAML config: the shared config tree plus what only YAML has (tags, aliases). */
 export interface YamlDocument extends ConfigDocument {
@@ -62,27 +62,43 @@ export const yamlConfigHandler: FormatHandler = {
     if (!looksLikeText(bytes.subarray(0, 4096))) return undefined;
     const text = new TextDecoder("utf-8").decode(bytes);
     if (!named && !YAML_MARKERS.test(text)) return undefined;
-    const parsed = parseYaml(text);
-    const structured = parsed.roots.some((r) => r.kind === "map" || r.kind === "list");
-    if (!named && !structured && parsed.tags.length === 0) return undefined;
-    const found = findTemplates(parsed.roots);
-    const document: YamlDocument = {
-      name: ctx.name,
-      role: "yaml",
-      roots: parsed.roots,
-      duplicates: parsed.duplicates,
-      templates: found.paths,
-      strayTemplates: found.stray,
-      tags: parsed.tags,
-      parsed: parsed.parsed,
-      errors: parsed.errors,
-      aliases: parsed.aliases,
-      expandedNodes: parsed.expandedNodes,
-    };
-    const notes = parsed.parsed ? [] : [`YAML not parsed (${parsed.errors[0] ?? "refused"}); searched for Python tags only.`];
-    return { format: YAML_CONFIG_FORMAT, document, defects: [], members: found.members, notes };
+    const read = readYaml(ctx.name, text);
+    const structured = read.document.roots.some((r) => r.kind === "map" || r.kind === "list");
+    // Refused for a limit, unnamed text that showed YAML markers stays ours: declining would pass it unread.
+    if (!named && !structured && read.document.tags.length === 0 && read.defects.length === 0) return undefined;
+    return { format: YAML_CONFIG_FORMAT, ...read };
   },
 };
+
+/**
+ * Parses YAML text into the document the YAML rules read (every document of the stream, every
+ * tag), with the defect and note for text refused by a nesting limit. Other handlers of YAML
+ * files (MLflow `MLmodel`) hand this document on as an `also` view so the same rules run.
+ *
+ * @example
+ * readYaml("MLmodel", text).document.tags; // [{ tag: "tag:yaml.org,2002:python/object/apply:os.system", … }]
+ */
+export function readYaml(name: string, text: string): { document: YamlDocument; defects: Defect[]; members: Member[]; notes: string[] } {
+  const parsed = parseYaml(text);
+  const found = findTemplates(parsed.roots);
+  const document: YamlDocument = {
+    name,
+    role: "yaml",
+    roots: parsed.roots,
+    duplicates: parsed.duplicates,
+    templates: found.paths,
+    strayTemplates: found.stray,
+    tags: parsed.tags,
+    parsed: parsed.parsed,
+    errors: parsed.errors,
+    aliases: parsed.aliases,
+    expandedNodes: parsed.expandedNodes,
+  };
+  const notes = parsed.parsed ? [] : [`YAML not parsed (${parsed.errors[0] ?? "refused"}); searched for Python tags only.`];
+  // Refused for a limit: only a lexical tag search covered the file, so it is not clean (fail closed).
+  const defects = parsed.refusedLimit === undefined ? [] : [defect("limit-exceeded", `YAML not parsed: ${parsed.errors[0] ?? "refused"}`, { limit: parsed.refusedLimit })];
+  return { document, defects, members: found.members, notes };
+}
 
 /** The first line that is neither blank nor a comment. */
 function firstLine(text: string): string {

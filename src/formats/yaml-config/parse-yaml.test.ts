@@ -30,10 +30,33 @@ describe("parseYaml", () => {
 
   it("parses flow nesting at the limit and refuses one level more, still finding Python tags", () => {
     const nest = (n: number, tail = ""): string => `a: ${"[".repeat(n)}1${"]".repeat(n)}\n${tail}`;
-    expect(parseYaml(nest(MAX_YAML_NESTING)).parsed).toBe(true);
-    const over = parseYaml(nest(MAX_YAML_NESTING + 1, "b: !!python/object/apply:os.system ['id']\n"));
+    // The parser's stack holds the document and the block map as well: two levels over the brackets.
+    expect(parseYaml(nest(MAX_YAML_NESTING - 2)).parsed).toBe(true);
+    const over = parseYaml(nest(MAX_YAML_NESTING - 1, "b: !!python/object/apply:os.system ['id']\n"));
     expect(over.parsed).toBe(false);
+    expect(over.refusedLimit).toBe("MAX_YAML_NESTING");
     expect(over.tags.map((t) => t.tag)).toEqual(["tag:yaml.org,2002:python/object/apply:os.system"]);
+  });
+
+  it.each([
+    ["flow in flow", (n: number) => `a: ${"[{".repeat(n)}`],
+    ["compact block nesting", (n: number) => `a:\n  ${"- ? ".repeat(n)}x`],
+    ["quotes cannot hide brackets", (n: number) => `a: [x', ${"[".repeat(2 * n)}`],
+    ["comments cannot close brackets", (n: number) => `a: ${"[ # ]]]\n  ".repeat(2 * n)}`],
+  ])("refuses %s past the limit before the composer runs", (_name, make) => {
+    const r = parseYaml(make(MAX_YAML_NESTING));
+    expect(r.parsed).toBe(false);
+    expect(r.refusedLimit).toBe("MAX_YAML_NESTING");
+  });
+
+  it("benign near-miss: brackets inside quoted strings and comments do not count", () => {
+    const r = parseYaml(`a: "${"[".repeat(200)}"\nb: '${"{".repeat(200)}' # ${"[".repeat(200)}\n`);
+    expect(r.parsed).toBe(true);
+  });
+
+  it("finds !python/ local tags lexically when the text is refused", () => {
+    const r = parseYaml(`a: !python/object/apply:os.system ['id']\nb: ${"[".repeat(100)}`);
+    expect(r.tags.map((t) => t.tag)).toContain("!python/object/apply:os.system");
   });
 
   it("refuses indentation past MAX_YAML_INDENT", () => {
@@ -53,5 +76,20 @@ describe("yamlConfigHandler", () => {
     const analysis = await yamlConfigHandler.analyze(new MemorySource(enc("chat_template: '{{ x }}'\n")), testScanContext({}, { name: "c.yaml" }));
     expect(analysis?.members?.map((m) => m.path)).toEqual(["chat_template"]);
     expect((analysis?.document as YamlDocument).templates).toEqual(["chat_template"]);
+  });
+});
+
+describe("yamlConfigHandler limits", () => {
+  it("reports YAML refused for nesting as a limit defect, named or not", async () => {
+    const deep = enc(`model:\n  _target_: x\n  a: ${"[{".repeat(100)}\n`);
+    for (const name of ["c.yaml", "recipe"]) {
+      const analysis = await yamlConfigHandler.analyze(new MemorySource(deep), testScanContext({}, { name }));
+      expect(analysis?.defects.map((d) => d.limit)).toEqual(["MAX_YAML_NESTING"]);
+    }
+  });
+  it("benign near-miss: nesting under the limit parses with no defect", async () => {
+    const analysis = await yamlConfigHandler.analyze(new MemorySource(enc(`model:\n  _target_: x\n  a: ${"[".repeat(20)}${"]".repeat(20)}\n`)), testScanContext({}, { name: "recipe" }));
+    expect(analysis?.defects).toEqual([]);
+    expect((analysis?.document as YamlDocument).parsed).toBe(true);
   });
 });

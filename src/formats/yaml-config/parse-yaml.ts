@@ -1,9 +1,9 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document } from "yaml";
 import { childPath, type ConfigEntry, type ConfigNode } from "../hf-config/config-tree.js";
 import type { ConfigDuplicate } from "../hf-config/types.js";
+import { MAX_YAML_NESTING, yamlNestingRefusal } from "./nesting.js";
 
-/** Flow-bracket nesting or indentation above which the text is not handed to the parser (CWE-674). */
-export const MAX_YAML_NESTING = 128;
+export { MAX_YAML_NESTING };
 /** Longest leading indentation accepted before parsing (CWE-674: the composer recurses per block level). */
 export const MAX_YAML_INDENT = 1024;
 /** Nodes the document would have with every alias expanded (CWE-776, "billion laughs"). */
@@ -30,6 +30,8 @@ export interface ParsedYaml {
   errors: string[];
   /** True when the `yaml` parser ran (false when a pre-check refused the text). */
   parsed: boolean;
+  /** The named limit a pre-check refused the text for (fail closed: the handler reports it). */
+  refusedLimit?: string;
   aliases: number;
   expandedNodes: number;
 }
@@ -55,12 +57,13 @@ export function parseYaml(text: string): ParsedYaml {
   const result: ParsedYaml = { roots: [], tags: [], duplicates: [], errors: [], parsed: false, aliases: 0, expandedNodes: 0 };
   const refusal = precheck(text);
   if (refusal !== undefined) {
-    result.errors.push(refusal);
+    result.errors.push(refusal.message);
+    result.refusedLimit = refusal.limit;
     result.tags.push(...lexicalTags(text, ascii));
     return result;
   }
   result.parsed = true;
-  const documents = parseAllDocuments(text, { version: "1.1", uniqueKeys: false, strict: false, prettyErrors: false });
+  const documents = parseAllDocuments(text, { version: "1.1", uniqueKeys: false, strict: false, prettyErrors: false, logLevel: "error" });
   const list: Document[] = Array.isArray(documents) ? documents : [];
   for (const doc of list) {
     for (const e of doc.errors) result.errors.push(e.message.split("\n")[0] ?? e.message);
@@ -182,33 +185,20 @@ function saturatingAdd(a: number, b: number): number {
   return Math.min(a + b, Number.MAX_SAFE_INTEGER);
 }
 
-/** Refuses text whose nesting would make the recursive composer overflow the stack. */
-function precheck(text: string): string | undefined {
-  let depth = 0;
-  let max = 0;
-  let quote: string | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quote !== undefined) {
-      if (c === quote) quote = undefined;
-      continue;
-    }
-    if (c === '"' || c === "'") quote = c;
-    else if (c === "[" || c === "{") max = Math.max(max, ++depth);
-    else if ((c === "]" || c === "}") && depth > 0) depth--;
-    else if (c === "\n") quote = undefined;
-  }
-  if (max > MAX_YAML_NESTING) return `flow nesting ${max} exceeds limit ${MAX_YAML_NESTING}`;
+/** Refuses text whose nesting would make the composer slow or overflow the stack. */
+function precheck(text: string): { message: string; limit: string } | undefined {
   let indent = 0;
   for (const m of text.matchAll(/^ +/gm)) indent = Math.max(indent, m[0].length);
-  if (indent > MAX_YAML_INDENT) return `indentation of ${indent} spaces exceeds limit ${MAX_YAML_INDENT}`;
-  return undefined;
+  if (indent > MAX_YAML_INDENT) return { message: `indentation of ${indent} spaces exceeds limit ${MAX_YAML_INDENT} (MAX_YAML_INDENT)`, limit: "MAX_YAML_INDENT" };
+  const nesting = yamlNestingRefusal(text);
+  return nesting === undefined ? undefined : { message: nesting, limit: "MAX_YAML_NESTING" };
 }
 
 /** Python tags spelled in the text, for YAML the parser could not read. */
 function lexicalTags(text: string, offsets: boolean): YamlTag[] {
   const out: YamlTag[] = [];
-  const pattern = /!!python\/[\w/]+(?::[\w.]+)?|tag:yaml\.org,2002:python\/[\w/]*(?::[\w.]+)?/g;
+  // `!!python/…`, the local `!python/…` some loaders register, and the verbatim `tag:yaml.org,2002:python/…`.
+  const pattern = /!!?python\/[\w/]+(?::[\w.]+)?|tag:yaml\.org,2002:python\/[\w/]*(?::[\w.]+)?/g;
   for (const m of text.matchAll(pattern)) {
     const tag = m[0].startsWith("!!") ? `tag:yaml.org,2002:${m[0].slice(2)}` : m[0];
     if (out.length < MAX_TAGS && !out.some((t) => t.tag === tag)) out.push(offsets ? { tag, path: "(lexical)", offset: m.index } : { tag, path: "(lexical)" });

@@ -18,6 +18,11 @@ describe("GGUF001", () => {
   it("catches a BOOL that is neither 0 nor 1", async () => {
     await expectSafeRule(new GgufBuilder().kv("general.flag", ValueType.BOOL, 7).build(), "GGUF001", true, "model.gguf");
   });
+  it("catches a version no reader accepts (0 and 4 and up), not reading it as clean", async () => {
+    for (const version of [0, 4, 99]) {
+      await expectSafeRule(new GgufBuilder({ version }).string("general.architecture", "llama").build(), "GGUF001", true, "model.gguf");
+    }
+  });
   it("does not fire on a well-formed v1, v2 and v3 file", async () => {
     for (const version of [1, 2, 3]) {
       const bytes = new GgufBuilder({ version }).string("general.architecture", "llama").array("tokenizer.ggml.tokens", ValueType.STRING, ["a", "b"]).tensor("w", [32], 0).build();

@@ -14,7 +14,10 @@ describe("GGUF003", () => {
   it("catches arrays nested five deep (limit 4)", async () => {
     await expectSafeRule(new GgufBuilder().kv("x.nested", ValueType.ARRAY, nested(5)).build(), "GGUF003", true, "model.gguf");
   });
-  it("does not fire at the limit", async () => {
-    await expectSafeRule(new GgufBuilder().kv("x.nested", ValueType.ARRAY, nested(4)).build(), "GGUF003", false, "model.gguf");
+  it("catches any array of arrays (llama.cpp refuses them), once per file", async () => {
+    await expectSafeRule(new GgufBuilder().kv("x.nested", ValueType.ARRAY, nested(2)).build(), "GGUF003", true, "model.gguf");
+  });
+  it("does not fire on a flat array", async () => {
+    await expectSafeRule(new GgufBuilder().kv("x.flat", ValueType.ARRAY, nested(1)).build(), "GGUF003", false, "model.gguf");
   });
 });

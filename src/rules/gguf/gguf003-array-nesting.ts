@@ -8,7 +8,7 @@ export const gguf003 = defineRule<GgufDocument>({
     slug: "array-nesting",
     formats: GGUF_FORMATS,
     title: "GGUF metadata arrays nest too deeply",
-    description: "Arrays of arrays nest beyond the limit; recursive readers such as gguf-py exhaust the stack.",
+    description: "Arrays of arrays: llama.cpp refuses them, and recursive readers such as gguf-py exhaust the stack on deep nesting.",
     defaultSeverity: "medium",
     confidence: "high",
     cwe: [674],
