@@ -80,11 +80,11 @@ async function auditInput(input: Input, root: string, options: AuditPathsOptions
     const text = await readBounded(input.path);
     if ("error" in text) list = { kind: input.kind, dependencies: [], problems: [`${input.path}: ${text.error}`], notes: [] };
     else {
-      const parsed = parseDependencyFile(input.kind, text.text, input.path);
-      list = parsed.includes.length > 0 ? await resolveRequirements(input.path, parsed, (p) => loadInside(p, root)) : parsed;
+      const parsed = parseDependencyFile(input.kind, text.text, { path: input.path });
+      list = parsed.includes.length > 0 ? await resolveRequirements(input.path, parsed, { load: (p) => loadInside(p, root) }) : parsed;
     }
   }
-  return reportOf(input.path, auditDocument(input.path, list, options.db), options);
+  return reportOf(input.path, auditDocument(input.path, list, { db: options.db }), options);
 }
 
 async function readEnvironment(kind: "site-packages" | "conda-meta", members: readonly string[]): Promise<DependencyList> {
