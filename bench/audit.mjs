@@ -36,6 +36,6 @@ function time(label, fn) {
 }
 
 const db = time("build advisory db (bundled + curated)", () => advisoryDbOf(BUNDLED_PYPA));
-const lock = time(`uv.lock, ${PACKAGES} packages: parse + match`, () => auditDocument("uv.lock", parseTomlLock(uvLock, "uv-lock"), db));
-const req = time(`requirements, ${PACKAGES} lines: parse + match`, () => auditDocument("requirements.txt", parseRequirements(requirements), db));
+const lock = time(`uv.lock, ${PACKAGES} packages: parse + match`, () => auditDocument("uv.lock", parseTomlLock(uvLock, "uv-lock"), { db }));
+const req = time(`requirements, ${PACKAGES} lines: parse + match`, () => auditDocument("requirements.txt", parseRequirements(requirements), { db }));
 console.log(`matches: uv.lock ${lock.matches.length}, requirements ${req.matches.length}; advisories ${db.count}`);

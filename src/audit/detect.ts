@@ -43,7 +43,8 @@ export function inputKindOf(path: string, options: { explicit?: boolean } = {}):
  * Parses one dependency file. Requirements-like files may name includes (`-r`, `-c`), which
  * the caller resolves with `resolveRequirements`; the others never have any.
  */
-export function parseDependencyFile(kind: AuditInputKind, text: string, path: string): RequirementsFile {
+export function parseDependencyFile(kind: AuditInputKind, text: string, options: { path: string }): RequirementsFile {
+  const { path } = options;
   switch (kind) {
     case "requirements":
       return parseRequirements(text);

@@ -22,11 +22,11 @@ export interface AuditDocument {
  * Matches a dependency list against the advisories.
  *
  * @example
- * const doc = auditDocument("requirements.txt", parseRequirements("mlflow==2.9.0\n"), bundledAdvisoryDb());
+ * const doc = auditDocument("requirements.txt", parseRequirements("mlflow==2.9.0\n"), { db: bundledAdvisoryDb() });
  * doc.matches[0].ids; // ["GHSA-6749-m5cp-6cg7", "CVE-2024-27132"]
  */
-export function auditDocument(name: string, list: DependencyList, db: AdvisoryDb): AuditDocument {
-  const { matches, unreadable } = auditDependencies(list.dependencies, db);
+export function auditDocument(name: string, list: DependencyList, options: { db: AdvisoryDb }): AuditDocument {
+  const { matches, unreadable } = auditDependencies(list.dependencies, options.db);
   return { name, kind: list.kind, dependencies: list.dependencies, matches, unreadable, problems: list.problems, notes: list.notes };
 }
 

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -104,6 +104,25 @@ describe("auditPaths on manifests, locks and model folders", () => {
   it("says so when a folder has nothing to audit, and errors on an unknown file", async () => {
     const empty = await auditPaths([join(FIXTURES, "hf_repo", "config.json")], options);
     expect(empty.files[0]?.verdict).toBe("error");
+  });
+});
+
+describe("auditPaths folder walk", () => {
+  it("opens only metadata inside site-packages and does not follow lib64 -> lib", async () => {
+    const root = mkdtempSync(join(tmpdir(), "modelvet-audit-walk-"));
+    try {
+      const site = join(root, "lib/python3.11/site-packages");
+      mkdirSync(join(site, "torch-2.5.1.dist-info"), { recursive: true });
+      writeFileSync(join(site, "torch-2.5.1.dist-info/METADATA"), "Metadata-Version: 2.1\nName: torch\nVersion: 2.5.1\n");
+      mkdirSync(join(site, "somepkg"), { recursive: true });
+      writeFileSync(join(site, "somepkg/requirements.txt"), "mlflow==2.9.0\n");
+      symlinkSync("lib", join(root, "lib64"));
+      const report = await auditPaths([root], options);
+      expect(report.files.map((f) => f.path)).toEqual([site]);
+      expect(report.files[0]?.findings.map((f) => f.message).join()).not.toContain("mlflow");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,5 +1,5 @@
-import { readFile, realpath, stat } from "node:fs/promises";
-import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { readdir, readFile, realpath, stat } from "node:fs/promises";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { inputKindOf, MAX_DEPENDENCY_FILE_BYTES, parseDependencyFile } from "../audit/detect.js";
 import { AUDIT_FORMAT, auditDocument, type AuditDocument } from "../audit/document.js";
 import type { AdvisoryDb } from "../audit/osv.js";
@@ -11,15 +11,11 @@ import { summarize, verdictOf, type FileReport, type ScanReport } from "../core/
 import { reportDocument } from "../engine/scan.js";
 import type { Policy } from "../policy/policy.js";
 import { PathError, VERSION } from "./scan-paths.js";
-import { walk } from "./walk.js";
 
 export interface AuditPathsOptions {
   db: AdvisoryDb;
   policy: Policy;
 }
-
-/** Folders whose contents are installed packages' own files: a requirements.txt shipped inside a package is not the environment's. */
-const INSTALLED_TREE = /(?:^|\/)(?:site-packages|dist-packages|node_modules|\.git)\//;
 
 /**
  * Audits files and folders: virtualenvs and site-packages folders (each `*.dist-info` /
@@ -52,20 +48,63 @@ export async function auditPaths(paths: readonly string[], options: AuditPathsOp
 
 type Input = { path: string; kind: ReturnType<typeof inputKindOf> } | { path: string; kind: "site-packages" | "conda-meta"; members: string[] };
 
-/** Environments (grouped by their site-packages or conda-meta folder) and dependency files under a folder. */
+/** Directory entries looked at per folder argument (CWE-400): a runaway tree stops with an error. */
+const MAX_AUDIT_ENTRIES = 1_000_000;
+/** Folders never worth entering for dependency files. */
+const SKIPPED_FOLDERS = new Set([".git", "node_modules", "__pycache__", ".hg", ".svn"]);
+/** Where installed distributions live: only their metadata folders are read, not the packages' own trees. */
+const SITE_FOLDER = /^(?:site-packages|dist-packages)$/;
+
+/**
+ * Environments (grouped by their site-packages or conda-meta folder) and dependency files under a
+ * folder. Symlinks are not followed (a venv's `lib64 -> lib` would count everything twice), and
+ * inside site-packages only `*.dist-info` / `*.egg-info` are opened: a real environment has
+ * hundreds of thousands of package files that say nothing about versions.
+ */
 async function inputsInFolder(folder: string): Promise<Input[]> {
   const environments = new Map<string, { kind: "site-packages" | "conda-meta"; members: string[] }>();
   const manifests: Input[] = [];
-  const shown = folder.replace(/[\\/]+$/, "") || folder;
-  for await (const entry of walk(folder, shown)) {
-    if (entry.kind !== "file") continue;
-    const kind = inputKindOf(entry.path) ?? (entry.path.endsWith(".egg-info") && entry.path.includes("site-packages/") ? "site-packages" : undefined);
-    if (kind === "site-packages" || kind === "conda-meta") {
-      const home = kind === "conda-meta" ? dirname(dirname(entry.path)) : entry.path.endsWith(".egg-info") ? dirname(entry.path) : dirname(dirname(entry.path));
-      const env = environments.get(home) ?? { kind, members: [] };
-      env.members.push(entry.path);
-      environments.set(home, env);
-    } else if (kind !== undefined && !INSTALLED_TREE.test(entry.path.replace(/\\/g, "/"))) manifests.push({ path: entry.path, kind });
+  const addMember = (home: string, kind: "site-packages" | "conda-meta", path: string): void => {
+    const env = environments.get(home) ?? { kind, members: [] };
+    env.members.push(path);
+    environments.set(home, env);
+  };
+  let seen = 0;
+  const stack = [folder.replace(/[\\/]+$/, "") || folder];
+  while (stack.length > 0) {
+    const dir = stack.pop() as string;
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    seen += entries.length;
+    if (seen > MAX_AUDIT_ENTRIES) throw new PathError(`cannot audit ${JSON.stringify(folder)}: more than ${MAX_AUDIT_ENTRIES} entries (limit MAX_AUDIT_ENTRIES); audit the environment or project folders directly`);
+    const site = SITE_FOLDER.test(dir.split(/[\\/]/).pop() ?? "");
+    const subdirs: string[] = [];
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (site) {
+        if (entry.isDirectory() && /\.(?:dist|egg)-info$/.test(entry.name)) {
+          const meta = join(path, entry.name.endsWith(".dist-info") ? "METADATA" : "PKG-INFO");
+          addMember(dir, "site-packages", meta);
+        } else if (entry.isFile() && entry.name.endsWith(".egg-info")) addMember(dir, "site-packages", path);
+        continue;
+      }
+      if (entry.isDirectory()) {
+        if (!SKIPPED_FOLDERS.has(entry.name)) subdirs.push(path);
+        continue;
+      }
+      if (!entry.isFile()) continue;
+      const kind = inputKindOf(path);
+      if (kind === "conda-meta") addMember(dirname(dir), kind, path);
+      else if (kind === "site-packages") addMember(dirname(dirname(dir)), kind, path);
+      else if (kind !== undefined) manifests.push({ path, kind });
+    }
+    // Reversed onto the stack so folders are visited in name order (stable reports).
+    stack.push(...subdirs.reverse());
   }
   return [...[...environments].map(([path, env]) => ({ path, ...env })), ...manifests];
 }
@@ -80,11 +119,11 @@ async function auditInput(input: Input, root: string, options: AuditPathsOptions
     const text = await readBounded(input.path);
     if ("error" in text) list = { kind: input.kind, dependencies: [], problems: [`${input.path}: ${text.error}`], notes: [] };
     else {
-      const parsed = parseDependencyFile(input.kind, text.text, input.path);
-      list = parsed.includes.length > 0 ? await resolveRequirements(input.path, parsed, (p) => loadInside(p, root)) : parsed;
+      const parsed = parseDependencyFile(input.kind, text.text, { path: input.path });
+      list = parsed.includes.length > 0 ? await resolveRequirements(input.path, parsed, { load: (p) => loadInside(p, root) }) : parsed;
     }
   }
-  return reportOf(input.path, auditDocument(input.path, list, options.db), options);
+  return reportOf(input.path, auditDocument(input.path, list, { db: options.db }), options);
 }
 
 async function readEnvironment(kind: "site-packages" | "conda-meta", members: readonly string[]): Promise<DependencyList> {

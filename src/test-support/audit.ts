@@ -8,5 +8,5 @@ import { reportDocument } from "../engine/scan.js";
 /** Findings of the AUD rules for a requirements text (or a ready list), with the default policy. */
 export function auditFindings(input: string | DependencyList): Finding[] {
   const list = typeof input === "string" ? parseRequirements(input) : input;
-  return reportDocument(AUDIT_FORMAT, auditDocument("requirements.txt", list, bundledAdvisoryDb()), { path: "requirements.txt" }).findings;
+  return reportDocument(AUDIT_FORMAT, auditDocument("requirements.txt", list, { db: bundledAdvisoryDb() }), { path: "requirements.txt" }).findings;
 }

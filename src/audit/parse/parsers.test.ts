@@ -37,7 +37,7 @@ describe("requirements files and includes", () => {
 
   it("follows -r and -c, joins continuation lines, stops at the cycle", async () => {
     const root = parseRequirements(files["req/requirements.txt"] as string);
-    const list = await resolveRequirements("req/requirements.txt", root, load);
+    const list = await resolveRequirements("req/requirements.txt", root, { load });
     expect(brief(list.dependencies)).toEqual(["mlflow==2.9.0", "torch >=2.0,<2.7", "transformers", "keras==3.8.0", "numpy==1.26.4", "joblib==1.1.0", "pyyaml >=5.4"]);
     expect(list.dependencies.find((d) => d.name === "torch")?.marker).toBe('sys_platform == "linux"');
     expect(list.dependencies.find((d) => d.name === "joblib")?.from).toBe("req/base.txt");
@@ -48,13 +48,13 @@ describe("requirements files and includes", () => {
 
   it("stops at the include depth limit and says so", async () => {
     const chain = async (path: string): Promise<LoadResult> => ({ text: `-r ${Number(path.replace(/\D/g, "")) + 1}.txt\ntorch==2.5.1\n` });
-    const list = await resolveRequirements("0.txt", parseRequirements("-r 1.txt\n"), chain);
+    const list = await resolveRequirements("0.txt", parseRequirements("-r 1.txt\n"), { load: chain });
     expect(list.problems.some((p) => p.includes("MAX_INCLUDE_DEPTH"))).toBe(true);
     expect(list.dependencies).toHaveLength(MAX_INCLUDE_DEPTH);
   });
 
   it("reports an include it cannot read", async () => {
-    const list = await resolveRequirements("r.txt", parseRequirements("-r missing.txt\n"), load);
+    const list = await resolveRequirements("r.txt", parseRequirements("-r missing.txt\n"), { load });
     expect(list.problems[0]).toMatch(/missing\.txt.*not read/);
   });
 

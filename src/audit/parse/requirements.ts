@@ -97,9 +97,10 @@ export const MAX_INCLUDED_FILES = 64;
  * the audited folder, unreadable). Constraints do not add packages: they pin or narrow the ones required.
  *
  * @example
- * const list = await resolveRequirements("model/requirements.txt", parseRequirements(text), async (p) => ({ text: await readFile(p, "utf8") }));
+ * const list = await resolveRequirements("model/requirements.txt", parseRequirements(text), { load: async (p) => ({ text: await readFile(p, "utf8") }) });
  */
-export async function resolveRequirements(rootPath: string, root: RequirementsFile, load: (path: string) => Promise<LoadResult>): Promise<DependencyList> {
+export async function resolveRequirements(rootPath: string, root: RequirementsFile, options: { load: (path: string) => Promise<LoadResult> }): Promise<DependencyList> {
+  const { load } = options;
   const out: DependencyList = { kind: root.kind, dependencies: [], problems: [...root.problems], notes: [...root.notes] };
   const constraints: Dependency[] = [];
   const seen = new Set<string>([normalizePath(rootPath)]);

@@ -34,15 +34,15 @@ export const dependencyFileHandler: FormatHandler = {
     const yaml = kind === "requirements" ? undefined : await yamlConfigHandler.analyze(source, ctx);
     if (source.size > MAX_DEPENDENCY_FILE_BYTES) {
       const d = defect("limit-exceeded", `${ctx.name} of ${source.size} bytes is larger than ${MAX_DEPENDENCY_FILE_BYTES}; its dependencies were not audited`, { limit: "MAX_DEPENDENCY_FILE_BYTES" });
-      return yaml ? { ...yaml, defects: [...yaml.defects, d] } : { format: AUDIT_FORMAT, document: auditDocument(ctx.name, { kind, dependencies: [], problems: [], notes: [] }, bundledAdvisoryDb()), defects: [d] };
+      return yaml ? { ...yaml, defects: [...yaml.defects, d] } : { format: AUDIT_FORMAT, document: auditDocument(ctx.name, { kind, dependencies: [], problems: [], notes: [] }, { db: bundledAdvisoryDb() }), defects: [d] };
     }
     const bytes = await readBytes(source, 0, source.size);
     if (!looksLikeText(bytes.subarray(0, 4096))) return yaml;
-    const parsed = parseDependencyFile(kind, new TextDecoder("utf-8").decode(bytes), ctx.name);
+    const parsed = parseDependencyFile(kind, new TextDecoder("utf-8").decode(bytes), { path: ctx.name });
     // Declining is not judging: text that does not read as requirements but could be a
     // protocol-0 pickle goes back to the engine, which tries the pickle handler next.
     if (kind === "requirements" && parsed.problems.length > 0 && pickleHandler.sniff(bytes.subarray(0, 4096), { name: ctx.name, size: source.size, parents: ctx.parents }) !== "no") return undefined;
-    const document = auditDocument(ctx.name, parsed, bundledAdvisoryDb());
+    const document = auditDocument(ctx.name, parsed, { db: bundledAdvisoryDb() });
     const notes = [...parsed.notes, ...parsed.problems];
     if (parsed.includes.length > 0) notes.push(`${parsed.includes.length} -r/-c include(s) not followed by scan; run "modelvet audit" on the folder to audit them`);
     const defects = parsed.problems.length > 0 && parsed.dependencies.length === 0 ? [defect("unsupported", `${ctx.name}: ${parsed.problems[0]}`)] : [];
