@@ -9,6 +9,7 @@ import type { Policy } from "../policy/policy.js";
 import type { SymlinkDocument } from "../rules/filesystem/fs001-symlink-escape.js";
 import type { OnnxDocument } from "../formats/onnx/types.js";
 import { FileSource } from "./file-source.js";
+import { folderPass, type FolderSource, type ScannedFile } from "./folder-pass.js";
 import { checkOnnxExternalFiles } from "./onnx-external.js";
 import { walk, type WalkEntry } from "./walk.js";
 
@@ -41,6 +42,8 @@ export async function scanPaths(paths: readonly string[], options: ScanPathsOpti
   const entries: WalkEntry[] = [];
   /** The folder argument each entry was found under (its own folder for a file argument). */
   const roots = new Map<WalkEntry, string>();
+  /** Folder arguments as shown in the report: each is a model folder with a verdict of its own. */
+  const folderArgs: string[] = [];
   for (const given of paths) {
     let info;
     try {
@@ -51,6 +54,7 @@ export async function scanPaths(paths: readonly string[], options: ScanPathsOpti
     }
     if (info.isDirectory()) {
       const shown = given.replace(/[\\/]+$/, "") || given;
+      folderArgs.push(shown);
       for await (const entry of walk(given, shown)) {
         entries.push(entry);
         roots.set(entry, given);
@@ -65,22 +69,28 @@ export async function scanPaths(paths: readonly string[], options: ScanPathsOpti
   }
 
   const files: FileReport[] = new Array<FileReport>(entries.length);
+  const sources: FolderSource[] = [];
   let next = 0;
   let done = 0;
   const worker = async (): Promise<void> => {
     while (next < entries.length) {
       const index = next++;
       const entry = entries[index] as WalkEntry;
-      files[index] = await scanEntry(entry, options, roots.get(entry) ?? dirname(entry.absolute));
+      files[index] = await scanEntry(entry, options, roots.get(entry) ?? dirname(entry.absolute), sources);
       options.onProgress?.(++done, entries.length, entry.path);
     }
   };
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 4, entries.length));
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { schemaVersion: 1, tool: { name: "modelvet", version: VERSION }, files, summary: summarize(files) };
+  // The model is a folder: tie the Python its configs make loading import, and judge each folder.
+  const scanned: ScannedFile[] = entries.flatMap((entry, i) => (entry.kind === "file" ? [{ shown: entry.path, absolute: entry.absolute, report: files[i] as FileReport }] : []));
+  const folders = await folderPass(scanned, sources, folderArgs, options.policy);
+  const report: ScanReport = { schemaVersion: 1, tool: { name: "modelvet", version: VERSION }, files, summary: summarize(files) };
+  if (folders.length > 0) report.folders = folders;
+  return report;
 }
 
-async function scanEntry(entry: WalkEntry, options: ScanPathsOptions, root: string): Promise<FileReport> {
+async function scanEntry(entry: WalkEntry, options: ScanPathsOptions, root: string, sources: FolderSource[]): Promise<FileReport> {
   const base = { policy: options.policy, limits: options.limits, path: entry.path };
   switch (entry.kind) {
     case "symlink": {
@@ -113,6 +123,9 @@ async function scanEntry(entry: WalkEntry, options: ScanPathsOptions, root: stri
       ...base,
       onDocument: (view, member) => {
         if (member === undefined && view.format === "onnx") onnx.push(view.document as OnnxDocument);
+        if (member === undefined && (view.format === "mlflow-model" || view.format === "hf-config")) {
+          sources.push({ shown: entry.path, absolute: entry.absolute, format: view.format, document: view.document });
+        }
       },
     });
     for (const doc of onnx) {
