@@ -7,12 +7,18 @@
  * classes; function and lambda bodies run later (when the model is built or called).
  */
 import { parser } from "@lezer/python";
-import type { SyntaxNodeRef } from "@lezer/common";
+import type { SyntaxNodeRef, Tree } from "@lezer/common";
 
 export const PYTHON_MODULE_FORMAT = "python-module";
 
-/** Bytes of a Python file parsed (CWE-400): model code is a few hundred KiB at most. */
-export const MAX_PYTHON_MODULE_BYTES = 2 * 1024 * 1024;
+/** Bytes of a Python file parsed (CWE-400): model code (modeling_*.py) is a few hundred KiB at most. */
+export const MAX_PYTHON_MODULE_BYTES = 1024 * 1024;
+/** Time the parser may take per file (CWE-400); past it, what was parsed is judged and the file is marked unjudged. */
+export const PYTHON_PARSE_MILLIS = 10_000;
+/** Bracket nesting CPython accepts (its tokenizer's MAXLEVEL is 200); deeper files do not import at all. */
+const MAX_BRACKET_DEPTH = 200;
+/** Indentation levels CPython accepts (MAXINDENT 100); deeper files do not import at all. */
+const MAX_INDENT_LEVELS = 100;
 /** Effects kept per file (CWE-770): the first ones are the evidence. */
 const MAX_EFFECTS = 64;
 /** Syntax nodes visited per file (CWE-400); a 2 MiB file has far fewer. */
@@ -39,6 +45,8 @@ export interface PythonModuleDocument {
   size: number;
   /** Only the first MAX_PYTHON_MODULE_BYTES were parsed. */
   truncated: boolean;
+  /** Why the file could not be judged in full (parse time limit, nesting CPython refuses, parser failure). */
+  unjudged?: string;
   /** Syntax errors the parser recovered from. */
   syntaxErrors: number;
   classes: number;
@@ -129,7 +137,7 @@ const BUILTIN_NAMES = new Set(["eval", "exec", "compile", "__import__", "open"])
  * analyzePython("import os\nos.system('id')\n", { path: "modeling_x.py", tiedBy: [] }).effects[0];
  * // { kind: "process", callee: "os.system", line: 2, importTime: true, … }
  */
-export function analyzePython(source: string, meta: { path: string; tiedBy: string[]; size?: number }): PythonModuleDocument {
+export function analyzePython(source: string, meta: { path: string; tiedBy: string[]; size?: number; now?: () => number }): PythonModuleDocument {
   const truncated = source.length > MAX_PYTHON_MODULE_BYTES;
   const text = truncated ? source.slice(0, MAX_PYTHON_MODULE_BYTES) : source;
   const doc: PythonModuleDocument = {
@@ -143,13 +151,19 @@ export function analyzePython(source: string, meta: { path: string; tiedBy: stri
     otherTopLevel: 0,
     effects: [],
   };
+  const nesting = nestingProblem(text);
+  if (nesting !== undefined) {
+    doc.unjudged = nesting;
+    return doc;
+  }
   const lines = lineStarts(text);
   const aliases = new Map<string, string>();
-  const tree = parser.parse(text);
+  const tree = parseWithin(text, meta.now ?? Date.now, doc);
+  if (tree === undefined) return doc;
   /** Depth of function/lambda bodies around the cursor: > 0 means "runs later". */
   let deferred = 0;
   let visited = 0;
-  tree.iterate({
+  const walk = (): void => tree.iterate({
     enter: (node) => {
       if (++visited > MAX_NODES) return false;
       if (node.type.isError) doc.syntaxErrors++;
@@ -184,7 +198,82 @@ export function analyzePython(source: string, meta: { path: string; tiedBy: stri
       if ((node.name === "Body" && node.node.parent?.name === "FunctionDefinition") || node.name === "LambdaExpression") deferred--;
     },
   });
+  try {
+    walk();
+  } catch (error) {
+    // A tree deep enough to exhaust the stack: judged as far as the walk got, marked unjudged.
+    if (!(error instanceof RangeError)) throw error;
+    doc.unjudged = `the syntax tree is too deep to walk (${error.message})`;
+  }
   return doc;
+}
+
+/** Parses under the time limit; a parser failure (stack exhaustion on hostile nesting) is a value. */
+function parseWithin(text: string, now: () => number, doc: PythonModuleDocument): Tree | undefined {
+  try {
+    const started = now();
+    const parse = parser.startParse(text);
+    for (;;) {
+      const tree = parse.advance();
+      if (tree) return tree;
+      if (now() - started > PYTHON_PARSE_MILLIS && parse.stoppedAt === null) {
+        parse.stopAt(parse.parsedPos);
+        doc.unjudged = `parsing stopped at byte ${parse.parsedPos} after the ${PYTHON_PARSE_MILLIS} ms limit (PYTHON_PARSE_MILLIS)`;
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    doc.unjudged = `the parser failed (${error.message})`;
+    return undefined;
+  }
+}
+
+/**
+ * Bracket depth and indentation levels, in one linear pass (strings and comments skipped roughly):
+ * past CPython's own limits the file cannot be imported, and the parser's recursion is at risk.
+ */
+function nestingProblem(text: string): string | undefined {
+  let depth = 0;
+  const indents = [0];
+  let quote: string | undefined;
+  let lineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (lineStart && depth === 0 && quote === undefined) {
+      let col = 0;
+      while (text[i + col] === " " || text[i + col] === "\t") col++;
+      const next = text[i + col];
+      if (next !== "\n" && next !== "\r" && next !== "#" && next !== undefined) {
+        while (col < (indents.at(-1) as number)) indents.pop();
+        if (col > (indents.at(-1) as number)) indents.push(col);
+        if (indents.length - 1 > MAX_INDENT_LEVELS) return `more than ${MAX_INDENT_LEVELS} indentation levels (CPython refuses the file)`;
+      }
+      lineStart = false;
+    }
+    if (quote !== undefined) {
+      if (c === "\\") i++;
+      else if (c === quote[0] && text.startsWith(quote, i)) {
+        i += quote.length - 1;
+        quote = undefined;
+      } else if (c === "\n" && quote.length === 1) {
+        quote = undefined;
+        lineStart = depth === 0;
+      }
+      continue;
+    }
+    if (c === "#") {
+      const end = text.indexOf("\n", i);
+      i = end < 0 ? text.length : end - 1;
+    } else if (c === "'" || c === '"') {
+      quote = text.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
+      i += quote.length - 1;
+    }
+    else if (c === "(" || c === "[" || c === "{") {
+      if (++depth > MAX_BRACKET_DEPTH) return `brackets nested more than ${MAX_BRACKET_DEPTH} deep (CPython refuses the file)`;
+    } else if ((c === ")" || c === "]" || c === "}") && depth > 0) depth--;
+    else if (c === "\n") lineStart = true;
+  }
+  return undefined;
 }
 
 /** `import a.b as c, d` and `from x import y as z, w`: local name -> dotted origin. */
