@@ -67,11 +67,34 @@ export interface ScanSummary {
   findings: Record<Severity, number>;
 }
 
+/** One file of a model folder tied to another: the Python an MLmodel or config.json makes loading import, an index's shards. */
+export interface FolderTie {
+  /** The file that names the other (`model/config.json`). */
+  from: string;
+  /** The file named (`model/modeling_x.py`), as reported. */
+  to: string;
+  /** Why (`auto_map.AutoModel (modeling_x.XModel) in model/config.json with trust_remote_code`). */
+  why: string;
+}
+
+/** A model is a folder: its verdict is the worst verdict of its files, as a gate decides per model. */
+export interface FolderSummary {
+  path: string;
+  verdict: Verdict;
+  /** Files scanned in the folder, subfolders included. */
+  files: number;
+  /** The file that decided a non-clean verdict. */
+  worst?: string;
+  ties: FolderTie[];
+}
+
 export interface ScanReport {
   schemaVersion: 1;
   tool: { name: "modelvet"; version: string };
   files: FileReport[];
   summary: ScanSummary;
+  /** Folder verdicts, when folders were scanned (the Node entry points). */
+  folders?: FolderSummary[];
 }
 
 /** The verdict rule, in one place: unsafe > suspicious > error > clean. */

@@ -89,8 +89,10 @@ describe("modelvet scan hf://", () => {
 
   it("uses HF_TOKEN for a gated repo, never sends it to the CDN, and says what to do without it", async () => {
     const denied = await scan([`hf://${HUB_REPOS.gated}`]);
-    expect(denied.code).toBe(2);
-    expect(denied.stderr).toMatch(/401 .*restricted.*set HF_TOKEN/);
+    // Like a missing local path: an error report for that target, and the run goes on.
+    expect(denied.code).toBe(1);
+    expect(denied.report?.files[0]?.verdict).toBe("error");
+    expect(denied.report?.files[0]?.errors[0]?.message).toMatch(/401 .*restricted.*set HF_TOKEN/);
     const before = hub.requests.length;
     const allowed = await scan([`hf://${HUB_REPOS.gated}`], { HF_TOKEN: HUB_GATED_TOKEN });
     expect(allowed.code).toBe(0);
@@ -106,12 +108,14 @@ describe("modelvet scan hf://", () => {
     expect(code).toBe(0);
   });
 
-  it("exits 2 for an unknown revision, an unknown repo and a malformed reference", async () => {
-    expect((await scan([`hf://${HUB_REPOS.clean}@v9`])).stderr).toMatch(/404 .*Invalid rev id: v9/);
-    expect((await scan(["hf://acme/missing"])).stderr).toMatch(/404 .*Repository Not Found/);
-    const bad = await scan(["hf://acme/../etc"]);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/Invalid repo id/);
+  it("an unknown revision, an unknown repo and a malformed reference are error reports for that target; the others keep their verdicts", async () => {
+    const message = async (ref: string): Promise<string | undefined> => (await scan([ref])).report?.files[0]?.errors[0]?.message;
+    expect(await message(`hf://${HUB_REPOS.clean}@v9`)).toMatch(/404 .*Invalid rev id: v9/);
+    expect(await message("hf://acme/missing")).toMatch(/404 .*Repository Not Found/);
+    const bad = await scan(["hf://acme/../etc", `hf://${HUB_REPOS.evil}`]);
+    expect(bad.code).toBe(1);
+    expect(bad.report?.files[0]?.errors[0]?.message).toMatch(/Invalid repo id/);
+    expect(bad.report?.files.some((f) => f.verdict === "unsafe")).toBe(true);
   });
 });
 

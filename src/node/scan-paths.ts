@@ -14,6 +14,7 @@ import { availableParallelism } from "node:os";
 import { FileSource, FileSourceError } from "./file-source.js";
 import { POOL_AVAILABLE, ScanPool } from "./scan-pool.js";
 import { checkOnnxExternalFiles, ExternalFilesLimitError } from "./onnx-external.js";
+import { folderPass, type FolderSource, type ScannedFile } from "./folder-pass.js";
 import { binary, displayPath, fromBinary, toOsPath, type OsPath } from "./os-path.js";
 import { walk, type WalkEntry } from "./walk.js";
 
@@ -60,11 +61,14 @@ type Given = string | Uint8Array;
  */
 export async function scanPaths(paths: readonly Given[], options: ScanPathsOptions): Promise<ScanReport> {
   const entries: Entry[] = [];
-  for (const given of paths) entries.push(...(await entriesOf(given)));
+  /** Folder arguments as shown in the report: each is a model folder with a verdict of its own. */
+  const folderArgs: string[] = [];
+  for (const given of paths) entries.push(...(await entriesOf(given, folderArgs)));
 
   const files: FileReport[] = new Array<FileReport>(entries.length);
   const fileCount = entries.filter((e) => e.kind === "file").length;
   const pool = (options.isolate ?? true) && POOL_AVAILABLE && fileCount > 0 ? new ScanPool({ policyLayers: options.policy.layers, limits: options.limits, size: Math.min(availableParallelism(), fileCount) }) : undefined;
+  const sources: FolderSource[] = [];
   let next = 0;
   let done = 0;
   const worker = async (): Promise<void> => {
@@ -72,7 +76,9 @@ export async function scanPaths(paths: readonly Given[], options: ScanPathsOptio
       const index = next++;
       const entry = entries[index] as Entry;
       const scanned = pool && entry.kind === "file" ? pool.scan({ entry }) : scanEntry(entry, options);
-      files[index] = await scanned.catch((error: unknown) => errorReport(entry.path, "internal-error", `Scanner failed: ${(error as Error).message}`));
+      const result = await scanned.catch((error: unknown): ScannedEntry => ({ report: errorReport(entry.path, "internal-error", `Scanner failed: ${(error as Error).message}`), sources: [] }));
+      files[index] = result.report;
+      sources.push(...result.sources);
       options.onProgress?.(++done, entries.length, entry.path);
     }
   };
@@ -82,7 +88,23 @@ export async function scanPaths(paths: readonly Given[], options: ScanPathsOptio
   } finally {
     await pool?.close();
   }
-  return { schemaVersion: 1, tool: { name: "modelvet", version: VERSION }, files, summary: summarize(files) };
+  // The model is a folder: tie the Python its configs make loading import, and judge each folder.
+  const scanned: ScannedFile[] = entries.flatMap((entry, i) => (entry.kind === "file" ? [{ shown: entry.path, absolute: textPath(entry.absolute), report: files[i] as FileReport }] : []));
+  const folders = await folderPass(scanned, sources, folderArgs, options.policy);
+  const report: ScanReport = { schemaVersion: 1, tool: { name: "modelvet", version: VERSION }, files, summary: summarize(files) };
+  if (folders.length > 0) report.folders = folders;
+  return report;
+}
+
+/** A scanned entry: its report, and the documents that tie other files of its folder to the model. */
+export interface ScannedEntry {
+  report: FileReport;
+  sources: FolderSource[];
+}
+
+/** Paths in the folder pass are compared as text (ties come from config text); bytes that are not UTF-8 do not tie. */
+function textPath(path: OsPath): string {
+  return path.toString("utf8");
 }
 
 /**
@@ -92,7 +114,7 @@ export async function scanPaths(paths: readonly Given[], options: ScanPathsOptio
 export type Entry = WalkEntry & { root: OsPath; named: boolean };
 
 /** What one path argument stands for: itself, everything in its folder, or an error entry. */
-async function entriesOf(given: Given): Promise<Entry[]> {
+async function entriesOf(given: Given, folderArgs: string[]): Promise<Entry[]> {
   const absolute = toOsPath(given);
   const shown = typeof given === "string" ? safeLine(given) : displayPath(given);
   let info;
@@ -105,6 +127,7 @@ async function entriesOf(given: Given): Promise<Entry[]> {
   // Never opened: opening a device can act on it (a tape rewinds), and a FIFO would block.
   if (!info.isDirectory()) return [{ kind: "special", path: shown, absolute, what: specialKind(info), root: absolute, named: true }];
   const display = shown.replace(/[\\/]+$/, "") || shown;
+  folderArgs.push(display);
   const entries: Entry[] = [];
   try {
     for await (const entry of walk(absolute, display)) entries.push({ ...entry, root: absolute, named: false });
@@ -130,7 +153,13 @@ function unreadable(path: string, absolute: OsPath, error: unknown): WalkEntry {
 }
 
 /** Scans one entry in this thread (the worker threads of `ScanPool` call it too). */
-export async function scanEntry(entry: Entry, options: Pick<ScanPathsOptions, "policy" | "limits">): Promise<FileReport> {
+export async function scanEntry(entry: Entry, options: Pick<ScanPathsOptions, "policy" | "limits">): Promise<ScannedEntry> {
+  const sources: FolderSource[] = [];
+  const report = await scanEntryReport(entry, options, sources);
+  return { report, sources };
+}
+
+async function scanEntryReport(entry: Entry, options: Pick<ScanPathsOptions, "policy" | "limits">, sources: FolderSource[]): Promise<FileReport> {
   const base = { policy: options.policy, limits: options.limits, path: entry.path };
   switch (entry.kind) {
     case "symlink":
@@ -154,6 +183,9 @@ export async function scanEntry(entry: Entry, options: Pick<ScanPathsOptions, "p
       ...base,
       onDocument: (view, member) => {
         if (member === undefined && view.format === "onnx") onnx.push(view.document as OnnxDocument);
+        if (member === undefined && (view.format === "mlflow-model" || view.format === "hf-config")) {
+          sources.push({ shown: entry.path, absolute: textPath(entry.absolute), format: view.format, document: view.document });
+        }
       },
     });
     try {

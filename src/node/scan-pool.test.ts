@@ -21,7 +21,7 @@ describe.skipIf(!existsSync(built))("scan pool (worker threads, from dist/)", ()
     const { ScanPool } = (await import(built.href)) as PoolModule;
     const pool = new ScanPool({ policyLayers: [DEFAULT_POLICY_DATA], size: 2 });
     try {
-      const [bad, good] = await Promise.all([
+      const [{ report: bad }, { report: good }] = await Promise.all([
         pool.scan({ entry: file("bad.pkl", P.call("os", "system", "id")) }),
         pool.scan({ entry: file("good.pkl", new P().proto(2).raw(0x4e).stop().toBytes()) }),
       ]);
@@ -38,10 +38,10 @@ describe.skipIf(!existsSync(built))("scan pool (worker threads, from dist/)", ()
     // 4 MB of heap is less than loading the engine takes: every job exhausts its worker.
     const pool = new ScanPool({ policyLayers: [DEFAULT_POLICY_DATA], size: 1, heapMb: 4 });
     try {
-      const first = await pool.scan({ entry: file("first.pkl", P.call("os", "system", "id")) });
+      const { report: first } = await pool.scan({ entry: file("first.pkl", P.call("os", "system", "id")) });
       expect(first.verdict).toBe("error");
       expect(first.errors[0]?.message).toContain("WORKER_HEAP_MB");
-      const second = await pool.scan({ entry: file("second.pkl", P.call("os", "system", "id")) });
+      const { report: second } = await pool.scan({ entry: file("second.pkl", P.call("os", "system", "id")) });
       expect(second.path).toBe("second.pkl");
       expect(second.verdict).toBe("error");
     } finally {

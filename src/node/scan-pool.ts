@@ -6,7 +6,7 @@ import { verdictOf, type FileReport } from "../core/finding.js";
 import type { Limits } from "../core/limits.js";
 import { resolveLimits } from "../core/limits.js";
 import type { PolicyData } from "../policy/policy.js";
-import type { Entry } from "./scan-paths.js";
+import type { Entry, ScannedEntry } from "./scan-paths.js";
 
 /**
  * Heap a worker may use before it is stopped (CWE-400): the engine's own budgets keep ordinary
@@ -48,7 +48,7 @@ interface Slot {
 
 interface Pending {
   job: PoolJob;
-  resolve: (report: FileReport) => void;
+  resolve: (result: ScannedEntry) => void;
 }
 
 /**
@@ -72,7 +72,7 @@ export class ScanPool {
     this.hardMillis = resolveLimits(options.limits).maxMillisPerFile + HARD_TIMEOUT_GRACE_MS;
   }
 
-  scan(job: PoolJob): Promise<FileReport> {
+  scan(job: PoolJob): Promise<ScannedEntry> {
     if (this.closed) return Promise.reject(new Error("Scan pool is closed"));
     return new Promise((resolve) => {
       this.queue.push({ job, resolve });
@@ -115,7 +115,7 @@ export class ScanPool {
     const { worker } = slot;
     const { job } = pending;
     let settled = false;
-    const finish = (report: FileReport, replace: boolean): void => {
+    const finish = (result: ScannedEntry, replace: boolean): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -130,20 +130,20 @@ export class ScanPool {
         slot.busy = false;
         worker.unref(); // an idle worker must not keep the process alive
       }
-      pending.resolve(report);
+      pending.resolve(result);
       if (!this.closed) this.pump();
     };
-    const onMessage = (report: FileReport): void => finish(report, false);
+    const onMessage = (result: ScannedEntry): void => finish(result, false);
     const onError = (error: Error & { code?: string }): void => {
       const oom = error.code === "ERR_WORKER_OUT_OF_MEMORY";
       const message = oom
         ? `Scanning needed more than ${this.options.heapMb ?? WORKER_HEAP_MB} MB of memory and was stopped; not fully scanned (limit WORKER_HEAP_MB)`
         : `Scanner failed: ${error.message}`;
-      finish(errorReport(job.entry.path, oom ? "limit-exceeded" : "internal-error", message), true);
+      finish(failed(job.entry.path, oom ? "limit-exceeded" : "internal-error", message), true);
     };
-    const onExit = (code: number): void => finish(errorReport(job.entry.path, "internal-error", `Scanner thread exited (code ${code}) before reporting`), true);
+    const onExit = (code: number): void => finish(failed(job.entry.path, "internal-error", `Scanner thread exited (code ${code}) before reporting`), true);
     const timer = setTimeout(() => {
-      finish(errorReport(job.entry.path, "timeout", `Scan did not finish within ${this.hardMillis} ms and was stopped; not fully scanned (limit maxMillisPerFile)`), true);
+      finish(failed(job.entry.path, "timeout", `Scan did not finish within ${this.hardMillis} ms and was stopped; not fully scanned (limit maxMillisPerFile)`), true);
     }, this.hardMillis);
     worker.on("message", onMessage);
     worker.on("error", onError);
@@ -153,7 +153,8 @@ export class ScanPool {
   }
 }
 
-function errorReport(path: string, code: string, message: string): FileReport {
+function failed(path: string, code: string, message: string): ScannedEntry {
   const errors = [{ code, message, location: {} }];
-  return { path, verdict: verdictOf([], errors), formats: [], findings: [], errors, notes: [] };
+  const report: FileReport = { path, verdict: verdictOf([], errors), formats: [], findings: [], errors, notes: [] };
+  return { report, sources: [] };
 }

@@ -31,10 +31,16 @@ export interface PolicyData {
   version: 1;
   failOn?: Severity;
   globals?: {
+    /** Exact names that may be called with the pickle's data (module + qualified name, never a namespace). */
     safe?: string[];
+    /** Exact names of known ML framework classes and functions: calls allowed, reported as info. */
     ml?: string[];
+    /** Classes whose `__new__` acts on its arguments (opens files…): NEWOBJ with arguments is a call. */
+    newActsOnArguments?: string[];
     deny?: Partial<Record<DenyCategory, string[]>>;
   };
+  /** Free-form notes (e.g. where each allowlist entry was seen); ignored by the scanner. */
+  notes?: unknown;
   /** Per-rule overrides: a severity, or "off". */
   rules?: Record<string, Severity | "off" | { severity?: Severity | "off" }>;
   /** Trusted signers for `scan --require-signature` (SIG001). */
@@ -70,6 +76,8 @@ export interface Policy {
   readonly failOn: Severity;
   readonly signing: SigningPolicy;
   classifyGlobal(module: string, name: string): GlobalClassification;
+  /** True for classes whose `__new__` acts on its arguments (a NEWOBJ with arguments runs it on attacker data). */
+  newActsOnArguments(normalized: string): boolean;
   /** Severity for a rule after user overrides, or "off". */
   severityOf(ruleId: string, defaultSeverity: Severity): Severity | "off";
 }
@@ -127,8 +135,8 @@ class PrefixIndex<T> {
  */
 export function createPolicy(layers: readonly PolicyData[]): Policy {
   const safe = new Set<string>();
-  const ml = new PrefixIndex<true>();
   const mlExact = new Set<string>();
+  const newActs = new Set<string>();
   const deny = new PrefixIndex<DenyCategory>();
   const overrides = new Map<string, Severity | "off">();
   let failOn: Severity = "high";
@@ -138,10 +146,8 @@ export function createPolicy(layers: readonly PolicyData[]): Policy {
     validatePolicyData(layer);
     if (layer.failOn) failOn = layer.failOn;
     for (const entry of layer.globals?.safe ?? []) safe.add(normalizeDotted(entry));
-    for (const entry of layer.globals?.ml ?? []) {
-      if (entry.endsWith(".*")) ml.add(entry, true);
-      else mlExact.add(normalizeDotted(entry));
-    }
+    for (const entry of layer.globals?.ml ?? []) mlExact.add(normalizeDotted(entry));
+    for (const entry of layer.globals?.newActsOnArguments ?? []) newActs.add(normalizeDotted(entry));
     // Within a layer the first category listed in DENY_ORDER wins; a later layer overrides.
     for (const category of [...DENY_ORDER].reverse()) {
       for (const entry of layer.globals?.deny?.[category] ?? []) deny.add(entry, category);
@@ -195,7 +201,7 @@ export function createPolicy(layers: readonly PolicyData[]): Policy {
       }
     }
 
-    if (mlExact.has(normalized) || ml.match(normalized)) return { cls: "ml", normalized, matched: ml.match(normalized)?.entry ?? normalized };
+    if (mlExact.has(normalized)) return { cls: "ml", normalized, matched: normalized };
     return { cls: "unknown", normalized };
   }
 
@@ -212,6 +218,9 @@ export function createPolicy(layers: readonly PolicyData[]): Policy {
       }
       return result;
     },
+    newActsOnArguments(normalized) {
+      return newActs.has(normalized);
+    },
     severityOf(ruleId, defaultSeverity) {
       return overrides.get(ruleId) ?? defaultSeverity;
     },
@@ -222,7 +231,7 @@ export function validatePolicyData(data: unknown): asserts data is PolicyData {
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw new PolicyError("Policy must be an object");
   const d = data as Record<string, unknown>;
   for (const key of Object.keys(d)) {
-    if (!["version", "failOn", "globals", "rules", "signing"].includes(key)) throw new PolicyError(`Policy has unknown key ${JSON.stringify(key)}; expected version, failOn, globals, rules, signing`);
+    if (!["version", "failOn", "globals", "rules", "signing", "notes"].includes(key)) throw new PolicyError(`Policy has unknown key ${JSON.stringify(key)}; expected version, failOn, globals, rules, signing, notes`);
   }
   if (d.version !== 1) throw new PolicyError(`Policy version must be 1, got ${JSON.stringify(d.version)}`);
   if (d.failOn !== undefined && !isSeverity(d.failOn)) throw new PolicyError(`Policy failOn ${JSON.stringify(d.failOn)} is not a severity`);
@@ -230,12 +239,17 @@ export function validatePolicyData(data: unknown): asserts data is PolicyData {
   if (globals !== undefined) {
     if (typeof globals !== "object" || globals === null) throw new PolicyError("Policy globals must be an object");
     for (const key of Object.keys(globals)) {
-      if (!["safe", "ml", "deny"].includes(key)) throw new PolicyError(`Policy globals has unknown key ${JSON.stringify(key)}; expected safe, ml, deny`);
+      if (!["safe", "ml", "newActsOnArguments", "deny"].includes(key)) throw new PolicyError(`Policy globals has unknown key ${JSON.stringify(key)}; expected safe, ml, newActsOnArguments, deny`);
     }
-    for (const key of ["safe", "ml"]) {
+    for (const key of ["safe", "ml", "newActsOnArguments"]) {
       const list = globals[key];
       if (list !== undefined && !(Array.isArray(list) && list.every((x) => typeof x === "string"))) {
         throw new PolicyError(`Policy globals.${key} must be a list of dotted names`);
+      }
+      // Allow names, not places: a namespace holds file, network and native-code functions too.
+      const wildcard = (list as string[] | undefined)?.find((x) => x.includes("*"));
+      if (wildcard !== undefined) {
+        throw new PolicyError(`Policy globals.${key} entry ${JSON.stringify(wildcard)} is a namespace; list exact names (module + qualified name)`);
       }
     }
     const denyList = globals.deny as Record<string, unknown> | undefined;

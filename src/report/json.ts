@@ -18,6 +18,7 @@ export function renderJson(report: ScanReport): string {
     tool: { name: report.tool.name, version: report.tool.version },
     files: report.files.map(canonicalFile),
     summary: canonicalSummary(report.summary),
+    folders: report.folders?.map((f) => ({ path: f.path, verdict: f.verdict, files: f.files, worst: f.worst, ties: f.ties.map((t) => ({ from: t.from, to: t.to, why: t.why })) })),
   };
   return `${JSON.stringify(canonical, escapeStrings, 2)}\n`;
 }

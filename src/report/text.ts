@@ -1,4 +1,4 @@
-import { SEVERITIES, type FileReport, type Finding, type Location, type ScanError, type ScanReport, type ScanSummary, type Severity, type Verdict } from "../core/finding.js";
+import { SEVERITIES, type FileReport, type Finding, type FolderSummary, type Location, type ScanError, type ScanReport, type ScanSummary, type Severity, type Verdict } from "../core/finding.js";
 import { styles, type Styles } from "./ansi.js";
 import { printable } from "./printable.js";
 
@@ -31,8 +31,16 @@ export function renderText(report: ScanReport, options: TextOptions): string {
     if (options.quiet && file.verdict === "clean") continue;
     lines.push(...fileLines(file, s, options.quiet));
   }
+  for (const folder of report.folders ?? []) lines.push(folderLine(folder, s));
   lines.push(summaryLine(report.summary));
   return `${lines.join("\n")}\n`;
+}
+
+/** `folder models/bert: UNSAFE (worst of 7 files: models/bert/modeling_bert.py; 2 file(s) tied)`. */
+function folderLine(folder: FolderSummary, s: Styles): string {
+  const worst = folder.worst !== undefined ? `: ${printable(folder.worst)}` : "";
+  const ties = folder.ties.length > 0 ? `; ${folder.ties.length} file(s) tied` : "";
+  return `folder ${printable(folder.path)}: ${paintVerdict(folder.verdict, folder.verdict.toUpperCase(), s)} (worst of ${folder.files} file(s)${worst}${ties})`;
 }
 
 function fileLines(file: FileReport, s: Styles, quiet: boolean): string[] {

@@ -67,6 +67,10 @@ import { tpl003 } from "./template/tpl003-template-code-execution.js";
 import { tpl004 } from "./template/tpl004-template-dynamic-attribute.js";
 import { tpl005 } from "./template/tpl005-template-built-name.js";
 import { tpl006 } from "./template/tpl006-template-unparsed.js";
+import { tpl007 } from "./template/tpl007-template-format-field.js";
+import { py001 } from "./python/py001-import-time-effect.js";
+import { py002 } from "./python/py002-deferred-effect.js";
+import { py003 } from "./python/py003-model-code.js";
 import { yml001 } from "./yaml/yml001-python-tag.js";
 import { yml002 } from "./yaml/yml002-foreign-object-tag.js";
 import { yml003 } from "./yaml/yml003-alias-bomb.js";
@@ -113,6 +117,7 @@ import { pkl012 } from "./pickle/pkl012-dunder-traversal.js";
 import { pkl013 } from "./pickle/pkl013-build-on-global.js";
 import { pkl014 } from "./pickle/pkl014-dynamic-callable.js";
 import { pkl015 } from "./pickle/pkl015-embedded-pickle.js";
+import { pkl016 } from "./pickle/pkl016-deferred-callable.js";
 import { sig001 } from "./signing/sig001-signature.js";
 import type { Rule } from "./types.js";
 
@@ -125,9 +130,9 @@ export const RULES: readonly Rule[] = [
   java001, java002, java003, java004,
   mlf001, mlf002, mlf003,
   nb001, nb002,
-  gguf001, gguf002, gguf003, gguf004, gguf005, gguf006, hfc001, hfc002, hfc003, hfc004, hfc005, hfc006, hfc007, hfc008, hfc009, hfc010, hfc011, hfc012, hfc013, st001, st002, st003, st004, st005, st006, st007, st008, st009, st010, st011, st012, st013, st014, st015, tpl001, tpl002, tpl003, tpl004, tpl005, tpl006, yml001, yml002, yml003, yml004,
+  gguf001, gguf002, gguf003, gguf004, gguf005, gguf006, hfc001, hfc002, hfc003, hfc004, hfc005, hfc006, hfc007, hfc008, hfc009, hfc010, hfc011, hfc012, hfc013, st001, st002, st003, st004, st005, st006, st007, st008, st009, st010, st011, st012, st013, st014, st015, tpl001, tpl002, tpl003, tpl004, tpl005, tpl006, tpl007, py001, py002, py003, yml001, yml002, yml003, yml004,
   hdf001, keras001, keras002, keras003, keras004, keras005, keras006, onnx001, onnx002, onnx003, onnx004, tf001, tf002, tf003, tf004,
   pt001, pt002, pt003, pt004, pt005, pt006, pt007, pt008, pt009, npy001, npy002, npy003, jbl001, jbl002,
-  pkl001, pkl002, pkl003, pkl004, pkl005, pkl006, pkl007, pkl008, pkl009, pkl010, pkl011, pkl012, pkl013, pkl014, pkl015,
+  pkl001, pkl002, pkl003, pkl004, pkl005, pkl006, pkl007, pkl008, pkl009, pkl010, pkl011, pkl012, pkl013, pkl014, pkl015, pkl016,
   sig001,
 ] as readonly Rule[];

@@ -1,5 +1,6 @@
 import { fold, isNode, type AstNode } from "./fold.js";
 import { DUNDER_INSIDE, DUNDER_NAME, DYNAMIC_ATTR_CALLS, EXEC_NAMES, GLOBAL_OBJECTS, MODULE_NAMES, isDangerousName } from "./names.js";
+import { FORMAT_METHODS, attributeFields } from "./format-fields.js";
 import { show } from "./show.js";
 import type { SignalSink } from "./signal-sink.js";
 
@@ -101,6 +102,7 @@ class AstScan {
       name = callee.computed === true ? fold(callee.property)?.text : isNode(callee.property) ? String(callee.property.value) : undefined;
     }
     if (name === undefined) return;
+    if (isNode(callee) && callee.type === "MemberExpression" && FORMAT_METHODS.has(name)) this.formatFields(callee.object, node);
     if (EXEC_NAMES.has(name)) this.sink.add("exec", name, show(node), "ast");
     if (isNode(callee) && callee.type === "Identifier" && DYNAMIC_ATTR_CALLS.has(name) && !this.locals.has(name)) {
       this.sink.add("dynamic-attr", name, show(node), "ast");
@@ -131,6 +133,17 @@ class AstScan {
       const dunder = DUNDER_INSIDE.exec(f.text);
       if (dunder) this.sink.add("dunder", dunder[0], show(owner), "ast");
       if (f.built && isDangerousName(f.text)) this.sink.add("built-name", f.text, show(value), "ast");
+    }
+  }
+
+  /** `"{0.__class__}".format(x)`: the format string walks attributes of the arguments. */
+  private formatFields(receiver: unknown, owner: AstNode): void {
+    const f = fold(receiver);
+    if (f === undefined) return;
+    for (const field of attributeFields(f.text)) {
+      this.sink.add("format-field", field, show(owner), "ast");
+      const dunder = DUNDER_INSIDE.exec(field);
+      if (dunder) this.sink.add("dunder", dunder[0], show(owner), "ast");
     }
   }
 

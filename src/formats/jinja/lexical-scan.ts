@@ -1,4 +1,5 @@
 import { DUNDER_INSIDE, DUNDER_NAME, DYNAMIC_ATTR_CALLS, EXEC_NAMES, GLOBAL_OBJECTS, MODULE_NAMES, isDangerousName } from "./names.js";
+import { FORMAT_METHODS, attributeFields } from "./format-fields.js";
 import type { SignalSink } from "./signal-sink.js";
 
 interface Token {
@@ -194,6 +195,9 @@ function scanTokens(text: string, tokens: Token[], sink: SignalSink): void {
       const dunder = DUNDER_INSIDE.exec(t.value);
       if (dunder) sink.add("dunder", dunder[0], ev(), "lexical", t.at);
       if (MODULE_NAMES.has(t.value) && prev?.value === "[") sink.add("exec", t.value, ev(), "lexical", t.at);
+      if (next?.value === "." && FORMAT_METHODS.has(tokens[k + 2]?.value ?? "") && tokens[k + 3]?.value === "(") {
+        for (const field of attributeFields(t.value)) sink.add("format-field", field, ev(), "lexical", t.at);
+      }
       const joins = prev?.value === "~" || prev?.value === "+";
       if (concat && joins && tokens[k - 2]?.type === "string") {
         concat.text += t.value;

@@ -4,9 +4,10 @@
  * - `global-object`: attributes of `lipsum`, `cycler`, `joiner`, `namespace`, `self`, `config`, `request`;
  * - `exec`: calls or modules that run code or commands (`popen`, `eval`, `os`, `subprocess`, `open`);
  * - `dynamic-attr`: the `attr` filter or `getattr()`, which look attributes up by a computed name;
- * - `built-name`: a dangerous name assembled at render time (`~`, `format`, `join`, `chr`, escapes).
+ * - `built-name`: a dangerous name assembled at render time (`~`, `format`, `join`, `chr`, escapes);
+ * - `format-field`: `"{0.attr}".format(x)`, where str.format walks attributes or indexes itself.
  */
-export type SignalKind = "dunder" | "global-object" | "exec" | "dynamic-attr" | "built-name";
+export type SignalKind = "dunder" | "global-object" | "exec" | "dynamic-attr" | "built-name" | "format-field";
 
 export interface TemplateSignal {
   kind: SignalKind;

@@ -9,6 +9,10 @@ export interface CallGroup {
   callee: PyValue;
   ops: Set<CallOp>;
   count: number;
+  /** Of `count`, the sites that only rebuilt the class (NEWOBJ, copyreg forms): no attacker callable ran. */
+  rebuilds: number;
+  /** Of `rebuilds`, those whose `__new__` received arguments. */
+  rebuildsWithArgs: number;
   samples: { offset: number; op: CallOp; text: string; site: CallSite }[];
 }
 
@@ -62,6 +66,11 @@ export interface PickleDocument {
   importCalls: Map<ImportRecord, number>;
   calls: Map<string, CallGroup>;
   buildsOnImports: BuildOnImport[];
+  /**
+   * Every `getattr(x, 'name')` and `functools.partial(f, …)` call, and BUILD on their results, so the
+   * rules can name what is referenced or deferred (see effects.ts). Capped at the records limit.
+   */
+  referenceSites: CallSite[];
   persistentIds: PersistentValue[];
   mutations: Mutation[];
   embedded: EmbeddedPayload[];

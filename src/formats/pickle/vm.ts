@@ -1,5 +1,6 @@
 import { defect, type Defect } from "../../core/defect.js";
 import type { Limits } from "../../core/limits.js";
+import { copyregInstantiator, referenceMaker, siteShape, type Instantiator } from "./effects.js";
 import { Memo } from "./memo.js";
 import { Op, opName } from "./opcodes.js";
 import { render } from "./render.js";
@@ -106,6 +107,7 @@ export function emptyDocument(): PickleDocument {
     importCalls: new Map(),
     calls: new Map(),
     buildsOnImports: [],
+    referenceSites: [],
     persistentIds: [],
     mutations: [],
     embedded: [],
@@ -978,7 +980,15 @@ export class PickleVM {
     const site: CallSite = kwargs === undefined ? { op, offset, callee, args } : { op, offset, callee, args, kwargs };
     this.recordCall(site);
     this.recordInstantiation(callee, args, offset);
+    if (referenceMaker(callee) !== undefined) this.recordReference(site);
     this.push({ k: K.Call, call: site });
+  }
+
+  private recordReference(site: CallSite): void {
+    if (this.doc.referenceSites.length < MAX_RECORDS) this.doc.referenceSites.push(site);
+    else if (this.doc.referenceSites.length === MAX_RECORDS) {
+      this.doc.defects.push(defect("limit-exceeded", `More than ${MAX_RECORDS} getattr/partial calls`, { offset: site.offset, limit: "maxRecords" }));
+    }
   }
 
   private recordBuild(inst: PyValue, state: PyValue, offset: number): void {
@@ -987,8 +997,13 @@ export class PickleVM {
       return;
     }
     // BUILD on an instance runs its class's __setstate__; the class was already recorded when
-    // the instance was made, so only BUILD on something else is a call of its own.
-    if (isObj(inst) && inst.k === K.Call) return;
+    // the instance was made, so only BUILD on something else is a call of its own. BUILD on a
+    // getattr/partial result is kept with the reference sites (it retargets a partial, or sets
+    // attributes on whatever getattr returned).
+    if (isObj(inst) && inst.k === K.Call) {
+      if (referenceMaker(inst.call.callee) !== undefined) this.recordReference({ op: "BUILD", offset, callee: inst, args: state });
+      return;
+    }
     this.recordCall({ op: "BUILD", offset, callee: inst, args: state });
   }
 
@@ -998,15 +1013,14 @@ export class PickleVM {
    * object gets the same verdict whatever protocol wrote it.
    */
   private recordInstantiation(callee: PyValue, args: PyValue, offset: number): void {
-    if (!isObj(callee) || callee.k !== K.Global || !isObj(args) || args.k !== K.Tuple) return;
-    const { module, name } = callee.imp;
-    if ((module !== "copyreg" && module !== "copy_reg") || (name !== "_reconstructor" && name !== "__newobj__" && name !== "__newobj_ex__")) return;
+    const via = copyregInstantiator(callee);
+    if (via === undefined || !isObj(args) || args.k !== K.Tuple) return;
     const cls = args.items[0];
     if (cls === undefined || !isObj(cls) || cls.k !== K.Global) return;
-    this.recordCall({ op: "REDUCE", offset, callee: cls, args: this.container(K.Tuple, args.items.slice(1)) });
+    this.recordCall({ op: "REDUCE", offset, callee: cls, args: this.container(K.Tuple, args.items.slice(1)) }, via);
   }
 
-  private recordCall(site: CallSite): void {
+  private recordCall(site: CallSite, via?: Instantiator): void {
     const callee = site.callee;
     let imp: ImportRecord | undefined;
     let key: string;
@@ -1021,12 +1035,20 @@ export class PickleVM {
     }
     let group: CallGroup | undefined = this.doc.calls.get(key);
     if (!group) {
-      group = { imp, callee, ops: new Set(), count: 0, samples: [] };
+      group = { imp, callee, ops: new Set(), count: 0, rebuilds: 0, rebuildsWithArgs: 0, samples: [] };
       this.doc.calls.set(key, group);
     }
     group.ops.add(site.op);
     group.count++;
-    if (group.samples.length < MAX_CALL_SAMPLES) {
+    const shape = siteShape(site, via);
+    if (shape.rebuild) {
+      group.rebuilds++;
+      if (shape.args) group.rebuildsWithArgs++;
+    }
+    // Evidence should show a real call when there is one, even after many rebuilds.
+    const firstCall = !shape.rebuild && group.count - group.rebuilds === 1;
+    if (group.samples.length < MAX_CALL_SAMPLES || firstCall) {
+      if (group.samples.length >= MAX_CALL_SAMPLES) group.samples.pop();
       group.samples.push({ offset: site.offset, op: site.op, text: render({ k: K.Call, call: site }), site });
     }
   }

@@ -10,8 +10,13 @@ describe("PKL002 unknown callable called", () => {
     const bytes = new P().proto(2).global("torch.nn.modules.linear", "Linear").emptyTuple().newobj().emptyDict().build().stop().toBytes();
     await expectRule(bytes, "PKL002", false);
   });
-  it("treats protocol 0/1 instantiation through copyreg._reconstructor like NEWOBJ", async () => {
+  it("treats copyreg._reconstructor(cls, object, None) like NEWOBJ: a rebuild, not a call", async () => {
     const bytes = new P().global("copy_reg", "_reconstructor").global("__main__", "Model").global("__builtin__", "object").none().raw(0x87).reduce().stop().toBytes();
+    await expectRule(bytes, "PKL002", false);
+    await expectRule(bytes, "PKL004", true);
+  });
+  it("treats copyreg._reconstructor(cls, base, state) with another base as a call with the state", async () => {
+    const bytes = new P().global("copy_reg", "_reconstructor").global("__main__", "Model").global("__main__", "Base").unicode("x").raw(0x87).reduce().stop().toBytes();
     await expectRule(bytes, "PKL002", true);
   });
   it("does not fire when the unknown global is only imported", async () => {

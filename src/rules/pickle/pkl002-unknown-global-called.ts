@@ -1,6 +1,7 @@
 import type { PickleDocument } from "../../formats/pickle/types.js";
 import { defineRule } from "../types.js";
-import { PICKLE_FORMATS, classifiedImports, describeImport, importEvidence, isCalled } from "./shared.js";
+import { describeUse, effectsOf, isCalledUse, useEvidence } from "./effects.js";
+import { PICKLE_FORMATS } from "./shared.js";
 
 export const pkl002 = defineRule<PickleDocument>({
   meta: {
@@ -8,19 +9,20 @@ export const pkl002 = defineRule<PickleDocument>({
     slug: "pickle-unknown-global-called",
     formats: PICKLE_FORMATS,
     title: "Pickle calls a callable that is not on the allowlist",
-    description: "A global that is neither known-safe nor a known ML class is called while unpickling; denylists are never complete, so anything unknown that runs is treated as dangerous.",
+    description: "A name without an exact allowlist entry is called with the pickle's data while unpickling (REDUCE, INST, OBJ, a called getattr or partial result, or NEWOBJ with arguments on a class whose __new__ acts on them); denylists are never complete, so anything unknown that runs on attacker data is treated as dangerous.",
     defaultSeverity: "high",
     confidence: "medium",
     cwe: [502],
     references: ["https://arxiv.org/abs/2508.19774", "https://github.com/mmaitre314/picklescan/security/advisories"],
   },
   check(doc, { report, policy }) {
-    for (const { imp, c } of classifiedImports(doc, policy)) {
-      if (c.cls !== "unknown" || !isCalled(doc, imp)) continue;
+    for (const use of effectsOf(doc, policy).uses) {
+      if (use.c.cls !== "unknown" || !isCalledUse(use, policy)) continue;
+      const why = use.calls > 0 ? "loading runs it on the pickle's data" : "its __new__ acts on the arguments the pickle passes";
       report({
-        message: `Pickle calls ${describeImport(imp, c)}, which is not on the allowlist; loading runs it`,
-        evidence: importEvidence(doc, imp),
-        offset: imp.offset,
+        message: `Pickle calls ${describeUse(use)}, which has no exact allowlist entry; ${why}`,
+        evidence: useEvidence(use),
+        offset: use.offset,
       });
     }
   },

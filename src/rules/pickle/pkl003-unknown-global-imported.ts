@@ -1,27 +1,33 @@
 import type { PickleDocument } from "../../formats/pickle/types.js";
 import { defineRule } from "../types.js";
-import { PICKLE_FORMATS, classifiedImports, describeImport, importEvidence, isCalled } from "./shared.js";
+import { effectsOf, isCalledUse } from "./effects.js";
+import { PICKLE_FORMATS } from "./shared.js";
+
+/** Names listed in the message before "and N more". */
+const MAX_LISTED = 12;
 
 export const pkl003 = defineRule<PickleDocument>({
   meta: {
     id: "PKL003",
     slug: "pickle-unknown-global-imported",
     formats: PICKLE_FORMATS,
-    title: "Pickle imports an unknown global without calling it",
-    description: "A global that is not on any list is imported (the module is imported on load) but not called; importing alone can run module code and hand the object to later logic.",
-    defaultSeverity: "medium",
-    confidence: "medium",
+    title: "Pickle references names that are not on the allowlist, without calling them",
+    description: "Names off the allowlist are imported or referenced (enum members, bound methods, classes passed as values) but nothing in the stream calls them; loading imports their modules, which must be installed. Information: nothing attacker-chosen runs.",
+    defaultSeverity: "info",
+    confidence: "high",
     cwe: [502],
     references: [],
   },
   check(doc, { report, policy }) {
-    for (const { imp, c } of classifiedImports(doc, policy)) {
-      if (c.cls !== "unknown" || isCalled(doc, imp)) continue;
-      report({
-        message: `Pickle imports ${describeImport(imp, c)}, which is not on the allowlist (imported, not called)`,
-        evidence: importEvidence(doc, imp),
-        offset: imp.offset,
-      });
-    }
+    const names = effectsOf(doc, policy)
+      .uses.filter((u) => u.c.cls === "unknown" && !isCalledUse(u, policy) && u.deferred === 0 && u.rebuilds === 0)
+      .map((u) => `${u.module}.${u.name}`);
+    if (names.length === 0) return;
+    const modules = [...new Set(names.map((n) => n.split(".")[0]))].sort();
+    const more = names.length > MAX_LISTED ? ` and ${names.length - MAX_LISTED} more` : "";
+    report({
+      message: `Pickle references ${names.length} name(s) off the allowlist without calling them; loading imports ${modules.join(", ")}`,
+      evidence: `${names.slice(0, MAX_LISTED).join(", ")}${more}`,
+    });
   },
 });

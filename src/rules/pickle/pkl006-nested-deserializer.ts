@@ -1,6 +1,8 @@
 import type { PickleDocument } from "../../formats/pickle/types.js";
 import { defineRule } from "../types.js";
-import { PICKLE_FORMATS, classifiedImports, describeImport, importEvidence, isCalled } from "./shared.js";
+import { describeUse, effectsOf, useEvidence } from "./effects.js";
+import { useVerb } from "./pkl001-dangerous-global.js";
+import { PICKLE_FORMATS } from "./shared.js";
 
 export const pkl006 = defineRule<PickleDocument>({
   meta: {
@@ -15,13 +17,14 @@ export const pkl006 = defineRule<PickleDocument>({
     references: ["GHSA-h3qp-7fh3-f8h4", "GHSA-vv6j-3g6g-2pvj", "GHSA-f54q-57x4-jg88", "https://github.com/protectai/modelscan/issues/267"],
   },
   check(doc, { report, policy }) {
-    for (const { imp, c } of classifiedImports(doc, policy)) {
+    for (const use of effectsOf(doc, policy).uses) {
+      const c = use.c;
       if (c.category !== "nested-deserializer") continue;
-      const how = isCalled(doc, imp) ? "calls" : "imports";
+      const how = useVerb(use);
       report({
-        message: `Pickle ${how} ${describeImport(imp, c)}, a nested deserializer; byte payloads it receives are scanned as files of their own`,
-        evidence: importEvidence(doc, imp),
-        offset: imp.offset,
+        message: `Pickle ${how} ${describeUse(use)}, a nested deserializer; byte payloads it receives are scanned as files of their own`,
+        evidence: useEvidence(use),
+        offset: use.offset,
       });
     }
   },

@@ -1,6 +1,7 @@
 import type { PickleDocument } from "../../formats/pickle/types.js";
 import { defineRule } from "../types.js";
-import { PICKLE_FORMATS, classifiedImports, describeImport, importEvidence } from "./shared.js";
+import { describeUse, effectsOf, useEvidence } from "./effects.js";
+import { PICKLE_FORMATS } from "./shared.js";
 
 export const pkl007 = defineRule<PickleDocument>({
   meta: {
@@ -15,12 +16,13 @@ export const pkl007 = defineRule<PickleDocument>({
     references: ["GHSA-9m3x-qqw2-h32h", "GHSA-565g-hwwr-4pp3", "https://github.com/protectai/modelscan/issues/28"],
   },
   check(doc, { report, policy }) {
-    for (const { imp, c } of classifiedImports(doc, policy)) {
+    for (const use of effectsOf(doc, policy).uses) {
+      const c = use.c;
       if (c.category !== "code-object") continue;
       report({
-        message: `Pickle uses ${describeImport(imp, c)} to build code; the file carries executable Python bytecode`,
-        evidence: importEvidence(doc, imp),
-        offset: imp.offset,
+        message: `Pickle uses ${describeUse(use)} to build code; the file carries executable Python bytecode`,
+        evidence: useEvidence(use),
+        offset: use.offset,
       });
     }
   },

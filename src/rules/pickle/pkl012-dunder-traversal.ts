@@ -1,6 +1,7 @@
 import type { PickleDocument } from "../../formats/pickle/types.js";
 import { defineRule } from "../types.js";
-import { PICKLE_FORMATS, classifiedImports, describeImport, importEvidence } from "./shared.js";
+import { describeUse, effectsOf, useEvidence } from "./effects.js";
+import { PICKLE_FORMATS } from "./shared.js";
 
 export const pkl012 = defineRule<PickleDocument>({
   meta: {
@@ -8,19 +9,20 @@ export const pkl012 = defineRule<PickleDocument>({
     slug: "pickle-dunder-traversal",
     formats: PICKLE_FORMATS,
     title: "Pickle import walks through dunder attributes",
-    description: "A dotted import name passes through `__builtins__`, `__globals__`, `__class__` or similar attributes, reaching interpreter internals from an innocent-looking module.",
+    description: "A dotted import name or a getattr chain passes through `__builtins__`, `__globals__`, `__class__` or similar attributes, reaching interpreter internals from an innocent-looking module.",
     defaultSeverity: "critical",
     confidence: "high",
     cwe: [502, 94],
     references: ["https://github.com/protectai/modelscan/issues/330", "GHSA-5j3x-jp52-966f"],
   },
   check(doc, { report, policy }) {
-    for (const { imp, c } of classifiedImports(doc, policy)) {
-      if (c.category !== "dunder") continue;
+    // Dotted imports and getattr chains alike: `torch.nn.Module.__init__.__globals__`.
+    for (const use of effectsOf(doc, policy).uses) {
+      if (use.c.category !== "dunder") continue;
       report({
-        message: `Pickle imports ${describeImport(imp, c)}, reaching ${c.matched} by attribute traversal`,
-        evidence: importEvidence(doc, imp),
-        offset: imp.offset,
+        message: `Pickle reaches ${describeUse(use)}, through ${use.c.matched} by attribute traversal`,
+        evidence: useEvidence(use),
+        offset: use.offset,
       });
     }
   },

@@ -1,6 +1,7 @@
 import { importName, render } from "../../formats/pickle/render.js";
 import type { PickleDocument } from "../../formats/pickle/types.js";
 import { defineRule } from "../types.js";
+import { describeUse, effectsOf } from "./effects.js";
 import { PICKLE_FORMATS } from "./shared.js";
 
 export const pkl013 = defineRule<PickleDocument>({
@@ -15,7 +16,15 @@ export const pkl013 = defineRule<PickleDocument>({
     cwe: [502, 915],
     references: ["https://github.com/protectai/modelscan/issues/85", "https://github.com/protectai/modelscan/issues/330"],
   },
-  check(doc, { report }) {
+  check(doc, { report, policy }) {
+    // BUILD on `getattr(<global>, 'name')` overwrites attributes of that class or module just the same.
+    for (const { site, use } of effectsOf(doc, policy).buildsOnReferences) {
+      report({
+        message: `Pickle runs BUILD on ${describeUse(use)}, overwriting its attributes`,
+        evidence: `state ${render(site.args, 160)}`,
+        offset: site.offset,
+      });
+    }
     for (const build of doc.buildsOnImports) {
       report({
         message: `Pickle runs BUILD on the imported global ${importName(build.imp)}, overwriting its attributes`,

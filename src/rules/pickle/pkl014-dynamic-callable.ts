@@ -1,6 +1,7 @@
 import type { PickleDocument } from "../../formats/pickle/types.js";
 import { K, isObj } from "../../formats/pickle/values.js";
 import { defineRule } from "../types.js";
+import { effectsOf } from "./effects.js";
 import { PICKLE_FORMATS } from "./shared.js";
 
 export const pkl014 = defineRule<PickleDocument>({
@@ -15,9 +16,12 @@ export const pkl014 = defineRule<PickleDocument>({
     cwe: [502],
     references: ["GHSA-84r2-jw7c-4r5q", "https://github.com/protectai/modelscan/issues/330"],
   },
-  check(doc, { report }) {
-    for (const group of doc.calls.values()) {
-      if (group.imp) continue;
+  check(doc, { report, policy }) {
+    // A called `getattr(<name>, 'attr')` or `functools.partial(<name>, …)` is a call of that name,
+    // judged by PKL001/PKL002 like any import.
+    const resolved = effectsOf(doc, policy).resolvedDynamic;
+    for (const [key, group] of doc.calls) {
+      if (group.imp || resolved.has(key)) continue;
       const callee = group.callee;
       const what = isObj(callee)
         ? callee.k === K.Call

@@ -1,7 +1,5 @@
-import { importName } from "../../formats/pickle/render.js";
 import type { CallGroup, PickleDocument } from "../../formats/pickle/types.js";
 import type { ImportRecord } from "../../formats/pickle/values.js";
-import type { GlobalClassification, Policy } from "../../policy/policy.js";
 
 /** Formats whose documents are pickle documents (torch and joblib wrap the same VM output). */
 export const PICKLE_FORMATS = ["pickle", "pytorch-legacy", "joblib", "numpy-object"] as const;
@@ -24,12 +22,6 @@ export function callsOf(doc: PickleDocument, imp: ImportRecord): CallGroup[] {
   return index.get(imp) ?? [];
 }
 
-/** `posix.system (os.system)` or just `os.system` when nothing was normalised. */
-export function describeImport(imp: ImportRecord, c?: GlobalClassification): string {
-  const raw = importName(imp);
-  return c && c.normalized !== `${imp.module}.${imp.name}` ? `${raw} (${c.normalized})` : raw;
-}
-
 /** Evidence: the first rendered calls, or how it was imported when it was never called. */
 export function importEvidence(doc: PickleDocument, imp: ImportRecord): string {
   const groups = callsOf(doc, imp);
@@ -38,15 +30,6 @@ export function importEvidence(doc: PickleDocument, imp: ImportRecord): string {
   const samples = groups.flatMap((g) => g.samples).slice(0, 3);
   const text = samples.map((s) => `${s.op} at ${s.offset}: ${s.text}`).join("; ");
   return count > samples.length ? `${text} (+${count - samples.length} more calls)` : text;
-}
-
-export function isCalled(doc: PickleDocument, imp: ImportRecord): boolean {
-  return (doc.importCalls.get(imp) ?? 0) > 0;
-}
-
-/** Resolved imports with their classification, once per import. */
-export function classifiedImports(doc: PickleDocument, policy: Policy): { imp: ImportRecord; c: GlobalClassification }[] {
-  return doc.imports.filter((imp) => imp.resolved).map((imp) => ({ imp, c: policy.classifyGlobal(imp.module, imp.name) }));
 }
 
 /** Noun phrases for the deny categories, as used in messages ("a process/OS callable"). */
