@@ -3,6 +3,17 @@ import type { Limits } from "../../core/limits.js";
 import { Memo } from "./memo.js";
 import { Op, opName } from "./opcodes.js";
 import { render } from "./render.js";
+import {
+  parseAsciiLine,
+  parseFloatArg,
+  parseGlobalLine,
+  parseIntArg,
+  parseLongArg,
+  parseMemoKey,
+  parseStringArg,
+  parseUnicodeArg,
+  type ArgResult,
+} from "./text-args.js";
 import type { CallGroup, PickleDocument } from "./types.js";
 import {
   K,
@@ -190,48 +201,6 @@ function decodeLong(win: Uint8Array, start: number, length: number): number | bi
   for (let i = length - 1; i >= 0; i--) value = (value << 8n) | BigInt(win[start + i] as number);
   if ((win[start + length - 1] as number) & 0x80) value -= 1n << BigInt(8 * length);
   return value;
-}
-
-function parseDecimal(text: string): number | bigint | undefined {
-  const t = text.trim();
-  if (!/^[+-]?\d+$/.test(t)) return undefined;
-  const n = Number(t);
-  return Number.isSafeInteger(n) ? n : BigInt(t);
-}
-
-/** Python `codecs.escape_decode` on the body of a protocol-0 STRING (quotes already removed). */
-function escapeDecode(body: string): string {
-  return body.replace(/\\(x[0-9a-fA-F]{2}|[0-7]{1,3}|.)/gs, (_m, esc: string) => {
-    if (esc[0] === "x") return String.fromCharCode(parseInt(esc.slice(1), 16));
-    if (/^[0-7]/.test(esc)) return String.fromCharCode(parseInt(esc, 8) & 0xff);
-    switch (esc) {
-      case "n":
-        return "\n";
-      case "r":
-        return "\r";
-      case "t":
-        return "\t";
-      case "a":
-        return "\x07";
-      case "b":
-        return "\b";
-      case "f":
-        return "\f";
-      case "v":
-        return "\v";
-      case "\n":
-        return "";
-      default:
-        return esc === "\\" || esc === "'" || esc === '"' ? esc : `\\${esc}`;
-    }
-  });
-}
-
-/** `raw-unicode-escape`: only \uXXXX and \UXXXXXXXX are escapes. */
-function rawUnicodeEscapeDecode(text: string): string {
-  return text.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_m, u4?: string, u8?: string) =>
-    String.fromCodePoint(parseInt((u4 ?? u8) as string, 16)),
-  );
 }
 
 /**
@@ -469,7 +438,7 @@ export class PickleVM {
       case Op.PUT:
       case Op.PERSID: {
         const line = this.readLine(win, r + 1, r, p, winLen, atEof);
-        if (typeof line !== "string") return line;
+        if (!(line instanceof Uint8Array)) return line;
         const end = p + 1 + line.length + 1;
         this.checkFrame(p, end);
         const result = this.textOp(op, line, p);
@@ -682,12 +651,18 @@ export class PickleVM {
       case Op.GLOBAL:
       case Op.INST: {
         const first = this.readLine(win, r + 1, r, p, winLen, atEof);
-        if (typeof first !== "string") return first;
+        if (!(first instanceof Uint8Array)) return first;
         const second = this.readLine(win, r + first.length + 2, r, p, winLen, atEof);
-        if (typeof second !== "string") return second;
+        if (!(second instanceof Uint8Array)) return second;
         const end = p + 1 + first.length + 1 + second.length + 1;
         this.checkFrame(p, end);
-        const imp = this.recordImport(first, second, op === Op.GLOBAL ? "GLOBAL" : "INST", p, true);
+        // CPython decodes GLOBAL lines as UTF-8 and INST lines as ASCII, and refuses empty lines.
+        const name = op === Op.GLOBAL ? "GLOBAL" : "INST";
+        const module = op === Op.GLOBAL ? parseGlobalLine(first) : parseAsciiLine(first, false);
+        if (!module.ok) return this.badArgument(name, first, module.why, p);
+        const attr = op === Op.GLOBAL ? parseGlobalLine(second) : parseAsciiLine(second, false);
+        if (!attr.ok) return this.badArgument(name, second, attr.why, p);
+        const imp = this.recordImport(module.value, attr.value, name, p, true);
         if (op === Op.GLOBAL) {
           this.push({ k: K.Global, imp });
         } else {
@@ -1096,7 +1071,7 @@ export class PickleVM {
     }
   }
 
-  private readLine(win: Uint8Array, from: number, r: number, p: number, winLen: number, atEof: boolean): string | Step {
+  private readLine(win: Uint8Array, from: number, r: number, p: number, winLen: number, atEof: boolean): Uint8Array | Step {
     const max = this.options.limits.maxPickleLineBytes;
     const nl = win.indexOf(0x0a, from);
     if (nl === -1 || nl - from > max) {
@@ -1106,60 +1081,51 @@ export class PickleVM {
       if (atEof) return this.structural("truncated", `Pickle ends inside a text argument at offset ${p}`, p);
       return { kind: "need", offset: p, length: from - r + max + 1 };
     }
-    return latin1Decoder.decode(win.subarray(from, nl));
+    return win.subarray(from, nl);
   }
 
-  private textOp(op: number, line: string, p: number): Step | undefined {
+  private textOp(op: number, line: Uint8Array, p: number): Step | undefined {
     switch (op) {
-      case Op.INT: {
-        if (line === "00" || line === "01") {
-          this.push(line === "01");
-          return undefined;
-        }
-        const n = parseDecimal(line);
-        if (n === undefined) return this.structural("pickle-bad-argument", `INT argument ${JSON.stringify(line.slice(0, 40))} at offset ${p} is not a number`, p);
-        this.push(n);
-        return undefined;
-      }
-      case Op.LONG: {
-        const n = parseDecimal(line.endsWith("L") ? line.slice(0, -1) : line);
-        if (n === undefined) return this.structural("pickle-bad-argument", `LONG argument ${JSON.stringify(line.slice(0, 40))} at offset ${p} is not a number`, p);
-        this.push(n);
-        return undefined;
-      }
-      case Op.FLOAT: {
-        const value = Number(line.trim());
-        if (Number.isNaN(value) && !/nan/i.test(line)) {
-          return this.structural("pickle-bad-argument", `FLOAT argument ${JSON.stringify(line.slice(0, 40))} at offset ${p} is not a number`, p);
-        }
-        this.push(value);
-        return undefined;
-      }
-      case Op.STRING: {
-        const q = line[0];
-        if (line.length < 2 || (q !== "'" && q !== '"') || line[line.length - 1] !== q) {
-          return this.structural("pickle-bad-argument", `STRING argument at offset ${p} is not quoted`, p);
-        }
-        this.push(escapeDecode(line.slice(1, -1)));
-        return undefined;
-      }
+      case Op.INT:
+        return this.pushArg(parseIntArg(line), "INT", line, p);
+      case Op.LONG:
+        return this.pushArg(parseLongArg(line), "LONG", line, p);
+      case Op.FLOAT:
+        return this.pushArg(parseFloatArg(line), "FLOAT", line, p);
+      case Op.STRING:
+        return this.pushArg(parseStringArg(line), "STRING", line, p);
       case Op.UNICODE:
-        this.push(rawUnicodeEscapeDecode(line));
-        return undefined;
+        return this.pushArg(parseUnicodeArg(line), "UNICODE", line, p);
       case Op.GET:
       case Op.PUT: {
-        const n = parseDecimal(line);
-        if (typeof n !== "number" || n < 0) return this.structural("pickle-bad-argument", `Memo key ${JSON.stringify(line.slice(0, 40))} at offset ${p} is not a number`, p);
-        if (op === Op.GET) this.push(this.memoGet(n, p));
-        else this.memoPut(n, p);
+        const key = parseMemoKey(line);
+        if (!key.ok) return this.badArgument(op === Op.GET ? "GET" : "PUT", line, key.why, p);
+        if (op === Op.GET) this.push(this.memoGet(key.value, p));
+        else this.memoPut(key.value, p);
         return undefined;
       }
-      case Op.PERSID:
-        this.pushPersistent(line, p);
+      case Op.PERSID: {
+        const pid = parseAsciiLine(line, true);
+        if (!pid.ok) return this.badArgument("PERSID", line, pid.why, p);
+        this.pushPersistent(pid.value, p);
         return undefined;
+      }
       default:
         return undefined;
     }
+  }
+
+  private pushArg(arg: ArgResult<PyValue>, name: string, line: Uint8Array, p: number): Step | undefined {
+    if (!arg.ok) return this.badArgument(name, line, arg.why, p);
+    if (typeof arg.value === "string" && arg.value.length >= MIN_ENCODED_PICKLE) this.noteEncoded(arg.value, p + 1);
+    this.push(arg.value);
+    return undefined;
+  }
+
+  /** CPython raises on this argument and the load stops here. */
+  private badArgument(name: string, line: Uint8Array, why: string, p: number): Step {
+    const shown = JSON.stringify(latin1Decoder.decode(line.subarray(0, 40)));
+    return this.structural("pickle-bad-argument", `${name} argument ${shown} at offset ${p} is rejected by CPython (${why})`, p);
   }
 
   private u64(view: DataView, at: number, _p: number): number | undefined {
