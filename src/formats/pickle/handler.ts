@@ -27,7 +27,7 @@ export const pickleHandler: FormatHandler = {
     const strong = head[0] === 0x80 && (head[1] ?? 0xff) <= 5;
     const options = { limits: ctx.limits, now: ctx.now, deadline: ctx.deadline, hooks: joblibHooks };
     const doc = await parsePickle(source, strong ? options : { ...options, trial: true });
-    if (!strong && !doc.convincing && !importsDanger(doc, ctx.policy)) return undefined;
+    if (!strong && !doc.convincing && !importsDanger(doc, ctx.policy) && !importsModule(doc)) return undefined;
     return pickleAnalysis(doc, source);
   },
 };
@@ -70,6 +70,18 @@ export function pickleAnalysis(doc: PickleDocument, source: Parameters<FormatHan
  */
 function importsDanger(doc: PickleDocument, policy: HandlerPolicy): boolean {
   return doc.imports.some((imp) => imp.resolved && policy.classifyGlobal(imp.module, imp.name).cls === "dangerous");
+}
+
+/** A module name the import system can find: dotted identifiers (Python allows non-ASCII letters). */
+const MODULE_PATH = /^[\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*$/u;
+
+/**
+ * CPython imports the module of every GLOBAL it reaches, even when the stream breaks right
+ * after, and importing runs module code: a weak candidate that got that far is a pickle, not
+ * text. Names that no module file can have (`os `, `a,b`) are left to the engine's checks.
+ */
+function importsModule(doc: PickleDocument): boolean {
+  return doc.imports.some((imp) => imp.resolved && imp.module.length <= 1024 && MODULE_PATH.test(imp.module));
 }
 
 function bytesArgs(value: PyValue): { offset: number; length: number }[] {
