@@ -35,6 +35,11 @@ export class Memo {
 
   constructor(private readonly maxEntries: number) {}
 
+  /** Entries holding a value in memory (not just a dropped bit): the memo's share of the VM's live-values budget. */
+  get held(): number {
+    return Math.min(this.count, KEEP_ALL_ENTRIES) + this.sparse.size + this.droppedHigh.size;
+  }
+
   /** The stored value, DROPPED for a present but dropped entry, undefined when absent. */
   get(key: number): PyValue | undefined {
     const value = key < KEEP_ALL_ENTRIES ? this.dense[key] : this.sparse.get(key);

@@ -184,8 +184,10 @@ async function scanHiddenStreams(
     scanned.add(offset);
     const vm = new PickleVM(doc, offset, vmOptions);
     const step = await drive(vm, source, size);
+    const ops = vm.ops;
     vm.finish();
-    if (vm.ops > 1) doc.streams.push({ start: offset, end: vm.pos, proto: vm.proto, ops: vm.ops, speculative: true });
+    if (step.kind === "error" && step.defect.limit === "maxSpeculativeOps" && !doc.defects.some((d) => d.limit === "maxSpeculativeOps")) doc.defects.push(step.defect);
+    if (ops > 1) doc.streams.push({ start: offset, end: vm.pos, proto: vm.proto, ops, speculative: true });
     if (step.kind === "stop") scanned.add(step.end);
   }
 }

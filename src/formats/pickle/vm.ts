@@ -61,15 +61,52 @@ export interface VmOptions {
   now?: () => number;
 }
 
-const MARK = Symbol("mark");
-type Slot = PyValue | typeof MARK;
+/**
+ * A summarised run of plain constants (numbers, booleans, None) deep in a MARK frame: a tuple of
+ * 1.6 M floats (an embedding table) holds one slot, not 1.6 M. Opcodes that reach into it get
+ * `sample`, a constant of the same kind; containers built from it count `n` items.
+ */
+class Run {
+  constructor(
+    public n: number,
+    public sample: PyValue,
+  ) {}
+}
+type Slot = PyValue | Run;
+
+const enum FrameIssue {
+  Overlap,
+  PastEnd,
+  Crossing,
+}
+
+function isConstantSlot(slot: Slot): boolean {
+  return slot === null || typeof slot === "number" || typeof slot === "boolean" || slot instanceof Run;
+}
+
+/** Values kept raw at the bottom of a frame (OBJ's class, evidence) and at its top (the next ops' operands). */
+const RUN_KEEP_BOTTOM = KEEP_ITEMS;
+const RUN_KEEP_TOP = 256;
+/** Shorter stretches of constants are not worth a run. Even, so dict key/value pairs stay aligned. */
+const MIN_RUN = 64;
+/** Frame violations reported one by one per stream; the rest are counted in one summary (CWE-779). */
+const MAX_FRAME_DEFECTS = 16;
+/**
+ * Opcodes followed in one speculative fragment (after a parse error or FRAME violation). Each
+ * candidate re-reads the rest of the stream; a FRAME flood would otherwise cost the opcode
+ * budget many times over (CWE-400). Reaching it is noted, not fatal: the stream itself was
+ * parsed whole, and CPython's C loader does not read these fragments.
+ */
+const MAX_SPECULATIVE_OPS = 4_000_000;
+/** Call targets (distinct callables) recorded per file (CWE-770). */
+const MAX_CALL_GROUPS = 100_000;
 
 /** Samples rendered per call target; the rest are only counted. */
 const MAX_CALL_SAMPLES = 8;
 /** Distinct imports kept per file (CWE-770); beyond it the file is reported as not fully scanned. */
 const MAX_IMPORTS = 100_000;
 /** Persistent ids and mutations kept for rules (CWE-770). */
-const MAX_RECORDS = 1_000_000;
+const MAX_RECORDS = 262_144;
 /** Bytes payloads shorter than this are copied whole (evidence, nested pickles). */
 const KEEP_BYTES = 512;
 /** Leading bytes kept of longer payloads, enough to sniff a file signature. */
@@ -216,6 +253,19 @@ export class PickleVM {
   ops = 0;
   private stack: Slot[] = [];
   private metastack: Slot[][] = [];
+  /** Lowest index of the current frame above which no Run sits (the hot path reads only above it). */
+  private runFloor = 0;
+  private readonly floors: number[] = [];
+  /** Items stood for by runs in the frame that popMark() returned last. */
+  private runItems = 0;
+  /** Slots held by the frames under the current one. */
+  private buried = 0;
+  /**
+   * Slots the current frame may still grow to: the live-values budget (maxStackDepth) less the
+   * buried frames, the MARK frames themselves and the memo entries held. One check per push.
+   */
+  private room: number;
+  private frameDefects = 0;
   private memo: Memo;
   /** Counted here and added to the document's stats in finish(): cheaper than a property chain per op. */
   private memoGets = 0;
@@ -234,13 +284,20 @@ export class PickleVM {
 
   constructor(
     readonly doc: PickleDocument,
-    start: number,
+    private readonly start: number,
     private readonly options: VmOptions,
   ) {
     this.pos = start;
     this.maxOps = options.limits.maxPickleOps - doc.stats.ops;
+    if (options.speculative) this.maxOps = Math.min(this.maxOps, MAX_SPECULATIVE_OPS);
     this.maxStack = options.limits.maxStackDepth;
     this.memo = new Memo(options.limits.maxMemoEntries);
+    this.room = this.maxStack;
+  }
+
+  /** Recomputes `room` after the buried frames, the mark stack or the memo changed. */
+  private updateRoom(): void {
+    this.room = this.maxStack - this.buried - this.metastack.length - this.memo.held;
   }
 
   /** Runs until more bytes are needed, STOP, end of input, or an undecodable op. */
@@ -258,6 +315,9 @@ export class PickleVM {
       if (++this.ops > this.maxOps) {
         this.ops--;
         if (this.halt !== undefined) return this.halt;
+        if (this.options.speculative && this.ops >= MAX_SPECULATIVE_OPS) {
+          return { kind: "error", defect: defect("limit-exceeded", `A possible hidden pickle at offset ${this.start} was followed for ${MAX_SPECULATIVE_OPS} opcodes only`, { offset: p, limit: "maxSpeculativeOps", fatal: false }) };
+        }
         return this.limit("maxPickleOps", `More than ${limits.maxPickleOps} opcodes`, p);
       }
       if ((this.ops & 0xffff) === 0) {
@@ -270,7 +330,7 @@ export class PickleVM {
       // Hot path: the few ops that make up nearly all of a large pickle, kept small so the
       // compiler can inline it. Anything unusual (a frame edge, a full stack, a mark where a
       // value should be) falls through to the complete implementation in step().
-      if (stack.length < this.maxStack && !(this.frameEnd > p && p + 9 > this.frameEnd)) {
+      if (stack.length < this.room && !(this.frameEnd > p && p + 9 > this.frameEnd)) {
         switch (op) {
           case Op.BININT1:
             if (r + 2 > winLen) break;
@@ -320,11 +380,10 @@ export class PickleVM {
             continue;
           case Op.TUPLE3: {
             const len = stack.length;
-            if (len < 3) break;
-            const c = stack[len - 1] as Slot;
-            const b = stack[len - 2] as Slot;
-            const a = stack[len - 3] as Slot;
-            if (a === MARK || b === MARK || c === MARK) break;
+            if (len < 3 + this.runFloor) break;
+            const c = stack[len - 1] as PyValue;
+            const b = stack[len - 2] as PyValue;
+            const a = stack[len - 3] as PyValue;
             // pop() is inlined; assigning `length` is a slow runtime call.
             stack.pop();
             stack.pop();
@@ -334,10 +393,9 @@ export class PickleVM {
           }
           case Op.TUPLE2: {
             const len = stack.length;
-            if (len < 2) break;
-            const b = stack[len - 1] as Slot;
-            const a = stack[len - 2] as Slot;
-            if (a === MARK || b === MARK) break;
+            if (len < 2 + this.runFloor) break;
+            const b = stack[len - 1] as PyValue;
+            const a = stack[len - 2] as PyValue;
             stack.pop();
             stack[len - 2] = this.tuple([a, b]);
             this.pos = p + 1;
@@ -345,9 +403,8 @@ export class PickleVM {
           }
           case Op.TUPLE1: {
             const len = stack.length;
-            if (len < 1) break;
-            const a = stack[len - 1] as Slot;
-            if (a === MARK) break;
+            if (len < 1 + this.runFloor) break;
+            const a = stack[len - 1] as PyValue;
             stack[len - 1] = this.tuple([a]);
             this.pos = p + 1;
             continue;
@@ -551,21 +608,21 @@ export class PickleVM {
         break;
       }
       case Op.TUPLE:
-        this.push(this.container(K.Tuple, this.popMark(p)));
+        this.push(this.container(K.Tuple, this.popMark(p), this.runItems));
         this.pos = p + 1;
         break;
       case Op.LIST:
-        this.push(this.container(K.List, this.popMark(p)));
+        this.push(this.container(K.List, this.popMark(p), this.runItems));
         this.pos = p + 1;
         break;
       case Op.FROZENSET:
-        this.push(this.container(K.FrozenSet, this.popMark(p)));
+        this.push(this.container(K.FrozenSet, this.popMark(p), this.runItems));
         this.pos = p + 1;
         break;
       case Op.DICT: {
         const items = this.popMark(p);
         const dict: DictValue = { k: K.Dict, pairs: [], n: 0, v: 0 };
-        this.dictUpdate(dict, items);
+        this.dictUpdate(dict, items, this.runItems);
         this.push(dict);
         this.pos = p + 1;
         break;
@@ -579,7 +636,7 @@ export class PickleVM {
       case Op.APPENDS:
       case Op.ADDITEMS: {
         const items = this.popMark(p);
-        this.addItems(op === Op.APPENDS ? "APPENDS" : "ADDITEMS", this.peek(p), items, p);
+        this.addItems(op === Op.APPENDS ? "APPENDS" : "ADDITEMS", this.peek(p), items, p, this.runItems);
         this.pos = p + 1;
         break;
       }
@@ -592,14 +649,14 @@ export class PickleVM {
       }
       case Op.SETITEMS: {
         const items = this.popMark(p);
-        this.setItems("SETITEMS", this.peek(p), items, p);
+        this.setItems("SETITEMS", this.peek(p), items, p, this.runItems);
         this.pos = p + 1;
         break;
       }
 
       // ---- stack and memo --------------------------------------------------------------
       case Op.POP:
-        if (this.stack.length > 0) this.stack.pop();
+        if (this.stack.length > 0) this.pop(p);
         else this.popMark(p);
         this.pos = p + 1;
         break;
@@ -610,8 +667,12 @@ export class PickleVM {
         break;
       case Op.MARK:
         this.metastack.push(this.stack);
+        this.floors.push(this.runFloor);
+        this.buried += this.stack.length;
         this.stack = [];
-        if (this.metastack.length > limits.maxStackDepth) return this.limit("maxStackDepth", `MARK nesting exceeds ${limits.maxStackDepth}`, p);
+        this.runFloor = 0;
+        this.updateRoom();
+        if (this.room < 0) return this.liveLimit(p);
         this.pos = p + 1;
         break;
       case Op.POP_MARK:
@@ -773,11 +834,11 @@ export class PickleVM {
         const n = this.u64(view, r + 1, p);
         if (n === undefined) return this.structural("pickle-bad-argument", `FRAME length at offset ${p} exceeds 2^53`, p);
         if (this.frameEnd > p) {
-          this.frameViolation(p, `A new FRAME starts at offset ${p} before the previous frame ends at ${this.frameEnd}`);
+          this.frameViolation(p, FrameIssue.Overlap, n);
         }
         this.frameEnd = p + 9 + n;
         if (this.frameEnd > size) {
-          this.frameViolation(p, `FRAME at offset ${p} declares ${n} bytes, past the end of the stream`);
+          this.frameViolation(p, FrameIssue.PastEnd, n);
           this.frameEnd = size;
         }
         this.pos = p + 9;
@@ -806,18 +867,92 @@ export class PickleVM {
 
   /** Depth and value bookkeeping shared by every push. */
   private push(value: PyValue): void {
-    if (this.stack.length >= this.maxStack) {
-      this.stopWith(this.limit("maxStackDepth", `Stack holds more than ${this.maxStack} values`, this.pos));
+    if (this.stack.length >= this.room && !this.compact()) {
+      this.stopWith(this.liveLimit(this.pos));
       return;
     }
     this.stack.push(value);
   }
 
+  private liveLimit(offset: number): Step {
+    return this.limit(
+      "maxStackDepth",
+      `Pickle VM holds more than ${this.maxStack} live values (stack in ${this.metastack.length + 1} MARK frames, memo) at offset ${offset}`,
+      offset,
+    );
+  }
+
+  /**
+   * Folds stretches of plain constants in the current frame into runs. Called when the frame
+   * reaches the budget; true when it freed enough room to go on (an eighth of the frame, so a
+   * frame of strings fails at once rather than compacting again at every push).
+   */
+  private compact(): boolean {
+    const stack = this.stack;
+    const len = stack.length;
+    const top = Math.max(RUN_KEEP_BOTTOM, len - RUN_KEEP_TOP);
+    const out: Slot[] = [];
+    let floor = 0;
+    let i = 0;
+    while (i < len) {
+      if (i < RUN_KEEP_BOTTOM || i >= top || !isConstantSlot(stack[i] as Slot)) {
+        out.push(stack[i++] as Slot);
+        continue;
+      }
+      let j = i;
+      let n = 0;
+      let hasRun = false;
+      let plain: PyValue | undefined;
+      let sample: PyValue = null;
+      for (; j < top && isConstantSlot(stack[j] as Slot); j++) {
+        const slot = stack[j] as Slot;
+        if (slot instanceof Run) {
+          n += slot.n;
+          hasRun = true;
+          sample = slot.sample;
+        } else {
+          n++;
+          plain = slot;
+          sample = slot;
+        }
+      }
+      if (j - i < 2 || (n < MIN_RUN && !hasRun)) {
+        while (i < j) out.push(stack[i++] as Slot);
+        continue;
+      }
+      // Runs cover an even number of items so that dict key/value pairs after them stay aligned;
+      // an odd stretch leaves one plain constant out (the order of constants within it is moot).
+      const odd = n % 2 === 1;
+      out.push(new Run(odd ? n - 1 : n, sample));
+      floor = out.length;
+      if (odd) out.push(plain as PyValue);
+      i = j;
+    }
+    const freed = len - out.length;
+    if (freed < Math.max(1, len >> 3)) return false;
+    this.stack = out;
+    this.runFloor = floor;
+    return true;
+  }
+
   private pop(offset: number): PyValue {
     const value = this.stack.pop();
     if (value === undefined) return this.semantic("pickle-stack-underflow", `Stack underflow at offset ${offset}`, offset);
-    if (value === MARK) return this.semantic("pickle-stack-underflow", `Stack underflow at offset ${offset}`, offset);
+    if (value instanceof Run) return this.takeFromRun(value);
     return value;
+  }
+
+  /** One constant out of a run on top of the stack (POP, TUPLE, REDUCE reaching into it). */
+  private takeFromRun(run: Run): PyValue {
+    if (run.n > 1) {
+      run.n--;
+      this.stack.push(run);
+    } else {
+      let floor = this.stack.length;
+      while (floor > 0 && !(this.stack[floor - 1] instanceof Run)) floor--;
+      this.runFloor = floor;
+    }
+    return run.sample;
   }
 
   /** Ends the run before the next op (a limit hit inside a helper). */
@@ -829,29 +964,47 @@ export class PickleVM {
   /** The value `depth` places below the top, without popping; a mark or nothing reads as unknown. */
   private peekAt(depth: number): PyValue {
     const value = this.stack[this.stack.length - 1 - depth];
-    return value === undefined || value === MARK ? unknown("empty stack") : value;
+    if (value instanceof Run) return value.sample;
+    return value === undefined ? unknown("empty stack") : value;
   }
 
   private peek(offset: number): PyValue {
     const value = this.stack[this.stack.length - 1];
-    if (value === undefined || value === MARK) return this.semantic("pickle-stack-underflow", `Empty stack at offset ${offset}`, offset);
+    if (value instanceof Run) return value.sample;
+    if (value === undefined) return this.semantic("pickle-stack-underflow", `Empty stack at offset ${offset}`, offset);
     return value;
   }
 
+  /** The current frame's values (runs left out, their item count in `runItems`), back to the frame below. */
   private popMark(offset: number): PyValue[] {
-    const items = this.stack as PyValue[];
+    let items = this.stack as PyValue[];
+    this.runItems = 0;
+    if (this.runFloor > 0) {
+      const kept: PyValue[] = [];
+      for (const slot of this.stack) {
+        if (slot instanceof Run) this.runItems += slot.n;
+        else kept.push(slot);
+      }
+      items = kept;
+    }
     const previous = this.metastack.pop();
     if (previous === undefined) {
       this.semantic("pickle-no-mark", `No MARK on the stack at offset ${offset}`, offset);
       this.stack = [];
+      this.runFloor = 0;
       return items;
     }
     this.stack = previous;
+    this.runFloor = this.floors.pop() ?? 0;
+    this.buried -= previous.length;
+    this.updateRoom();
     return items;
   }
 
-  private container(kind: ContainerValue["k"], items: PyValue[]): ContainerValue {
+  private container(kind: ContainerValue["k"], items: PyValue[], runItems = 0): ContainerValue {
     const value = makeContainer(kind, items);
+    value.n += runItems;
+    value.v += runItems;
     this.trackVirtual(value.v);
     return value;
   }
@@ -874,33 +1027,37 @@ export class PickleVM {
     if (v > max) this.stopWith(this.limit("maxVirtualElements", `Memo/DUP expansion reaches more than ${max} elements`, this.pos));
   }
 
-  private addItems(op: "APPEND" | "APPENDS" | "ADDITEMS", target: PyValue, items: PyValue[], offset: number): void {
+  private addItems(op: "APPEND" | "APPENDS" | "ADDITEMS", target: PyValue, items: PyValue[], offset: number, runItems = 0): void {
     if (isObj(target) && (target.k === K.List || target.k === K.Set)) {
       for (const item of items) {
         if (target.items.length < KEEP_ITEMS) target.items.push(item);
         target.n++;
         target.v += 1 + virtualSize(item);
       }
+      target.n += runItems;
+      target.v += runItems;
       this.trackVirtual(target.v);
       return;
     }
     this.recordMutation(op, target, offset);
   }
 
-  private setItems(op: "SETITEM" | "SETITEMS", target: PyValue, items: PyValue[], offset: number): void {
+  private setItems(op: "SETITEM" | "SETITEMS", target: PyValue, items: PyValue[], offset: number, runItems = 0): void {
     if (isObj(target) && target.k === K.Dict) {
-      this.dictUpdate(target, items);
+      this.dictUpdate(target, items, runItems);
       return;
     }
     this.recordMutation(op, target, offset);
   }
 
-  private dictUpdate(dict: DictValue, items: PyValue[]): void {
+  private dictUpdate(dict: DictValue, items: PyValue[], runItems = 0): void {
     for (let i = 0; i + 1 < items.length; i += 2) {
       if (dict.pairs.length < KEEP_ITEMS * 2) dict.pairs.push(items[i] as PyValue, items[i + 1] as PyValue);
       dict.n++;
       dict.v += 1 + virtualSize(items[i + 1] as PyValue);
     }
+    dict.n += runItems >> 1;
+    dict.v += runItems >> 1;
     this.trackVirtual(dict.v);
   }
 
@@ -918,7 +1075,9 @@ export class PickleVM {
 
   private memoPut(index: number, offset: number): void {
     this.memoPuts++;
-    if (this.memo.put(index, this.peek(offset)) || this.memoOverflow) return;
+    const stored = this.memo.put(index, this.peek(offset));
+    this.room = this.maxStack - this.buried - this.metastack.length - this.memo.held;
+    if (stored || this.memoOverflow) return;
     this.memoOverflow = true;
     this.doc.defects.push(
       defect("limit-exceeded", `Memo holds more than ${this.options.limits.maxMemoEntries} entries; later references to dropped entries are unknown`, {
@@ -1138,20 +1297,30 @@ export class PickleVM {
   /** An op whose bytes run across the end of the current FRAME (CPython gh-154848 parser differential). */
   private checkFrame(p: number, end: number): void {
     if (this.frameEnd > p && end > this.frameEnd) {
-      this.frameViolation(p, `An argument at offset ${p} runs past the end of its FRAME at ${this.frameEnd} (readers disagree on what follows)`);
+      this.frameViolation(p, FrameIssue.Crossing, 0);
     }
   }
 
   /** Set by a frame violation so the driver can also parse from the frame end, as another reader would. */
   frameResyncs: number[] = [];
 
-  private frameViolation(p: number, message: string): void {
-    this.doc.defects.push(defect("pickle-frame-violation", message, { offset: p, fatal: false }));
-    if (this.frameEnd > p) {
-      // Another reader may stop the argument at the frame end, or treat its data as opcodes:
-      // parse from the frame end and from each possible start of the argument's data.
-      this.frameResyncs.push(this.frameEnd);
-      for (let header = 1; header <= 9; header++) this.frameResyncs.push(p + header);
+  /** The message is built only for the violations that are listed (a flood has millions). */
+  private frameViolation(p: number, issue: FrameIssue, n: number): void {
+    // Speculative fragments only contribute imports; their frame oddities are noise.
+    if (!this.options.speculative && this.frameDefects++ < MAX_FRAME_DEFECTS) {
+      const message =
+        issue === FrameIssue.Overlap
+          ? `A new FRAME starts at offset ${p} before the previous frame ends at ${this.frameEnd}`
+          : issue === FrameIssue.PastEnd
+            ? `FRAME at offset ${p} declares ${n} bytes, past the end of the stream`
+            : `An argument at offset ${p} runs past the end of its FRAME at ${this.frameEnd} (readers disagree on what follows)`;
+      this.doc.defects.push(defect("pickle-frame-violation", message, { offset: p, fatal: false }));
+      if (this.frameEnd > p && this.frameDefects === 1) {
+        // Another reader may stop the argument at the frame end, or treat its data as opcodes:
+        // parse from the frame end and from each possible start of the argument's data.
+        this.frameResyncs.push(this.frameEnd);
+        for (let header = 1; header <= 9; header++) this.frameResyncs.push(p + header);
+      }
     }
     this.frameEnd = -1;
   }
@@ -1193,6 +1362,11 @@ export class PickleVM {
 
   /** Flush per-run counters into the document. */
   finish(): void {
+    if (this.frameDefects > MAX_FRAME_DEFECTS) {
+      const more = this.frameDefects - MAX_FRAME_DEFECTS;
+      this.doc.defects.push(defect("pickle-frame-violation", `${more} more FRAME violations in this stream were counted, not listed`, { offset: this.pos, fatal: false }));
+      this.frameDefects = 0;
+    }
     this.doc.stats.ops += this.ops;
     this.ops = 0;
     this.doc.stats.memoGets += this.memoGets;
