@@ -119,8 +119,10 @@ export async function parsePickle(source: ByteSource, options: ParsePickleOption
   doc.convincing = isConvincing(doc, start, size);
   // A weak candidate that does not parse convincingly is left to the caller to judge; searching
   // all of a large non-pickle file for hidden streams would read it whole for nothing.
-  if (options.trial && !doc.convincing) return doc;
-  await scanHiddenStreams(source, doc, resyncFrom, size, { ...vmOptions, speculative: true });
+  if (!(options.trial && !doc.convincing)) await scanHiddenStreams(source, doc, resyncFrom, size, { ...vmOptions, speculative: true });
+  if (doc.defectsNotListed) {
+    doc.defects.push(defect("pickle-defects-not-listed", `${doc.defectsNotListed} more non-fatal defects were counted, not listed`, { offset: doc.endOffset, fatal: false }));
+  }
   return doc;
 }
 

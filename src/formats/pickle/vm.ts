@@ -98,6 +98,8 @@ const MAX_FRAME_DEFECTS = 16;
  * parsed whole, and CPython's C loader does not read these fragments.
  */
 const MAX_SPECULATIVE_OPS = 4_000_000;
+/** Non-fatal defects listed per file; more are counted in one summary (CWE-779). Fatal ones are always listed. */
+const MAX_LISTED_DEFECTS = 512;
 /** Call targets (distinct callables) recorded per file (CWE-770). */
 const MAX_CALL_GROUPS = 100_000;
 
@@ -1063,6 +1065,7 @@ export class PickleVM {
 
   private recordMutation(op: "APPEND" | "APPENDS" | "SETITEM" | "SETITEMS" | "ADDITEMS", target: PyValue, offset: number): void {
     if (this.doc.mutations.length < MAX_RECORDS) this.doc.mutations.push({ op, offset, target });
+    else this.recordsFull("mutations", offset);
   }
 
   private memoGet(index: number, offset: number): PyValue {
@@ -1097,14 +1100,12 @@ export class PickleVM {
     if (existing) return existing;
     const record: ImportRecord = { module, name, via, offset, resolved, proto: this.proto };
     if (!resolved) record.unresolvedReason = why ?? "non-literal operands";
-    this.importIndex.set(key, record);
+    if (this.importIndex.size < MAX_IMPORTS) this.importIndex.set(key, record);
     // Random bytes can fake a STACK_GLOBAL over non-strings; in a speculative fragment only
     // literal, identifier-shaped imports count as evidence.
     if (this.options.speculative && !resolved) return record;
     if (this.doc.imports.length < MAX_IMPORTS) this.doc.imports.push(record);
-    else if (this.doc.imports.length === MAX_IMPORTS) {
-      this.doc.defects.push(defect("limit-exceeded", `More than ${MAX_IMPORTS} distinct imports`, { offset, limit: "maxImports" }));
-    }
+    else this.limitOnce("maxImports", `More than ${MAX_IMPORTS} distinct imports; later imports were not classified`, offset);
     return record;
   }
 
@@ -1118,6 +1119,7 @@ export class PickleVM {
   private recordBuild(inst: PyValue, state: PyValue, offset: number): void {
     if (isObj(inst) && inst.k === K.Global) {
       if (this.doc.buildsOnImports.length < MAX_RECORDS) this.doc.buildsOnImports.push({ offset, imp: inst.imp, state });
+      else this.recordsFull("BUILDs on imports", offset);
       return;
     }
     // BUILD on an instance runs its class's __setstate__; the class was already recorded when
@@ -1154,6 +1156,10 @@ export class PickleVM {
       key = `dynamic:${isObj(callee) ? callee.k : typeof callee}:${render(callee, 80)}`;
     }
     let group: CallGroup | undefined = this.doc.calls.get(key);
+    if (!group && this.doc.calls.size >= MAX_CALL_GROUPS) {
+      this.limitOnce("maxCallGroups", `More than ${MAX_CALL_GROUPS} distinct call targets; later ones were not recorded`, site.offset);
+      return;
+    }
     if (!group) {
       group = { imp, callee, ops: new Set(), count: 0, samples: [] };
       this.doc.calls.set(key, group);
@@ -1167,7 +1173,10 @@ export class PickleVM {
 
   private pushPersistent(pid: PyValue, offset: number): void {
     const value = { k: K.Persistent as const, pid, offset };
-    if (!this.options.speculative && this.doc.persistentIds.length < MAX_RECORDS) this.doc.persistentIds.push(value);
+    if (!this.options.speculative) {
+      if (this.doc.persistentIds.length < MAX_RECORDS) this.doc.persistentIds.push(value);
+      else this.recordsFull("persistent ids", offset);
+    }
     this.push(value);
   }
 
@@ -1218,14 +1227,17 @@ export class PickleVM {
     if (h[0] === 0x80 && h.length > 1 && (h[1] as number) >= 2 && (h[1] as number) <= 5) reason = "bytes payload starts like a pickle";
     else if (h[0] === 0x50 && h[1] === 0x4b && h[2] === 0x03 && h[3] === 0x04) reason = "bytes payload starts like a zip archive";
     else if (h[0] === 0x93 && h[1] === 0x4e && h[2] === 0x55 && h[3] === 0x4d) reason = "bytes payload starts like a .npy file";
-    if (reason && this.doc.embedded.length < MAX_RECORDS) this.doc.embedded.push({ offset: value.offset, length: value.length, reason });
+    if (!reason) return;
+    if (this.doc.embedded.length < MAX_RECORDS) this.doc.embedded.push({ offset: value.offset, length: value.length, reason });
+    else this.recordsFull("embedded payloads", value.offset);
   }
 
   /** A newline-terminated argument starting at window index `from`; `r` is the op's index. */
   /** Strings that are base64 or hex of a pickle: a payload smuggled as text. */
   private noteEncoded(text: string, offset: number): void {
     const data = decodeEncodedPickle(text);
-    if (data && this.doc.embedded.length < MAX_RECORDS) {
+    if (data && this.doc.embedded.length >= MAX_RECORDS) this.recordsFull("embedded payloads", offset);
+    else if (data) {
       this.doc.embedded.push({ offset, length: text.length, reason: "string is an encoded pickle", data });
     }
   }
@@ -1314,7 +1326,7 @@ export class PickleVM {
           : issue === FrameIssue.PastEnd
             ? `FRAME at offset ${p} declares ${n} bytes, past the end of the stream`
             : `An argument at offset ${p} runs past the end of its FRAME at ${this.frameEnd} (readers disagree on what follows)`;
-      this.doc.defects.push(defect("pickle-frame-violation", message, { offset: p, fatal: false }));
+      this.note(defect("pickle-frame-violation", message, { offset: p, fatal: false }));
       if (this.frameEnd > p && this.frameDefects === 1) {
         // Another reader may stop the argument at the frame end, or treat its data as opcodes:
         // parse from the frame end and from each possible start of the argument's data.
@@ -1325,10 +1337,26 @@ export class PickleVM {
     this.frameEnd = -1;
   }
 
+  /** A non-fatal defect, kept while the document holds fewer than MAX_LISTED_DEFECTS, else counted. */
+  private note(d: Defect): void {
+    if (this.doc.defects.length < MAX_LISTED_DEFECTS) this.doc.defects.push(d);
+    else this.doc.defectsNotListed = (this.doc.defectsNotListed ?? 0) + 1;
+  }
+
+  /** A cap on what the document keeps was reached: reported once per limit, fatal (not fully scanned). */
+  private limitOnce(limit: string, message: string, offset: number): void {
+    if (this.doc.defects.some((d) => d.limit === limit)) return;
+    this.doc.defects.push(defect("limit-exceeded", message, { offset, limit }));
+  }
+
+  private recordsFull(what: string, offset: number): void {
+    this.limitOnce(`maxRecords:${what}`, `More than ${MAX_RECORDS} ${what} recorded (maxRecords); later ones were not kept`, offset);
+  }
+
   private semantic(code: string, message: string, offset: number): PyValue {
     if (!this.options.speculative && this.reportedSemantic < 64) {
       this.reportedSemantic++;
-      this.doc.defects.push(defect(code, message, { offset, fatal: false }));
+      this.note(defect(code, message, { offset, fatal: false }));
     }
     return unknown(message);
   }
@@ -1364,7 +1392,7 @@ export class PickleVM {
   finish(): void {
     if (this.frameDefects > MAX_FRAME_DEFECTS) {
       const more = this.frameDefects - MAX_FRAME_DEFECTS;
-      this.doc.defects.push(defect("pickle-frame-violation", `${more} more FRAME violations in this stream were counted, not listed`, { offset: this.pos, fatal: false }));
+      this.note(defect("pickle-frame-violation", `${more} more FRAME violations in this stream were counted, not listed`, { offset: this.pos, fatal: false }));
       this.frameDefects = 0;
     }
     this.doc.stats.ops += this.ops;
