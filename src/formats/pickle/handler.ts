@@ -7,6 +7,12 @@ import { parsePickle } from "./parse.js";
 import type { PickleDocument } from "./types.js";
 import { K, isObj, type PyValue } from "./values.js";
 
+/**
+ * PROTO with a version up to this claims the file: versions past 5 are refused by CPython, and a
+ * pickle in a future protocol must be an error in the report, not a file nobody looked at.
+ */
+const MAX_CLAIMED_PROTOCOL = 15;
+
 /** Bytes arguments of calls shorter than this are not worth a nested scan. */
 const MIN_NESTED_BYTES = 8;
 
@@ -18,13 +24,13 @@ export const pickleHandler: FormatHandler = {
   id: "pickle",
   priority: 10,
   sniff(head) {
-    if (head.length >= 2 && head[0] === 0x80 && (head[1] as number) <= 5) return "strong";
+    if (head.length >= 2 && head[0] === 0x80 && (head[1] as number) <= MAX_CLAIMED_PROTOCOL) return "strong";
     if (head.length >= 1 && isOpcode(head[0] as number)) return "weak";
     return "no";
   },
   async analyze(source, ctx): Promise<FormatAnalysis | undefined> {
     const head = await source.read(0, Math.min(2, source.size));
-    const strong = head[0] === 0x80 && (head[1] ?? 0xff) <= 5;
+    const strong = head[0] === 0x80 && (head[1] ?? 0xff) <= MAX_CLAIMED_PROTOCOL;
     const options = { limits: ctx.limits, now: ctx.now, deadline: ctx.deadline, hooks: joblibHooks };
     const doc = await parsePickle(source, strong ? options : { ...options, trial: true });
     if (!strong && !doc.convincing && !importsDanger(doc, ctx.policy) && !importsModule(doc)) return undefined;

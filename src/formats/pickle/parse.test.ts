@@ -388,3 +388,22 @@ describe("FRAME edges", () => {
     expect(doc.defects).toEqual([]);
   });
 });
+
+describe("protocol versions", () => {
+  it("a file in a protocol CPython refuses scans as an error, not as an unknown file", async () => {
+    const report = await scanSource(new MemorySource(new Uint8Array([0x80, 6, 0x4e, 0x2e])), { path: "model.pkl" });
+    expect(report.verdict).toBe("error");
+    expect(report.errors.map((e) => e.message).join(" ")).toMatch(/Unsupported pickle protocol 6/);
+  });
+});
+
+describe("time limit", () => {
+  it("is checked between concatenated pickles too (each is far shorter than the VM's check interval)", async () => {
+    const one = [0x80, 2, 0x4e, 0x2e];
+    const bytes = new Uint8Array(Array.from({ length: 400 }, () => one).flat());
+    let t = 0;
+    const doc = await parsePickle(new MemorySource(bytes), { now: () => (t += 1), deadline: 50 });
+    expect(doc.defects.map((d) => [d.code, d.limit])).toEqual([["timeout", "maxMillisPerFile"]]);
+    expect(doc.streams.length).toBeLessThan(400);
+  });
+});
