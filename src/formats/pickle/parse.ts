@@ -97,7 +97,8 @@ export async function parsePickle(source: ByteSource, options: ParsePickleOption
       // A second load() call reads the next pickle whatever its protocol (`I1\n.` + payload).
       // Protocol 0/1 has no magic, so a trial run on a scratch document decides: a stream that
       // reaches STOP or imports a global is a pickle; anything else stays trailing data.
-      if (isOpcode(next[0] as number) && (await isFollowOnPickle(source, pos, size, doc, vmOptions))) continue;
+      // Not past the caller's own count: what follows legacy torch's five pickles is raw storage.
+      if (streams < (options.maxStreams ?? Infinity) && isOpcode(next[0] as number) && (await isFollowOnPickle(source, pos, size, doc, vmOptions))) continue;
       doc.trailing = { offset: pos, length: size - pos };
       resyncFrom.push(pos);
       break;

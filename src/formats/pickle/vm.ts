@@ -97,7 +97,7 @@ const MAX_FRAME_DEFECTS = 16;
  * budget many times over (CWE-400). Reaching it is noted, not fatal: the stream itself was
  * parsed whole, and CPython's C loader does not read these fragments.
  */
-const MAX_SPECULATIVE_OPS = 4_000_000;
+const MAX_SPECULATIVE_OPS = 1_000_000;
 /** Non-fatal defects listed per file; more are counted in one summary (CWE-779). Fatal ones are always listed. */
 const MAX_LISTED_DEFECTS = 512;
 /** Call targets (distinct callables) recorded per file (CWE-770). */
