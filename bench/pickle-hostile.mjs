@@ -44,6 +44,7 @@ const files = [
   ["FRAME flood, 100 MB", writeRepeated("frame-flood.pkl", Buffer.from([0x80, 4]), Buffer.concat([Buffer.from([0x95]), u64(100)]), 100 * MB, PAYLOAD)],
   ["deep MARK, 100 MB", writeRepeated("deep-mark.pkl", Buffer.from([0x80, 2]), Buffer.from("("), 100 * MB, PAYLOAD)],
   ["MARK frames of empty lists, 20 MB", writeRepeated("mark-lists.pkl", Buffer.from([0x80, 2]), Buffer.concat([Buffer.from("("), Buffer.alloc(999, "]")]), 20 * MB, PAYLOAD)],
+  ["MARK frames of 16-list lists, 20 MB", writeRepeated("nested-lists.pkl", Buffer.from([0x80, 2]), Buffer.from("(" + "]".repeat(16) + "l"), 20 * MB, PAYLOAD)],
   [
     "1 MB dotted name (STACK_GLOBAL)",
     writeRepeated("dotted-name.pkl", dottedHead, Buffer.from("a."), dottedHead.length + MB + dottedTail.length, dottedTail),

@@ -21,6 +21,7 @@ import {
   isObj,
   makeContainer,
   unknown,
+  retained,
   virtualSize,
   type BytesValue,
   type CallOp,
@@ -268,6 +269,8 @@ export class PickleVM {
    */
   private room: number;
   private frameDefects = 0;
+  /** New objects that may still be made before the exact live weight is measured again. */
+  private weightRoom: number;
   private memo: Memo;
   /** Counted here and added to the document's stats in finish(): cheaper than a property chain per op. */
   private memoGets = 0;
@@ -295,6 +298,7 @@ export class PickleVM {
     this.maxStack = options.limits.maxStackDepth;
     this.memo = new Memo(options.limits.maxMemoEntries);
     this.room = this.maxStack;
+    this.weightRoom = this.maxStack >> 3;
   }
 
   /** Recomputes `room` after the buried frames, the mark stack or the memo changed. */
@@ -573,19 +577,19 @@ export class PickleVM {
 
       // ---- containers ------------------------------------------------------------------
       case Op.EMPTY_LIST:
-        this.push({ k: K.List, items: [], n: 0, v: 0 });
+        this.push({ k: K.List, items: [], n: 0, v: 0, r: 1 });
         this.pos = p + 1;
         break;
       case Op.EMPTY_TUPLE:
-        this.push({ k: K.Tuple, items: [], n: 0, v: 0 });
+        this.push({ k: K.Tuple, items: [], n: 0, v: 0, r: 1 });
         this.pos = p + 1;
         break;
       case Op.EMPTY_DICT:
-        this.push({ k: K.Dict, pairs: [], n: 0, v: 0 });
+        this.push({ k: K.Dict, pairs: [], n: 0, v: 0, r: 1 });
         this.pos = p + 1;
         break;
       case Op.EMPTY_SET:
-        this.push({ k: K.Set, items: [], n: 0, v: 0 });
+        this.push({ k: K.Set, items: [], n: 0, v: 0, r: 1 });
         this.pos = p + 1;
         break;
       case Op.TUPLE1: {
@@ -623,7 +627,7 @@ export class PickleVM {
         break;
       case Op.DICT: {
         const items = this.popMark(p);
-        const dict: DictValue = { k: K.Dict, pairs: [], n: 0, v: 0 };
+        const dict: DictValue = { k: K.Dict, pairs: [], n: 0, v: 0, r: 1 };
         this.dictUpdate(dict, items, this.runItems);
         this.push(dict);
         this.pos = p + 1;
@@ -874,6 +878,37 @@ export class PickleVM {
       return;
     }
     this.stack.push(value);
+    // New objects (and long strings) are charged as they are made; GETs of memo values are not.
+    if (typeof value === "object" && value !== null) {
+      if (--this.weightRoom < 0) this.checkWeight();
+    } else if (typeof value === "string" && value.length >= 64) {
+      this.weightRoom -= value.length >> 6;
+      if (this.weightRoom < 0) this.checkWeight();
+    }
+  }
+
+  /**
+   * The exact live weight: every slot in every frame with what it keeps alive, the MARK frames,
+   * and the memo (entries and the objects it keeps). Run only when the charges since the last
+   * check could have used the room left, so its cost is spread over at least an eighth of the
+   * budget in new objects.
+   */
+  private checkWeight(): void {
+    let weight = this.metastack.length + this.memo.held + this.memo.weight;
+    for (let f = 0; f <= this.metastack.length; f++) {
+      const frame = f < this.metastack.length ? (this.metastack[f] as Slot[]) : this.stack;
+      weight += frame.length;
+      for (const slot of frame) if (typeof slot === "object" && slot !== null && !(slot instanceof Run)) weight += retained(slot);
+      else if (typeof slot === "string") weight += slot.length >> 6;
+    }
+    if (weight > this.maxStack) {
+      this.stopWith(
+        this.limit("maxStackDepth", `Pickle VM keeps more than ${this.maxStack} live values and the objects they hold at offset ${this.pos}`, this.pos),
+      );
+      this.weightRoom = Infinity;
+      return;
+    }
+    this.weightRoom = Math.max(this.maxStack - weight, this.maxStack >> 3);
   }
 
   private liveLimit(offset: number): Step {
@@ -1014,12 +1049,17 @@ export class PickleVM {
   /** A small tuple: same as container(), without the generic loop. */
   private tuple(items: PyValue[]): ContainerValue {
     let v = items.length;
+    let r = 1;
     for (let i = 0; i < items.length; i++) {
-      const item = items[i];
-      if (typeof item === "object" && item !== null) v += virtualSize(item);
+      const item = items[i] as PyValue;
+      if (typeof item === "object" && item !== null) {
+        v += virtualSize(item);
+        r += retained(item);
+      } else if (typeof item === "string" && item.length >= 64) r += retained(item);
     }
     if (v > this.doc.stats.maxVirtualElements) this.trackVirtual(v);
-    return { k: K.Tuple, items, n: items.length, v };
+    if (--this.weightRoom < 0) this.checkWeight();
+    return { k: K.Tuple, items, n: items.length, v, r };
   }
 
   private trackVirtual(v: number): void {
@@ -1032,7 +1072,10 @@ export class PickleVM {
   private addItems(op: "APPEND" | "APPENDS" | "ADDITEMS", target: PyValue, items: PyValue[], offset: number, runItems = 0): void {
     if (isObj(target) && (target.k === K.List || target.k === K.Set)) {
       for (const item of items) {
-        if (target.items.length < KEEP_ITEMS) target.items.push(item);
+        if (target.items.length < KEEP_ITEMS) {
+          target.items.push(item);
+          target.r = (target.r ?? 1) + retained(item);
+        }
         target.n++;
         target.v += 1 + virtualSize(item);
       }
@@ -1054,7 +1097,10 @@ export class PickleVM {
 
   private dictUpdate(dict: DictValue, items: PyValue[], runItems = 0): void {
     for (let i = 0; i + 1 < items.length; i += 2) {
-      if (dict.pairs.length < KEEP_ITEMS * 2) dict.pairs.push(items[i] as PyValue, items[i + 1] as PyValue);
+      if (dict.pairs.length < KEEP_ITEMS * 2) {
+        dict.pairs.push(items[i] as PyValue, items[i + 1] as PyValue);
+        dict.r = (dict.r ?? 1) + retained(items[i] as PyValue) + retained(items[i + 1] as PyValue);
+      }
       dict.n++;
       dict.v += 1 + virtualSize(items[i + 1] as PyValue);
     }
@@ -1113,7 +1159,7 @@ export class PickleVM {
     const site: CallSite = kwargs === undefined ? { op, offset, callee, args } : { op, offset, callee, args, kwargs };
     this.recordCall(site);
     this.recordInstantiation(callee, args, offset);
-    this.push({ k: K.Call, call: site });
+    this.push({ k: K.Call, call: site, r: 1 + retained(callee) + retained(args) + (kwargs === undefined ? 0 : retained(kwargs)) });
   }
 
   private recordBuild(inst: PyValue, state: PyValue, offset: number): void {
