@@ -51,7 +51,8 @@ async function compare(c: Case): Promise<string[]> {
     // A stream CPython loads whole: modelvet sees exactly the same imports.
     const expected = new Set(c.cpython.imports.map(([m, n]) => key(m, n)));
     for (const k of imports) if (!expected.has(k)) problems.push(`modelvet imports ${JSON.stringify(k.replace("\u0000", "."))}, CPython does not`);
-    if (!doc.reachedStop) problems.push(`CPython loads it, modelvet stops: ${doc.defects.map((d) => d.message).join("; ")}`);
+    const fatal = doc.defects.filter((d) => d.fatal);
+    if (!doc.reachedStop || fatal.length > 0) problems.push(`CPython loads it, modelvet stops: ${fatal.map((d) => d.message).join("; ")}`);
   }
   // A module name no file can have (`os `, `a,b`) fails to import in CPython; the pickle handler
   // leaves such weak candidates to the engine, which reports them when nothing else claims them.

@@ -407,3 +407,25 @@ describe("time limit", () => {
     expect(doc.streams.length).toBeLessThan(400);
   });
 });
+
+describe("live weight", () => {
+  const run = (bytes: Uint8Array, limits: Parameters<typeof resolveLimits>[0]) => parsePickle(new MemorySource(bytes), { limits: resolveLimits(limits) });
+  const nested = (count: number): Uint8Array => {
+    const b = new P().proto(2);
+    for (let i = 0; i < count; i++) {
+      b.mark();
+      for (let k = 0; k < 16; k++) b.emptyList();
+      b.raw(0x6c); // LIST
+    }
+    return b.stop().toBytes();
+  };
+  it("counts the objects each value holds, not only the slots", async () => {
+    // 200 slots, each a list holding 16 lists: 3,600 objects.
+    const doc = await run(nested(200), { maxStackDepth: 2000 });
+    expect(doc.defects.map((d) => d.limit)).toEqual(["maxStackDepth"]);
+  });
+  it("the same shape within the budget passes", async () => {
+    const doc = await run(nested(50), { maxStackDepth: 2000 });
+    expect(doc.defects).toEqual([]);
+  });
+});
