@@ -65,6 +65,10 @@ export function pickleAnalysis(doc: PickleDocument, source: Parameters<FormatHan
     notes.push(`${doc.trailing.length} bytes of trailing data after the last pickle (offset ${doc.trailing.offset}) were searched for hidden streams and sniffed as a file.`);
     members.push({ path: `trailing@${doc.trailing.offset}`, source: source.slice(doc.trailing.offset, doc.trailing.length), speculative: true });
   }
+  // Limits that do not stop the scan still speak: they are in the report as notes.
+  for (const d of doc.defects) {
+    if (!d.fatal && (d.code === "limit-exceeded" || d.code === "pickle-defects-not-listed")) notes.push(d.limit ? `Limit ${d.limit} reached: ${d.message}` : d.message);
+  }
   const hidden = doc.streams.filter((s) => s.speculative).length;
   if (hidden > 0) notes.push(`${hidden} fragment(s) after a parse error, FRAME violation or in trailing data were parsed as possible hidden pickles.`);
   return { format, document: doc, defects: doc.defects, members, notes };

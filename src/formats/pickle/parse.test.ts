@@ -429,3 +429,12 @@ describe("live weight", () => {
     expect(doc.defects).toEqual([]);
   });
 });
+
+describe("limits that do not stop the scan", () => {
+  it("are notes in the report (too many places where a hidden pickle may start)", async () => {
+    const junk = Array.from({ length: 70 }, () => [0x80, 2, 0xff]).flat();
+    const bytes = new Uint8Array([0x80, 2, 0x4e, 0x2e, 0xff, ...junk]);
+    const report = await scanSource(new MemorySource(bytes), { path: "model.pkl" });
+    expect(report.notes.join(" ")).toMatch(/Limit maxResyncCandidates reached/);
+  });
+});

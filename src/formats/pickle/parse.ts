@@ -181,6 +181,15 @@ async function scanHiddenStreams(
     const win = await source.read(at, Math.min(WINDOW, size - at));
     findStreamStarts(win, at, candidates);
   }
+  if (candidates.size >= MAX_RESYNC_CANDIDATES) {
+    doc.defects.push(
+      defect("limit-exceeded", `More than ${MAX_RESYNC_CANDIDATES} places after offset ${searchFrom} where a hidden pickle may start; only the first were parsed`, {
+        offset: searchFrom,
+        limit: "maxResyncCandidates",
+        fatal: false,
+      }),
+    );
+  }
   const scanned = new Set<number>();
   for (const offset of [...candidates].sort((a, b) => a - b)) {
     if (scanned.has(offset)) continue;

@@ -1,6 +1,6 @@
 import { defect, type Defect } from "../../core/defect.js";
 import type { Limits } from "../../core/limits.js";
-import { Memo } from "./memo.js";
+import { DROPPED, Memo } from "./memo.js";
 import { Op, opName } from "./opcodes.js";
 import { render } from "./render.js";
 import {
@@ -278,6 +278,7 @@ export class PickleVM {
   /** Outer memos and protocols of inline nested pickles still open (their STOP does not end the outer stream). */
   private readonly nested: { memo: Memo; proto: number }[] = [];
   private memoOverflow = false;
+  private notedDropped = false;
   private frameEnd = -1;
   private readonly importIndex = new Map<string, ImportRecord>();
   private reportedSemantic = 0;
@@ -1117,6 +1118,13 @@ export class PickleVM {
   private memoGet(index: number, offset: number): PyValue {
     this.memoGets++;
     const value = this.memo.get(index);
+    if (value === DROPPED && !this.notedDropped) {
+      // Said once: later imports or calls built from dropped values show as unresolved.
+      this.notedDropped = true;
+      if (!this.options.speculative) {
+        this.note(defect("limit-exceeded", `Memo entry ${index} read at offset ${offset} was not kept (the memo keeps large values whole only up to a budget); what is built from it is unknown`, { offset, limit: "memoKeptValues", fatal: false }));
+      }
+    }
     if (value !== undefined) return value;
     if (this.memoOverflow) return unknown(`memo entry ${index} dropped after the memo limit`);
     return this.semantic("pickle-memo-missing", `Memo key ${index} read at offset ${offset} was never stored`, offset);
