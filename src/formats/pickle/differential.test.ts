@@ -4,6 +4,7 @@
  * called, and a stream in which CPython imported anything never scans clean. The oracle's answers
  * are committed, so this needs no Python.
  */
+import { zipSync } from "fflate";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { MemorySource } from "../../core/byte-source.js";
@@ -78,4 +79,17 @@ describe(`pickle differential against CPython ${corpus.python}`, () => {
     }
     expect(disagreements).toEqual([]);
   });
+});
+
+describe("first-opcode forms CPython accepts (issue 8 reproductions)", () => {
+  const te = new TextEncoder();
+  for (const first of ["Finf", "I0x10", "I1_000", "L1_0L", "F-nan", "I01"]) {
+    const payload = te.encode(`${first}\ncos\nsystem\n(S'id'\ntR.`);
+    it(`${first} then a payload is unsafe, as a raw file and as a zip member`, async () => {
+      const raw = await scanBytes(payload, { path: "model.pkl" });
+      expect(raw.findings.map((f) => f.ruleId)).toContain("PKL001");
+      const zipped = await scanBytes(zipSync({ "archive/data.pkl": payload }), { path: "model.zip" });
+      expect(zipped.findings.map((f) => f.ruleId)).toContain("PKL001");
+    });
+  }
 });
