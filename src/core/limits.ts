@@ -8,7 +8,10 @@ export interface Limits {
   maxPickleBytes: number;
   /** Opcodes per file: bounds CPU on opcode-dense or looping input (CWE-834). */
   maxPickleOps: number;
-  /** Values on the VM stack plus mark stack (CWE-770). */
+  /**
+   * Live values of the pickle VM, all together (CWE-770): values in every MARK frame, the frames
+   * themselves and memo entries held. Long runs of plain constants count as one value.
+   */
   maxStackDepth: number;
   /** Memo entries kept (CWE-770); beyond it later GETs resolve as unknown, which is reported. */
   maxMemoEntries: number;

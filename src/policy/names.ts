@@ -72,3 +72,33 @@ export function normalizeGlobal(module: string, name: string): string {
 export function isDunder(segment: string): boolean {
   return segment.length > 4 && segment.startsWith("__") && segment.endsWith("__");
 }
+
+/**
+ * Longest dotted global (module + name) that is classified (CWE-407). Real ones are well under
+ * 200 bytes; CPython resolves any length attribute by attribute, so a longer one is reported as
+ * unresolvable by policy rather than matched, and never counts as safe.
+ */
+export const MAX_GLOBAL_NAME_BYTES = 1024;
+/** Most dots in a dotted global that is classified (CWE-407); see MAX_GLOBAL_NAME_BYTES. */
+export const MAX_GLOBAL_NAME_DOTS = 64;
+
+/** Why `module` + `name` is too long to classify, or undefined when it is not. */
+export function overlongGlobal(module: string, name: string): string | undefined {
+  const length = module.length + 1 + name.length;
+  if (length > MAX_GLOBAL_NAME_BYTES) return `name of ${length} characters exceeds the limit of ${MAX_GLOBAL_NAME_BYTES} (maxGlobalNameBytes)`;
+  let dots = 1;
+  for (let i = module.indexOf("."); i !== -1 && dots <= MAX_GLOBAL_NAME_DOTS; i = module.indexOf(".", i + 1)) dots++;
+  for (let i = name.indexOf("."); i !== -1 && dots <= MAX_GLOBAL_NAME_DOTS; i = name.indexOf(".", i + 1)) dots++;
+  if (dots > MAX_GLOBAL_NAME_DOTS) return `dotted name with more than ${MAX_GLOBAL_NAME_DOTS} dots (maxGlobalNameDots)`;
+  return undefined;
+}
+
+/** The first `count` segments of a dotted path (the whole path when it has no more), in one pass. */
+export function leadingSegments(path: string, count: number): string {
+  let at = -1;
+  for (let i = 0; i < count; i++) {
+    at = path.indexOf(".", at + 1);
+    if (at === -1) return path;
+  }
+  return path.slice(0, at);
+}

@@ -1,5 +1,5 @@
 import { isSeverity, type Severity } from "../core/finding.js";
-import { isDunder, normalizeDotted, normalizeGlobal } from "./names.js";
+import { isDunder, leadingSegments, normalizeDotted, normalizeGlobal, overlongGlobal } from "./names.js";
 
 export type GlobalClass = "safe" | "ml" | "dangerous" | "unknown";
 
@@ -106,15 +106,19 @@ const DENY_ORDER: DenyCategory[] = [
 /** Longest-prefix index of dotted names: an entry `os` covers `os`, `os.system`, `os.path.join`. */
 class PrefixIndex<T> {
   private readonly map = new Map<string, T>();
+  /** Segments in the longest entry: no longer prefix can match, so lookups never start above it. */
+  depth = 1;
 
   /** Later entries win, so a user layer can move a name to another category. */
   add(entry: string, value: T): void {
-    this.map.set(normalizeDotted(entry.endsWith(".*") ? entry.slice(0, -2) : entry), value);
+    const key = normalizeDotted(entry.endsWith(".*") ? entry.slice(0, -2) : entry);
+    this.map.set(key, value);
+    this.depth = Math.max(this.depth, key.split(".").length);
   }
 
   /** The value of the longest entry that is `name` or a dotted prefix of it. */
   match(name: string): { entry: string; value: T } | undefined {
-    let candidate = name;
+    let candidate = leadingSegments(name, this.depth);
     for (;;) {
       const value = this.map.get(candidate);
       if (value !== undefined) return { entry: candidate, value };
@@ -168,6 +172,9 @@ export function createPolicy(layers: readonly PolicyData[]): Policy {
   const cache = new Map<string, GlobalClassification>();
 
   function classify(module: string, name: string): GlobalClassification {
+    // Linear on attacker input: a name past the limits is not matched at all (never safe).
+    const overlong = overlongGlobal(module, name);
+    if (overlong !== undefined) return { cls: "unknown", normalized: `${`${module}.${name}`.slice(0, 200)}…`, route: overlong };
     const normalized = normalizeGlobal(module, name);
     const raw = `${module}.${name}`;
     if (safe.has(normalized)) return { cls: "safe", normalized, matched: normalized };
@@ -187,8 +194,11 @@ export function createPolicy(layers: readonly PolicyData[]): Policy {
 
     // A dotted path resolves attribute by attribute, so `torch` + `os.system` is os.system.
     const segments = normalized.split(".");
+    // Only the first few segments of each suffix can meet an entry (one more than the deepest
+    // entry keeps two-segment aliases such as builtins.reduce from matching a longer path).
+    const depth = Math.max(deny.depth, 2) + 1;
     for (let i = 1; i < segments.length; i++) {
-      const suffix = normalizeDotted(segments.slice(i).join("."));
+      const suffix = normalizeDotted(segments.slice(i, i + depth).join("."));
       const hit = deny.match(suffix);
       if (hit) {
         return {

@@ -7,6 +7,12 @@ import { parsePickle } from "./parse.js";
 import type { PickleDocument } from "./types.js";
 import { K, isObj, type PyValue } from "./values.js";
 
+/**
+ * PROTO with a version up to this claims the file: versions past 5 are refused by CPython, and a
+ * pickle in a future protocol must be an error in the report, not a file nobody looked at.
+ */
+const MAX_CLAIMED_PROTOCOL = 15;
+
 /** Bytes arguments of calls shorter than this are not worth a nested scan. */
 const MIN_NESTED_BYTES = 8;
 
@@ -18,16 +24,16 @@ export const pickleHandler: FormatHandler = {
   id: "pickle",
   priority: 10,
   sniff(head) {
-    if (head.length >= 2 && head[0] === 0x80 && (head[1] as number) <= 5) return "strong";
+    if (head.length >= 2 && head[0] === 0x80 && (head[1] as number) <= MAX_CLAIMED_PROTOCOL) return "strong";
     if (head.length >= 1 && isOpcode(head[0] as number)) return "weak";
     return "no";
   },
   async analyze(source, ctx): Promise<FormatAnalysis | undefined> {
     const head = await source.read(0, Math.min(2, source.size));
-    const strong = head[0] === 0x80 && (head[1] ?? 0xff) <= 5;
+    const strong = head[0] === 0x80 && (head[1] ?? 0xff) <= MAX_CLAIMED_PROTOCOL;
     const options = { limits: ctx.limits, now: ctx.now, deadline: ctx.deadline, hooks: joblibHooks };
     const doc = await parsePickle(source, strong ? options : { ...options, trial: true });
-    if (!strong && !doc.convincing && !importsDanger(doc, ctx.policy)) return undefined;
+    if (!strong && !doc.convincing && !importsDanger(doc, ctx.policy) && !importsModule(doc)) return undefined;
     return pickleAnalysis(doc, source);
   },
 };
@@ -59,6 +65,10 @@ export function pickleAnalysis(doc: PickleDocument, source: Parameters<FormatHan
     notes.push(`${doc.trailing.length} bytes of trailing data after the last pickle (offset ${doc.trailing.offset}) were searched for hidden streams and sniffed as a file.`);
     members.push({ path: `trailing@${doc.trailing.offset}`, source: source.slice(doc.trailing.offset, doc.trailing.length), speculative: true });
   }
+  // Limits that do not stop the scan still speak: they are in the report as notes.
+  for (const d of doc.defects) {
+    if (!d.fatal && (d.code === "limit-exceeded" || d.code === "pickle-defects-not-listed")) notes.push(d.limit ? `Limit ${d.limit} reached: ${d.message}` : d.message);
+  }
   const hidden = doc.streams.filter((s) => s.speculative).length;
   if (hidden > 0) notes.push(`${hidden} fragment(s) after a parse error, FRAME violation or in trailing data were parsed as possible hidden pickles.`);
   return { format, document: doc, defects: doc.defects, members, notes };
@@ -70,6 +80,18 @@ export function pickleAnalysis(doc: PickleDocument, source: Parameters<FormatHan
  */
 function importsDanger(doc: PickleDocument, policy: HandlerPolicy): boolean {
   return doc.imports.some((imp) => imp.resolved && policy.classifyGlobal(imp.module, imp.name).cls === "dangerous");
+}
+
+/** A module name the import system can find: dotted identifiers (Python allows non-ASCII letters). */
+const MODULE_PATH = /^[\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*$/u;
+
+/**
+ * CPython imports the module of every GLOBAL it reaches, even when the stream breaks right
+ * after, and importing runs module code: a weak candidate that got that far is a pickle, not
+ * text. Names that no module file can have (`os `, `a,b`) are left to the engine's checks.
+ */
+function importsModule(doc: PickleDocument): boolean {
+  return doc.imports.some((imp) => imp.resolved && imp.module.length <= 1024 && MODULE_PATH.test(imp.module));
 }
 
 function bytesArgs(value: PyValue): { offset: number; length: number }[] {

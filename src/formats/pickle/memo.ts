@@ -1,4 +1,4 @@
-import { K, unknown, type PyValue, type UnknownValue } from "./values.js";
+import { K, retained, unknown, type PyValue, type UnknownValue } from "./values.js";
 
 /** Entries kept whole; past this the memo keeps only what can matter for imports (CWE-770). */
 const KEEP_ALL_ENTRIES = 1 << 16;
@@ -10,6 +10,12 @@ const KEEP_ALL_ENTRIES = 1 << 16;
 const MAX_KEPT_NAMES = 1 << 16;
 /** Call results (objects) kept past KEEP_ALL_ENTRIES, e.g. a numpy dtype reused by later arrays. */
 const MAX_KEPT_CALLS = 1 << 16;
+/**
+ * Objects the kept memo values may hold alive (CWE-770, see `retained`). Past it, entries are
+ * kept only when they are imports or names, like entries past KEEP_ALL_ENTRIES: 65,536 memoized
+ * lists that each hold sixteen more would otherwise hold over a million objects.
+ */
+const MAX_KEPT_WEIGHT = 1 << 18;
 /** Dense bitset covers memo keys below this; larger keys (attacker-chosen) go to a set. */
 const BITSET_KEYS = 1 << 27;
 const NAME = /^[A-Za-z_][A-Za-z0-9_.]{0,127}$/;
@@ -32,8 +38,15 @@ export class Memo {
   private keptNames = 0;
   private maxKey = KEEP_ALL_ENTRIES - 1;
   private keptCalls = 0;
+  /** Objects the kept values hold alive, as `retained` counts them (counted when stored, never taken back). */
+  weight = 0;
 
   constructor(private readonly maxEntries: number) {}
+
+  /** Entries holding a value in memory (not just a dropped bit): the memo's share of the VM's live-values budget. */
+  get held(): number {
+    return Math.min(this.count, KEEP_ALL_ENTRIES) + this.sparse.size + this.droppedHigh.size;
+  }
 
   /** The stored value, DROPPED for a present but dropped entry, undefined when absent. */
   get(key: number): PyValue | undefined {
@@ -50,6 +63,12 @@ export class Memo {
         this.count++;
         while (this.dense.length < key) this.dense.push(undefined);
       }
+      const weight = typeof value === "object" && value !== null ? retained(value) : 0;
+      if (weight > 1 && this.weight + weight > MAX_KEPT_WEIGHT && !this.isName(value)) {
+        this.dense[key] = DROPPED;
+        return true;
+      }
+      this.weight += weight;
       this.dense[key] = value;
       return true;
     }
@@ -72,12 +91,20 @@ export class Memo {
     return true;
   }
 
+  private isName(value: PyValue): boolean {
+    return typeof value === "object" && value !== null && value.k === K.Global;
+  }
+
   private worthKeeping(value: PyValue): boolean {
-    if (this.count <= KEEP_ALL_ENTRIES) return true;
     if (typeof value === "object" && value !== null) {
       if (value.k === K.Global) return true;
-      return value.k === K.Call && this.keptCalls++ < MAX_KEPT_CALLS;
+      const weight = retained(value);
+      if (this.weight + weight > MAX_KEPT_WEIGHT) return false;
+      if (this.count > KEEP_ALL_ENTRIES && !(value.k === K.Call && this.keptCalls++ < MAX_KEPT_CALLS)) return false;
+      this.weight += weight;
+      return true;
     }
+    if (this.count <= KEEP_ALL_ENTRIES) return true;
     if (typeof value === "string" && this.keptNames < MAX_KEPT_NAMES && NAME.test(value)) {
       this.keptNames++;
       return true;

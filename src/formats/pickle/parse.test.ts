@@ -226,9 +226,75 @@ describe("pickle limits", () => {
     expect(past.defects[0]?.fatal).toBe(true);
   });
   it("maxStackDepth: at the limit passes, one past fails closed", async () => {
-    const bytes = list(10); // the list plus 10 items on the marked stack
-    expect((await run(bytes, { maxStackDepth: 10 })).defects).toEqual([]);
-    expect((await run(bytes, { maxStackDepth: 9 })).defects.map((d) => d.limit)).toEqual(["maxStackDepth"]);
+    const bytes = list(10); // the list (buried), its MARK frame and 10 items: 12 live values
+    expect((await run(bytes, { maxStackDepth: 12 })).defects).toEqual([]);
+    expect((await run(bytes, { maxStackDepth: 11 })).defects.map((d) => d.limit)).toEqual(["maxStackDepth"]);
+  });
+  it("maxStackDepth counts every MARK frame, not the deepest one", async () => {
+    const b = new P().proto(2);
+    for (let i = 0; i < 100; i++) b.mark().unicode("x").unicode("y");
+    const doc = await run(b.stop().toBytes(), { maxStackDepth: 250 });
+    expect(doc.defects.map((d) => d.limit)).toEqual(["maxStackDepth"]);
+    expect(doc.defects[0]?.fatal).toBe(true);
+  });
+  it("a tuple of many constants is summarised: legal past the budget, and the payload after it is found", async () => {
+    const b = new P().proto(2).mark();
+    for (let i = 0; i < 5000; i++) b.raw(0x47, 0x3f, 0xf0, 0, 0, 0, 0, 0, 0); // BINFLOAT 1.0
+    b.tuple().pop().global("os", "system").unicode("id").tuple1().reduce().stop();
+    const doc = await run(b.toBytes(), { maxStackDepth: 1000 });
+    expect(doc.defects).toEqual([]);
+    expect([...doc.calls.values()].map((g) => g.imp && `${g.imp.module}.${g.imp.name}`)).toEqual(["os.system"]);
+  });
+  it("summarised constants keep their count and answer pops with a constant", async () => {
+    const b = new P().proto(2).mark().unicode("first");
+    for (let i = 0; i < 3001; i++) b.int(7);
+    b.tuple().stop();
+    const doc = await run(b.toBytes(), { maxStackDepth: 1000 });
+    expect(doc.defects).toEqual([]);
+    expect(doc.results[0]).toMatchObject({ n: 3002 });
+    const popped = new P().proto(2).mark();
+    for (let i = 0; i < 3000; i++) popped.int(7);
+    for (let i = 0; i < 2999; i++) popped.pop();
+    const top = await run(popped.tuple1().stop().toBytes(), { maxStackDepth: 1000 });
+    expect(top.defects).toEqual([]);
+    expect(top.results[0]).toMatchObject({ items: [7] });
+  });
+  it("a frame of strings past the budget fails closed at once", async () => {
+    const b = new P().proto(2).mark();
+    for (let i = 0; i < 3000; i++) b.unicode("s");
+    const doc = await run(b.tuple().stop().toBytes(), { maxStackDepth: 1000 });
+    expect(doc.defects.map((d) => d.limit)).toEqual(["maxStackDepth"]);
+  });
+  it("maxPicklesPerStream: at the limit passes, one past is a fatal defect naming the limit", async () => {
+    const one = new P().proto(2).none().stop().toBytes();
+    const many = (n: number): Uint8Array => {
+      const out = new Uint8Array(one.length * n);
+      for (let i = 0; i < n; i++) out.set(one, i * one.length);
+      return out;
+    };
+    expect((await run(many(5), { maxPicklesPerStream: 5 })).defects).toEqual([]);
+    const past = await run(many(6), { maxPicklesPerStream: 5 });
+    expect(past.defects.map((d) => d.limit)).toEqual(["maxPicklesPerStream"]);
+    expect(past.defects[0]?.fatal).toBe(true);
+  });
+  it("a protocol-0 pickle after STOP is read like a second load() call", async () => {
+    const doc = await parsePickle(new MemorySource(te.encode("I1\n.cos\nsystem\n(S'id'\ntR.")), { trial: true });
+    expect(doc.imports.map(importName)).toEqual(["os.system"]);
+    expect(doc.trailing).toBeUndefined();
+    const text = await parsePickle(new MemorySource(te.encode("N.B. this is text\n")), { trial: true });
+    expect(text.imports).toEqual([]);
+  });
+  it("an unsupported protocol is a fatal defect, as CPython refuses it", async () => {
+    const doc = await parsePickle(new MemorySource(new Uint8Array([0x80, 6, 0x4e, 0x2e])));
+    expect(doc.defects.map((d) => [d.code, d.fatal])).toEqual([["pickle-bad-argument", true]]);
+  });
+  it("a FRAME flood is counted, not recorded one defect at a time, and does not crash", async () => {
+    const b = new P().proto(4);
+    for (let i = 0; i < 200_000; i++) b.raw(0x95, 100, 0, 0, 0, 0, 0, 0, 0);
+    const doc = await parsePickle(new MemorySource(b.none().stop().toBytes()));
+    const frames = doc.defects.filter((d) => d.code === "pickle-frame-violation");
+    expect(frames.length).toBeLessThanOrEqual(17);
+    expect(frames.at(-1)?.message).toMatch(/more FRAME violations/);
   });
   it("maxMemoEntries: at the limit passes, one past is reported and later GETs are unknown", async () => {
     const bytes = new P().int(1).put(0).put(1).put(2).pop().get(2).stop().toBytes();
@@ -320,5 +386,55 @@ describe("FRAME edges", () => {
     const bytes = new P().proto(4).frame(5).raw(0x4a, 1, 0, 0, 0).stop().toBytes();
     const doc = await parsePickle(new MemorySource(bytes));
     expect(doc.defects).toEqual([]);
+  });
+});
+
+describe("protocol versions", () => {
+  it("a file in a protocol CPython refuses scans as an error, not as an unknown file", async () => {
+    const report = await scanSource(new MemorySource(new Uint8Array([0x80, 6, 0x4e, 0x2e])), { path: "model.pkl" });
+    expect(report.verdict).toBe("error");
+    expect(report.errors.map((e) => e.message).join(" ")).toMatch(/Unsupported pickle protocol 6/);
+  });
+});
+
+describe("time limit", () => {
+  it("is checked between concatenated pickles too (each is far shorter than the VM's check interval)", async () => {
+    const one = [0x80, 2, 0x4e, 0x2e];
+    const bytes = new Uint8Array(Array.from({ length: 400 }, () => one).flat());
+    let t = 0;
+    const doc = await parsePickle(new MemorySource(bytes), { now: () => (t += 1), deadline: 50 });
+    expect(doc.defects.map((d) => [d.code, d.limit])).toEqual([["timeout", "maxMillisPerFile"]]);
+    expect(doc.streams.length).toBeLessThan(400);
+  });
+});
+
+describe("live weight", () => {
+  const run = (bytes: Uint8Array, limits: Parameters<typeof resolveLimits>[0]) => parsePickle(new MemorySource(bytes), { limits: resolveLimits(limits) });
+  const nested = (count: number): Uint8Array => {
+    const b = new P().proto(2);
+    for (let i = 0; i < count; i++) {
+      b.mark();
+      for (let k = 0; k < 16; k++) b.emptyList();
+      b.raw(0x6c); // LIST
+    }
+    return b.stop().toBytes();
+  };
+  it("counts the objects each value holds, not only the slots", async () => {
+    // 200 slots, each a list holding 16 lists: 3,600 objects.
+    const doc = await run(nested(200), { maxStackDepth: 2000 });
+    expect(doc.defects.map((d) => d.limit)).toEqual(["maxStackDepth"]);
+  });
+  it("the same shape within the budget passes", async () => {
+    const doc = await run(nested(50), { maxStackDepth: 2000 });
+    expect(doc.defects).toEqual([]);
+  });
+});
+
+describe("limits that do not stop the scan", () => {
+  it("are notes in the report (too many places where a hidden pickle may start)", async () => {
+    const junk = Array.from({ length: 70 }, () => [0x80, 2, 0xff]).flat();
+    const bytes = new Uint8Array([0x80, 2, 0x4e, 0x2e, 0xff, ...junk]);
+    const report = await scanSource(new MemorySource(bytes), { path: "model.pkl" });
+    expect(report.notes.join(" ")).toMatch(/Limit maxResyncCandidates reached/);
   });
 });

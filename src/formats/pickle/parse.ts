@@ -2,7 +2,8 @@ import type { ByteSource } from "../../core/byte-source.js";
 import { defect } from "../../core/defect.js";
 import { DEFAULT_LIMITS, type Limits } from "../../core/limits.js";
 import type { PickleDocument } from "./types.js";
-import { PickleVM, emptyDocument, type PickleHooks, type Step } from "./vm.js";
+import { isOpcode } from "./opcodes.js";
+import { PickleVM, emptyDocument, type PickleHooks, type Step, type VmOptions } from "./vm.js";
 
 /** Bytes fetched per read. Large enough to amortise awaits, small enough to skip payloads cheaply. */
 const WINDOW = 1024 * 1024;
@@ -58,13 +59,34 @@ export async function parsePickle(source: ByteSource, options: ParsePickleOption
   let pos = start;
   doc.endOffset = start;
 
+  let streams = 0;
   while (pos < size) {
-    if (doc.streams.filter((s) => !s.speculative).length >= maxStreams) break;
+    if (streams >= maxStreams) {
+      // The caller's own count (legacy torch: five pickles, then raw storage) ends quietly; the
+      // limit does not: a loader calling load() in a loop would read on.
+      if (streams >= limits.maxPicklesPerStream) {
+        doc.defects.push(
+          defect("limit-exceeded", `More than ${limits.maxPicklesPerStream} concatenated pickles; the rest from offset ${pos} was not scanned`, {
+            offset: pos,
+            limit: "maxPicklesPerStream",
+          }),
+        );
+      }
+      break;
+    }
+    // Each VM checks the clock every few thousand ops; many tiny pickles need a check of their own.
+    if (options.deadline !== undefined && options.now !== undefined && options.now() > options.deadline) {
+      doc.defects.push(defect("timeout", `Pickle scan ran out of time at offset ${pos}`, { offset: pos, limit: "maxMillisPerFile" }));
+      break;
+    }
+    streams++;
     const vm = new PickleVM(doc, pos, vmOptions);
     const step = await drive(vm, source, size);
+    const ops = vm.ops;
     vm.finish();
-    doc.streams.push({ start: pos, end: vm.pos, proto: vm.proto, ops: vm.ops, speculative: false });
-    resyncFrom.push(...vm.frameResyncs);
+    doc.streams.push({ start: pos, end: vm.pos, proto: vm.proto, ops, speculative: false });
+    // One at a time: a FRAME flood makes this list as long as the file (no spread into a call).
+    for (const offset of vm.frameResyncs) if (resyncFrom.length < MAX_RESYNC_CANDIDATES) resyncFrom.push(offset);
     if (step.kind === "stop") {
       doc.reachedStop = true;
       pos = step.end;
@@ -72,6 +94,11 @@ export async function parsePickle(source: ByteSource, options: ParsePickleOption
       if (pos >= size) break;
       const next = await source.read(pos, Math.min(2, size - pos));
       if (next[0] === 0x80 && (next[1] ?? 0xff) <= 5) continue;
+      // A second load() call reads the next pickle whatever its protocol (`I1\n.` + payload).
+      // Protocol 0/1 has no magic, so a trial run on a scratch document decides: a stream that
+      // reaches STOP or imports a global is a pickle; anything else stays trailing data.
+      // Not past the caller's own count: what follows legacy torch's five pickles is raw storage.
+      if (streams < (options.maxStreams ?? Infinity) && isOpcode(next[0] as number) && (await isFollowOnPickle(source, pos, size, doc, vmOptions))) continue;
       doc.trailing = { offset: pos, length: size - pos };
       resyncFrom.push(pos);
       break;
@@ -93,9 +120,19 @@ export async function parsePickle(source: ByteSource, options: ParsePickleOption
   doc.convincing = isConvincing(doc, start, size);
   // A weak candidate that does not parse convincingly is left to the caller to judge; searching
   // all of a large non-pickle file for hidden streams would read it whole for nothing.
-  if (options.trial && !doc.convincing) return doc;
-  await scanHiddenStreams(source, doc, resyncFrom, size, { ...vmOptions, speculative: true });
+  if (!(options.trial && !doc.convincing)) await scanHiddenStreams(source, doc, resyncFrom, size, { ...vmOptions, speculative: true });
+  if (doc.defectsNotListed) {
+    doc.defects.push(defect("pickle-defects-not-listed", `${doc.defectsNotListed} more non-fatal defects were counted, not listed`, { offset: doc.endOffset, fatal: false }));
+  }
   return doc;
+}
+
+async function isFollowOnPickle(source: ByteSource, pos: number, size: number, doc: PickleDocument, vmOptions: VmOptions): Promise<boolean> {
+  const scratch = emptyDocument();
+  scratch.stats.ops = doc.stats.ops;
+  const vm = new PickleVM(scratch, pos, vmOptions);
+  const step = await drive(vm, source, size);
+  return step.kind === "stop" || scratch.imports.some((imp) => imp.resolved);
 }
 
 /**
@@ -138,10 +175,20 @@ async function scanHiddenStreams(
   if (from.length === 0) return;
   const candidates = new Set<number>();
   for (const offset of from) if (offset < size) candidates.add(offset);
-  const searchFrom = Math.min(...from);
+  let searchFrom = size;
+  for (const offset of from) searchFrom = Math.min(searchFrom, offset);
   for (let at = searchFrom; at < size && candidates.size < MAX_RESYNC_CANDIDATES; at += WINDOW - 1) {
     const win = await source.read(at, Math.min(WINDOW, size - at));
     findStreamStarts(win, at, candidates);
+  }
+  if (candidates.size >= MAX_RESYNC_CANDIDATES) {
+    doc.defects.push(
+      defect("limit-exceeded", `More than ${MAX_RESYNC_CANDIDATES} places after offset ${searchFrom} where a hidden pickle may start; only the first were parsed`, {
+        offset: searchFrom,
+        limit: "maxResyncCandidates",
+        fatal: false,
+      }),
+    );
   }
   const scanned = new Set<number>();
   for (const offset of [...candidates].sort((a, b) => a - b)) {
@@ -149,8 +196,10 @@ async function scanHiddenStreams(
     scanned.add(offset);
     const vm = new PickleVM(doc, offset, vmOptions);
     const step = await drive(vm, source, size);
+    const ops = vm.ops;
     vm.finish();
-    if (vm.ops > 1) doc.streams.push({ start: offset, end: vm.pos, proto: vm.proto, ops: vm.ops, speculative: true });
+    if (step.kind === "error" && step.defect.limit === "maxSpeculativeOps" && !doc.defects.some((d) => d.limit === "maxSpeculativeOps")) doc.defects.push(step.defect);
+    if (ops > 1) doc.streams.push({ start: offset, end: vm.pos, proto: vm.proto, ops, speculative: true });
     if (step.kind === "stop") scanned.add(step.end);
   }
 }

@@ -76,6 +76,8 @@ export interface PickleDocument {
   embedded: EmbeddedPayload[];
   /** Structural and semantic problems, in stream order. */
   defects: Defect[];
+  /** Non-fatal defects past the listing cap: counted, summarised in one defect at the end. */
+  defectsNotListed?: number;
   stats: PickleStats;
   /** Final value of each non-speculative stream (the unpickled "object"). */
   results: PyValue[];

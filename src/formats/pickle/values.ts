@@ -49,6 +49,8 @@ export interface GlobalValue {
 export interface CallValue {
   k: K.Call;
   call: CallSite;
+  /** Objects this value keeps alive (see `retained`). */
+  r?: number;
 }
 
 export interface ContainerValue {
@@ -58,6 +60,8 @@ export interface ContainerValue {
   n: number;
   /** Virtual element count including nested containers (expansion-bomb detection). */
   v: number;
+  /** Objects this value keeps alive (see `retained`). */
+  r?: number;
 }
 
 export interface DictValue {
@@ -66,6 +70,8 @@ export interface DictValue {
   pairs: PyValue[];
   n: number;
   v: number;
+  /** Objects this value keeps alive (see `retained`). */
+  r?: number;
 }
 
 export interface PersistentValue {
@@ -155,7 +161,37 @@ export function virtualSize(value: PyValue): number {
 export function makeContainer(kind: ContainerValue["k"], items: PyValue[]): ContainerValue {
   let v = items.length;
   for (const item of items) v += virtualSize(item);
-  return { k: kind, items: items.length > KEEP_ITEMS ? items.slice(0, KEEP_ITEMS) : items, n: items.length, v };
+  const kept = items.length > KEEP_ITEMS ? items.slice(0, KEEP_ITEMS) : items;
+  let r = 1;
+  for (const item of kept) r += retained(item);
+  return { k: kind, items: kept, n: items.length, v, r };
+}
+
+/**
+ * About how many objects (each some tens of bytes) a value keeps alive in the VM: itself and
+ * what it holds, counted along every path (shared values count once per holder, so this errs
+ * high). Long strings count one per 64 characters. It is what the VM's live-values budget
+ * charges, so that a stack of small containers that each hold more containers cannot grow
+ * memory beyond the budget while the slot count stays low.
+ */
+export function retained(value: PyValue): number {
+  if (typeof value === "string") return value.length >> 6;
+  if (typeof value !== "object" || value === null) return 0;
+  switch (value.k) {
+    case K.Tuple:
+    case K.List:
+    case K.Set:
+    case K.FrozenSet:
+    case K.Dict:
+    case K.Call:
+      return value.r ?? 1;
+    case K.Bytes:
+      return 1 + ((value.data?.length ?? 0) >> 6);
+    case K.LongText:
+      return 1 + (value.head.length >> 6);
+    default:
+      return 1;
+  }
 }
 
 /**

@@ -1,9 +1,20 @@
 import { defect, type Defect } from "../../core/defect.js";
 import type { Limits } from "../../core/limits.js";
 import { copyregInstantiator, referenceMaker, siteShape, type Instantiator } from "./effects.js";
-import { Memo } from "./memo.js";
+import { DROPPED, Memo } from "./memo.js";
 import { Op, opName } from "./opcodes.js";
 import { render } from "./render.js";
+import {
+  parseAsciiLine,
+  parseFloatArg,
+  parseGlobalLine,
+  parseIntArg,
+  parseLongArg,
+  parseMemoKey,
+  parseStringArg,
+  parseUnicodeArg,
+  type ArgResult,
+} from "./text-args.js";
 import type { CallGroup, PickleDocument } from "./types.js";
 import {
   K,
@@ -11,6 +22,7 @@ import {
   isObj,
   makeContainer,
   unknown,
+  retained,
   virtualSize,
   type BytesValue,
   type CallOp,
@@ -51,15 +63,54 @@ export interface VmOptions {
   now?: () => number;
 }
 
-const MARK = Symbol("mark");
-type Slot = PyValue | typeof MARK;
+/**
+ * A summarised run of plain constants (numbers, booleans, None) deep in a MARK frame: a tuple of
+ * 1.6 M floats (an embedding table) holds one slot, not 1.6 M. Opcodes that reach into it get
+ * `sample`, a constant of the same kind; containers built from it count `n` items.
+ */
+class Run {
+  constructor(
+    public n: number,
+    public sample: PyValue,
+  ) {}
+}
+type Slot = PyValue | Run;
+
+const enum FrameIssue {
+  Overlap,
+  PastEnd,
+  Crossing,
+}
+
+function isConstantSlot(slot: Slot): boolean {
+  return slot === null || typeof slot === "number" || typeof slot === "boolean" || slot instanceof Run;
+}
+
+/** Values kept raw at the bottom of a frame (OBJ's class, evidence) and at its top (the next ops' operands). */
+const RUN_KEEP_BOTTOM = KEEP_ITEMS;
+const RUN_KEEP_TOP = 256;
+/** Shorter stretches of constants are not worth a run. Even, so dict key/value pairs stay aligned. */
+const MIN_RUN = 64;
+/** Frame violations reported one by one per stream; the rest are counted in one summary (CWE-779). */
+const MAX_FRAME_DEFECTS = 16;
+/**
+ * Opcodes followed in one speculative fragment (after a parse error or FRAME violation). Each
+ * candidate re-reads the rest of the stream; a FRAME flood would otherwise cost the opcode
+ * budget many times over (CWE-400). Reaching it is noted, not fatal: the stream itself was
+ * parsed whole, and CPython's C loader does not read these fragments.
+ */
+const MAX_SPECULATIVE_OPS = 1_000_000;
+/** Non-fatal defects listed per file; more are counted in one summary (CWE-779). Fatal ones are always listed. */
+const MAX_LISTED_DEFECTS = 512;
+/** Call targets (distinct callables) recorded per file (CWE-770). */
+const MAX_CALL_GROUPS = 100_000;
 
 /** Samples rendered per call target; the rest are only counted. */
 const MAX_CALL_SAMPLES = 8;
 /** Distinct imports kept per file (CWE-770); beyond it the file is reported as not fully scanned. */
 const MAX_IMPORTS = 100_000;
 /** Persistent ids and mutations kept for rules (CWE-770). */
-const MAX_RECORDS = 1_000_000;
+const MAX_RECORDS = 262_144;
 /** Bytes payloads shorter than this are copied whole (evidence, nested pickles). */
 const KEEP_BYTES = 512;
 /** Leading bytes kept of longer payloads, enough to sniff a file signature. */
@@ -194,48 +245,6 @@ function decodeLong(win: Uint8Array, start: number, length: number): number | bi
   return value;
 }
 
-function parseDecimal(text: string): number | bigint | undefined {
-  const t = text.trim();
-  if (!/^[+-]?\d+$/.test(t)) return undefined;
-  const n = Number(t);
-  return Number.isSafeInteger(n) ? n : BigInt(t);
-}
-
-/** Python `codecs.escape_decode` on the body of a protocol-0 STRING (quotes already removed). */
-function escapeDecode(body: string): string {
-  return body.replace(/\\(x[0-9a-fA-F]{2}|[0-7]{1,3}|.)/gs, (_m, esc: string) => {
-    if (esc[0] === "x") return String.fromCharCode(parseInt(esc.slice(1), 16));
-    if (/^[0-7]/.test(esc)) return String.fromCharCode(parseInt(esc, 8) & 0xff);
-    switch (esc) {
-      case "n":
-        return "\n";
-      case "r":
-        return "\r";
-      case "t":
-        return "\t";
-      case "a":
-        return "\x07";
-      case "b":
-        return "\b";
-      case "f":
-        return "\f";
-      case "v":
-        return "\v";
-      case "\n":
-        return "";
-      default:
-        return esc === "\\" || esc === "'" || esc === '"' ? esc : `\\${esc}`;
-    }
-  });
-}
-
-/** `raw-unicode-escape`: only \uXXXX and \UXXXXXXXX are escapes. */
-function rawUnicodeEscapeDecode(text: string): string {
-  return text.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_m, u4?: string, u8?: string) =>
-    String.fromCodePoint(parseInt((u4 ?? u8) as string, 16)),
-  );
-}
-
 /**
  * A symbolic pickle machine. It runs over windows of the stream handed in by a driver, never
  * builds a Python object, and records every import, call, persistent id and oddity in a shared
@@ -249,6 +258,21 @@ export class PickleVM {
   ops = 0;
   private stack: Slot[] = [];
   private metastack: Slot[][] = [];
+  /** Lowest index of the current frame above which no Run sits (the hot path reads only above it). */
+  private runFloor = 0;
+  private readonly floors: number[] = [];
+  /** Items stood for by runs in the frame that popMark() returned last. */
+  private runItems = 0;
+  /** Slots held by the frames under the current one. */
+  private buried = 0;
+  /**
+   * Slots the current frame may still grow to: the live-values budget (maxStackDepth) less the
+   * buried frames, the MARK frames themselves and the memo entries held. One check per push.
+   */
+  private room: number;
+  private frameDefects = 0;
+  /** New objects that may still be made before the exact live weight is measured again. */
+  private weightRoom: number;
   private memo: Memo;
   /** Counted here and added to the document's stats in finish(): cheaper than a property chain per op. */
   private memoGets = 0;
@@ -256,6 +280,7 @@ export class PickleVM {
   /** Outer memos and protocols of inline nested pickles still open (their STOP does not end the outer stream). */
   private readonly nested: { memo: Memo; proto: number }[] = [];
   private memoOverflow = false;
+  private notedDropped = false;
   private frameEnd = -1;
   private readonly importIndex = new Map<string, ImportRecord>();
   private reportedSemantic = 0;
@@ -267,13 +292,21 @@ export class PickleVM {
 
   constructor(
     readonly doc: PickleDocument,
-    start: number,
+    private readonly start: number,
     private readonly options: VmOptions,
   ) {
     this.pos = start;
     this.maxOps = options.limits.maxPickleOps - doc.stats.ops;
+    if (options.speculative) this.maxOps = Math.min(this.maxOps, MAX_SPECULATIVE_OPS);
     this.maxStack = options.limits.maxStackDepth;
     this.memo = new Memo(options.limits.maxMemoEntries);
+    this.room = this.maxStack;
+    this.weightRoom = this.maxStack >> 3;
+  }
+
+  /** Recomputes `room` after the buried frames, the mark stack or the memo changed. */
+  private updateRoom(): void {
+    this.room = this.maxStack - this.buried - this.metastack.length - this.memo.held;
   }
 
   /** Runs until more bytes are needed, STOP, end of input, or an undecodable op. */
@@ -291,6 +324,9 @@ export class PickleVM {
       if (++this.ops > this.maxOps) {
         this.ops--;
         if (this.halt !== undefined) return this.halt;
+        if (this.options.speculative && this.ops >= MAX_SPECULATIVE_OPS) {
+          return { kind: "error", defect: defect("limit-exceeded", `A possible hidden pickle at offset ${this.start} was followed for ${MAX_SPECULATIVE_OPS} opcodes only`, { offset: p, limit: "maxSpeculativeOps", fatal: false }) };
+        }
         return this.limit("maxPickleOps", `More than ${limits.maxPickleOps} opcodes`, p);
       }
       if ((this.ops & 0xffff) === 0) {
@@ -303,7 +339,7 @@ export class PickleVM {
       // Hot path: the few ops that make up nearly all of a large pickle, kept small so the
       // compiler can inline it. Anything unusual (a frame edge, a full stack, a mark where a
       // value should be) falls through to the complete implementation in step().
-      if (stack.length < this.maxStack && !(this.frameEnd > p && p + 9 > this.frameEnd)) {
+      if (stack.length < this.room && !(this.frameEnd > p && p + 9 > this.frameEnd)) {
         switch (op) {
           case Op.BININT1:
             if (r + 2 > winLen) break;
@@ -353,11 +389,10 @@ export class PickleVM {
             continue;
           case Op.TUPLE3: {
             const len = stack.length;
-            if (len < 3) break;
-            const c = stack[len - 1] as Slot;
-            const b = stack[len - 2] as Slot;
-            const a = stack[len - 3] as Slot;
-            if (a === MARK || b === MARK || c === MARK) break;
+            if (len < 3 + this.runFloor) break;
+            const c = stack[len - 1] as PyValue;
+            const b = stack[len - 2] as PyValue;
+            const a = stack[len - 3] as PyValue;
             // pop() is inlined; assigning `length` is a slow runtime call.
             stack.pop();
             stack.pop();
@@ -367,10 +402,9 @@ export class PickleVM {
           }
           case Op.TUPLE2: {
             const len = stack.length;
-            if (len < 2) break;
-            const b = stack[len - 1] as Slot;
-            const a = stack[len - 2] as Slot;
-            if (a === MARK || b === MARK) break;
+            if (len < 2 + this.runFloor) break;
+            const b = stack[len - 1] as PyValue;
+            const a = stack[len - 2] as PyValue;
             stack.pop();
             stack[len - 2] = this.tuple([a, b]);
             this.pos = p + 1;
@@ -378,9 +412,8 @@ export class PickleVM {
           }
           case Op.TUPLE1: {
             const len = stack.length;
-            if (len < 1) break;
-            const a = stack[len - 1] as Slot;
-            if (a === MARK) break;
+            if (len < 1 + this.runFloor) break;
+            const a = stack[len - 1] as PyValue;
             stack[len - 1] = this.tuple([a]);
             this.pos = p + 1;
             continue;
@@ -471,7 +504,7 @@ export class PickleVM {
       case Op.PUT:
       case Op.PERSID: {
         const line = this.readLine(win, r + 1, r, p, winLen, atEof);
-        if (typeof line !== "string") return line;
+        if (!(line instanceof Uint8Array)) return line;
         const end = p + 1 + line.length + 1;
         this.checkFrame(p, end);
         const result = this.textOp(op, line, p);
@@ -547,19 +580,19 @@ export class PickleVM {
 
       // ---- containers ------------------------------------------------------------------
       case Op.EMPTY_LIST:
-        this.push({ k: K.List, items: [], n: 0, v: 0 });
+        this.push({ k: K.List, items: [], n: 0, v: 0, r: 1 });
         this.pos = p + 1;
         break;
       case Op.EMPTY_TUPLE:
-        this.push({ k: K.Tuple, items: [], n: 0, v: 0 });
+        this.push({ k: K.Tuple, items: [], n: 0, v: 0, r: 1 });
         this.pos = p + 1;
         break;
       case Op.EMPTY_DICT:
-        this.push({ k: K.Dict, pairs: [], n: 0, v: 0 });
+        this.push({ k: K.Dict, pairs: [], n: 0, v: 0, r: 1 });
         this.pos = p + 1;
         break;
       case Op.EMPTY_SET:
-        this.push({ k: K.Set, items: [], n: 0, v: 0 });
+        this.push({ k: K.Set, items: [], n: 0, v: 0, r: 1 });
         this.pos = p + 1;
         break;
       case Op.TUPLE1: {
@@ -584,21 +617,21 @@ export class PickleVM {
         break;
       }
       case Op.TUPLE:
-        this.push(this.container(K.Tuple, this.popMark(p)));
+        this.push(this.container(K.Tuple, this.popMark(p), this.runItems));
         this.pos = p + 1;
         break;
       case Op.LIST:
-        this.push(this.container(K.List, this.popMark(p)));
+        this.push(this.container(K.List, this.popMark(p), this.runItems));
         this.pos = p + 1;
         break;
       case Op.FROZENSET:
-        this.push(this.container(K.FrozenSet, this.popMark(p)));
+        this.push(this.container(K.FrozenSet, this.popMark(p), this.runItems));
         this.pos = p + 1;
         break;
       case Op.DICT: {
         const items = this.popMark(p);
-        const dict: DictValue = { k: K.Dict, pairs: [], n: 0, v: 0 };
-        this.dictUpdate(dict, items);
+        const dict: DictValue = { k: K.Dict, pairs: [], n: 0, v: 0, r: 1 };
+        this.dictUpdate(dict, items, this.runItems);
         this.push(dict);
         this.pos = p + 1;
         break;
@@ -612,7 +645,7 @@ export class PickleVM {
       case Op.APPENDS:
       case Op.ADDITEMS: {
         const items = this.popMark(p);
-        this.addItems(op === Op.APPENDS ? "APPENDS" : "ADDITEMS", this.peek(p), items, p);
+        this.addItems(op === Op.APPENDS ? "APPENDS" : "ADDITEMS", this.peek(p), items, p, this.runItems);
         this.pos = p + 1;
         break;
       }
@@ -625,14 +658,14 @@ export class PickleVM {
       }
       case Op.SETITEMS: {
         const items = this.popMark(p);
-        this.setItems("SETITEMS", this.peek(p), items, p);
+        this.setItems("SETITEMS", this.peek(p), items, p, this.runItems);
         this.pos = p + 1;
         break;
       }
 
       // ---- stack and memo --------------------------------------------------------------
       case Op.POP:
-        if (this.stack.length > 0) this.stack.pop();
+        if (this.stack.length > 0) this.pop(p);
         else this.popMark(p);
         this.pos = p + 1;
         break;
@@ -643,8 +676,12 @@ export class PickleVM {
         break;
       case Op.MARK:
         this.metastack.push(this.stack);
+        this.floors.push(this.runFloor);
+        this.buried += this.stack.length;
         this.stack = [];
-        if (this.metastack.length > limits.maxStackDepth) return this.limit("maxStackDepth", `MARK nesting exceeds ${limits.maxStackDepth}`, p);
+        this.runFloor = 0;
+        this.updateRoom();
+        if (this.room < 0) return this.liveLimit(p);
         this.pos = p + 1;
         break;
       case Op.POP_MARK:
@@ -684,12 +721,18 @@ export class PickleVM {
       case Op.GLOBAL:
       case Op.INST: {
         const first = this.readLine(win, r + 1, r, p, winLen, atEof);
-        if (typeof first !== "string") return first;
+        if (!(first instanceof Uint8Array)) return first;
         const second = this.readLine(win, r + first.length + 2, r, p, winLen, atEof);
-        if (typeof second !== "string") return second;
+        if (!(second instanceof Uint8Array)) return second;
         const end = p + 1 + first.length + 1 + second.length + 1;
         this.checkFrame(p, end);
-        const imp = this.recordImport(first, second, op === Op.GLOBAL ? "GLOBAL" : "INST", p, true);
+        // CPython decodes GLOBAL lines as UTF-8 and INST lines as ASCII, and refuses empty lines.
+        const name = op === Op.GLOBAL ? "GLOBAL" : "INST";
+        const module = op === Op.GLOBAL ? parseGlobalLine(first) : parseAsciiLine(first, false);
+        if (!module.ok) return this.badArgument(name, first, module.why, p);
+        const attr = op === Op.GLOBAL ? parseGlobalLine(second) : parseAsciiLine(second, false);
+        if (!attr.ok) return this.badArgument(name, second, attr.why, p);
+        const imp = this.recordImport(module.value, attr.value, name, p, true);
         if (op === Op.GLOBAL) {
           this.push({ k: K.Global, imp });
         } else {
@@ -800,11 +843,11 @@ export class PickleVM {
         const n = this.u64(view, r + 1, p);
         if (n === undefined) return this.structural("pickle-bad-argument", `FRAME length at offset ${p} exceeds 2^53`, p);
         if (this.frameEnd > p) {
-          this.frameViolation(p, `A new FRAME starts at offset ${p} before the previous frame ends at ${this.frameEnd}`);
+          this.frameViolation(p, FrameIssue.Overlap, n);
         }
         this.frameEnd = p + 9 + n;
         if (this.frameEnd > size) {
-          this.frameViolation(p, `FRAME at offset ${p} declares ${n} bytes, past the end of the stream`);
+          this.frameViolation(p, FrameIssue.PastEnd, n);
           this.frameEnd = size;
         }
         this.pos = p + 9;
@@ -833,18 +876,123 @@ export class PickleVM {
 
   /** Depth and value bookkeeping shared by every push. */
   private push(value: PyValue): void {
-    if (this.stack.length >= this.maxStack) {
-      this.stopWith(this.limit("maxStackDepth", `Stack holds more than ${this.maxStack} values`, this.pos));
+    if (this.stack.length >= this.room && !this.compact()) {
+      this.stopWith(this.liveLimit(this.pos));
       return;
     }
     this.stack.push(value);
+    // New objects (and long strings) are charged as they are made; GETs of memo values are not.
+    if (typeof value === "object" && value !== null) {
+      if (--this.weightRoom < 0) this.checkWeight();
+    } else if (typeof value === "string" && value.length >= 64) {
+      this.weightRoom -= value.length >> 6;
+      if (this.weightRoom < 0) this.checkWeight();
+    }
+  }
+
+  /**
+   * The exact live weight: every slot in every frame with what it keeps alive, the MARK frames,
+   * and the memo (entries and the objects it keeps). Run only when the charges since the last
+   * check could have used the room left, so its cost is spread over at least an eighth of the
+   * budget in new objects.
+   */
+  private checkWeight(): void {
+    let weight = this.metastack.length + this.memo.held + this.memo.weight;
+    for (let f = 0; f <= this.metastack.length; f++) {
+      const frame = f < this.metastack.length ? (this.metastack[f] as Slot[]) : this.stack;
+      weight += frame.length;
+      for (const slot of frame) if (typeof slot === "object" && slot !== null && !(slot instanceof Run)) weight += retained(slot);
+      else if (typeof slot === "string") weight += slot.length >> 6;
+    }
+    if (weight > this.maxStack) {
+      this.stopWith(
+        this.limit("maxStackDepth", `Pickle VM keeps more than ${this.maxStack} live values and the objects they hold at offset ${this.pos}`, this.pos),
+      );
+      this.weightRoom = Infinity;
+      return;
+    }
+    this.weightRoom = Math.max(this.maxStack - weight, this.maxStack >> 3);
+  }
+
+  private liveLimit(offset: number): Step {
+    return this.limit(
+      "maxStackDepth",
+      `Pickle VM holds more than ${this.maxStack} live values (stack in ${this.metastack.length + 1} MARK frames, memo) at offset ${offset}`,
+      offset,
+    );
+  }
+
+  /**
+   * Folds stretches of plain constants in the current frame into runs. Called when the frame
+   * reaches the budget; true when it freed enough room to go on (an eighth of the frame, so a
+   * frame of strings fails at once rather than compacting again at every push).
+   */
+  private compact(): boolean {
+    const stack = this.stack;
+    const len = stack.length;
+    const top = Math.max(RUN_KEEP_BOTTOM, len - RUN_KEEP_TOP);
+    const out: Slot[] = [];
+    let floor = 0;
+    let i = 0;
+    while (i < len) {
+      if (i < RUN_KEEP_BOTTOM || i >= top || !isConstantSlot(stack[i] as Slot)) {
+        out.push(stack[i++] as Slot);
+        continue;
+      }
+      let j = i;
+      let n = 0;
+      let hasRun = false;
+      let plain: PyValue | undefined;
+      let sample: PyValue = null;
+      for (; j < top && isConstantSlot(stack[j] as Slot); j++) {
+        const slot = stack[j] as Slot;
+        if (slot instanceof Run) {
+          n += slot.n;
+          hasRun = true;
+          sample = slot.sample;
+        } else {
+          n++;
+          plain = slot;
+          sample = slot;
+        }
+      }
+      if (j - i < 2 || (n < MIN_RUN && !hasRun)) {
+        while (i < j) out.push(stack[i++] as Slot);
+        continue;
+      }
+      // Runs cover an even number of items so that dict key/value pairs after them stay aligned;
+      // an odd stretch leaves one plain constant out (the order of constants within it is moot).
+      const odd = n % 2 === 1;
+      out.push(new Run(odd ? n - 1 : n, sample));
+      floor = out.length;
+      if (odd) out.push(plain as PyValue);
+      i = j;
+    }
+    const freed = len - out.length;
+    if (freed < Math.max(1, len >> 3)) return false;
+    this.stack = out;
+    this.runFloor = floor;
+    return true;
   }
 
   private pop(offset: number): PyValue {
     const value = this.stack.pop();
     if (value === undefined) return this.semantic("pickle-stack-underflow", `Stack underflow at offset ${offset}`, offset);
-    if (value === MARK) return this.semantic("pickle-stack-underflow", `Stack underflow at offset ${offset}`, offset);
+    if (value instanceof Run) return this.takeFromRun(value);
     return value;
+  }
+
+  /** One constant out of a run on top of the stack (POP, TUPLE, REDUCE reaching into it). */
+  private takeFromRun(run: Run): PyValue {
+    if (run.n > 1) {
+      run.n--;
+      this.stack.push(run);
+    } else {
+      let floor = this.stack.length;
+      while (floor > 0 && !(this.stack[floor - 1] instanceof Run)) floor--;
+      this.runFloor = floor;
+    }
+    return run.sample;
   }
 
   /** Ends the run before the next op (a limit hit inside a helper). */
@@ -856,29 +1004,47 @@ export class PickleVM {
   /** The value `depth` places below the top, without popping; a mark or nothing reads as unknown. */
   private peekAt(depth: number): PyValue {
     const value = this.stack[this.stack.length - 1 - depth];
-    return value === undefined || value === MARK ? unknown("empty stack") : value;
+    if (value instanceof Run) return value.sample;
+    return value === undefined ? unknown("empty stack") : value;
   }
 
   private peek(offset: number): PyValue {
     const value = this.stack[this.stack.length - 1];
-    if (value === undefined || value === MARK) return this.semantic("pickle-stack-underflow", `Empty stack at offset ${offset}`, offset);
+    if (value instanceof Run) return value.sample;
+    if (value === undefined) return this.semantic("pickle-stack-underflow", `Empty stack at offset ${offset}`, offset);
     return value;
   }
 
+  /** The current frame's values (runs left out, their item count in `runItems`), back to the frame below. */
   private popMark(offset: number): PyValue[] {
-    const items = this.stack as PyValue[];
+    let items = this.stack as PyValue[];
+    this.runItems = 0;
+    if (this.runFloor > 0) {
+      const kept: PyValue[] = [];
+      for (const slot of this.stack) {
+        if (slot instanceof Run) this.runItems += slot.n;
+        else kept.push(slot);
+      }
+      items = kept;
+    }
     const previous = this.metastack.pop();
     if (previous === undefined) {
       this.semantic("pickle-no-mark", `No MARK on the stack at offset ${offset}`, offset);
       this.stack = [];
+      this.runFloor = 0;
       return items;
     }
     this.stack = previous;
+    this.runFloor = this.floors.pop() ?? 0;
+    this.buried -= previous.length;
+    this.updateRoom();
     return items;
   }
 
-  private container(kind: ContainerValue["k"], items: PyValue[]): ContainerValue {
+  private container(kind: ContainerValue["k"], items: PyValue[], runItems = 0): ContainerValue {
     const value = makeContainer(kind, items);
+    value.n += runItems;
+    value.v += runItems;
     this.trackVirtual(value.v);
     return value;
   }
@@ -886,12 +1052,17 @@ export class PickleVM {
   /** A small tuple: same as container(), without the generic loop. */
   private tuple(items: PyValue[]): ContainerValue {
     let v = items.length;
+    let r = 1;
     for (let i = 0; i < items.length; i++) {
-      const item = items[i];
-      if (typeof item === "object" && item !== null) v += virtualSize(item);
+      const item = items[i] as PyValue;
+      if (typeof item === "object" && item !== null) {
+        v += virtualSize(item);
+        r += retained(item);
+      } else if (typeof item === "string" && item.length >= 64) r += retained(item);
     }
     if (v > this.doc.stats.maxVirtualElements) this.trackVirtual(v);
-    return { k: K.Tuple, items, n: items.length, v };
+    if (--this.weightRoom < 0) this.checkWeight();
+    return { k: K.Tuple, items, n: items.length, v, r };
   }
 
   private trackVirtual(v: number): void {
@@ -901,43 +1072,61 @@ export class PickleVM {
     if (v > max) this.stopWith(this.limit("maxVirtualElements", `Memo/DUP expansion reaches more than ${max} elements`, this.pos));
   }
 
-  private addItems(op: "APPEND" | "APPENDS" | "ADDITEMS", target: PyValue, items: PyValue[], offset: number): void {
+  private addItems(op: "APPEND" | "APPENDS" | "ADDITEMS", target: PyValue, items: PyValue[], offset: number, runItems = 0): void {
     if (isObj(target) && (target.k === K.List || target.k === K.Set)) {
       for (const item of items) {
-        if (target.items.length < KEEP_ITEMS) target.items.push(item);
+        if (target.items.length < KEEP_ITEMS) {
+          target.items.push(item);
+          target.r = (target.r ?? 1) + retained(item);
+        }
         target.n++;
         target.v += 1 + virtualSize(item);
       }
+      target.n += runItems;
+      target.v += runItems;
       this.trackVirtual(target.v);
       return;
     }
     this.recordMutation(op, target, offset);
   }
 
-  private setItems(op: "SETITEM" | "SETITEMS", target: PyValue, items: PyValue[], offset: number): void {
+  private setItems(op: "SETITEM" | "SETITEMS", target: PyValue, items: PyValue[], offset: number, runItems = 0): void {
     if (isObj(target) && target.k === K.Dict) {
-      this.dictUpdate(target, items);
+      this.dictUpdate(target, items, runItems);
       return;
     }
     this.recordMutation(op, target, offset);
   }
 
-  private dictUpdate(dict: DictValue, items: PyValue[]): void {
+  private dictUpdate(dict: DictValue, items: PyValue[], runItems = 0): void {
     for (let i = 0; i + 1 < items.length; i += 2) {
-      if (dict.pairs.length < KEEP_ITEMS * 2) dict.pairs.push(items[i] as PyValue, items[i + 1] as PyValue);
+      if (dict.pairs.length < KEEP_ITEMS * 2) {
+        dict.pairs.push(items[i] as PyValue, items[i + 1] as PyValue);
+        dict.r = (dict.r ?? 1) + retained(items[i] as PyValue) + retained(items[i + 1] as PyValue);
+      }
       dict.n++;
       dict.v += 1 + virtualSize(items[i + 1] as PyValue);
     }
+    dict.n += runItems >> 1;
+    dict.v += runItems >> 1;
     this.trackVirtual(dict.v);
   }
 
   private recordMutation(op: "APPEND" | "APPENDS" | "SETITEM" | "SETITEMS" | "ADDITEMS", target: PyValue, offset: number): void {
     if (this.doc.mutations.length < MAX_RECORDS) this.doc.mutations.push({ op, offset, target });
+    else this.recordsFull("mutations", offset);
   }
 
   private memoGet(index: number, offset: number): PyValue {
     this.memoGets++;
     const value = this.memo.get(index);
+    if (value === DROPPED && !this.notedDropped) {
+      // Said once: later imports or calls built from dropped values show as unresolved.
+      this.notedDropped = true;
+      if (!this.options.speculative) {
+        this.note(defect("limit-exceeded", `Memo entry ${index} read at offset ${offset} was not kept (the memo keeps large values whole only up to a budget); what is built from it is unknown`, { offset, limit: "memoKeptValues", fatal: false }));
+      }
+    }
     if (value !== undefined) return value;
     if (this.memoOverflow) return unknown(`memo entry ${index} dropped after the memo limit`);
     return this.semantic("pickle-memo-missing", `Memo key ${index} read at offset ${offset} was never stored`, offset);
@@ -945,7 +1134,9 @@ export class PickleVM {
 
   private memoPut(index: number, offset: number): void {
     this.memoPuts++;
-    if (this.memo.put(index, this.peek(offset)) || this.memoOverflow) return;
+    const stored = this.memo.put(index, this.peek(offset));
+    this.room = this.maxStack - this.buried - this.metastack.length - this.memo.held;
+    if (stored || this.memoOverflow) return;
     this.memoOverflow = true;
     this.doc.defects.push(
       defect("limit-exceeded", `Memo holds more than ${this.options.limits.maxMemoEntries} entries; later references to dropped entries are unknown`, {
@@ -965,14 +1156,12 @@ export class PickleVM {
     if (existing) return existing;
     const record: ImportRecord = { module, name, via, offset, resolved, proto: this.proto };
     if (!resolved) record.unresolvedReason = why ?? "non-literal operands";
-    this.importIndex.set(key, record);
+    if (this.importIndex.size < MAX_IMPORTS) this.importIndex.set(key, record);
     // Random bytes can fake a STACK_GLOBAL over non-strings; in a speculative fragment only
     // literal, identifier-shaped imports count as evidence.
     if (this.options.speculative && !resolved) return record;
     if (this.doc.imports.length < MAX_IMPORTS) this.doc.imports.push(record);
-    else if (this.doc.imports.length === MAX_IMPORTS) {
-      this.doc.defects.push(defect("limit-exceeded", `More than ${MAX_IMPORTS} distinct imports`, { offset, limit: "maxImports" }));
-    }
+    else this.limitOnce("maxImports", `More than ${MAX_IMPORTS} distinct imports; later imports were not classified`, offset);
     return record;
   }
 
@@ -981,7 +1170,7 @@ export class PickleVM {
     this.recordCall(site);
     this.recordInstantiation(callee, args, offset);
     if (referenceMaker(callee) !== undefined) this.recordReference(site);
-    this.push({ k: K.Call, call: site });
+    this.push({ k: K.Call, call: site, r: 1 + retained(callee) + retained(args) + (kwargs === undefined ? 0 : retained(kwargs)) });
   }
 
   private recordReference(site: CallSite): void {
@@ -994,6 +1183,7 @@ export class PickleVM {
   private recordBuild(inst: PyValue, state: PyValue, offset: number): void {
     if (isObj(inst) && inst.k === K.Global) {
       if (this.doc.buildsOnImports.length < MAX_RECORDS) this.doc.buildsOnImports.push({ offset, imp: inst.imp, state });
+      else this.recordsFull("BUILDs on imports", offset);
       return;
     }
     // BUILD on an instance runs its class's __setstate__; the class was already recorded when
@@ -1034,6 +1224,10 @@ export class PickleVM {
       key = `dynamic:${isObj(callee) ? callee.k : typeof callee}:${render(callee, 80)}`;
     }
     let group: CallGroup | undefined = this.doc.calls.get(key);
+    if (!group && this.doc.calls.size >= MAX_CALL_GROUPS) {
+      this.limitOnce("maxCallGroups", `More than ${MAX_CALL_GROUPS} distinct call targets; later ones were not recorded`, site.offset);
+      return;
+    }
     if (!group) {
       group = { imp, callee, ops: new Set(), count: 0, rebuilds: 0, rebuildsWithArgs: 0, samples: [] };
       this.doc.calls.set(key, group);
@@ -1055,7 +1249,10 @@ export class PickleVM {
 
   private pushPersistent(pid: PyValue, offset: number): void {
     const value = { k: K.Persistent as const, pid, offset };
-    if (!this.options.speculative && this.doc.persistentIds.length < MAX_RECORDS) this.doc.persistentIds.push(value);
+    if (!this.options.speculative) {
+      if (this.doc.persistentIds.length < MAX_RECORDS) this.doc.persistentIds.push(value);
+      else this.recordsFull("persistent ids", offset);
+    }
     this.push(value);
   }
 
@@ -1106,19 +1303,22 @@ export class PickleVM {
     if (h[0] === 0x80 && h.length > 1 && (h[1] as number) >= 2 && (h[1] as number) <= 5) reason = "bytes payload starts like a pickle";
     else if (h[0] === 0x50 && h[1] === 0x4b && h[2] === 0x03 && h[3] === 0x04) reason = "bytes payload starts like a zip archive";
     else if (h[0] === 0x93 && h[1] === 0x4e && h[2] === 0x55 && h[3] === 0x4d) reason = "bytes payload starts like a .npy file";
-    if (reason && this.doc.embedded.length < MAX_RECORDS) this.doc.embedded.push({ offset: value.offset, length: value.length, reason });
+    if (!reason) return;
+    if (this.doc.embedded.length < MAX_RECORDS) this.doc.embedded.push({ offset: value.offset, length: value.length, reason });
+    else this.recordsFull("embedded payloads", value.offset);
   }
 
   /** A newline-terminated argument starting at window index `from`; `r` is the op's index. */
   /** Strings that are base64 or hex of a pickle: a payload smuggled as text. */
   private noteEncoded(text: string, offset: number): void {
     const data = decodeEncodedPickle(text);
-    if (data && this.doc.embedded.length < MAX_RECORDS) {
+    if (data && this.doc.embedded.length >= MAX_RECORDS) this.recordsFull("embedded payloads", offset);
+    else if (data) {
       this.doc.embedded.push({ offset, length: text.length, reason: "string is an encoded pickle", data });
     }
   }
 
-  private readLine(win: Uint8Array, from: number, r: number, p: number, winLen: number, atEof: boolean): string | Step {
+  private readLine(win: Uint8Array, from: number, r: number, p: number, winLen: number, atEof: boolean): Uint8Array | Step {
     const max = this.options.limits.maxPickleLineBytes;
     const nl = win.indexOf(0x0a, from);
     if (nl === -1 || nl - from > max) {
@@ -1128,60 +1328,51 @@ export class PickleVM {
       if (atEof) return this.structural("truncated", `Pickle ends inside a text argument at offset ${p}`, p);
       return { kind: "need", offset: p, length: from - r + max + 1 };
     }
-    return latin1Decoder.decode(win.subarray(from, nl));
+    return win.subarray(from, nl);
   }
 
-  private textOp(op: number, line: string, p: number): Step | undefined {
+  private textOp(op: number, line: Uint8Array, p: number): Step | undefined {
     switch (op) {
-      case Op.INT: {
-        if (line === "00" || line === "01") {
-          this.push(line === "01");
-          return undefined;
-        }
-        const n = parseDecimal(line);
-        if (n === undefined) return this.structural("pickle-bad-argument", `INT argument ${JSON.stringify(line.slice(0, 40))} at offset ${p} is not a number`, p);
-        this.push(n);
-        return undefined;
-      }
-      case Op.LONG: {
-        const n = parseDecimal(line.endsWith("L") ? line.slice(0, -1) : line);
-        if (n === undefined) return this.structural("pickle-bad-argument", `LONG argument ${JSON.stringify(line.slice(0, 40))} at offset ${p} is not a number`, p);
-        this.push(n);
-        return undefined;
-      }
-      case Op.FLOAT: {
-        const value = Number(line.trim());
-        if (Number.isNaN(value) && !/nan/i.test(line)) {
-          return this.structural("pickle-bad-argument", `FLOAT argument ${JSON.stringify(line.slice(0, 40))} at offset ${p} is not a number`, p);
-        }
-        this.push(value);
-        return undefined;
-      }
-      case Op.STRING: {
-        const q = line[0];
-        if (line.length < 2 || (q !== "'" && q !== '"') || line[line.length - 1] !== q) {
-          return this.structural("pickle-bad-argument", `STRING argument at offset ${p} is not quoted`, p);
-        }
-        this.push(escapeDecode(line.slice(1, -1)));
-        return undefined;
-      }
+      case Op.INT:
+        return this.pushArg(parseIntArg(line), "INT", line, p);
+      case Op.LONG:
+        return this.pushArg(parseLongArg(line), "LONG", line, p);
+      case Op.FLOAT:
+        return this.pushArg(parseFloatArg(line), "FLOAT", line, p);
+      case Op.STRING:
+        return this.pushArg(parseStringArg(line), "STRING", line, p);
       case Op.UNICODE:
-        this.push(rawUnicodeEscapeDecode(line));
-        return undefined;
+        return this.pushArg(parseUnicodeArg(line), "UNICODE", line, p);
       case Op.GET:
       case Op.PUT: {
-        const n = parseDecimal(line);
-        if (typeof n !== "number" || n < 0) return this.structural("pickle-bad-argument", `Memo key ${JSON.stringify(line.slice(0, 40))} at offset ${p} is not a number`, p);
-        if (op === Op.GET) this.push(this.memoGet(n, p));
-        else this.memoPut(n, p);
+        const key = parseMemoKey(line);
+        if (!key.ok) return this.badArgument(op === Op.GET ? "GET" : "PUT", line, key.why, p);
+        if (op === Op.GET) this.push(this.memoGet(key.value, p));
+        else this.memoPut(key.value, p);
         return undefined;
       }
-      case Op.PERSID:
-        this.pushPersistent(line, p);
+      case Op.PERSID: {
+        const pid = parseAsciiLine(line, true);
+        if (!pid.ok) return this.badArgument("PERSID", line, pid.why, p);
+        this.pushPersistent(pid.value, p);
         return undefined;
+      }
       default:
         return undefined;
     }
+  }
+
+  private pushArg(arg: ArgResult<PyValue>, name: string, line: Uint8Array, p: number): Step | undefined {
+    if (!arg.ok) return this.badArgument(name, line, arg.why, p);
+    if (typeof arg.value === "string" && arg.value.length >= MIN_ENCODED_PICKLE) this.noteEncoded(arg.value, p + 1);
+    this.push(arg.value);
+    return undefined;
+  }
+
+  /** CPython raises on this argument and the load stops here. */
+  private badArgument(name: string, line: Uint8Array, why: string, p: number): Step {
+    const shown = JSON.stringify(latin1Decoder.decode(line.subarray(0, 40)));
+    return this.structural("pickle-bad-argument", `${name} argument ${shown} at offset ${p} is rejected by CPython (${why})`, p);
   }
 
   private u64(view: DataView, at: number, _p: number): number | undefined {
@@ -1194,28 +1385,54 @@ export class PickleVM {
   /** An op whose bytes run across the end of the current FRAME (CPython gh-154848 parser differential). */
   private checkFrame(p: number, end: number): void {
     if (this.frameEnd > p && end > this.frameEnd) {
-      this.frameViolation(p, `An argument at offset ${p} runs past the end of its FRAME at ${this.frameEnd} (readers disagree on what follows)`);
+      this.frameViolation(p, FrameIssue.Crossing, 0);
     }
   }
 
   /** Set by a frame violation so the driver can also parse from the frame end, as another reader would. */
   frameResyncs: number[] = [];
 
-  private frameViolation(p: number, message: string): void {
-    this.doc.defects.push(defect("pickle-frame-violation", message, { offset: p, fatal: false }));
-    if (this.frameEnd > p) {
-      // Another reader may stop the argument at the frame end, or treat its data as opcodes:
-      // parse from the frame end and from each possible start of the argument's data.
-      this.frameResyncs.push(this.frameEnd);
-      for (let header = 1; header <= 9; header++) this.frameResyncs.push(p + header);
+  /** The message is built only for the violations that are listed (a flood has millions). */
+  private frameViolation(p: number, issue: FrameIssue, n: number): void {
+    // Speculative fragments only contribute imports; their frame oddities are noise.
+    if (!this.options.speculative && this.frameDefects++ < MAX_FRAME_DEFECTS) {
+      const message =
+        issue === FrameIssue.Overlap
+          ? `A new FRAME starts at offset ${p} before the previous frame ends at ${this.frameEnd}`
+          : issue === FrameIssue.PastEnd
+            ? `FRAME at offset ${p} declares ${n} bytes, past the end of the stream`
+            : `An argument at offset ${p} runs past the end of its FRAME at ${this.frameEnd} (readers disagree on what follows)`;
+      this.note(defect("pickle-frame-violation", message, { offset: p, fatal: false }));
+      if (this.frameEnd > p && this.frameDefects === 1) {
+        // Another reader may stop the argument at the frame end, or treat its data as opcodes:
+        // parse from the frame end and from each possible start of the argument's data.
+        this.frameResyncs.push(this.frameEnd);
+        for (let header = 1; header <= 9; header++) this.frameResyncs.push(p + header);
+      }
     }
     this.frameEnd = -1;
+  }
+
+  /** A non-fatal defect, kept while the document holds fewer than MAX_LISTED_DEFECTS, else counted. */
+  private note(d: Defect): void {
+    if (this.doc.defects.length < MAX_LISTED_DEFECTS) this.doc.defects.push(d);
+    else this.doc.defectsNotListed = (this.doc.defectsNotListed ?? 0) + 1;
+  }
+
+  /** A cap on what the document keeps was reached: reported once per limit, fatal (not fully scanned). */
+  private limitOnce(limit: string, message: string, offset: number): void {
+    if (this.doc.defects.some((d) => d.limit === limit)) return;
+    this.doc.defects.push(defect("limit-exceeded", message, { offset, limit }));
+  }
+
+  private recordsFull(what: string, offset: number): void {
+    this.limitOnce(`maxRecords:${what}`, `More than ${MAX_RECORDS} ${what} recorded (maxRecords); later ones were not kept`, offset);
   }
 
   private semantic(code: string, message: string, offset: number): PyValue {
     if (!this.options.speculative && this.reportedSemantic < 64) {
       this.reportedSemantic++;
-      this.doc.defects.push(defect(code, message, { offset, fatal: false }));
+      this.note(defect(code, message, { offset, fatal: false }));
     }
     return unknown(message);
   }
@@ -1249,6 +1466,11 @@ export class PickleVM {
 
   /** Flush per-run counters into the document. */
   finish(): void {
+    if (this.frameDefects > MAX_FRAME_DEFECTS) {
+      const more = this.frameDefects - MAX_FRAME_DEFECTS;
+      this.note(defect("pickle-frame-violation", `${more} more FRAME violations in this stream were counted, not listed`, { offset: this.pos, fatal: false }));
+      this.frameDefects = 0;
+    }
     this.doc.stats.ops += this.ops;
     this.ops = 0;
     this.doc.stats.memoGets += this.memoGets;

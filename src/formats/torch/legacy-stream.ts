@@ -135,7 +135,7 @@ function checkPreamble(doc: TorchDocument, pickle: PickleDocument, streams: Stre
 
 /** Storage and module ids of the object pickle; an id anywhere else makes Python's pickle raise. */
 function readIds(doc: TorchDocument, pickle: PickleDocument, object: StreamInfo | undefined): void {
-  doc.mutations.push(...tensorMutations(pickle, ""));
+  for (const m of tensorMutations(pickle, "")) doc.mutations.push(m);
   for (const pid of pickle.persistentIds) {
     const inObject = object !== undefined && pid.offset >= object.start && pid.offset < object.end;
     const reading = readPersistentId(pid, "", "legacy");

@@ -85,7 +85,7 @@ export async function analyzeLegacyTar(source: ByteSource, ctx: ScanContext): Pr
     if (name === "pickle") {
       const pickled = await parseMemberPickle(member.source, ctx);
       doc.pickles.push(path);
-      doc.mutations.push(...tensorMutations(pickled, path));
+      for (const m of tensorMutations(pickled, path)) doc.mutations.push(m);
       checkObjectIds(doc, pickled, path, keys);
       continue;
     }

@@ -143,7 +143,7 @@ function checkStorages(doc: TorchDocument, archive: TorchArchive, pickles: Parse
   for (const p of pickles) {
     const dir = storageDir(p.record);
     if (dir !== undefined) dirs.add(dir);
-    doc.mutations.push(...tensorMutations(p.doc, p.member));
+    for (const m of tensorMutations(p.doc, p.member)) doc.mutations.push(m);
     for (const pid of p.doc.persistentIds) {
       if (doc.storages.length + doc.oddIds.length >= MAX_STORAGES) break;
       const reading = readPersistentId(pid, p.member, "zip");
