@@ -161,6 +161,13 @@ export function applyExtraFields(extra: Uint8Array, fields: SizedFields): { zip6
   return unicodePath === undefined ? { zip64 } : { zip64, unicodePath };
 }
 
+/** Bytes as a string of one char per byte (names are at most 65,535 bytes). */
+function binaryString(bytes: Uint8Array): string {
+  let out = "";
+  for (let i = 0; i < bytes.length; i += 4096) out += String.fromCharCode(...bytes.subarray(i, i + 4096));
+  return out;
+}
+
 /** Builds a header view from a fixed part plus its name and extra bytes. */
 export function headerFrom(fixed: LocalFixed | CentralFixed, { offset, nameBytes, extra }: { offset: number; nameBytes: Uint8Array; extra: Uint8Array }): ZipHeader {
   const sized: SizedFields = {
@@ -178,7 +185,7 @@ export function headerFrom(fixed: LocalFixed | CentralFixed, { offset, nameBytes
     compressedSize: sized.compressedSize,
     uncompressedSize: sized.uncompressedSize,
     name: decodeName(nameBytes, fixed.flags),
-    nameBytes: nameBytes.slice(),
+    nameRaw: binaryString(nameBytes),
     extraLength: fixed.extraLength,
     zip64: ext.zip64,
   };
