@@ -30,6 +30,16 @@ describe("ARC005 CRC mismatch", () => {
     await expectArchiveRule(z, arc005, { present: true, path: "w.joblib" });
   });
 
+  it("catches an LZ4 frame whose content checksum (xxHash32) is wrong, not an intact one", async () => {
+    // `lz4 evil.pkl` (lz4 1.9): FLG 0x64, content checksum on.
+    const frame = Uint8Array.from(Buffer.from("04224d186440a715000080636f730a73797374656d0a2853276964270a74522e0000000078565c4c", "hex"));
+    await expectArchiveRule(frame, arc005, { present: false, path: "evil.pkl.lz4" });
+    const bad = frame.slice();
+    bad[bad.length - 1] = bad[bad.length - 1]! ^ 0x10;
+    const { hits } = await expectArchiveRule(bad, arc005, { present: true, path: "evil.pkl.lz4" });
+    expect(hits[0]?.message).toContain("LZ4 content checksum");
+  });
+
   it("does not fire for intact gzip (two members) and zlib streams", async () => {
     const two = new Uint8Array([...gzipSync(new TextEncoder().encode("a".repeat(100))), ...gzipSync(new TextEncoder().encode("b".repeat(70)))]);
     await expectArchiveRule(two, arc005, { present: false, path: "x.gz" });
