@@ -13,6 +13,7 @@ import { npy003 } from "./numpy/npy003-data-size.js";
 import { jbl001 } from "./joblib/jbl001-side-file.js";
 import { jbl002 } from "./joblib/jbl002-side-file-escape.js";
 import { hdf001 } from "./keras/hdf001-external-reference.js";
+import { hdf002 } from "./keras/hdf002-external-escape.js";
 import { keras001 } from "./keras/keras001-lambda-code.js";
 import { keras002 } from "./keras/keras002-module-outside-allowlist.js";
 import { keras003 } from "./keras/keras003-dangerous-reference.js";
@@ -87,6 +88,7 @@ import { aud003 } from "./audit/aud003-may-resolve-vulnerable.js";
 import { aud004 } from "./audit/aud004-version-not-checked.js";
 import { arc007 } from "./archive/arc007-encrypted-member.js";
 import { arc008 } from "./archive/arc008-special-member.js";
+import { arc009 } from "./archive/arc009-fifo-member.js";
 import { fs001 } from "./filesystem/fs001-symlink-escape.js";
 import { html001 } from "./html/html001-kernel-execute.js";
 import { html002 } from "./html/html002-script.js";
@@ -123,7 +125,7 @@ import type { Rule } from "./types.js";
 
 /** Every rule, in id order. Each has a test beside it and a page in docs/rules (tools/check-repo.mjs). */
 export const RULES: readonly Rule[] = [
-  arc001, arc002, arc003, arc004, arc005, arc006, arc007, arc008,
+  arc001, arc002, arc003, arc004, arc005, arc006, arc007, arc008, arc009,
   aud001, aud002, aud003, aud004,
   fs001,
   html001, html002, html003, html004, html005,
@@ -131,7 +133,7 @@ export const RULES: readonly Rule[] = [
   mlf001, mlf002, mlf003,
   nb001, nb002,
   gguf001, gguf002, gguf003, gguf004, gguf005, gguf006, hfc001, hfc002, hfc003, hfc004, hfc005, hfc006, hfc007, hfc008, hfc009, hfc010, hfc011, hfc012, hfc013, st001, st002, st003, st004, st005, st006, st007, st008, st009, st010, st011, st012, st013, st014, st015, tpl001, tpl002, tpl003, tpl004, tpl005, tpl006, tpl007, py001, py002, py003, yml001, yml002, yml003, yml004,
-  hdf001, keras001, keras002, keras003, keras004, keras005, keras006, onnx001, onnx002, onnx003, onnx004, tf001, tf002, tf003, tf004,
+  hdf001, hdf002, keras001, keras002, keras003, keras004, keras005, keras006, onnx001, onnx002, onnx003, onnx004, tf001, tf002, tf003, tf004,
   pt001, pt002, pt003, pt004, pt005, pt006, pt007, pt008, pt009, npy001, npy002, npy003, jbl001, jbl002,
   pkl001, pkl002, pkl003, pkl004, pkl005, pkl006, pkl007, pkl008, pkl009, pkl010, pkl011, pkl012, pkl013, pkl014, pkl015, pkl016,
   sig001,

@@ -76,6 +76,8 @@ export function outputCap(length: number, maxOutput: number): { cap: number; rea
 export async function decodeBounded(source: ByteSource, req: DecodeRequest): Promise<DecodeOutcome> {
   const { cap, reason } = outputCap(req.length, req.maxOutput);
   const keep = Math.min(req.keep ?? cap, cap);
+  // A known size (a lazy member produced again) is written straight into one buffer: no chunks, no copy at the end.
+  const into = req.keep !== undefined && keep > 0 ? new Uint8Array(keep) : undefined;
   const chunks: Uint8Array[] = [];
   let produced = 0;
   let crc: number | undefined = req.crc ? 0 : undefined;
@@ -88,7 +90,8 @@ export async function decodeBounded(source: ByteSource, req: DecodeRequest): Pro
     if (kept < keep) {
       // Views into a decoder's window are only valid during the call; a partial chunk is copied too.
       const take = Math.min(data.length, keep - kept);
-      chunks.push(req.codec === "zstd" || take < data.length ? data.slice(0, take) : data);
+      if (into) into.set(take < data.length ? data.subarray(0, take) : data, kept);
+      else chunks.push(req.codec === "zstd" || take < data.length ? data.slice(0, take) : data);
       kept += take;
     }
     if (produced > cap) throw CAP_REACHED;
@@ -110,14 +113,14 @@ export async function decodeBounded(source: ByteSource, req: DecodeRequest): Pro
     try {
       streamer.push(chunk, final);
     } catch (error) {
-      if (error === CAP_REACHED) return { status: "capped", reason, cap, produced, members, prefix: concat(chunks, kept) };
+      if (error === CAP_REACHED) return { status: "capped", reason, cap, produced, members, prefix: concat(chunks, kept, into) };
       // Output delivered before the error is kept: a loader would have consumed it too.
-      return { status: "corrupt", message: errorMessage(error), code: errorCode(error), bytes: concat(chunks, kept), members, produced };
+      return { status: "corrupt", message: errorMessage(error), code: errorCode(error), bytes: concat(chunks, kept, into), members, produced };
     }
     if (final) break;
   }
   const checksums = trailers ? await trailers.verify(source, req) : undefined;
-  const ok: DecodeOutcome = { status: "ok", bytes: concat(chunks, kept), crc, members, produced };
+  const ok: DecodeOutcome = { status: "ok", bytes: concat(chunks, kept, into), crc, members, produced };
   if (checksums) ok.checksums = checksums;
   return ok;
 }
@@ -219,7 +222,8 @@ export function adler32(data: Uint8Array, a = 1, b = 0): [number, number] {
   return [a, b];
 }
 
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
+function concat(chunks: Uint8Array[], total: number, into?: Uint8Array): Uint8Array {
+  if (into) return into.subarray(0, total);
   if (chunks.length === 1 && chunks[0]!.length === total) return chunks[0]!;
   const out = new Uint8Array(total);
   let at = 0;

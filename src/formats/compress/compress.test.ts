@@ -1,6 +1,6 @@
 import { gzipSync, zlibSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { MemorySource } from "../../core/byte-source.js";
+import { LazySource, MemorySource } from "../../core/byte-source.js";
 import type { FormatAnalysis, FormatHandler } from "../../core/handler.js";
 import { testScanContext } from "../../test-support/scan-context.js";
 import { StingySource } from "../../test-support/stingy-source.js";
@@ -122,6 +122,27 @@ describe("gzip", () => {
     expect(r.doc.anomalies.map((x) => x.code)).toEqual(["compression-ratio"]);
     expect(r.a?.defects[0]).toMatchObject({ code: "limit-exceeded", limit: "MAX_COMPRESSION_RATIO" });
     if (r.member) expect(r.member.speculative).toBe(true);
+  });
+
+  it("counts first and hands the output on as a lazy member, produced on read and dropped on release", async () => {
+    const payload = enc.encode("weights ".repeat(5000));
+    const ctx = testScanContext({}, { name: "w.bin.gz" });
+    const a = await gzipHandler.analyze(new MemorySource(gzipSync(payload)), ctx);
+    const m = a!.members![0]!;
+    expect(m.source).toBeInstanceOf(LazySource);
+    expect(m.source.size).toBe(payload.length);
+    expect(m.source.stats.bytesRead).toBe(0);
+    expect(ctx.budget.inflatedBytes).toBe(payload.length);
+    expect(await m.source.read(0, payload.length)).toEqual(payload);
+    m.release!();
+    expect(await m.source.read(8, 7)).toEqual(payload.subarray(8, 15));
+  });
+
+  it("keeps a bomb's scanned prefix to the cap, lazily", async () => {
+    const r = await analyze(gzipHandler, gzipSync(enc.encode("abcdefghij".repeat(1000))), "a.gz", { maxInflatedBytes: 4000 });
+    expect(r.member?.speculative).toBe(true);
+    expect(r.member?.source.size).toBe(4000);
+    expect(r.bytes).toEqual(enc.encode("abcdefghij".repeat(400)));
   });
 
   it("stops at the shared budget", async () => {

@@ -10,7 +10,7 @@ import { decodeStream, type StreamOutcome, type StreamRequest } from "./decode-s
  * acts on the start before it reaches the cap. Bounded so a bomb never costs more memory than an
  * ordinary member; the bomb itself is already a finding (CWE-409).
  */
-export const MAX_BOMB_PREFIX_BYTES = 64 * 1024 * 1024;
+export const MAX_BOMB_PREFIX_BYTES = 32 * 1024 * 1024;
 
 /**
  * How compressed members are produced, whatever the container: a counting pass first (sizes,

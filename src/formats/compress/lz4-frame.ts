@@ -1,7 +1,9 @@
 import type { ByteSource } from "../../core/byte-source.js";
 import { ByteWindow } from "./byte-window.js";
-import type { DecodeOutcome } from "./bounded-decode.js";
+import type { ChecksumReport, DecodeOutcome } from "./bounded-decode.js";
 import { outputCap } from "./bounded-decode.js";
+import { MAX_CRC_CHECK_BYTES } from "./limits.js";
+import { XxHash32, xxhash32 } from "./xxhash32.js";
 
 /** LZ4 frame format 1.6 magic numbers. */
 const LZ4_MAGIC = 0x184d2204;
@@ -69,7 +71,8 @@ class Output {
 /**
  * Decodes LZ4 frames (and legacy frames) with the output capped like the other decoders. Every
  * block's output is checked against the frame's declared maximum block size, so a cap is passed
- * by at most one block. Content and block checksums (xxHash32) are not verified.
+ * by at most one block. Content and block checksums (xxHash32) are verified while the output stays
+ * below MAX_CRC_CHECK_BYTES; mismatches are reported in `checksums` (LZ4's CLI refuses such frames).
  */
 export async function decodeLz4(source: ByteSource, req: Lz4Request): Promise<DecodeOutcome> {
   const { cap, reason } = outputCap(source.size, req.maxOutput);
@@ -77,6 +80,7 @@ export async function decodeLz4(source: ByteSource, req: Lz4Request): Promise<De
   const w = new ByteWindow(source);
   const now = req.now ?? Date.now;
   let frames = 0;
+  const checksums: ChecksumReport = { checked: 0, mismatches: [] };
   try {
     for (let pos = 0; pos < source.size; ) {
       if (req.deadline !== undefined && now() > req.deadline) return { status: "timeout", produced: out.length };
@@ -90,7 +94,7 @@ export async function decodeLz4(source: ByteSource, req: Lz4Request): Promise<De
         continue;
       }
       if (frames > 0 && magic !== LZ4_MAGIC && magic !== LZ4_LEGACY_MAGIC) break; // trailing data
-      const end = magic === LZ4_LEGACY_MAGIC ? await legacyFrame(w, pos + 4, out) : await frame(w, pos, out, magic);
+      const end = magic === LZ4_LEGACY_MAGIC ? await legacyFrame(w, pos + 4, out) : await frame(w, pos, out, { magic, checksums });
       if (end === "capped") return { status: "capped", reason, cap, produced: out.total + 1, members: frames, prefix: kept(out) };
       pos = end;
       frames++;
@@ -99,14 +103,14 @@ export async function decodeLz4(source: ByteSource, req: Lz4Request): Promise<De
     if (!(error instanceof Lz4Error)) throw error;
     return { status: "corrupt", message: error.message, code: undefined, bytes: kept(out), members: frames, produced: out.total };
   }
-  return { status: "ok", bytes: kept(out), crc: undefined, members: frames, produced: out.total };
+  return { status: "ok", bytes: kept(out), crc: undefined, members: frames, produced: out.total, checksums };
 }
 
 function kept(out: Output): Uint8Array {
   return out.base > 0 ? new Uint8Array(0) : out.bytes.slice(0, out.length);
 }
 
-async function frame(w: ByteWindow, start: number, out: Output, magic: number): Promise<number | "capped"> {
+async function frame(w: ByteWindow, start: number, out: Output, { magic, checksums }: { magic: number; checksums: ChecksumReport }): Promise<number | "capped"> {
   if (magic !== LZ4_MAGIC) throw new Lz4Error(`No LZ4 frame magic at offset ${start}`);
   const d = await w.read(start + 4, 2);
   if (!d) throw new Lz4Error(`Truncated LZ4 frame descriptor at offset ${start}`);
@@ -118,6 +122,8 @@ async function frame(w: ByteWindow, start: number, out: Output, magic: number): 
   if (!blockMax) throw new Lz4Error(`Invalid LZ4 block size code at offset ${start}`);
   if (flg & 0x01) throw new Lz4Error(`LZ4 frame at offset ${start} needs a dictionary`);
   const blockChecksum = (flg & 0x10) !== 0;
+  const content = flg & 0x04 ? new XxHash32() : undefined;
+  let hashing = content !== undefined;
   let pos = start + 6 + (flg & 0x08 ? 8 : 0) + 1; // content size, then header checksum
   for (;;) {
     const sizeBytes = await w.read(pos, 4);
@@ -130,11 +136,26 @@ async function frame(w: ByteWindow, start: number, out: Output, magic: number): 
     if (size > blockMax) throw new Lz4Error(`LZ4 block at offset ${pos - 4} is ${size} bytes; the frame allows ${blockMax}`);
     const block = await w.read(pos, size);
     if (!block) throw new Lz4Error(`Truncated LZ4 block at offset ${pos}`);
+    const before = out.length;
     if (!(stored ? copyStored(block, out) : decodeBlock(block, out, blockMax))) return "capped";
+    hashing &&= out.total <= MAX_CRC_CHECK_BYTES;
+    if (hashing) content!.update(out.bytes.subarray(before, out.length));
     out.slide();
+    if (blockChecksum) await checkStored(w, pos + size, xxhash32(block), { what: "LZ4 block checksum", checksums });
     pos += size + (blockChecksum ? 4 : 0);
   }
+  if (content && hashing) await checkStored(w, pos, content.digest(), { what: "LZ4 content checksum", checksums });
+  else if (content) checksums.unchecked = `output past ${MAX_CRC_CHECK_BYTES} bytes is not checksummed`;
   return pos + (flg & 0x04 ? 4 : 0);
+}
+
+/** Compares a stored xxHash32 (little-endian at `at`) with the computed one. */
+async function checkStored(w: ByteWindow, at: number, actual: number, { what, checksums }: { what: string; checksums: ChecksumReport }): Promise<void> {
+  const stored = await w.read(at, 4);
+  if (!stored) throw new Lz4Error(`Truncated ${what} at offset ${at}`);
+  checksums.checked++;
+  const expected = u32(stored, 0);
+  if (expected !== actual) checksums.mismatches.push({ what, offset: at, expected, actual });
 }
 
 /** Legacy frame: blocks of u32 compressed size, each decompressing to at most 8 MiB, until another magic or the end. */

@@ -3,6 +3,7 @@ import { defect, type Defect } from "../../core/defect.js";
 import type { FormatAnalysis, FormatHandler, Member, ScanContext } from "../../core/handler.js";
 import { extractFolder, isSevenZip, readSevenZip, type SevenZipArchive, type SevenZipFileInfo } from "../codecs/sevenzip.js";
 import { outputCap } from "./bounded-decode.js";
+import { PathNamer } from "../zip/path-namer.js";
 import { ChunkCollector } from "./chunk-collector.js";
 import { recordDefect } from "./codec-wrapper.js";
 import { MAX_MEMBER_OUTPUT_BYTES } from "./limits.js";
@@ -93,7 +94,7 @@ function toEntry(f: SevenZipFileInfo, a: SevenZipArchive): SevenZipEntry {
 class FolderExtractor {
   kept = 0;
   readonly notes: { code: string; message: string }[] = [];
-  private readonly used = new Set<string>();
+  private readonly paths = new PathNamer();
   /** Entries by folder and substream. */
   private readonly bySubstream = new Map<string, SevenZipEntry>();
 
@@ -193,12 +194,8 @@ class FolderExtractor {
     members.push(speculative ? { path, source: new MemorySource(bytes), speculative } : { path, source: new MemorySource(bytes) });
   }
 
-  /** The entry's name as its member path; duplicates get `#2`, `#3`... so every copy is scanned. */
+  /** The entry's name as its member path; duplicates get `#2`, `#3`... so every copy is scanned (linear in copies, see PathNamer). */
   private uniquePath(entry: SevenZipEntry): string {
-    const name = entry.name === "" ? `#file${entry.id}` : entry.name;
-    let path = name;
-    for (let n = 2; this.used.has(path); n++) path = `${name}#${n}`;
-    this.used.add(path);
-    return path;
+    return this.paths.next(entry.name === "" ? `#file${entry.id}` : entry.name, entry.id);
   }
 }

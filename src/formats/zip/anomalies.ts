@@ -1,9 +1,16 @@
 import { hex } from "./bytes.js";
 import { FLAG_DATA_DESCRIPTOR } from "./local-headers.js";
 import type { LocalView } from "./local-view.js";
-import { sameBytes } from "./names.js";
 import type { AnomalySink } from "./anomaly-sink.js";
 import type { ZipAnomaly, ZipDocument, ZipEntry } from "./types.js";
+
+/** Entries named or listed per anomaly: a hostile archive can put 100,000 entries in one group (CWE-770). */
+const MAX_LISTED = 20;
+
+function listNames(group: readonly ZipEntry[]): string {
+  const names = group.slice(0, MAX_LISTED).map((e) => `"${e.name}"`).join(", ");
+  return group.length > MAX_LISTED ? `${names} and ${group.length - MAX_LISTED} more` : names;
+}
 
 /** Flag bits Python's zipfile refuses and miniz ignores (4.4.4): 5 patched data, 6 strong encryption, 13 masked directory. */
 const REFUSED_FLAGS = 0x0020 | 0x0040 | 0x2000;
@@ -40,7 +47,7 @@ function compareHeaders(e: ZipEntry, sink: AnomalySink<ZipAnomaly>): void {
     }
   }
   if (!c || !l) return;
-  if (!sameBytes(c.nameBytes, l.nameBytes)) {
+  if (c.nameRaw !== l.nameRaw) {
     sink.add({
       code: "name-mismatch",
       message: `Central directory names the entry "${c.name}" but its local header names it "${l.name}"`,
@@ -85,7 +92,7 @@ function findDuplicates(entries: readonly ZipEntry[], sink: AnomalySink<ZipAnoma
         (python ? `: Python zipfile reads entry ${python.id} (the last in the central directory); miniz (PyTorch) binary-searches the sorted names and may return any copy` : "") +
         `; extractors keep the last one written`,
       offset: group[0]!.localOffset,
-      entries: group.map((e) => e.id),
+      entries: group.slice(0, MAX_LISTED).map((e) => e.id),
     });
   }
 }
@@ -93,9 +100,11 @@ function findDuplicates(entries: readonly ZipEntry[], sink: AnomalySink<ZipAnoma
 interface Span {
   start: number;
   end: number;
-  label: string;
-  ids: number[];
+  /** The entries whose data this is; none for the central directory. Labels are built only when reported. */
+  group: ZipEntry[];
 }
+
+const labelOf = (s: Span): string => (s.group[0] ? `entry "${s.group[0].name}"` : "the central directory");
 
 /** Entries sharing bytes: the overlapping-entry zip bomb, or one payload read under several names. */
 function findOverlaps(doc: ZipDocument, sink: AnomalySink<ZipAnomaly>): void {
@@ -111,18 +120,18 @@ function findOverlaps(doc: ZipDocument, sink: AnomalySink<ZipAnomaly>): void {
     if (group.length > 1) {
       sink.add({
         code: "overlapping-data",
-        message: `${group.length} central entries (${group.map((e) => `"${e.name}"`).join(", ")}) share the local header at offset ${offset}`,
+        message: `${group.length} central entries (${listNames(group)}) share the local header at offset ${offset}`,
         offset,
-        entries: group.map((e) => e.id),
+        entries: group.slice(0, MAX_LISTED).map((e) => e.id),
       });
     }
     const end = group.reduce((m, e) => Math.max(m, (e.dataOffset ?? 0) + e.compressedSize), offset);
-    spans.push({ start: offset, end, label: `entry "${group[0]!.name}"`, ids: group.map((e) => e.id) });
+    spans.push({ start: offset, end, group });
   }
   const eocd = doc.eocd;
   if (eocd && eocd.centralDirectorySize > 0) {
     const start = eocd.centralDirectoryOffset + eocd.shift;
-    spans.push({ start, end: start + eocd.centralDirectorySize, label: "the central directory", ids: [] });
+    spans.push({ start, end: start + eocd.centralDirectorySize, group: [] });
   }
   spans.sort((a, b) => a.start - b.start || b.end - a.end);
   let widest: Span | undefined;
@@ -130,9 +139,9 @@ function findOverlaps(doc: ZipDocument, sink: AnomalySink<ZipAnomaly>): void {
     if (widest && s.start < widest.end) {
       sink.add({
         code: "overlapping-data",
-        message: `Data of ${widest.label} (${widest.start}..${widest.end}) overlaps ${s.label} at offset ${s.start}`,
+        message: `Data of ${labelOf(widest)} (${widest.start}..${widest.end}) overlaps ${labelOf(s)} at offset ${s.start}`,
         offset: s.start,
-        entries: [...widest.ids, ...s.ids],
+        entries: [...widest.group, ...s.group].slice(0, MAX_LISTED).map((e) => e.id),
       });
     }
     if (!widest || s.end > widest.end) widest = s;

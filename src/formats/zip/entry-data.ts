@@ -2,6 +2,7 @@ import type { ByteSource } from "../../core/byte-source.js";
 import { defect, type Defect } from "../../core/defect.js";
 import type { Limits } from "../../core/limits.js";
 import type { Budget } from "../../core/handler.js";
+import type { ByteWindow } from "../compress/byte-window.js";
 import { crc32 } from "../compress/crc32.js";
 import { MAX_BOMB_PREFIX_BYTES } from "../compress/lazy-output.js";
 import { MAX_COMPRESSION_RATIO, MAX_MEMBER_OUTPUT_BYTES, RATIO_FLOOR_BYTES } from "../compress/limits.js";
@@ -30,6 +31,8 @@ export interface DataContext {
   sink: AnomalySink<ZipAnomaly>;
   defects: Defect[];
   notes: string[];
+  /** Buffered reads of small member data (heads and CRCs of stored members). */
+  window?: ByteWindow;
   /** Output of all entries of this archive against its own ratio bound (see `archiveOutputCap`). */
   archive: ArchiveOutput;
 }
@@ -126,7 +129,8 @@ async function readStored(spec: DataSpec, e: ZipEntry, ctx: DataContext): Promis
   const source = ctx.source.slice(spec.offset, spec.compressedSize);
   const info: ZipDataInfo = { status: "stored", outputBytes: spec.compressedSize, crc: "not-checked" };
   const wantsCrc = spec.crc !== undefined && spec.compressedSize <= MAX_STORED_CRC_BYTES;
-  const head = (spec.flags & FLAG_ENCRYPTED) || wantsCrc ? await source.read(0, Math.min(PLAINTEXT_SNIFF_BYTES, source.size)) : undefined;
+  // Through the shared window: small members sit next to their headers, so thousands of them cost a few reads, not two each.
+  const head = (spec.flags & FLAG_ENCRYPTED) || wantsCrc ? await readVia(ctx, spec.offset, Math.min(PLAINTEXT_SNIFF_BYTES, spec.compressedSize), spec.compressedSize) : undefined;
   const plaintext = head !== undefined && looksPlaintext(head);
   if (spec.flags & FLAG_ENCRYPTED) {
     if (!plaintext) {
@@ -138,8 +142,17 @@ async function readStored(spec: DataSpec, e: ZipEntry, ctx: DataContext): Promis
   }
   if (spec.crc === undefined) info.crcNote = "no CRC recorded";
   else if (!wantsCrc || !plaintext) info.crcNote = STORED_CRC_NOTE;
-  else checkCrc(info, spec.crc, crc32(await source.read(0, source.size)), e, ctx);
+  else checkCrc(info, spec.crc, crc32(await readVia(ctx, spec.offset, spec.compressedSize, spec.compressedSize)), e, ctx);
   return { info, source, speculative: false };
+}
+
+/** Members at most this large are read through the shared window (the window's size, so large members cost no extra bytes). */
+export const SMALL_MEMBER_BYTES = 4096;
+
+/** Bytes inside the file (checked by the caller), through the window for small members. */
+async function readVia(ctx: DataContext, offset: number, length: number, memberBytes: number): Promise<Uint8Array> {
+  const viaWindow = memberBytes <= SMALL_MEMBER_BYTES ? await ctx.window?.read(offset, length) : undefined;
+  return viaWindow ?? ctx.source.read(offset, length);
 }
 
 async function readCompressed(spec: DataSpec, e: ZipEntry, ctx: DataContext): Promise<DataResult> {

@@ -16,16 +16,18 @@ function contains(head: Uint8Array, sig: readonly number[]): boolean {
 }
 
 /**
- * Strong on a local header (or empty-archive end record) at offset 0; a tail claim on a plausible
- * end record in the tail, wherever the archive starts: Python's zipfile and miniz find a zip by its
- * end record in the last 65,557 bytes, so a zip behind any amount of prepended data is a zip to
- * them. Weak when a zip signature appears later in the head. A weak match that turns out to have
- * no zip structure is dropped (analyze returns undefined).
+ * Strong on a local header (or empty-archive end record) at offset 0; a tail claim (tried after
+ * every head claim) on a plausible end record that ends the file, wherever the archive starts: Python's zipfile and miniz find a zip by
+ * its end record in the last 65,557 bytes, so a zip behind any amount of prepended data is a zip
+ * to them. Weak when such a record is followed by other bytes (a zip stored inside a tar: the tar
+ * is the file, the zip its member) or when a zip signature appears later in the head. A weak match
+ * that turns out to have no zip structure is dropped (analyze returns undefined).
  */
 export function sniffZip(head: Uint8Array, hint: SniffHint): SniffStrength {
   if (at(head, 0, LOCAL) || at(head, 0, EOCD)) return "strong";
-  if (hint.tail && endRecordInTail(hint.tail, hint.size)) return "tail";
-  return contains(head, LOCAL) || contains(head, EOCD) ? "weak" : "no";
+  const end = hint.tail ? endRecordInTail(hint.tail, hint.size) : "none";
+  if (end === "ends-file") return "tail";
+  return end === "inside" || contains(head, LOCAL) || contains(head, EOCD) ? "weak" : "no";
 }
 
 /**
@@ -33,7 +35,7 @@ export function sniffZip(head: Uint8Array, hint: SniffHint): SniffStrength {
  * kept only when it is plausible (APPNOTE 4.3.16: the central directory it declares fits before
  * it, or the fields are ZIP64 placeholders). Linear in the tail.
  */
-function endRecordInTail(tail: Uint8Array, size: number): boolean {
+function endRecordInTail(tail: Uint8Array, size: number): "ends-file" | "inside" | "none" {
   const tailStart = size - tail.length;
   for (let i = tail.length - EOCD_SIZE; i >= 0; i--) {
     if (tail[i] !== 0x50 || !at(tail, i, EOCD)) continue;
@@ -42,9 +44,11 @@ function endRecordInTail(tail: Uint8Array, size: number): boolean {
     const entries = u16(tail, i + 10);
     const zip64 = cdSize === 0xffffffff || cdOffset === 0xffffffff || entries === 0xffff;
     const eocdAt = tailStart + i;
-    return zip64 || (cdSize <= eocdAt && (entries > 0 || cdSize === 0) && cdSize >= entries * CENTRAL_HEADER_SIZE);
+    const plausible = zip64 || (cdSize <= eocdAt && (entries > 0 || cdSize === 0) && cdSize >= entries * CENTRAL_HEADER_SIZE);
+    if (!plausible) return "none";
+    return i + EOCD_SIZE + u16(tail, i + 20) === tail.length ? "ends-file" : "inside";
   }
-  return false;
+  return "none";
 }
 
 /**

@@ -35,7 +35,7 @@ export async function readLocalHeader(w: ByteWindow, offset: number): Promise<Zi
  * central entry gives for this offset, used when the local header defers sizes to a descriptor.
  */
 export async function stepLocal(w: ByteWindow, header: ZipHeader, { centralSize }: { centralSize: number | undefined }): Promise<LocalStep> {
-  const dataOffset = header.offset + LOCAL_HEADER_SIZE + header.nameBytes.length + header.extraLength;
+  const dataOffset = header.offset + LOCAL_HEADER_SIZE + header.nameRaw.length + header.extraLength;
   const deferred = (header.flags & FLAG_DATA_DESCRIPTOR) !== 0 && header.compressedSize === 0;
   let dataLength = header.compressedSize;
   let lengthFrom: LocalStep["lengthFrom"] = "local";

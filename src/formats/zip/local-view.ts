@@ -45,11 +45,6 @@ export async function walkLocalView(w: ByteWindow, centralSizes: Map<number, num
   let stopped = false;
   const follow = async (from: number, streaming: boolean): Promise<void> => {
     for (let pos = from; !stopped && !view.steps.has(pos); ) {
-      if (view.steps.size >= opts.maxEntries) {
-        view.defects.push(defect("limit-exceeded", `More than ${opts.maxEntries} zip local headers; the rest were not read`, { offset: pos, limit: "maxMembers" }));
-        stopped = true;
-        return;
-      }
       if (opts.isLate()) {
         view.defects.push(defect("timeout", `Timed out walking zip local headers at offset ${pos}`, { offset: pos }));
         stopped = true;
@@ -57,6 +52,12 @@ export async function walkLocalView(w: ByteWindow, centralSizes: Map<number, num
       }
       const header = await readLocalHeader(w, pos);
       if (!header) return;
+      // Counted only when there is a header: an archive of exactly the limit is not past it.
+      if (view.steps.size >= opts.maxEntries) {
+        view.defects.push(defect("limit-exceeded", `More than ${opts.maxEntries} zip local headers; the rest were not read`, { offset: pos, limit: "maxMembers" }));
+        stopped = true;
+        return;
+      }
       const step = await stepLocal(w, header, { centralSize: centralSizes.get(pos) });
       view.steps.set(pos, step);
       if (streaming) view.streamReachable.add(pos);

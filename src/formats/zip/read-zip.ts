@@ -8,7 +8,7 @@ import { AnomalySink } from "./anomaly-sink.js";
 import { readCentralDirectory } from "./central-directory.js";
 import { locateEocd } from "./eocd.js";
 import { buildEntries } from "./entries.js";
-import { archiveOutputCap } from "./entry-data.js";
+import { SMALL_MEMBER_BYTES, archiveOutputCap } from "./entry-data.js";
 import { walkLocalView } from "./local-view.js";
 import { readMembers } from "./member-data.js";
 import type { ZipAnomaly, ZipDocument } from "./types.js";
@@ -74,7 +74,7 @@ export async function readZip(source: ByteSource, ctx: ZipReadContext): Promise<
   doc.entries = buildEntries(centralHeaders, view, { shift });
   findStructuralAnomalies(doc, view, { sink });
   const archive = { cap: archiveOutputCap(source.size), produced: 0, refused: 0 };
-  const members = await readMembers(doc, { source, limits: ctx.limits, budget: ctx.budget, now: ctx.now, deadline: ctx.deadline, sink, defects, notes, archive });
+  const members = await readMembers(doc, { source, limits: ctx.limits, budget: ctx.budget, now: ctx.now, deadline: ctx.deadline, sink, defects, notes, archive, window: new ByteWindow(source, SMALL_MEMBER_BYTES) });
   if (view.streamStart !== undefined && view.streamStart > 0) {
     // torch.load and other readers that look at offset 0 see these bytes, not the zip (a pickle with a zip appended): scan them too.
     members.push({ path: `prepended@0`, source: source.slice(0, view.streamStart), speculative: true });

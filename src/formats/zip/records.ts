@@ -161,6 +161,14 @@ export function applyExtraFields(extra: Uint8Array, fields: SizedFields): { zip6
   return unicodePath === undefined ? { zip64 } : { zip64, unicodePath };
 }
 
+/** Bytes as a string of one char per byte (names are at most 65,535 bytes); an ASCII name is its own decoded string, shared. */
+function binaryString(bytes: Uint8Array, decoded: string): string {
+  if (decoded.length === bytes.length && bytes.every((b) => b < 0x80)) return decoded;
+  let out = "";
+  for (let i = 0; i < bytes.length; i += 4096) out += String.fromCharCode(...bytes.subarray(i, i + 4096));
+  return out;
+}
+
 /** Builds a header view from a fixed part plus its name and extra bytes. */
 export function headerFrom(fixed: LocalFixed | CentralFixed, { offset, nameBytes, extra }: { offset: number; nameBytes: Uint8Array; extra: Uint8Array }): ZipHeader {
   const sized: SizedFields = {
@@ -169,6 +177,7 @@ export function headerFrom(fixed: LocalFixed | CentralFixed, { offset, nameBytes
     ...("localHeaderOffset" in fixed ? { localHeaderOffset: fixed.localHeaderOffset } : {}),
   };
   const ext = applyExtraFields(extra, sized);
+  const name = decodeName(nameBytes, fixed.flags);
   const header: ZipHeader = {
     offset,
     versionNeeded: fixed.versionNeeded,
@@ -177,8 +186,8 @@ export function headerFrom(fixed: LocalFixed | CentralFixed, { offset, nameBytes
     crc32: fixed.crc32,
     compressedSize: sized.compressedSize,
     uncompressedSize: sized.uncompressedSize,
-    name: decodeName(nameBytes, fixed.flags),
-    nameBytes: nameBytes.slice(),
+    name,
+    nameRaw: binaryString(nameBytes, name),
     extraLength: fixed.extraLength,
     zip64: ext.zip64,
   };

@@ -33,6 +33,12 @@ describe("zip recognised at the tail, as zipfile and miniz find it", () => {
     expect(sniffZip(zip.subarray(0, 4096), hintOf(zip))).toBe("tail");
   });
 
+  it("calls a zip followed by other bytes (a zip inside a tar) only a weak match", () => {
+    const zip = buildZip([{ name: "a", data: "x" }]);
+    const bytes = new Uint8Array([...new Uint8Array(6000), ...zip, ...new Uint8Array(1024)]);
+    expect(sniffZip(bytes.subarray(0, 4096), hintOf(bytes))).toBe("weak");
+  });
+
   it("does not call a stray end-record signature a zip (benign near-miss)", () => {
     // "PK\x05\x06" followed by a record declaring a central directory bigger than the file.
     const bytes = new Uint8Array(10_000).fill(0x61);

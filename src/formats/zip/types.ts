@@ -16,8 +16,12 @@ export interface ZipHeader {
   uncompressedSize: number;
   /** Decoded per flag bit 11 (UTF-8) or as CP437, the way Python's zipfile decodes. */
   name: string;
-  /** Raw name bytes, the way miniz (PyTorch) compares names. */
-  nameBytes: Uint8Array;
+  /**
+   * Raw name bytes as a binary string (one char per byte), the way miniz (PyTorch) compares
+   * names. A string, not a Uint8Array: an archive of 100,000 entries keeps two per entry, and a
+   * typed array with its own buffer costs hundreds of bytes more than a short string.
+   */
+  nameRaw: string;
   extraLength: number;
   /** Info-ZIP Unicode Path extra field (0x7075), when present. */
   unicodePath?: string;

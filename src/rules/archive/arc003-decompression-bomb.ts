@@ -11,7 +11,8 @@ export const arc003 = defineRule({
     formats: [...ARCHIVE_FORMATS, ...COMPRESSED_FORMATS],
     title: "Compressed member expands past the ratio or size limit (decompression bomb)",
     description: `A zip member or compressed stream declares or produces more than ${MAX_COMPRESSION_RATIO} times its compressed size, or more than the bytes left in the scan budget; it was not expanded further.`,
-    defaultSeverity: "medium",
+    // High: a loader that opens the member is taken down (memory or disk exhausted) (issue 9 calibration).
+    defaultSeverity: "high",
     confidence: "high",
     cwe: [409, 400],
     references: ["https://www.bamsoftware.com/hacks/zipbomb/", "https://github.com/keras-team/keras/issues/23010"],

@@ -1,7 +1,8 @@
 import { defineRule } from "../types.js";
 import { ARCHIVE_FORMATS, entryViews } from "./shared.js";
 
-const SPECIAL_KINDS = new Set(["char-device", "block-device", "fifo"]);
+/** FIFOs are ARC009 (medium): they hang a reader, they do not grant access. */
+const SPECIAL_KINDS = new Set(["char-device", "block-device"]);
 const S_ISUID = 0o4000;
 const S_ISGID = 0o2000;
 
@@ -10,10 +11,11 @@ export const arc008 = defineRule({
     id: "ARC008",
     slug: "archive-special-member",
     formats: [...ARCHIVE_FORMATS, "7z"],
-    title: "Archive holds a device, a FIFO or a setuid/setgid file",
+    title: "Archive holds a device node or a setuid/setgid file",
     description:
-      "A tar (or zip with Unix modes) contains a character or block device, a named pipe, or a file with the setuid or setgid bit, none of which a model needs; extracting it as root recreates them.",
-    defaultSeverity: "medium",
+      "A tar (or zip with Unix modes) contains a character or block device, or a file with the setuid or setgid bit, none of which a model needs; extracting it as root recreates them (raw disk access, privilege escalation).",
+    // High: extracted as root, a device node or a set-id program hands out privileges (issue 9 calibration).
+    defaultSeverity: "high",
     confidence: "high",
     cwe: [250, 732],
     references: ["https://peps.python.org/pep-0706/", "https://docs.python.org/3/library/tarfile.html#tarfile-extraction-filter"],
