@@ -51,6 +51,9 @@ interface Caller {
   policy: PolicyContext;
 }
 
+/** Largest metadata answer passed through (tree listings of huge repos are paginated well below it) (CWE-400). */
+const MAX_METADATA_BYTES = 64 * 1024 * 1024;
+
 /** Headers clients read on downloads; exposed for browsers too. */
 const EXPOSED = "X-Repo-Commit,X-Linked-Etag,X-Linked-Size,ETag,Content-Range,Content-Length,X-Error-Code,X-Error-Message";
 
@@ -296,7 +299,8 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
     // Pagination links point at the upstream; clients must come back through the gate.
     const link = response.headers.get("link");
     if (link !== null) reply.header("link", link.split(upstream).join(`${request.protocol}://${request.headers.host ?? ""}`));
-    const text = await response.text();
+    const text = await boundedText(response, MAX_METADATA_BYTES);
+    if (text === undefined) return sendError(reply, 502, "UpstreamError", `The upstream's answer exceeds ${MAX_METADATA_BYTES} bytes (limit MAX_METADATA_BYTES)`);
     return reply.code(response.status).send(text);
   };
   app.route({ method: ["GET", "HEAD"], url: "/api/*", schema: { hide: true }, handler: passthrough, exposeHeadRoute: false });
@@ -479,6 +483,25 @@ function sendReport(reply: FastifyReply, files: FileReport[], format: "json" | "
   const report: ScanReport = { schemaVersion: 1, tool: { name: "modelvet", version }, files, summary: summarize(files) };
   const text = format === "sarif" ? renderSarif(report, RULES) : renderJson(report);
   return reply.type("application/json").send(text);
+}
+
+/** The body as text, or undefined past `max` bytes. */
+async function boundedText(response: Response, max: number): Promise<string | undefined> {
+  const reader = response.body?.getReader();
+  if (!reader) return "";
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > max) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** An /api path whose segments, decoded, are no `.`/`..` and carry no control characters or backslashes. */

@@ -161,7 +161,19 @@ interface TokenRow {
  * const store = SqliteStore.open("modelvet-gate.db");
  */
 export class SqliteStore implements VerdictStore {
+  /** Prepared once: preparing on every request costs more than the lookup itself. */
+  private readonly statements = new Map<string, Database.Statement>();
+
   private constructor(private readonly db: Database.Database) {}
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
 
   static open(path: string): SqliteStore {
     const db = new Database(path);
@@ -173,39 +185,33 @@ export class SqliteStore implements VerdictStore {
   }
 
   async getVerdict(key: string): Promise<StoredVerdict | undefined> {
-    const row = this.db.prepare<[string], VerdictRow>("SELECT * FROM verdicts WHERE cache_key = ?").get(key);
+    const row = this.statement("SELECT * FROM verdicts WHERE cache_key = ?").get(key) as VerdictRow | undefined;
     return row ? verdictFromRow(row) : undefined;
   }
 
   async putVerdict(v: StoredVerdict): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT OR REPLACE INTO verdicts (cache_key, digest, policy_digest, tool_version, verdict, allowed, rules, report, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(v.key, v.digest, v.policyDigest, v.toolVersion, v.verdict, v.allowed ? 1 : 0, JSON.stringify(v.rules), v.report, v.createdAt);
+    const sql = `INSERT OR REPLACE INTO verdicts (cache_key, digest, policy_digest, tool_version, verdict, allowed, rules, report, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+    this.statement(sql).run(v.key, v.digest, v.policyDigest, v.toolVersion, v.verdict, v.allowed ? 1 : 0, JSON.stringify(v.rules), v.report, v.createdAt);
   }
 
   async verdictsByDigest(digest: string): Promise<StoredVerdict[]> {
-    return this.db.prepare<[string], VerdictRow>("SELECT * FROM verdicts WHERE digest = ? ORDER BY created_at DESC").all(digest).map(verdictFromRow);
+    return (this.statement("SELECT * FROM verdicts WHERE digest = ? ORDER BY created_at DESC").all(digest) as VerdictRow[]).map(verdictFromRow);
   }
 
   async appendAudit(e: AuditEntry): Promise<number> {
-    const result = this.db
-      .prepare(
-        `INSERT INTO audit (at, actor, action, repo, revision, commit_sha, path, digest, verdict, decision, rules, status, reason, verdict_key)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(e.at, e.actor, e.action, e.repo, e.revision, e.commit, e.path, e.digest, e.verdict, e.decision, JSON.stringify(e.rules), e.status, e.reason, e.verdictKey);
+    const sql = `INSERT INTO audit (at, actor, action, repo, revision, commit_sha, path, digest, verdict, decision, rules, status, reason, verdict_key)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+    const result = this.statement(sql).run(e.at, e.actor, e.action, e.repo, e.revision, e.commit, e.path, e.digest, e.verdict, e.decision, JSON.stringify(e.rules), e.status, e.reason, e.verdictKey);
     return Number(result.lastInsertRowid);
   }
 
   async recentAudit(limit: number): Promise<AuditEntry[]> {
-    return this.db.prepare<[number], AuditRow>("SELECT * FROM audit ORDER BY id DESC LIMIT ?").all(limit).map(auditFromRow);
+    return (this.statement("SELECT * FROM audit ORDER BY id DESC LIMIT ?").all(limit) as AuditRow[]).map(auditFromRow);
   }
 
   async auditEntry(id: number): Promise<AuditEntry | undefined> {
-    const row = this.db.prepare<[number], AuditRow>("SELECT * FROM audit WHERE id = ?").get(id);
+    const row = this.statement("SELECT * FROM audit WHERE id = ?").get(id) as AuditRow | undefined;
     return row ? auditFromRow(row) : undefined;
   }
 
@@ -216,12 +222,12 @@ export class SqliteStore implements VerdictStore {
   }
 
   async tokenByHash(hash: string): Promise<TokenRecord | undefined> {
-    const row = this.db.prepare<[string], TokenRow>("SELECT * FROM tokens WHERE hash = ?").get(hash);
+    const row = this.statement("SELECT * FROM tokens WHERE hash = ?").get(hash) as TokenRow | undefined;
     return row ? tokenFromRow(row) : undefined;
   }
 
   async listTokens(): Promise<TokenRecord[]> {
-    return this.db.prepare<[], TokenRow>("SELECT * FROM tokens ORDER BY created_at").all().map(tokenFromRow);
+    return (this.statement("SELECT * FROM tokens ORDER BY created_at").all() as TokenRow[]).map(tokenFromRow);
   }
 
   async revokeToken(id: string, at: string): Promise<boolean> {

@@ -44,13 +44,13 @@ export function addServeCommand(program: Command, ctx: CommandContext): void {
     .option("--anonymous <scopes>", "scopes granted without a token, e.g. pull (default: none)")
     .option("--allow-url-origin <origin...>", "origins besides the upstream the scan API may fetch URLs from")
     .option("--log-level <level>", "pino log level", "info")
-    .option("--rate <perMinute>", "requests per minute per token (or per address without one), unless the token sets its own", "6000")
+    .option("--rate <perMinute>", "requests per minute per token (or per address without one), unless the token sets its own; with token create: that token's rate (default 6000)")
     .action(async (flags: ServeFlags) => {
       const env = ctx.io.env ?? {};
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${JSON.stringify(flags.port)}`);
-      const rate = Number(flags.rate);
-      if (!Number.isInteger(rate) || rate < 1) throw new UsageError(`--rate must be a positive integer, got ${JSON.stringify(flags.rate)}`);
+      const rate = flags.rate === undefined ? undefined : Number(flags.rate);
+      if (rate !== undefined && (!Number.isInteger(rate) || rate < 1)) throw new UsageError(`--rate must be a positive integer, got ${JSON.stringify(flags.rate)}`);
       const policyText = flags.policy === undefined ? undefined : await readFile(flags.policy, "utf8").catch((e: Error) => {
         throw new UsageError(`cannot read policy ${JSON.stringify(flags.policy)}: ${e.message}`);
       });
@@ -65,7 +65,7 @@ export function addServeCommand(program: Command, ctx: CommandContext): void {
         anonymousScopes: flags.anonymous === undefined ? [] : scopesOrUsage(flags.anonymous),
         allowedUrlOrigins: flags.allowUrlOrigin,
         logger: { level: flags.logLevel },
-        limits: { ratePerMinute: rate },
+        limits: rate === undefined ? {} : { ratePerMinute: rate },
       });
       const address = await app.listen({ host: flags.host, port });
       ctx.io.stderr.write(`modelvet gate listening on ${address} (upstream ${flags.upstream ?? hfEndpoint(env)}); point clients at it with HF_ENDPOINT=${address}\n`);
@@ -78,20 +78,21 @@ export function addServeCommand(program: Command, ctx: CommandContext): void {
     });
 
   const token = serve.command("token").description("manage gate access tokens");
+  // --db, --policy and --rate are the serve command's options (commander gives options of a
+  // parent command to the parent wherever they appear), so the token commands read them there.
+  const shared = (): ServeFlags => serve.opts<ServeFlags>();
   token
     .command("create")
-    .description("create a token; it is printed once and stored hashed")
+    .description("create a token; it is printed once and stored hashed (uses --db, and --policy/--rate for this token)")
     .requiredOption("--scope <scopes>", "comma-separated: pull, scan, admin")
     .option("--name <name>", "who or what holds it (shown in the audit log)", "token")
-    .option("--db <file>", "the gate's SQLite file", DEFAULT_DB)
-    .option("-p, --policy <file>", "policy for this token's pulls instead of the server's")
-    .option("--rate <perMinute>", "requests per minute for this token")
-    .action(async (flags: { scope: string; name: string; db: string; policy?: string; rate?: string }) => {
+    .action(async (flags: { scope: string; name: string }) => {
+      const { db, policy: policyFile, rate: rateText } = shared();
       const scopes = scopesOrUsage(flags.scope);
-      const rate = flags.rate === undefined ? undefined : Number(flags.rate);
-      if (rate !== undefined && (!Number.isInteger(rate) || rate < 1)) throw new UsageError(`--rate must be a positive integer, got ${JSON.stringify(flags.rate)}`);
-      const policy = flags.policy === undefined ? undefined : await readFile(flags.policy, "utf8");
-      const store = await openStore(flags.db);
+      const rate = rateText === undefined ? undefined : Number(rateText);
+      if (rate !== undefined && (!Number.isInteger(rate) || rate < 1)) throw new UsageError(`--rate must be a positive integer, got ${JSON.stringify(rateText)}`);
+      const policy = policyFile === undefined ? undefined : await readFile(policyFile, "utf8");
+      const store = await openStore(db);
       try {
         const created = await createToken(store, { name: flags.name, scopes, policy, ratePerMinute: rate });
         ctx.io.stdout.write(`${created.token}\n`);
@@ -104,9 +105,8 @@ export function addServeCommand(program: Command, ctx: CommandContext): void {
   token
     .command("list")
     .description("list tokens (ids, names, scopes; never the tokens)")
-    .option("--db <file>", "the gate's SQLite file", DEFAULT_DB)
-    .action(async (flags: { db: string }) => {
-      const store = await openStore(flags.db);
+    .action(async () => {
+      const store = await openStore(shared().db);
       try {
         for (const t of await store.listTokens()) {
           ctx.io.stdout.write(`${t.id}\t${t.name}\t${t.scopes.join(",")}\t${t.revokedAt ? `revoked ${t.revokedAt}` : "active"}\n`);
@@ -119,9 +119,8 @@ export function addServeCommand(program: Command, ctx: CommandContext): void {
     .command("revoke")
     .description("revoke a token by id")
     .argument("<id>")
-    .option("--db <file>", "the gate's SQLite file", DEFAULT_DB)
-    .action(async (id: string, flags: { db: string }) => {
-      const store = await openStore(flags.db);
+    .action(async (id: string) => {
+      const store = await openStore(shared().db);
       try {
         if (!(await store.revokeToken(id, new Date().toISOString()))) throw new UsageError(`no active token ${JSON.stringify(id)}`);
       } finally {

@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { SqliteStore } from "../service/store.js";
+import { hashToken } from "../service/tokens.js";
+import { main } from "./main.js";
+
+const dir = mkdtempSync(join(tmpdir(), "modelvet-serve-cli-"));
+const db = join(dir, "gate.db");
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(["node", "modelvet", ...args], { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, isTTY: { stdout: false, stderr: false }, env: {} });
+  return { code, stdout, stderr };
+}
+
+describe("modelvet serve token", () => {
+  it("creates a token shown once and stored only as a hash, lists it and revokes it", async () => {
+    const created = await run(["serve", "token", "create", "--scope", "pull,scan", "--name", "ci", "--db", db]);
+    expect(created.code).toBe(0);
+    const token = created.stdout.trim();
+    expect(token).toMatch(/^hf_mvg_[0-9a-f]{12}_[\w-]{32}$/);
+    const store = SqliteStore.open(db);
+    const record = await store.tokenByHash(hashToken(token));
+    expect(record?.scopes).toEqual(["pull", "scan"]);
+    expect(JSON.stringify(await store.listTokens())).not.toContain(token);
+    await store.close();
+    const listed = await run(["serve", "token", "list", "--db", db]);
+    expect(listed.stdout).toMatch(new RegExp(`^${record?.id}\\tci\\tpull,scan\\tactive$`, "m"));
+    expect((await run(["serve", "token", "revoke", record?.id ?? "", "--db", db])).code).toBe(0);
+    expect((await run(["serve", "token", "list", "--db", db])).stdout).toMatch(/\trevoked /);
+  });
+
+  it("refuses unknown scopes and bad flags as usage errors", async () => {
+    const bad = await run(["serve", "token", "create", "--scope", "pull,root", "--db", db]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown scope "root"/);
+    const port = await run(["serve", "--port", "99999", "--db", db]);
+    expect(port.code).toBe(2);
+    expect(port.stderr).toMatch(/--port must be 0-65535/);
+  });
+});
