@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, existsSync, statSync } from "node:fs";
 import { join, basename, relative } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
-const PURE = ["src/core", "src/formats", "src/rules", "src/policy", "src/engine", "src/report", "src/signing"];
+const PURE = ["src/core", "src/formats", "src/rules", "src/policy", "src/engine", "src/report", "src/signing", "src/convert", "src/extract", "src/inspect"];
 const DOC_SECTIONS = ["## What it catches", "## Why it matters", "## How to fix", "## References"];
 const problems = [];
 

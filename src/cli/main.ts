@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { PathError, VERSION } from "../node/scan-paths.js";
 import { PolicyError } from "../policy/policy.js";
 import type { CommandContext } from "./commands/context.js";
+import { addConvertCommand } from "./commands/convert.js";
 import { addExplainCommand } from "./commands/explain.js";
 import { addHashCommand } from "./commands/hash.js";
 import { addLockCommand } from "./commands/lock.js";
@@ -67,6 +68,7 @@ function buildProgram(ctx: CommandContext): Command {
   addVerifyCommand(program, ctx);
   addHashCommand(program, ctx);
   addLockCommand(program, ctx);
+  addConvertCommand(program, ctx);
   return program;
 }
 

@@ -1,0 +1,109 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { lstat, readFile, writeFile } from "node:fs/promises";
+import { basename, dirname, extname, join } from "node:path";
+import { planConversion, type ConversionPlan } from "../convert/checkpoint.js";
+import { MAX_INDEX_BYTES, shardIndexPlan } from "../convert/shard-index.js";
+import type { FileReport } from "../core/finding.js";
+import type { Policy } from "../policy/policy.js";
+import { FileSource } from "./file-source.js";
+import { scanPaths } from "./scan-paths.js";
+import { writeSafetensors } from "./write-safetensors.js";
+
+export interface ConvertOptions {
+  policy: Policy;
+  /** Output path (default: next to the input, `.safetensors`). For an index: the output folder. */
+  out?: string;
+  stateDictKey?: string;
+  overwrite?: boolean;
+}
+
+/** One converted (or refused) file. */
+export interface ConvertedFile {
+  input: string;
+  output?: string;
+  /** Why nothing was written. */
+  refused?: string;
+  /** The scan that gated the conversion, when it found something. */
+  scan?: FileReport;
+  plan?: ConversionPlan;
+  bytes?: number;
+  sha256?: string;
+}
+
+export interface ConvertResult {
+  files: ConvertedFile[];
+  /** Written for a sharded checkpoint. */
+  index?: string;
+}
+
+/**
+ * Converts a PyTorch checkpoint (zip or legacy), `.npy`, `.npz`, or a Hugging Face sharded
+ * checkpoint (its `pytorch_model.bin.index.json`) to safetensors without loading it. The file is
+ * scanned first and refused unless the scan is clean; then only tensor rebuilds and plain
+ * containers are accepted (see docs/convert.md).
+ *
+ * @example
+ * const r = await convertPath("pytorch_model.bin", { policy: defaultPolicy() });
+ */
+export async function convertPath(input: string, options: ConvertOptions): Promise<ConvertResult> {
+  if (input.endsWith(".index.json")) return convertSharded(input, options);
+  const out = options.out ?? defaultOutput(input);
+  return { files: [await convertOne(input, out, options)] };
+}
+
+function defaultOutput(input: string): string {
+  const ext = extname(input);
+  const stem = ext === "" ? input : input.slice(0, -ext.length);
+  return `${stem}.safetensors`;
+}
+
+async function convertOne(input: string, output: string, options: ConvertOptions): Promise<ConvertedFile> {
+  const result: ConvertedFile = { input };
+  const report = (await scanPaths([input], { policy: options.policy })).files[0];
+  if (report === undefined) return { ...result, refused: "The path is not a regular file" };
+  if (report.verdict !== "clean") {
+    const first = report.findings[0]?.message ?? report.errors[0]?.message ?? "";
+    return { ...result, scan: report, refused: `The scan verdict is ${report.verdict}${first ? `: ${first}` : ""}; only files that scan clean are converted` };
+  }
+  const source = await FileSource.open(input);
+  try {
+    const planOptions = { ...(options.stateDictKey !== undefined ? { stateDictKey: options.stateDictKey } : {}), npyName: basename(input, extname(input)) };
+    // The digest goes in the header, which is written first: hash alongside planning.
+    const [digest, planned] = await Promise.all([sha256File(input), planConversion(source, planOptions)]);
+    if (!planned.ok) return { ...result, refused: planned.refusal.message };
+    const metadata = { ...Object.fromEntries(planned.plan.removed), format: "pt", source_sha256: digest };
+    const { bytes } = await writeSafetensors(output, planned.plan.tensors, metadata, { overwrite: options.overwrite === true });
+    return { ...result, output, plan: planned.plan, bytes, sha256: digest };
+  } finally {
+    await source.close();
+  }
+}
+
+function sha256File(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash("sha256");
+    createReadStream(path, { highWaterMark: 4 * 1024 * 1024 })
+      .on("data", (chunk) => hash.update(chunk))
+      .on("error", reject)
+      .on("end", () => resolve(hash.digest("hex")));
+  });
+}
+
+async function convertSharded(index: string, options: ConvertOptions): Promise<ConvertResult> {
+  const info = await lstat(index);
+  if (!info.isFile()) throw new Error(`${JSON.stringify(index)} is not a regular file`);
+  if (info.size > MAX_INDEX_BYTES) return { files: [{ input: index, refused: `The index is ${info.size} bytes, over ${MAX_INDEX_BYTES} (MAX_INDEX_BYTES)` }] };
+  const plan = shardIndexPlan(await readFile(index, "utf8"));
+  if (!plan.ok) return { files: [{ input: index, refused: plan.message }] };
+  const folder = dirname(index);
+  const outFolder = options.out ?? folder;
+  const files: ConvertedFile[] = [];
+  for (const [shard, renamed] of plan.value.shards) {
+    files.push(await convertOne(join(folder, shard), join(outFolder, renamed), options));
+  }
+  if (files.some((f) => f.refused !== undefined)) return { files };
+  const indexOut = join(outFolder, basename(index).replace("pytorch_model.bin", "model.safetensors").replace(/\.bin\.index\.json$/, ".safetensors.index.json"));
+  await writeFile(indexOut, plan.value.indexJson, { flag: options.overwrite ? "w" : "wx" });
+  return { files, index: indexOut };
+}
