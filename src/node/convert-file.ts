@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { Worker } from "node:worker_threads";
 import { lstat, readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import { planConversion, type ConversionPlan } from "../convert/checkpoint.js";
@@ -69,24 +68,43 @@ async function convertOne(input: string, output: string, options: ConvertOptions
   const source = await FileSource.open(input);
   try {
     const planOptions = { ...(options.stateDictKey !== undefined ? { stateDictKey: options.stateDictKey } : {}), npyName: basename(input, extname(input)) };
-    // The digest goes in the header, which is written first: hash alongside planning.
-    const [digest, planned] = await Promise.all([sha256File(input), planConversion(source, planOptions)]);
+    const planned = await planConversion(source, planOptions);
     if (!planned.ok) return { ...result, refused: planned.refusal.message };
-    const metadata = { ...Object.fromEntries(planned.plan.removed), format: "pt", source_sha256: digest };
-    const { bytes } = await writeSafetensors(output, planned.plan.tensors, metadata, { overwrite: options.overwrite === true });
-    return { ...result, output, plan: planned.plan, bytes, sha256: digest };
+    // The digest is computed in a worker while the tensors are copied, then patched into the header.
+    const digest = sha256InWorker(input);
+    digest.catch(() => undefined);
+    const metadata = (sha: string): Record<string, string> => ({ ...Object.fromEntries(planned.plan.removed), format: "pt", source_sha256: sha });
+    const { bytes } = await writeSafetensors(output, planned.plan.tensors, metadata(DIGEST_PLACEHOLDER), {
+      overwrite: options.overwrite === true,
+      finalMetadata: async () => metadata(await digest),
+    });
+    return { ...result, output, plan: planned.plan, bytes, sha256: await digest };
   } finally {
     await source.close();
   }
 }
 
-function sha256File(path: string): Promise<string> {
+/** Same length as a hex SHA-256, so patching the digest in does not move the data. */
+const DIGEST_PLACEHOLDER = "0".repeat(64);
+
+const HASH_WORKER = `
+const { createHash } = require("node:crypto");
+const { createReadStream } = require("node:fs");
+const { parentPort, workerData } = require("node:worker_threads");
+const hash = createHash("sha256");
+createReadStream(workerData, { highWaterMark: 4 * 1024 * 1024 })
+  .on("data", (chunk) => hash.update(chunk))
+  .on("error", (error) => { throw error; })
+  .on("end", () => parentPort.postMessage(hash.digest("hex")));
+`;
+
+/** SHA-256 of a file on another thread, so hashing overlaps the copy instead of adding to it. */
+function sha256InWorker(path: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const hash = createHash("sha256");
-    createReadStream(path, { highWaterMark: 4 * 1024 * 1024 })
-      .on("data", (chunk) => hash.update(chunk))
-      .on("error", reject)
-      .on("end", () => resolve(hash.digest("hex")));
+    const worker = new Worker(HASH_WORKER, { eval: true, workerData: path });
+    worker.once("message", (hex: string) => resolve(hex));
+    worker.once("error", reject);
+    worker.once("exit", (code) => (code === 0 ? undefined : reject(new Error(`Hash worker exited with ${code}`))));
   });
 }
 

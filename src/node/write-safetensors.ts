@@ -7,13 +7,20 @@ import { contiguousBytes } from "../convert/tensor-bytes.js";
 export interface WriteOptions {
   /** Replace an existing file at `path`. */
   overwrite?: boolean;
+  /**
+   * Metadata known only once the data is written (the source digest, hashed alongside): the
+   * header is written first with `metadata`, then rewritten in place with these values, which
+   * must have the same encoded length (a digest replacing a placeholder of equal length).
+   */
+  finalMetadata?: () => Promise<Record<string, string>>;
 }
 
 /**
  * Writes a safetensors file by streaming each tensor's bytes (one read ahead of the write, so
  * disk reads and writes overlap). Nothing is buffered beyond one chunk, or one strided tensor's
  * storage span. The file is written under a temporary name opened with O_EXCL|O_NOFOLLOW and
- * renamed into place at the end, so a failed conversion leaves no half file behind.
+ * linked into place at the end, so a failed conversion leaves no half file under the final name.
+ * (No fsync: like `cp`, durability is left to the file system.)
  *
  * @example
  * await writeSafetensors("model.safetensors", plan.tensors, { format: "pt" });
@@ -42,7 +49,11 @@ export async function writeSafetensors(path: string, tensors: readonly PlannedTe
       if (written !== t.byteLength) throw new Error(`Tensor ${JSON.stringify(t.name)} produced ${written} bytes, expected ${t.byteLength}`);
     }
     if (position !== layout.size) throw new Error(`Wrote ${position} bytes, expected ${layout.size}`);
-    await handle.sync();
+    if (options.finalMetadata) {
+      const final = safetensorsLayout(tensors, await options.finalMetadata());
+      if (final.header.length !== layout.header.length) throw new Error("Final metadata changed the header length");
+      await writeAll(handle, final.header, 0);
+    }
     ok = true;
   } finally {
     await handle.close();
