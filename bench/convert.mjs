@@ -45,8 +45,14 @@ function pickle(tensors) {
     int(t.rows * t.cols);
     b(0x74, 0x51); // TUPLE, BINPERSID
     int(0);
-    b(0x28), int(t.rows), int(t.cols), b(0x74);
-    b(0x28), int(t.cols), int(1), b(0x74);
+    b(0x28);
+    int(t.rows);
+    int(t.cols);
+    b(0x74); // size
+    b(0x28);
+    int(t.cols);
+    int(1);
+    b(0x74); // stride
     b(0x89); // NEWFALSE
     global("collections", "OrderedDict");
     b(0x29, 0x52); // EMPTY_TUPLE, REDUCE
