@@ -4,6 +4,7 @@ import { PolicyError } from "../policy/policy.js";
 import type { CommandContext } from "./commands/context.js";
 import { addConvertCommand } from "./commands/convert.js";
 import { addExplainCommand } from "./commands/explain.js";
+import { addExtractCommand } from "./commands/extract.js";
 import { addHashCommand } from "./commands/hash.js";
 import { addLockCommand } from "./commands/lock.js";
 import { addRulesCommand } from "./commands/rules.js";
@@ -69,6 +70,7 @@ function buildProgram(ctx: CommandContext): Command {
   addHashCommand(program, ctx);
   addLockCommand(program, ctx);
   addConvertCommand(program, ctx);
+  addExtractCommand(program, ctx);
   return program;
 }
 
