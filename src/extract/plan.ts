@@ -90,7 +90,8 @@ const COMPRESSORS: FormatHandler[] = [gzipHandler, bzip2Handler, xzHandler, zstd
  */
 export async function planExtraction(source: ByteSource, options: { name: string; limits?: Partial<ExtractLimits> }): Promise<ExtractionPlan> {
   const limits = { ...DEFAULT_EXTRACT_LIMITS, ...options.limits };
-  const scanLimits: Limits = { ...DEFAULT_LIMITS, maxInflatedBytes: limits.maxBytes, maxMembers: limits.maxEntries };
+  // One entry more than allowed, so the plan sees and reports the one past the limit.
+  const scanLimits: Limits = { ...DEFAULT_LIMITS, maxInflatedBytes: limits.maxBytes, maxMembers: limits.maxEntries + 1 };
   const head = await source.read(0, Math.min(512, source.size));
   const raw: RawEntry[] = [];
   const defects: Defect[] = [];
@@ -116,7 +117,11 @@ export async function planExtraction(source: ByteSource, options: { name: string
       const analysis = await handler.analyze(source, scanContext(options.name, scanLimits));
       defects.push(...(analysis?.defects ?? []));
       const member = analysis?.members?.find((m) => !m.speculative);
-      if (member === undefined) return { format, compression: handler.id, entries: [], skipped: [{ name: options.name, code: "limit", reason: `The ${handler.id} stream could not be fully decompressed: ${analysis?.defects[0]?.message ?? "no output"}` }], defects, totalBytes: 0 };
+      if (member === undefined) {
+        const why = analysis?.defects[0];
+        const reason = `The ${handler.id} stream could not be fully decompressed: ${why?.message ?? "no output"}${why?.limit !== undefined ? ` (${why.limit})` : ""}`;
+        return { format, compression: handler.id, entries: [], skipped: [{ name: options.name, code: why?.limit !== undefined ? "limit" : "no-data", reason }], defects, totalBytes: 0 };
+      }
       inner = member.source;
       compression = handler.id;
       break;
