@@ -6,6 +6,7 @@ import { addConvertCommand } from "./commands/convert.js";
 import { addExplainCommand } from "./commands/explain.js";
 import { addExtractCommand } from "./commands/extract.js";
 import { addHashCommand } from "./commands/hash.js";
+import { addInspectCommand } from "./commands/inspect.js";
 import { addLockCommand } from "./commands/lock.js";
 import { addRulesCommand } from "./commands/rules.js";
 import { addScanCommand } from "./commands/scan.js";
@@ -71,6 +72,7 @@ function buildProgram(ctx: CommandContext): Command {
   addLockCommand(program, ctx);
   addConvertCommand(program, ctx);
   addExtractCommand(program, ctx);
+  addInspectCommand(program, ctx);
   return program;
 }
 

@@ -1,0 +1,2 @@
+export { inspectSource, MAX_ROWS, type InspectReport, type InspectSection, type PickleView, type TensorRow, type Table } from "./inspect.js";
+export { renderInspectText } from "./render-text.js";

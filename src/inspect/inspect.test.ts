@@ -1,0 +1,52 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { MemorySource } from "../core/byte-source.js";
+import { inspectSource } from "./inspect.js";
+import { renderInspectText } from "./render-text.js";
+
+const FIXTURES = new URL("../../fixtures/", import.meta.url).pathname;
+const inspectFixture = (rel: string): ReturnType<typeof inspectSource> => inspectSource(new MemorySource(new Uint8Array(readFileSync(FIXTURES + rel))), { path: rel });
+
+describe("inspect", () => {
+  it("shows what a payload checkpoint's pickle would run, with arguments and the policy's label", async () => {
+    const report = await inspectFixture("torch/hostile/pkl001_zip_data_pkl_print.pt");
+    const pickle = report.sections.find((s) => s.pickle !== undefined)?.pickle;
+    expect(pickle?.member).toBe("archive/data.pkl");
+    const print = pickle?.calls.find((c) => c.call.includes("print"));
+    expect(print).toMatchObject({ op: "REDUCE", call: "__builtin__.print('MODELVET_PAYLOAD_REACHED')", verdict: "dangerous" });
+    expect(pickle?.calls.some((c) => c.call.startsWith("torch._utils._rebuild_tensor_v2(persistent_load(('storage', torch.FloatStorage, '0', 'cpu', 6)), 0, (2, 3)"))).toBe(true);
+    expect(report.notes.join("\n")).toMatch(/No tensor table: .*__builtin__\.print/);
+  });
+
+  it("lists a clean checkpoint's tensors with dtypes, shapes and bytes", async () => {
+    const report = await inspectFixture("convert/bf16_and_ints.pt");
+    const tensors = report.sections[0]?.tensors?.rows ?? [];
+    expect(tensors.find((t) => t.name === "w")).toEqual({ name: "w", dtype: "BF16", shape: [4, 6], bytes: 48 });
+    expect(tensors.find((t) => t.name === "scalar")).toEqual({ name: "scalar", dtype: "F32", shape: [], bytes: 4 });
+  });
+
+  it("shows safetensors metadata and tensors from the header alone", async () => {
+    const report = await inspectFixture("safetensors/benign/kohya_lora_metadata.safetensors");
+    const section = report.sections.find((s) => s.format === "safetensors");
+    expect(Object.keys(section?.header ?? {}).some((k) => k.startsWith("metadata."))).toBe(true);
+    expect(section?.tensors?.total).toBeGreaterThan(0);
+  });
+
+  it("shows GGUF key/values and a tensor table with ggml types", async () => {
+    const report = await inspectFixture("gguf/benign/alignment_64.gguf");
+    const section = report.sections.find((s) => s.format === "gguf");
+    expect(section?.header["general.architecture"]).toBe("llama");
+    expect(section?.tensors?.rows).toEqual([
+      { name: "token_embd.weight", dtype: "F32", shape: [32, 4], bytes: 512 },
+      { name: "output_norm.weight", dtype: "F16", shape: [32], bytes: 64 },
+    ]);
+  });
+
+  it("shows the container tree of an npz and each array's header; text escapes control characters", async () => {
+    const report = await inspectFixture("convert/mixed.npz");
+    expect(report.sections.find((s) => s.format === "zip")?.entries?.rows.map((e) => e.name)).toEqual(["a.npy", "b.npy", "c.npy"]);
+    expect(report.sections.filter((s) => s.format === "numpy").map((s) => s.member)).toEqual(["a.npy", "b.npy", "c.npy"]);
+    const text = renderInspectText({ ...report, path: "evil\u001b[2Kname" });
+    expect(text).not.toContain("\u001b");
+  });
+});
