@@ -466,7 +466,7 @@ class Reader {
         return this.refuse("malformed", "torch.Size called without a tuple", at);
       case "_codecs.encode":
         // Protocol 2 writes bytes as _codecs.encode(text, 'latin1').
-        if (a.length === 2 && typeof a[0] === "string" && a[1] === "latin1") return { t: "bytes", data: latin1Bytes(a[0]) };
+        if (a.length === 2 && typeof a[0] === "string" && a[1] === "latin1" && isLatin1(a[0])) return { t: "bytes", data: latin1Bytes(a[0]) };
         return this.refuse("call-not-allowed", "_codecs.encode is called with something other than (str, 'latin1')", at);
       case "torch._utils._rebuild_parameter":
       case "torch._utils._rebuild_parameter_with_state": {
@@ -542,6 +542,11 @@ function dims(v: TValue | undefined): number[] | undefined {
 
 function latin1Bytes(text: string): Uint8Array {
   const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
   return out;
+}
+
+function isLatin1(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0xff) return false;
+  return true;
 }
