@@ -49,4 +49,12 @@ describe("inspect", () => {
     const text = renderInspectText({ ...report, path: "evil\u001b[2Kname" });
     expect(text).not.toContain("\u001b");
   });
+
+  it("disassembles a pickle file with each import and call annotated, through a memo decoy", async () => {
+    const report = await inspectFixture("pickle/malicious/stack_global_memo_decoy.pkl");
+    const listing = report.sections.find((s) => s.pickle !== undefined)?.pickle?.listing ?? [];
+    expect(listing.find((l) => l.note?.includes("os.system [dangerous]"))?.op).toBe("STACK_GLOBAL");
+    expect(listing.find((l) => l.op === "REDUCE")?.note).toBe("calls os.system('id')");
+    expect(listing.at(-1)?.op).toBe("STOP");
+  });
 });

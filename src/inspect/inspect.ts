@@ -13,10 +13,13 @@ import type { TarDocument } from "../formats/tar/types.js";
 import type { TorchDocument } from "../formats/torch/types.js";
 import type { ZipDocument } from "../formats/zip/types.js";
 import { defaultPolicy } from "../policy/default.js";
+import { disassemble, type OpLine } from "./disassemble.js";
 import type { Policy } from "../policy/policy.js";
 
 /** Rows kept per table (CWE-770): a listing, not a dump; the total is always given. */
 export const MAX_ROWS = 10_000;
+/** Bytes of a top-level pickle read for the opcode listing. */
+const LISTING_BYTES = 4 * 1024 * 1024;
 /** Calls shown per pickle, each with its arguments. */
 const MAX_CALL_ROWS = 500;
 
@@ -41,6 +44,9 @@ export interface PickleView {
   persistentIds: number;
   result?: string;
   defects: string[];
+  /** Opcode listing with the VM's annotations (pickles that are the file itself). */
+  listing?: OpLine[];
+  listingComplete?: boolean;
 }
 
 export interface InspectSection {
@@ -73,15 +79,23 @@ export interface InspectReport {
 export async function inspectSource(source: ByteSource, options: { path: string; policy?: Policy }): Promise<InspectReport> {
   const policy = options.policy ?? defaultPolicy();
   const sections: InspectSection[] = [];
+  let topDoc: PickleDocument | undefined;
   const file = await scanSource(source, {
     path: options.path,
     policy,
     onDocument: (view, memberPath) => {
+      if (memberPath === undefined && view.format === "pickle") topDoc ??= view.document as PickleDocument;
       const section = sectionOf(view.format, view.document, memberPath ?? "", policy);
       if (section !== undefined) sections.push(section);
     },
   });
   const notes = [...file.notes];
+  const top = sections.find((s) => s.member === "" && s.pickle !== undefined)?.pickle;
+  if (top !== undefined && topDoc !== undefined) {
+    const { lines, complete } = disassemble(await source.read(0, Math.min(source.size, LISTING_BYTES)), annotations(topDoc, policy));
+    top.listing = lines;
+    top.listingComplete = complete;
+  }
   if (file.formats.some((f) => f === "pytorch-zip" || f === "pytorch-legacy-layout" || f === "numpy" || f === "npz")) {
     const plan = await planConversion(source, { npyName: options.path.split(/[\\/]/).pop() ?? "array" });
     if (plan.ok) {
@@ -93,6 +107,14 @@ export async function inspectSource(source: ByteSource, options: { path: string;
     }
   }
   return { path: options.path, size: source.size, verdict: file.verdict, formats: file.formats, sections, notes };
+}
+
+/** Offset -> what the VM saw there: the import it resolved, the call it recorded. */
+function annotations(doc: PickleDocument, policy: Policy): Map<number, string> {
+  const notes = new Map<number, string>();
+  for (const imp of doc.imports) notes.set(imp.offset, `imports ${importName(imp)}${imp.resolved ? ` [${policy.classifyGlobal(imp.module, imp.name).cls}]` : ""}`);
+  for (const group of doc.calls.values()) for (const sample of group.samples) notes.set(sample.offset, `calls ${sample.text}`);
+  return notes;
 }
 
 function table<T>(rows: T[]): Table<T> {

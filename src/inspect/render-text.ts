@@ -41,6 +41,11 @@ function pickleLines(p: PickleView): string[] {
     for (const c of p.calls) lines.push(`    @${c.offset} ${c.op} ${printable(c.call)}${c.count > 1 ? `  (x${c.count} in all)` : ""}  [${c.verdict}]`);
   }
   if (p.result !== undefined) lines.push(`  result: ${printable(p.result)}`);
+  if (p.listing !== undefined) {
+    lines.push("  disassembly:");
+    for (const l of p.listing) lines.push(`    ${String(l.offset).padStart(8)}: ${l.op}${l.arg !== undefined ? ` ${printable(l.arg)}` : ""}${l.note !== undefined ? `    # ${printable(l.note)}` : ""}`);
+    if (p.listingComplete === false) lines.push("    … (listing stops here: limit, end of the bytes read, or not an opcode)");
+  }
   for (const d of p.defects) lines.push(`  defect: ${printable(d)}`);
   return lines;
 }
