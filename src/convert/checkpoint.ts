@@ -1,6 +1,8 @@
 import type { ByteSource } from "../core/byte-source.js";
 import { DEFAULT_LIMITS, type Limits } from "../core/limits.js";
 import { readNpy } from "../formats/numpy/npy.js";
+import { emptyDocument } from "../formats/pickle/vm.js";
+import { pickleAt } from "../formats/torch/pickle-sequence.js";
 import { findTorchArchive, LEGACY_MAGIC, LEGACY_PROTOCOL } from "../formats/torch/index.js";
 import { readZip, type ZipReadResult } from "../formats/zip/index.js";
 import { DTYPES, numpyDtype } from "./dtypes.js";
@@ -111,9 +113,12 @@ async function planLegacy(source: ByteSource, limits: Limits, options: PlanOptio
   const values: TValue[] = [];
   let pos = 0;
   for (let i = 0; i < 5; i++) {
-    const length = Math.min(source.size - pos, limits.maxPickleBytes);
-    if (length <= 0) return refused("malformed", `The file ends after ${i} of the 5 pickles of a legacy checkpoint`);
-    const r = unpickleRestricted(await source.read(pos, length), { base: pos, pidItems: 6 });
+    // The scanner's VM finds where each pickle ends (reading in small windows, never the raw
+    // storages after them); the restricted reader then reads exactly those bytes.
+    const bounds = await pickleAt(source, emptyDocument(), pos, { limits });
+    if (!bounds.ok) return refused("malformed", `Pickle ${i + 1} of the 5 of a legacy checkpoint is broken: ${bounds.defect.message}`);
+    if (bounds.end - pos > limits.maxPickleBytes) return refused("limit", `Pickle ${i + 1} is ${bounds.end - pos} bytes, over the maxPickleBytes limit of ${limits.maxPickleBytes}`);
+    const r = unpickleRestricted(await source.read(pos, bounds.end - pos), { base: pos, pidItems: 6 });
     if (!r.ok) return r;
     values.push(r.value);
     pos = r.end;
