@@ -6,7 +6,7 @@ import { MAX_INDEX_BYTES, shardIndexPlan } from "../convert/shard-index.js";
 import type { FileReport } from "../core/finding.js";
 import type { Policy } from "../policy/policy.js";
 import { FileSource } from "./file-source.js";
-import { scanPaths } from "./scan-paths.js";
+import { PathError, scanPaths } from "./scan-paths.js";
 import { writeSafetensors } from "./write-safetensors.js";
 
 export interface ConvertOptions {
@@ -46,6 +46,7 @@ export interface ConvertResult {
  * const r = await convertPath("pytorch_model.bin", { policy: defaultPolicy() });
  */
 export async function convertPath(input: string, options: ConvertOptions): Promise<ConvertResult> {
+  if ((await lstat(input).catch(() => undefined)) === undefined) throw new PathError(`cannot convert ${JSON.stringify(input)}: no such file or directory`);
   if (input.endsWith(".index.json")) return convertSharded(input, options);
   const out = options.out ?? defaultOutput(input);
   return { files: [await convertOne(input, out, options)] };
@@ -59,6 +60,8 @@ function defaultOutput(input: string): string {
 
 async function convertOne(input: string, output: string, options: ConvertOptions): Promise<ConvertedFile> {
   const result: ConvertedFile = { input };
+  const info = await lstat(input).catch(() => undefined);
+  if (info === undefined || !info.isFile()) return { ...result, refused: info === undefined ? "No such file" : "Not a regular file (folders and links are not converted; name the file itself)" };
   const report = (await scanPaths([input], { policy: options.policy })).files[0];
   if (report === undefined) return { ...result, refused: "The path is not a regular file" };
   if (report.verdict !== "clean") {
