@@ -57,4 +57,16 @@ describe("inspect", () => {
     expect(listing.find((l) => l.op === "REDUCE")?.note).toBe("calls os.system('id')");
     expect(listing.at(-1)?.op).toBe("STOP");
   });
+
+  it("lists ONNX initialisers: dims (plain and packed), data type, inline bytes", async () => {
+    const w = [0x08, 0x02, 0x08, 0x03, 0x10, 0x01, 0x42, 0x01, 0x77, 0x4a, 24, ...new Array<number>(24).fill(0)];
+    const b = [0x0a, 0x02, 0x04, 0x05, 0x10, 0x07, 0x42, 0x01, 0x62];
+    const graph = [0x12, 0x01, 0x67, 0x2a, w.length, ...w, 0x2a, b.length, ...b];
+    const model = [0x08, 0x08, 0x12, 0x01, 0x78, 0x3a, graph.length, ...graph, 0x42, 0x02, 0x10, 0x0d];
+    const report = await inspectSource(new MemorySource(new Uint8Array(model)), { path: "m.onnx" });
+    expect(report.sections.find((s) => s.format === "onnx")?.tensors?.rows).toEqual([
+      { name: "w", dtype: "FLOAT", shape: [2, 3], bytes: 24 },
+      { name: "b", dtype: "INT64", shape: [4, 5], bytes: 160 },
+    ]);
+  });
 });

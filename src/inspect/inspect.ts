@@ -214,7 +214,13 @@ function onnxSection(doc: OnnxDocument, member: string): InspectSection {
     nodes: String(doc.nodes),
     ops: doc.ops.slice(0, 100).map((o) => `${o.domain ? `${o.domain}.` : ""}${o.opType} x${o.count}`).join(", "),
   };
-  const rows = doc.externalData.map((t) => ({ name: t.tensor, dtype: "external", shape: [], bytes: t.location !== undefined ? JSON.stringify(t.location).slice(0, 80) : "?" }));
+  const external = new Set(doc.externalData.map((t) => t.tensor));
+  const rows = (doc.initializers ?? []).map((t) => {
+    const type = ONNX_TYPES[t.dataType];
+    const numel = t.dims.reduce((a, b) => a * b, 1);
+    const bytes = external.has(t.name) ? "external" : t.rawBytes > 0 ? t.rawBytes : type !== undefined && type.size > 0 ? numel * type.size : "?";
+    return { name: t.name, dtype: type?.name ?? `type ${t.dataType}`, shape: t.dims, bytes };
+  });
   return { member, format: "onnx", header, tensors: table(rows) };
 }
 
@@ -225,6 +231,30 @@ function torchSection(format: string, doc: TorchDocument, member: string): Inspe
   if (doc.torchscript) header.torchscriptCode = doc.torchscript.codeFiles.map((c) => c.path).join(", ");
   return { member, format, header };
 }
+
+/** onnx.proto TensorProto.DataType: name and bytes per element (0 when not fixed). */
+const ONNX_TYPES: Record<number, { name: string; size: number }> = {
+  1: { name: "FLOAT", size: 4 },
+  2: { name: "UINT8", size: 1 },
+  3: { name: "INT8", size: 1 },
+  4: { name: "UINT16", size: 2 },
+  5: { name: "INT16", size: 2 },
+  6: { name: "INT32", size: 4 },
+  7: { name: "INT64", size: 8 },
+  8: { name: "STRING", size: 0 },
+  9: { name: "BOOL", size: 1 },
+  10: { name: "FLOAT16", size: 2 },
+  11: { name: "DOUBLE", size: 8 },
+  12: { name: "UINT32", size: 4 },
+  13: { name: "UINT64", size: 8 },
+  14: { name: "COMPLEX64", size: 8 },
+  15: { name: "COMPLEX128", size: 16 },
+  16: { name: "BFLOAT16", size: 2 },
+  17: { name: "FLOAT8E4M3FN", size: 1 },
+  18: { name: "FLOAT8E4M3FNUZ", size: 1 },
+  19: { name: "FLOAT8E5M2", size: 1 },
+  20: { name: "FLOAT8E5M2FNUZ", size: 1 },
+};
 
 /** A bigint as a number when exact, else its decimal text. */
 function small(v: bigint): number | string {
