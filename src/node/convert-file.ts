@@ -2,7 +2,7 @@ import { Worker } from "node:worker_threads";
 import { lstat, readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import { planConversion, type ConversionPlan } from "../convert/checkpoint.js";
-import { MAX_INDEX_BYTES, shardIndexPlan } from "../convert/shard-index.js";
+import { MAX_INDEX_BYTES, renameShard, shardIndexPlan } from "../convert/shard-index.js";
 import type { FileReport } from "../core/finding.js";
 import type { Policy } from "../policy/policy.js";
 import { FileSource } from "./file-source.js";
@@ -52,10 +52,9 @@ export async function convertPath(input: string, options: ConvertOptions): Promi
   return { files: [await convertOne(input, out, options)] };
 }
 
+/** Beside the input, named as Hugging Face's convert.py names it (`pytorch_model.bin` -> `model.safetensors`). */
 function defaultOutput(input: string): string {
-  const ext = extname(input);
-  const stem = ext === "" ? input : input.slice(0, -ext.length);
-  return `${stem}.safetensors`;
+  return join(dirname(input), renameShard(basename(input)));
 }
 
 async function convertOne(input: string, output: string, options: ConvertOptions): Promise<ConvertedFile> {

@@ -18,7 +18,7 @@ export function addConvertCommand(program: Command, ctx: CommandContext): void {
     .command("convert")
     .description("convert a PyTorch checkpoint, .npy/.npz or sharded checkpoint to safetensors without loading it")
     .argument("<file>", "pytorch_model.bin, a .pt/.pth/.ckpt, .npy, .npz, or pytorch_model.bin.index.json")
-    .option("-o, --out <path>", "output file (for an index: output folder); default: beside the input")
+    .option("-o, --out <path>", "output file (for an index: output folder); default: beside the input, pytorch_model.bin -> model.safetensors")
     .option("--state-dict-key <key>", "sub-dict holding the weights in a training checkpoint (default: state_dict, then model, then module)")
     .option("--overwrite", "replace existing output files")
     .option("-p, --policy <file>", "policy file for the scan that gates the conversion")
