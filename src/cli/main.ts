@@ -4,8 +4,11 @@ import { safeLine } from "../core/safe-text.js";
 import { PolicyError } from "../policy/policy.js";
 import type { CommandContext } from "./commands/context.js";
 import { addAuditCommand } from "./commands/audit.js";
+import { addConvertCommand } from "./commands/convert.js";
 import { addExplainCommand } from "./commands/explain.js";
+import { addExtractCommand } from "./commands/extract.js";
 import { addHashCommand } from "./commands/hash.js";
+import { addInspectCommand } from "./commands/inspect.js";
 import { addLockCommand } from "./commands/lock.js";
 import { addRulesCommand } from "./commands/rules.js";
 import { addScanCommand } from "./commands/scan.js";
@@ -72,6 +75,9 @@ function buildProgram(ctx: CommandContext): Command {
   addLockCommand(program, ctx);
   addAuditCommand(program, ctx);
   addServeCommand(program, ctx);
+  addConvertCommand(program, ctx);
+  addExtractCommand(program, ctx);
+  addInspectCommand(program, ctx);
   return program;
 }
 

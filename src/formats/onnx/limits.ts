@@ -20,3 +20,8 @@ export const MAX_ONNX_EXTERNAL_ENTRIES = 64;
  * seek or allocate it (CVE-2026-34445 "instant crash" by huge allocation) (CWE-789).
  */
 export const ABSURD_EXTERNAL_BYTES = 2 ** 40;
+
+/** Initialisers recorded for listings (CWE-770); large models have a few thousand. */
+export const MAX_ONNX_INITIALIZERS = 100_000;
+/** Dimensions read per initialiser (ONNX tensors rarely pass 8). */
+export const MAX_ONNX_DIMS = 64;

@@ -1,8 +1,8 @@
 import type { ByteSource } from "../../core/byte-source.js";
 import { defect, type Defect } from "../../core/defect.js";
-import { ProtoReader, isLen, isVarint, type LenField, type ProtoRange } from "../protobuf/index.js";
+import { ProtoReader, decodeVarint, isLen, isVarint, type LenField, type ProtoRange } from "../protobuf/index.js";
 import { classifyLocation, duplicateKeys, numberIssues, unknownKeys } from "./external-data.js";
-import { MAX_ONNX_DISTINCT_OPS, MAX_ONNX_EXTERNAL_ENTRIES, MAX_ONNX_EXTERNAL_TENSORS, MAX_ONNX_GRAPH_DEPTH, MAX_ONNX_OP_SITES } from "./limits.js";
+import { MAX_ONNX_DIMS, MAX_ONNX_DISTINCT_OPS, MAX_ONNX_EXTERNAL_ENTRIES, MAX_ONNX_EXTERNAL_TENSORS, MAX_ONNX_GRAPH_DEPTH, MAX_ONNX_INITIALIZERS, MAX_ONNX_OP_SITES } from "./limits.js";
 import type { OnnxDocument, OnnxExternalEntry, OnnxOpUse } from "./types.js";
 
 export interface ParseOnnxOptions {
@@ -165,7 +165,7 @@ class OnnxWalker {
           await this.node(f, index++, scope);
           break;
         case 5: // initializer: TensorProto
-          await this.tensor(f, scope.protoDepth + 1, scope.graph);
+          await this.tensor(f, scope.protoDepth + 1, scope.graph, true);
           break;
         case 15: // sparse_initializer: SparseTensorProto
           await this.sparseTensor(f, scope.protoDepth + 1, scope.graph);
@@ -250,19 +250,32 @@ class OnnxWalker {
   }
 
   /** TensorProto: only the name (8), external_data (13) and data_location (14) matter here. */
-  private async tensor(range: LenField, depth: number, graph: string): Promise<void> {
+  private async tensor(range: LenField, depth: number, graph: string, initializer = false): Promise<void> {
     const { r } = this;
     let name = "";
     let dataLocation: number | undefined;
     const entries: OnnxExternalEntry[] = [];
     let dropped = 0;
+    // Listing facts (dims 1, data_type 2, raw_data 9), kept for initialisers only.
+    const dims: number[] = [];
+    let dataType = 0;
+    let rawBytes = 0;
     for await (const f of r.fields(range, { depth: depth, what: "TensorProto" })) {
-      if (f.no === 8 && isLen(f)) name = await r.text(f);
+      if (f.no === 1 && isVarint(f)) {
+        if (dims.length < MAX_ONNX_DIMS) dims.push(f.value);
+      } else if (f.no === 1 && isLen(f)) dims.push(...(await this.packed(f)));
+      else if (f.no === 2 && isVarint(f)) dataType = f.value;
+      else if (f.no === 9 && isLen(f)) rawBytes = f.end - f.start;
+      else if (f.no === 8 && isLen(f)) name = await r.text(f);
       else if (f.no === 14 && isVarint(f)) dataLocation = f.value;
       else if (f.no === 13 && isLen(f)) {
         if (entries.length >= MAX_ONNX_EXTERNAL_ENTRIES) dropped++;
         else entries.push(await this.entry(f, depth + 1));
       }
+    }
+    if (initializer) {
+      const list = (this.doc.initializers ??= []);
+      if (list.length < MAX_ONNX_INITIALIZERS) list.push({ name, graph, dataType, dims, rawBytes });
     }
     if (entries.length === 0 && dataLocation !== 1) return;
     if (dropped > 0) {
@@ -286,6 +299,19 @@ class OnnxWalker {
       duplicateKeys: duplicateKeys(entries),
       numberIssues: numberIssues(entries),
     });
+  }
+
+  /** Packed repeated varints (proto3 writers pack TensorProto.dims), at most MAX_ONNX_DIMS. */
+  private async packed(range: LenField): Promise<number[]> {
+    const bytes = await this.r.bytes(range, MAX_ONNX_DIMS * 10);
+    const out: number[] = [];
+    for (let pos = 0; bytes !== undefined && pos < bytes.length && out.length < MAX_ONNX_DIMS; ) {
+      const v = decodeVarint(bytes, pos);
+      if (v === undefined) break;
+      out.push(v.value);
+      pos += v.length;
+    }
+    return out;
   }
 
   /** StringStringEntryProto { 1 key, 2 value }. */

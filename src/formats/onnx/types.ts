@@ -92,6 +92,18 @@ export interface OnnxDocument {
   graphs: number;
   nodes: number;
   maxGraphDepth: number;
+  /** Initialisers (graph weights), for listings such as `modelvet inspect`; capped at MAX_ONNX_INITIALIZERS. */
+  initializers?: OnnxInitializer[];
+}
+
+/** A graph initialiser as declared: name, TensorProto.DataType, dims, bytes of inline raw_data. */
+export interface OnnxInitializer {
+  name: string;
+  graph: string;
+  dataType: number;
+  dims: number[];
+  /** Length of raw_data (0 when the values are in typed fields or external). */
+  rawBytes: number;
 }
 
 /**
