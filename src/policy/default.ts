@@ -4,6 +4,10 @@ import { createPolicy, type Policy, type PolicyData } from "./policy.js";
 /** The policy shipped with modelvet (`src/policy/default-policy.json`). */
 export const DEFAULT_POLICY_DATA = data as PolicyData;
 
+let shared: Policy | undefined;
+
+/** The default policy, built once: a policy is immutable, and building it is most of a small scan's cost. */
 export function defaultPolicy(): Policy {
-  return createPolicy([DEFAULT_POLICY_DATA]);
+  shared ??= createPolicy([DEFAULT_POLICY_DATA]);
+  return shared;
 }

@@ -90,6 +90,9 @@ export class PolicyError extends Error {
   }
 }
 
+/** Classified names remembered per policy (CWE-770): hostile pickles import many distinct names. */
+const MAX_CLASSIFY_CACHE = 100_000;
+
 const DENY_ORDER: DenyCategory[] = [
   "nested-deserializer",
   "code-object",
@@ -224,6 +227,8 @@ export function createPolicy(layers: readonly PolicyData[]): Policy {
       let result = cache.get(key);
       if (!result) {
         result = classify(module, name);
+        // The cache lives as long as the policy (a service keeps one for its lifetime): bounded.
+        if (cache.size >= MAX_CLASSIFY_CACHE) cache.clear();
         cache.set(key, result);
       }
       return result;
