@@ -1,3 +1,4 @@
+import { readBoundedBody } from "../web/bounded-body.js";
 import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -487,21 +488,8 @@ function sendReport(reply: FastifyReply, files: FileReport[], format: "json" | "
 
 /** The body as text, or undefined past `max` bytes. */
 async function boundedText(response: Response, max: number): Promise<string | undefined> {
-  const reader = response.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  while (true) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > max) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+  const body = await readBoundedBody(response, max);
+  return "over" in body ? undefined : new TextDecoder().decode(body);
 }
 
 /** An /api path whose segments, decoded, are no `.`/`..` and carry no control characters or backslashes. */

@@ -1,3 +1,4 @@
+import { readBoundedBody } from "./bounded-body.js";
 import { ByteSourceError, SliceSource, checkRange, type ByteSource, type ReadStats } from "../core/byte-source.js";
 
 /**
@@ -409,37 +410,20 @@ export function parseContentRange(value: string | null): { start: number; end: n
  */
 async function readBody(response: Response, expected: number | undefined, url: string, max = expected ?? 0): Promise<Uint8Array> {
   const limit = expected ?? max;
-  const reader = response.body?.getReader();
-  if (!reader) {
-    if (expected === undefined || expected === 0) return new Uint8Array(0);
+  if (!response.body && expected !== undefined && expected !== 0) {
     throw new HttpSourceError(`Cannot read ${quote(url)}: empty response body`, response.status, "protocol");
   }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  while (true) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      if (expected === undefined) {
-        throw new HttpSourceError(`Cannot read ${quote(url)}: the server does not support Range requests and the body exceeds the ${limit}-byte limit for whole downloads (limit maxWholeBodyBytes)`, response.status, "too-large");
-      }
-      throw new HttpSourceError(`Cannot read ${quote(url)}: the server sent more than the ${expected} bytes asked for`, response.status, "protocol");
+  const body = await readBoundedBody(response, limit);
+  if ("over" in body) {
+    if (expected === undefined) {
+      throw new HttpSourceError(`Cannot read ${quote(url)}: the server does not support Range requests and the body exceeds the ${limit}-byte limit for whole downloads (limit maxWholeBodyBytes)`, response.status, "too-large");
     }
-    chunks.push(value);
+    throw new HttpSourceError(`Cannot read ${quote(url)}: the server sent more than the ${expected} bytes asked for`, response.status, "protocol");
   }
-  if (expected !== undefined && total !== expected) {
-    throw new HttpSourceError(`Cannot read ${quote(url)}: the server sent ${total} of ${expected} bytes`, response.status, "protocol");
+  if (expected !== undefined && body.length !== expected) {
+    throw new HttpSourceError(`Cannot read ${quote(url)}: the server sent ${body.length} of ${expected} bytes`, response.status, "protocol");
   }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
+  return body;
 }
 
 async function discard(response: Response): Promise<void> {

@@ -1,3 +1,4 @@
+import { readBoundedBody } from "./bounded-body.js";
 import { checkRepoPath, type HfRef } from "./hf-ref.js";
 import type { FetchLike } from "./http-source.js";
 
@@ -167,20 +168,7 @@ function errorField(text: string): string | undefined {
 }
 
 async function readText(response: Response, max: number, url: string): Promise<string> {
-  const reader = response.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  while (true) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > max) {
-      await reader.cancel().catch(() => undefined);
-      throw new HubApiError(`The hub's answer to ${url} exceeds ${max} bytes (limit maxJsonBytes)`, response.status, undefined);
-    }
-    chunks.push(value);
-  }
-  const decoder = new TextDecoder();
-  return chunks.map((c, i) => decoder.decode(c, { stream: i < chunks.length - 1 })).join("");
+  const body = await readBoundedBody(response, max);
+  if ("over" in body) throw new HubApiError(`The hub's answer to ${url} exceeds ${max} bytes (limit maxJsonBytes)`, response.status, undefined);
+  return new TextDecoder().decode(body);
 }
