@@ -6,7 +6,7 @@ Reads one base64 pickle per line on stdin and answers one JSON line each:
 {} otherwise. Nothing from the stream is ever imported or called: find_class records the name and
 returns an inert stand-in. Each input runs under a CPU-time alarm and a memory cap.
 """
-import base64, io, json, pickle, resource, signal, sys
+import base64, importlib, io, json, pickle, resource, signal, sys
 
 DANGEROUS_MODULES = {"os", "posix", "nt", "subprocess", "runpy", "pty", "socket", "shutil", "sys", "importlib",
                      "webbrowser", "commands", "code", "ctypes", "platform", "pickle", "_pickle", "marshal", "types"}
@@ -26,6 +26,20 @@ class Stub:
         pass
 
 
+def exists(module, name):
+    """Whether the real unpickler would find this global: the dangerous modules are the standard
+    library's own, so importing them runs nothing from the stream; attributes are looked up, never
+    called. A name that does not exist makes CPython raise before anything runs."""
+    module = {"__builtin__": "builtins"}.get(module, module)
+    try:
+        obj = importlib.import_module(module)
+        for part in name.split("."):
+            obj = getattr(obj, part)
+        return True
+    except Exception:
+        return False
+
+
 class Recorder(pickle.Unpickler):
     def __init__(self, f):
         super().__init__(f)
@@ -33,7 +47,7 @@ class Recorder(pickle.Unpickler):
 
     def find_class(self, module, name):
         top = module.split(".")[0]
-        if self.hit is None and (top in DANGEROUS_MODULES or (top in ("builtins", "__builtin__") and name in DANGEROUS_BUILTINS)):
+        if self.hit is None and (top in DANGEROUS_MODULES or (top in ("builtins", "__builtin__") and name in DANGEROUS_BUILTINS)) and exists(module, name):
             self.hit = f"{module}.{name}"
         return Stub
 

@@ -177,7 +177,13 @@ export function createPolicy(layers: readonly PolicyData[]): Policy {
   function classify(module: string, name: string): GlobalClassification {
     // Linear on attacker input: a name past the limits is not matched at all (never safe).
     const overlong = overlongGlobal(module, name);
-    if (overlong !== undefined) return { cls: "unknown", normalized: `${`${module}.${name}`.slice(0, 200)}…`, route: overlong };
+    if (overlong !== undefined) {
+      const shown = `${`${module}.${name}`.slice(0, 200)}…`;
+      // The module alone is still judged when it is short: anything in `os` is `os`'s.
+      const byModule = module.length <= 256 ? deny.match(normalizeDotted(module)) : undefined;
+      if (byModule) return { cls: "dangerous", normalized: shown, matched: byModule.entry, category: byModule.value, route: overlong };
+      return { cls: "unknown", normalized: shown, route: overlong };
+    }
     const normalized = normalizeGlobal(module, name);
     const raw = `${module}.${name}`;
     if (safe.has(normalized)) return { cls: "safe", normalized, matched: normalized };
