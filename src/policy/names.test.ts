@@ -36,4 +36,12 @@ describe("dotted global names", () => {
     }
     expect(policy.classifyGlobal("collections", `${"OrderedDict.".repeat(70)}x`).cls).toBe("unknown");
   });
+
+  it("an over-long name in a denied module is still the module's: dangerous (found by fuzzing: posix.syst…eeeThing)", () => {
+    const policy = defaultPolicy();
+    const c = policy.classifyGlobal("posix", `syst${"e".repeat(3000)}Thing`);
+    expect(c).toMatchObject({ cls: "dangerous", category: "process" });
+    expect(c.route).toMatch(/maxGlobalNameBytes/);
+    expect(policy.classifyGlobal("mypkg", `x${"e".repeat(3000)}`).cls).toBe("unknown");
+  });
 });
