@@ -1,7 +1,7 @@
 import { stat, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { resolve } from "node:path";
 import { Option, type Command } from "commander";
-import { summarize, type ScanReport, type Severity } from "../../core/finding.js";
+import { summarize, type FileReport, type ScanReport, type Severity } from "../../core/finding.js";
 import { loadPolicy } from "../../node/policy-file.js";
 import { isRemoteTarget, scanTargets } from "../../node/remote-scan.js";
 import { signatureReport } from "../../node/signing/verify-for-scan.js";
@@ -46,7 +46,7 @@ export function addScanCommand(program: Command, ctx: CommandContext): void {
     .option("-q, --quiet", "text format: leave out clean files and notes")
     .option("--no-color", "no ANSI colours in text output (also: NO_COLOR=1)")
     .option("--require-signature", "every path must carry a valid model signature by a trusted signer (SIG001); see docs/signing.md")
-    .option("--signature <path>", "with --require-signature and one path: the signature file (default: model.sig in the model's folder)");
+    .option("--signature <path>", "with --require-signature and one path: the signature file (default: model.sig inside a model folder, FILE.sig next to a one-file model)");
   addTrustOptions(command).action(async (paths: string[], flags: ScanFlags) => ctx.setExitCode(await runScan(paths, flags, ctx.io)));
 }
 
@@ -74,17 +74,18 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIo): Promise<Ex
 
 /** One SIG001 entry per path: the model's signature, verified against the trusted signers. */
 async function withSignatures(report: ScanReport, paths: readonly string[], flags: ScanFlags, policy: Policy): Promise<ScanReport> {
-  if (flags.signature !== undefined && paths.length > 1) throw new UsageError("--signature names one signature file; with several paths, each folder's model.sig is used");
+  if (flags.signature !== undefined && paths.length > 1) throw new UsageError("--signature names one signature file; with several paths, each model's own signature is used");
   const trust = trustFrom(flags, policy);
-  const files = [...report.files];
+  const signatures: FileReport[] = [];
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
     // A path that cannot be read already has its error report; there is no model to verify.
     if (info === undefined) continue;
-    const folder = info.isDirectory() ? path : dirname(path);
-    const options = { ...trust, signaturePath: flags.signature ?? join(folder, "model.sig") };
-    files.push(await signatureReport(path, policy, options).catch(asUsageError));
+    signatures.push(await signatureReport(path, policy, { ...trust, signaturePath: flags.signature }).catch(asUsageError));
   }
+  // The signature file itself was walked as an unknown file: its SIG001 entry replaces it.
+  const signed = new Set(signatures.map((s) => resolve(s.path)));
+  const files = [...report.files.filter((f) => !signed.has(resolve(f.path))), ...signatures];
   return { ...report, files, summary: summarize(files) };
 }
 
