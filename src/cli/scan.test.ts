@@ -198,3 +198,34 @@ describe("modelvet scan: terminal behaviour", () => {
     expect((await run(["scan", join(dir, "many")])).stderr).toBe("");
   });
 });
+
+describe("modelvet scan: nothing scanned, .git and --exclude", () => {
+  it("exits 3 for an empty folder, and says so in the summary", async () => {
+    const empty = join(dir, "empty-folder");
+    mkdirSync(empty, { recursive: true });
+    const result = await run(["scan", empty]);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toContain("0 files");
+  });
+
+  it("leaves out .git and --exclude matches; a folder with only those scans nothing (exit 3)", async () => {
+    write("repo/.git/objects/evil.pkl", MALICIOUS);
+    write("repo/tmp/evil.pkl", MALICIOUS);
+    write("repo/model.pkl", BENIGN);
+    const scanned = await run(["scan", join(dir, "repo"), "--exclude", "tmp", "--format", "json"]);
+    expect(scanned.code).toBe(0);
+    expect((JSON.parse(scanned.stdout) as ScanReport).files.map((f) => f.path)).toEqual([`${join(dir, "repo")}/model.pkl`]);
+    const nothing = await run(["scan", join(dir, "repo"), "--exclude", "tmp", "--exclude", "*.pkl"]);
+    expect(nothing.code).toBe(3);
+  });
+
+  it("the summary counts a file not fully scanned even when its verdict is worse (a symlink escape)", async () => {
+    const { symlinkSync } = await import("node:fs");
+    write("escape/ok.pkl", BENIGN);
+    symlinkSync("/etc/hostname", join(dir, "escape", "out.pkl"));
+    const result = await run(["scan", join(dir, "escape"), "--fail-on", "critical", "--format", "json"]);
+    const report = JSON.parse(result.stdout) as ScanReport;
+    expect(report.summary.incomplete).toBe(1);
+    expect(result.code).toBe(1);
+  });
+});

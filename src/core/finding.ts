@@ -64,6 +64,11 @@ export interface ScanSummary {
   suspicious: number;
   unsafe: number;
   error: number;
+  /**
+   * Files not fully scanned (any scan error), whatever their verdict: an unsafe file whose symlink
+   * was not followed counts here too. The CI gate fails on it, so the summary says why.
+   */
+  incomplete: number;
   findings: Record<Severity, number>;
 }
 
@@ -89,10 +94,12 @@ export function summarize(files: readonly FileReport[]): ScanSummary {
     suspicious: 0,
     unsafe: 0,
     error: 0,
+    incomplete: 0,
     findings: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
   };
   for (const file of files) {
     summary[file.verdict] += 1;
+    if (file.verdict === "error" || file.errors.length > 0) summary.incomplete += 1;
     for (const finding of file.findings) summary.findings[finding.severity] += 1;
   }
   return summary;

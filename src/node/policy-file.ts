@@ -1,6 +1,7 @@
 import { open } from "node:fs/promises";
 import { parseDocument } from "yaml";
-import { createPolicy, PolicyError, validatePolicyData, type Policy } from "../policy/policy.js";
+import { assertKnownRuleIds, createPolicy, PolicyError, validatePolicyData, type Policy } from "../policy/policy.js";
+import { RULES } from "../rules/index.js";
 import { DEFAULT_POLICY_DATA, defaultPolicy } from "../policy/default.js";
 
 /** Largest policy file read: real policies are a few KiB; this stops `--policy /dev/zero` (CWE-400). */
@@ -44,6 +45,7 @@ export function policyFromText(text: string, label: string): Policy {
   const data = parsePolicyText(text, fail);
   try {
     validatePolicyData(data);
+    assertKnownRuleIds(data, RULES.map((rule) => rule.meta.id));
   } catch (error) {
     if (error instanceof PolicyError) throw fail(lowerFirst(error.message));
     throw error;

@@ -53,6 +53,8 @@ export interface ScanTargetsOptions {
   limits?: Partial<Limits>;
   env: Env;
   onProgress?: (done: number, total: number, path: string) => void;
+  /** Local folders only: `--exclude` globs (see scanPaths). */
+  exclude?: readonly string[];
 }
 
 /**

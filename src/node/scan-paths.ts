@@ -8,6 +8,7 @@ import { summarize, verdictOf, type FileReport, type ScanReport } from "../core/
 import type { Limits } from "../core/limits.js";
 import { reportDocument, scanSource } from "../engine/scan.js";
 import type { Policy } from "../policy/policy.js";
+import { excludePredicate, type ExcludePredicate } from "./exclude.js";
 import type { SymlinkDocument } from "../rules/filesystem/fs001-symlink-escape.js";
 import type { OnnxDocument } from "../formats/onnx/types.js";
 import { availableParallelism } from "node:os";
@@ -31,6 +32,8 @@ export interface ScanPathsOptions {
    * own verdict.
    */
   isolate?: boolean;
+  /** `--exclude` globs, relative to each folder argument; `.git`, `.hg`, `.svn` are always left out. */
+  exclude?: readonly string[];
 }
 
 /**
@@ -60,7 +63,8 @@ type Given = string | Uint8Array;
  */
 export async function scanPaths(paths: readonly Given[], options: ScanPathsOptions): Promise<ScanReport> {
   const entries: Entry[] = [];
-  for (const given of paths) entries.push(...(await entriesOf(given)));
+  const exclude = excludePredicate(options.exclude ?? []);
+  for (const given of paths) entries.push(...(await entriesOf(given, exclude)));
 
   const files: FileReport[] = new Array<FileReport>(entries.length);
   const fileCount = entries.filter((e) => e.kind === "file").length;
@@ -92,7 +96,7 @@ export async function scanPaths(paths: readonly Given[], options: ScanPathsOptio
 export type Entry = WalkEntry & { root: OsPath; named: boolean };
 
 /** What one path argument stands for: itself, everything in its folder, or an error entry. */
-async function entriesOf(given: Given): Promise<Entry[]> {
+async function entriesOf(given: Given, exclude: ExcludePredicate): Promise<Entry[]> {
   const absolute = toOsPath(given);
   const shown = typeof given === "string" ? safeLine(given) : displayPath(given);
   let info;
@@ -107,7 +111,7 @@ async function entriesOf(given: Given): Promise<Entry[]> {
   const display = shown.replace(/[\\/]+$/, "") || shown;
   const entries: Entry[] = [];
   try {
-    for await (const entry of walk(absolute, display)) entries.push({ ...entry, root: absolute, named: false });
+    for await (const entry of walk(absolute, display, { exclude })) entries.push({ ...entry, root: absolute, named: false });
   } catch (error) {
     // The walk reports what it cannot read as entries; this is the root itself failing mid-way.
     entries.push({ ...unreadable(display, absolute, error), root: absolute, named: true });

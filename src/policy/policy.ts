@@ -218,6 +218,20 @@ export function createPolicy(layers: readonly PolicyData[]): Policy {
   };
 }
 
+/**
+ * Refuses rule ids the policy names but no rule has: a typo (`PKL01`) would otherwise leave the
+ * rule at its default severity while the author believes it changed (fail closed on intent).
+ *
+ * @example
+ * assertKnownRuleIds(data, RULES.map((r) => r.id));
+ */
+export function assertKnownRuleIds(data: PolicyData, knownIds: readonly string[]): void {
+  const known = new Set(knownIds);
+  for (const id of Object.keys(data.rules ?? {})) {
+    if (!known.has(id)) throw new PolicyError(`Policy rules names unknown rule id ${JSON.stringify(id)}; run "modelvet rules" for the rule ids`);
+  }
+}
+
 export function validatePolicyData(data: unknown): asserts data is PolicyData {
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw new PolicyError("Policy must be an object");
   const d = data as Record<string, unknown>;
@@ -226,6 +240,8 @@ export function validatePolicyData(data: unknown): asserts data is PolicyData {
   }
   if (d.version !== 1) throw new PolicyError(`Policy version must be 1, got ${JSON.stringify(d.version)}`);
   if (d.failOn !== undefined && !isSeverity(d.failOn)) throw new PolicyError(`Policy failOn ${JSON.stringify(d.failOn)} is not a severity`);
+  // As the CLI's --fail-on: info findings describe ordinary models, so an info gate fails them all.
+  if (d.failOn === "info") throw new PolicyError('Policy failOn "info" would fail every model that names a framework class; use low, medium, high or critical');
   const globals = d.globals as Record<string, unknown> | undefined;
   if (globals !== undefined) {
     if (typeof globals !== "object" || globals === null) throw new PolicyError("Policy globals must be an object");

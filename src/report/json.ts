@@ -65,6 +65,7 @@ function canonicalSummary(summary: ScanSummary): Record<string, unknown> {
     suspicious: summary.suspicious,
     error: summary.error,
     clean: summary.clean,
+    incomplete: summary.incomplete,
     findings: Object.fromEntries(SEVERITIES.map((s) => [s, summary.findings[s]])),
   };
 }

@@ -71,7 +71,8 @@ function describeLocation(location: Location): string {
 
 function summaryLine(summary: ScanSummary): string {
   const files = `${summary.files} ${summary.files === 1 ? "file" : "files"}`;
-  const verdicts = `${summary.unsafe} unsafe, ${summary.suspicious} suspicious, ${summary.error} error, ${summary.clean} clean`;
+  const incomplete = summary.incomplete > summary.error ? ` (${summary.incomplete} not fully scanned)` : "";
+  const verdicts = `${summary.unsafe} unsafe, ${summary.suspicious} suspicious, ${summary.error} error, ${summary.clean} clean${incomplete}`;
   const findings = SEVERITIES.map((severity) => `${summary.findings[severity]} ${severity}`).join(", ");
   return `${files}: ${verdicts} — findings: ${findings}`;
 }

@@ -20,6 +20,7 @@ import { asUsageError } from "./hash.js";
 import { addTrustOptions, trustedSignersFromFlags, type TrustFlags } from "./verify.js";
 
 const OUTPUT_FORMATS = ["text", "json", "sarif"] as const;
+// Not `info`: it would fail every model that names a framework class. The policy file refuses it too.
 const FAIL_ON_CHOICES = ["critical", "high", "medium", "low"] as const;
 
 interface ScanFlags extends TrustFlags {
@@ -30,6 +31,7 @@ interface ScanFlags extends TrustFlags {
   failOn?: Severity;
   policy?: string;
   quiet?: boolean;
+  exclude: string[];
   /** False with --no-color. */
   color: boolean;
 }
@@ -44,6 +46,7 @@ export function addScanCommand(program: Command, ctx: CommandContext): void {
     .addOption(new Option("--fail-on <severity>", "exit 1 on findings at or above this severity (default: the policy's failOn, high)").choices(FAIL_ON_CHOICES))
     .option("-p, --policy <file>", "policy file (YAML or JSON) applied on top of the default policy")
     .option("-q, --quiet", "text format: leave out clean files and notes")
+    .option("--exclude <glob>", "leave out files and folders matching this glob inside folder arguments (*.tmp, data/**); repeatable; .git is always left out", (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option("--no-color", "no ANSI colours in text output (also: NO_COLOR=1)")
     .option("--require-signature", "every path must carry a valid model signature by a trusted signer (SIG001); see docs/signing.md")
     .option("--signature <path>", "with --require-signature and one path: the signature file (default: model.sig inside a model folder, FILE.sig next to a one-file model)");
@@ -61,7 +64,7 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIo): Promise<Ex
   let report: ScanReport;
   try {
     const targets = paths.map((path) => argumentBytes(path, io.rawArgv));
-    report = await scanTargets(targets, { policy, env: io.env ?? {}, onProgress: progress.onProgress });
+    report = await scanTargets(targets, { policy, env: io.env ?? {}, onProgress: progress.onProgress, exclude: flags.exclude });
   } finally {
     progress.finish();
   }
