@@ -175,6 +175,12 @@ describe("modelvet scan: terminal behaviour", () => {
     expect((await run(["scan", evil], tty)).stdout).toContain("\u001b[");
   });
 
+  it("FORCE_COLOR colours a pipe; FORCE_COLOR=0 turns colour off on a terminal; --no-color wins", async () => {
+    expect((await run(["scan", evil], { env: { FORCE_COLOR: "1" } })).stdout).toContain("\u001b[");
+    expect((await run(["scan", evil], { ...tty, env: { FORCE_COLOR: "0" } })).stdout).not.toContain("\u001b[");
+    expect((await run(["scan", evil, "--no-color"], { env: { FORCE_COLOR: "1" } })).stdout).not.toContain("\u001b[");
+  });
+
   it("does not colour with --no-color, NO_COLOR, --output, or without a terminal", async () => {
     expect((await run(["scan", evil, "--no-color"], tty)).stdout).not.toContain("\u001b[");
     expect((await run(["scan", evil], { ...tty, env: { NO_COLOR: "1" } })).stdout).not.toContain("\u001b[");
@@ -227,5 +233,24 @@ describe("modelvet scan: nothing scanned, .git and --exclude", () => {
     const report = JSON.parse(result.stdout) as ScanReport;
     expect(report.summary.incomplete).toBe(1);
     expect(result.code).toBe(1);
+  });
+});
+
+describe("modelvet scan -", () => {
+  async function* input(...chunks: string[]): AsyncGenerator<Uint8Array> {
+    for (const chunk of chunks) yield Buffer.from(chunk, "latin1");
+  }
+
+  it("scans standard input and names it '-'", async () => {
+    const result = await run(["scan", "-", "--format", "json"], { stdin: input(MALICIOUS.slice(0, 5), MALICIOUS.slice(5)) });
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as ScanReport;
+    expect(report.files.map((f) => [f.path, f.verdict])).toEqual([["-", "unsafe"]]);
+    expect(report.files[0]?.findings.map((f) => f.ruleId)).toContain("PKL001");
+  });
+
+  it("scans a benign standard input clean, and refuses '-' twice", async () => {
+    expect((await run(["scan", "-"], { stdin: input(BENIGN) })).code).toBe(0);
+    expect((await run(["scan", "-", "-"], { stdin: input(BENIGN) })).code).toBe(2);
   });
 });

@@ -15,6 +15,7 @@ import { UsageError, type ExitCode } from "../exit-codes.js";
 import { gateExitCode } from "../gate.js";
 import { argumentBytes, type CliIo } from "../io.js";
 import { createProgress } from "../progress.js";
+import { stdinToTempFile } from "../stdin.js";
 import type { CommandContext } from "./context.js";
 import { asUsageError } from "./hash.js";
 import { addTrustOptions, trustedSignersFromFlags, type TrustFlags } from "./verify.js";
@@ -40,14 +41,14 @@ export function addScanCommand(program: Command, ctx: CommandContext): void {
   const command = program
     .command("scan")
     .description("scan model files and folders without loading them")
-    .argument("<paths...>", "files or folders (folders are walked recursively), hf://ORG/REPO[@REVISION][/PATH] or https:// URLs (read with range requests, not downloaded)")
+    .argument("<paths...>", "files or folders (folders are walked recursively), - for standard input, hf://ORG/REPO[@REVISION][/PATH] or https:// URLs (read with range requests, not downloaded)")
     .addOption(new Option("-f, --format <format>", "report format").choices(OUTPUT_FORMATS).default("text"))
     .option("-o, --output <file>", "write the report to a file instead of stdout")
     .addOption(new Option("--fail-on <severity>", "exit 1 on findings at or above this severity (default: the policy's failOn, high)").choices(FAIL_ON_CHOICES))
     .option("-p, --policy <file>", "policy file (YAML or JSON) applied on top of the default policy")
     .option("-q, --quiet", "text format: leave out clean files and notes")
     .option("--exclude <glob>", "leave out files and folders matching this glob inside folder arguments (*.tmp, data/**); repeatable; .git is always left out", (value: string, previous: string[]) => [...previous, value], [] as string[])
-    .option("--no-color", "no ANSI colours in text output (also: NO_COLOR=1)")
+    .option("--no-color", "no ANSI colours in text output (also: NO_COLOR=1; FORCE_COLOR=1 forces them on a pipe)")
     .option("--require-signature", "every path must carry a valid model signature by a trusted signer (SIG001); see docs/signing.md")
     .option("--signature <path>", "with --require-signature and one path: the signature file (default: model.sig inside a model folder, FILE.sig next to a one-file model)");
   addTrustOptions(command).action(async (paths: string[], flags: ScanFlags) => ctx.setExitCode(await runScan(paths, flags, ctx.io)));
@@ -60,17 +61,23 @@ export function addScanCommand(program: Command, ctx: CommandContext): void {
  */
 async function runScan(paths: string[], flags: ScanFlags, io: CliIo): Promise<ExitCode> {
   const policy = await loadPolicy(flags.policy);
+  if (paths.filter((path) => path === "-").length > 1) throw new UsageError("'-' (standard input) can be given once");
+  if (paths.includes("-") && (flags.requireSignature || policy.signing.require)) throw new UsageError("--require-signature needs files or folders; standard input has no signature");
+  const stdin = paths.includes("-") ? await stdinToTempFile(io.stdin) : undefined;
   const progress = createProgress(io);
   let report: ScanReport;
   try {
-    const targets = paths.map((path) => argumentBytes(path, io.rawArgv));
+    const targets = paths.map((path) => (path === "-" && stdin ? stdin.path : argumentBytes(path, io.rawArgv)));
     report = await scanTargets(targets, { policy, env: io.env ?? {}, onProgress: progress.onProgress, exclude: flags.exclude });
+    // The report names standard input as the user did, not by the temp file's name.
+    if (stdin) report = { ...report, files: report.files.map((file) => (file.path === stdin.path ? { ...file, path: "-" } : file)) };
   } finally {
     progress.finish();
+    await stdin?.dispose();
   }
   if ((flags.requireSignature || policy.signing.require) && paths.some(isRemoteTarget)) throw new UsageError("--require-signature needs local paths; remote targets cannot be signature-checked yet");
   if (flags.requireSignature || policy.signing.require) report = await withSignatures(report, paths, flags, policy);
-  const color = flags.output === undefined && flags.color && io.isTTY.stdout && !noColorRequested(io.env);
+  const color = flags.output === undefined && flags.color && colorWanted(io);
   await emit(render(report, flags.format, { color, quiet: flags.quiet === true }), flags.output, io);
   return gateExitCode(report, flags.failOn ?? policy.failOn);
 }
@@ -123,10 +130,17 @@ async function emit(text: string, output: string | undefined, io: CliIo): Promis
   }
 }
 
-/** https://no-color.org: set and not empty. */
-function noColorRequested(env: CliIo["env"]): boolean {
-  const value = env?.NO_COLOR;
-  return value !== undefined && value !== "";
+/**
+ * Colour on stdout: `FORCE_COLOR` (set, not `0`/`false`) turns it on even when stdout is not a
+ * terminal (CI logs render ANSI) and `FORCE_COLOR=0` off, as in Node and chalk; otherwise
+ * https://no-color.org (`NO_COLOR` set and not empty) turns it off; otherwise a terminal gets it.
+ */
+export function colorWanted(io: Pick<CliIo, "env" | "isTTY">): boolean {
+  const force = io.env?.FORCE_COLOR;
+  if (force !== undefined) return !["0", "false"].includes(force.toLowerCase());
+  const noColor = io.env?.NO_COLOR;
+  if (noColor !== undefined && noColor !== "") return false;
+  return io.isTTY.stdout;
 }
 
 /** `ENOENT: no such file or directory, open 'x'` -> `no such file or directory`. */
