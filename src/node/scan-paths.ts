@@ -8,6 +8,7 @@ import { summarize, verdictOf, type FileReport, type ScanReport } from "../core/
 import type { Limits } from "../core/limits.js";
 import { reportDocument, scanSource } from "../engine/scan.js";
 import type { Policy } from "../policy/policy.js";
+import { defaultPolicy } from "../policy/default.js";
 import { excludePredicate, type ExcludePredicate } from "./exclude.js";
 import type { SymlinkDocument } from "../rules/filesystem/fs001-symlink-escape.js";
 import type { OnnxDocument } from "../formats/onnx/types.js";
@@ -21,7 +22,8 @@ import { walk, type WalkEntry } from "./walk.js";
 export const VERSION: string = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 
 export interface ScanPathsOptions {
-  policy: Policy;
+  /** Default: the default policy, as `scanSource`. */
+  policy?: Policy;
   limits?: Partial<Limits>;
   /** Files scanned at once; reads are positional, so this mostly overlaps I/O waits. */
   concurrency?: number;
@@ -61,7 +63,8 @@ type Given = string | Uint8Array;
  * @example
  * const report = await scanPaths(["models/"], { policy: defaultPolicy() });
  */
-export async function scanPaths(paths: readonly Given[], options: ScanPathsOptions): Promise<ScanReport> {
+export async function scanPaths(paths: readonly Given[], given: ScanPathsOptions = {}): Promise<ScanReport> {
+  const options = { ...given, policy: given.policy ?? defaultPolicy() };
   const entries: Entry[] = [];
   const exclude = excludePredicate(options.exclude ?? []);
   for (const given of paths) entries.push(...(await entriesOf(given, exclude)));
@@ -134,7 +137,7 @@ function unreadable(path: string, absolute: OsPath, error: unknown): WalkEntry {
 }
 
 /** Scans one entry in this thread (the worker threads of `ScanPool` call it too). */
-export async function scanEntry(entry: Entry, options: Pick<ScanPathsOptions, "policy" | "limits">): Promise<FileReport> {
+export async function scanEntry(entry: Entry, options: { policy: Policy; limits?: Partial<Limits> }): Promise<FileReport> {
   const base = { policy: options.policy, limits: options.limits, path: entry.path };
   switch (entry.kind) {
     case "symlink":
