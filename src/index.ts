@@ -27,7 +27,7 @@ export { parsePickle, type ParsePickleOptions } from "./formats/pickle/parse.js"
 export type { PickleDocument } from "./formats/pickle/types.js";
 export { createPolicy, PolicyError, validatePolicyData, type Policy, type PolicyData, type GlobalClassification } from "./policy/policy.js";
 export { DEFAULT_POLICY_DATA, defaultPolicy } from "./policy/default.js";
-export { policyFromText } from "./policy/policy-text.js";
+export { policyFromText } from "./engine/policy-text.js";
 export { renderText, type TextOptions } from "./report/text.js";
 export { renderJson } from "./report/json.js";
 export { renderSarif } from "./report/sarif.js";

@@ -1,9 +1,9 @@
 import { open } from "node:fs/promises";
 import { PolicyError, type Policy } from "../policy/policy.js";
 import { defaultPolicy } from "../policy/default.js";
-import { policyFromText } from "../policy/policy-text.js";
+import { policyFromText } from "../engine/policy-text.js";
 
-/** Re-exported: the pure part lives in the policy layer, so the browser build can use it too. */
+/** Re-exported: the pure part lives in the engine layer (it checks rule ids against the rules), so the browser build can use it too. */
 export { policyFromText };
 
 /** Largest policy file read: real policies are a few KiB; this stops `--policy /dev/zero` (CWE-400). */

@@ -1,7 +1,7 @@
 import { parseDocument } from "yaml";
 import { RULES } from "../rules/index.js";
-import { DEFAULT_POLICY_DATA } from "./default.js";
-import { assertKnownRuleIds, createPolicy, PolicyError, validatePolicyData, type Policy } from "./policy.js";
+import { DEFAULT_POLICY_DATA } from "../policy/default.js";
+import { assertKnownRuleIds, createPolicy, PolicyError, validatePolicyData, type Policy } from "../policy/policy.js";
 
 /**
  * A policy from a policy document's text (JSON or YAML) on top of the default policy; `label`
