@@ -114,7 +114,7 @@ function render(report: ScanReport, format: ScanFlags["format"], options: { colo
     case "json":
       return renderJson(report);
     case "sarif":
-      return renderSarif(report, RULES);
+      return renderSarif(report, RULES, { srcRoot: process.cwd() });
   }
 }
 
