@@ -254,3 +254,28 @@ describe("modelvet scan -", () => {
     expect((await run(["scan", "-", "-"], { stdin: input(BENIGN) })).code).toBe(2);
   });
 });
+
+describe("modelvet scan --baseline", () => {
+  it("accepts today's findings with --write-baseline, then fails only on a new one; suppressed ones stay in JSON and SARIF", async () => {
+    const folder = join(dir, "baselined");
+    write("baselined/old.pkl", MALICIOUS);
+    const baseline = join(dir, "baseline.json");
+    expect((await run(["scan", folder, "--baseline", baseline, "--write-baseline"])).code).toBe(0);
+    const again = await run(["scan", folder, "--baseline", baseline, "--format", "json"]);
+    expect(again.code).toBe(0);
+    const report = JSON.parse(again.stdout) as ScanReport;
+    expect(report.summary.suppressed).toBeGreaterThan(0);
+    expect(report.files[0]?.findings.every((f) => f.suppressed?.kind === "baseline")).toBe(true);
+    const sarif = JSON.parse((await run(["scan", folder, "--baseline", baseline, "--format", "sarif"])).stdout);
+    expect(sarif.runs[0].results[0].suppressions[0]).toMatchObject({ kind: "external", status: "accepted" });
+    write("baselined/new.pkl", "cos\nsystem\n(S'rm -rf x'\ntR.");
+    const fresh = await run(["scan", folder, "--baseline", baseline]);
+    expect(fresh.code).toBe(1);
+    expect(fresh.stdout).toContain("suppressed: in the baseline");
+  });
+
+  it("is a usage error for a missing baseline, or --write-baseline without --baseline", async () => {
+    expect((await run(["scan", evil, "--baseline", join(dir, "nope.json")])).code).toBe(2);
+    expect((await run(["scan", evil, "--write-baseline"])).code).toBe(2);
+  });
+});

@@ -63,6 +63,8 @@ function sarifResult(file: FileReport, finding: Finding, rules: RuleTable, finge
     locations: [sarifLocation(file.path, finding.location, root)],
     partialFingerprints: { primaryLocationLineHash: fingerprints.next(identity) },
     properties: { severity: finding.severity, confidence: finding.confidence },
+    // A baselined finding stays in the log, marked, so code scanning shows it as suppressed.
+    ...(finding.suppressed === undefined ? {} : { suppressions: [{ kind: "external", status: "accepted", justification: finding.suppressed.reason }] }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { stat, writeFile } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { summarize, type FileReport, type ScanReport, type Severity } from "../../core/finding.js";
@@ -7,6 +7,7 @@ import { isRemoteTarget, scanTargets } from "../../node/remote-scan.js";
 import { signatureReport } from "../../node/signing/verify-for-scan.js";
 import type { TrustedSigners } from "../../node/signing/verify-model.js";
 import type { Policy } from "../../policy/policy.js";
+import { applyBaseline, parseBaseline, renderBaseline } from "../../report/baseline.js";
 import { renderJson } from "../../report/json.js";
 import { renderSarif } from "../../report/sarif.js";
 import { renderText } from "../../report/text.js";
@@ -33,6 +34,8 @@ interface ScanFlags extends TrustFlags {
   policy?: string;
   quiet?: boolean;
   exclude: string[];
+  baseline?: string;
+  writeBaseline?: boolean;
   /** False with --no-color. */
   color: boolean;
 }
@@ -48,6 +51,8 @@ export function addScanCommand(program: Command, ctx: CommandContext): void {
     .option("-p, --policy <file>", "policy file (YAML or JSON) applied on top of the default policy")
     .option("-q, --quiet", "text format: leave out clean files and notes")
     .option("--exclude <glob>", "leave out files and folders matching this glob inside folder arguments (*.tmp, data/**); repeatable; .git is always left out", (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option("--baseline <file>", "findings listed in this baseline file are reported as suppressed and do not fail the scan (only new ones do)")
+    .option("--write-baseline", "write every finding of this scan to the --baseline file (to accept today's findings)")
     .option("--no-color", "no ANSI colours in text output (also: NO_COLOR=1; FORCE_COLOR=1 forces them on a pipe)")
     .option("--require-signature", "every path must carry a valid model signature by a trusted signer (SIG001); see docs/signing.md")
     .option("--signature <path>", "with --require-signature and one path: the signature file (default: model.sig inside a model folder, FILE.sig next to a one-file model)");
@@ -77,6 +82,8 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIo): Promise<Ex
   }
   if ((flags.requireSignature || policy.signing.require) && paths.some(isRemoteTarget)) throw new UsageError("--require-signature needs local paths; remote targets cannot be signature-checked yet");
   if (flags.requireSignature || policy.signing.require) report = await withSignatures(report, paths, flags, policy);
+  if (flags.writeBaseline && flags.baseline === undefined) throw new UsageError("--write-baseline needs --baseline FILE: the file to write");
+  if (flags.baseline !== undefined) report = await withBaseline(report, flags.baseline, flags.writeBaseline === true);
   const color = flags.output === undefined && flags.color && colorWanted(io);
   await emit(render(report, flags.format, { color, quiet: flags.quiet === true }), flags.output, io);
   return gateExitCode(report, flags.failOn ?? policy.failOn);
@@ -97,6 +104,26 @@ async function withSignatures(report: ScanReport, paths: readonly string[], flag
   const signed = new Set(signatures.map((s) => resolve(s.path)));
   const files = [...report.files.filter((f) => !signed.has(resolve(f.path))), ...signatures];
   return { ...report, files, summary: summarize(files) };
+}
+
+/** `--baseline`: write today's fingerprints, or suppress the findings the file lists. */
+async function withBaseline(report: ScanReport, file: string, write: boolean): Promise<ScanReport> {
+  if (write) {
+    try {
+      await writeFile(file, renderBaseline(report));
+    } catch (error) {
+      throw new UsageError(`cannot write the baseline ${JSON.stringify(file)}: ${systemReason(error)}`);
+    }
+  }
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read the baseline ${JSON.stringify(file)}: ${systemReason(error)} (create it with --write-baseline)`);
+  }
+  const parsed = parseBaseline(text);
+  if ("error" in parsed) throw new UsageError(`the baseline ${JSON.stringify(file)} ${parsed.error}`);
+  return applyBaseline(report, parsed.fingerprints, file);
 }
 
 /** Trusted signers from the flags when any is given, else from the policy's signing section. */
