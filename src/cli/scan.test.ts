@@ -279,3 +279,21 @@ describe("modelvet scan --baseline", () => {
     expect((await run(["scan", evil, "--write-baseline"])).code).toBe(2);
   });
 });
+
+describe("modelvet scan: policy suppressions", () => {
+  it("suppresses by path glob and rule with a reason; refuses an entry without a reason", async () => {
+    write("suppress/vendored/old.pkl", MALICIOUS);
+    const policy = join(dir, "suppress.yaml");
+    writeFileSync(policy, "version: 1\nsuppressions:\n  - path: '**/vendored/**'\n    rule: PKL001\n    reason: test fixture, never loaded\n");
+    const result = await run(["scan", join(dir, "suppress"), "--policy", policy, "--format", "json"]);
+    const report = JSON.parse(result.stdout) as ScanReport;
+    const suppressed = report.files.flatMap((f) => f.findings).filter((f) => f.ruleId === "PKL001");
+    expect(suppressed.length).toBeGreaterThan(0);
+    expect(suppressed.every((f) => f.suppressed?.kind === "policy" && f.suppressed.reason === "test fixture, never loaded")).toBe(true);
+    const noReason = join(dir, "no-reason.yaml");
+    writeFileSync(noReason, "version: 1\nsuppressions:\n  - path: '*'\n    rule: PKL001\n");
+    const refused = await run(["scan", evil, "--policy", noReason]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("needs a reason");
+  });
+});

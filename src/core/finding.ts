@@ -39,7 +39,8 @@ export interface Finding {
 }
 
 export interface Suppression {
-  kind: "baseline";
+  /** `baseline`: listed in a --baseline file; `policy`: matched by a policy `suppressions` entry. */
+  kind: "baseline" | "policy";
   /** Why it is accepted, in words. */
   reason: string;
 }

@@ -8,6 +8,8 @@
  * folder excludes everything below it.
  */
 
+import { globRegExp } from "../core/glob.js";
+
 /** Folders never walked: version-control metadata, not model files (`scan .` in a clone). */
 export const SKIPPED_FOLDERS: readonly string[] = [".git", ".hg", ".svn"];
 
@@ -30,24 +32,4 @@ export function excludePredicate(patterns: readonly string[]): ExcludePredicate 
 /** `a/b/c` -> `a`, `a/b`, `a/b/c`: a pattern naming a folder excludes what is below it. */
 function prefixes(names: readonly string[]): string[] {
   return names.map((_, i) => names.slice(0, i + 1).join("/"));
-}
-
-function globRegExp(pattern: string): RegExp {
-  let source = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] as string;
-    if (c === "*" && pattern[i + 1] === "*") {
-      // `**/` matches zero or more folders; a trailing `**` anything.
-      if (pattern[i + 2] === "/") {
-        source += "(?:.*/)?";
-        i += 2;
-      } else {
-        source += ".*";
-        i += 1;
-      }
-    } else if (c === "*") source += "[^/]*";
-    else if (c === "?") source += "[^/]";
-    else source += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
-  return new RegExp(`^${source}$`, "s");
 }

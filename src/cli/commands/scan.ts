@@ -9,6 +9,7 @@ import type { TrustedSigners } from "../../node/signing/verify-model.js";
 import type { Policy } from "../../policy/policy.js";
 import { applyBaseline, parseBaseline, renderBaseline } from "../../report/baseline.js";
 import { renderJson } from "../../report/json.js";
+import { applySuppressions } from "../../report/suppressions.js";
 import { renderSarif } from "../../report/sarif.js";
 import { renderText } from "../../report/text.js";
 import { RULES } from "../../rules/index.js";
@@ -82,6 +83,7 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIo): Promise<Ex
   }
   if ((flags.requireSignature || policy.signing.require) && paths.some(isRemoteTarget)) throw new UsageError("--require-signature needs local paths; remote targets cannot be signature-checked yet");
   if (flags.requireSignature || policy.signing.require) report = await withSignatures(report, paths, flags, policy);
+  report = applySuppressions(report, policy.layers.flatMap((layer) => layer.suppressions ?? []), new Date().toISOString().slice(0, 10));
   if (flags.writeBaseline && flags.baseline === undefined) throw new UsageError("--write-baseline needs --baseline FILE: the file to write");
   if (flags.baseline !== undefined) report = await withBaseline(report, flags.baseline, flags.writeBaseline === true);
   const color = flags.output === undefined && flags.color && colorWanted(io);
