@@ -9,7 +9,7 @@ import type { TrustedSigners } from "../../node/signing/verify-model.js";
 import type { Policy } from "../../policy/policy.js";
 import { applyBaseline, parseBaseline, renderBaseline } from "../../report/baseline.js";
 import { renderJson } from "../../report/json.js";
-import { applySuppressions } from "../../report/suppressions.js";
+import { applySuppressions } from "../../engine/suppressions.js";
 import { renderSarif } from "../../report/sarif.js";
 import { renderText } from "../../report/text.js";
 import { RULES } from "../../rules/index.js";
