@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "fixtures/**/*.py", "coverage/**"] },
+  { ignores: ["dist/**", "node_modules/**", "fixtures/**/*.py", "coverage/**", "docs/scanner/scanner.js"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -27,6 +27,10 @@ export { parsePickle, type ParsePickleOptions } from "./formats/pickle/parse.js"
 export type { PickleDocument } from "./formats/pickle/types.js";
 export { createPolicy, PolicyError, validatePolicyData, type Policy, type PolicyData, type GlobalClassification } from "./policy/policy.js";
 export { DEFAULT_POLICY_DATA, defaultPolicy } from "./policy/default.js";
+export { policyFromText } from "./engine/policy-text.js";
+export { renderText, type TextOptions } from "./report/text.js";
+export { renderJson } from "./report/json.js";
+export { renderSarif } from "./report/sarif.js";
 export { RULES } from "./rules/index.js";
 export type { Rule, RuleMeta, Hit } from "./rules/types.js";
 export * as audit from "./audit/index.js";

@@ -6,6 +6,8 @@ export const EXIT = {
   fail: 1,
   /** Bad usage (unknown option, missing path, bad policy) or an internal failure. */
   usage: 2,
+  /** Nothing was scanned: an empty folder, or every path left out (--exclude, .git). */
+  nothingScanned: 3,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -22,7 +22,19 @@ describe("gateExitCode", () => {
     expect(gateExitCode(reportOf([high], [truncated]), "critical")).toBe(1);
   });
 
-  it("passes an empty, clean scan", () => {
+  it("passes a clean scan", () => {
     expect(gateExitCode(reportOf([]), "low")).toBe(0);
   });
+
+  it("exits 3 when nothing was scanned", () => {
+    const empty = { schemaVersion: 1 as const, tool: { name: "modelvet" as const, version: "0" }, files: [], summary: summarize([]) };
+    expect(gateExitCode(empty, "low")).toBe(3);
+  });
+
+  it("counts a file with an error but a worse verdict as incomplete, so the summary explains exit 1", () => {
+    const report = reportOf([high], [truncated]);
+    expect(report.summary).toMatchObject({ unsafe: 1, error: 0, incomplete: 1 });
+    expect(gateExitCode(report, "critical")).toBe(1);
+  });
+
 });

@@ -16,6 +16,8 @@ export interface CliIo {
    * its bytes.
    */
   rawArgv?: readonly Uint8Array[];
+  /** Standard input, for `scan -`; read only when asked for. */
+  stdin?: AsyncIterable<Uint8Array>;
 }
 
 export function processIo(): CliIo {
@@ -26,6 +28,7 @@ export function processIo(): CliIo {
     env: process.env,
     columns: process.stderr.columns,
     rawArgv: rawCommandLine(),
+    stdin: process.stdin,
   };
 }
 

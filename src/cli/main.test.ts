@@ -62,8 +62,10 @@ describe("modelvet rules", () => {
   it("gives the metadata as JSON", async () => {
     const { code, stdout } = await run(["rules", "--format", "json"]);
     expect(code).toBe(0);
-    const metas = JSON.parse(stdout) as { id: string; cwe: number[] }[];
+    const metas = JSON.parse(stdout) as { id: string; cwe: string[] }[];
     expect(metas.map((m) => m.id)).toEqual(RULES.map((r) => r.meta.id));
+    // Same CWE form as in scan reports.
+    expect(metas.find((m) => m.id === "PKL001")?.cwe).toContain("CWE-502");
     expect(Object.keys(metas[0]!)).toEqual(["id", "slug", "title", "description", "formats", "defaultSeverity", "confidence", "cwe", "references"]);
   });
 });

@@ -29,7 +29,7 @@ Examples:
   $ modelvet explain PKL001                    what a rule catches and how to fix it
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it or a file that
-could not be fully scanned, 2 usage error or internal failure.
+could not be fully scanned, 2 usage error or internal failure, 3 nothing scanned.
 Docs: https://github.com/modelvet/modelvet/blob/main/docs/cli.md
 `;
 

@@ -17,6 +17,12 @@ describe("createProgress", () => {
     expect(written().length - "\r\u001b[2K".length).toBe(39);
   });
 
+  it("treats a terminal that reports 0 columns as 80 wide, not as 20", () => {
+    const { io, written } = terminal(0);
+    createProgress(io, () => 0).onProgress?.(7, 100, "m/".repeat(60) + "weights.pkl");
+    expect(written().length - "\r\u001b[2K".length).toBe(79);
+  });
+
   it("redraws at most every 100 ms, but always draws the last file", () => {
     const { io, written } = terminal(80);
     let time = 0;

@@ -23,7 +23,9 @@ export interface Progress {
  */
 export function createProgress(io: CliIo, now: () => number = Date.now): Progress {
   if (!io.isTTY.stderr) return { finish: () => undefined };
-  const width = Math.max(20, (io.columns ?? 80) - 1);
+  // Some terminals (serial consoles, CI pseudo-terminals) report 0 columns: that means unknown.
+  const columns = io.columns !== undefined && Number.isFinite(io.columns) && io.columns > 0 ? io.columns : 80;
+  const width = Math.max(20, columns - 1);
   let drawn = false;
   let last = -Infinity;
   return {

@@ -175,6 +175,12 @@ describe("modelvet scan: terminal behaviour", () => {
     expect((await run(["scan", evil], tty)).stdout).toContain("\u001b[");
   });
 
+  it("FORCE_COLOR colours a pipe; FORCE_COLOR=0 turns colour off on a terminal; --no-color wins", async () => {
+    expect((await run(["scan", evil], { env: { FORCE_COLOR: "1" } })).stdout).toContain("\u001b[");
+    expect((await run(["scan", evil], { ...tty, env: { FORCE_COLOR: "0" } })).stdout).not.toContain("\u001b[");
+    expect((await run(["scan", evil, "--no-color"], { env: { FORCE_COLOR: "1" } })).stdout).not.toContain("\u001b[");
+  });
+
   it("does not colour with --no-color, NO_COLOR, --output, or without a terminal", async () => {
     expect((await run(["scan", evil, "--no-color"], tty)).stdout).not.toContain("\u001b[");
     expect((await run(["scan", evil], { ...tty, env: { NO_COLOR: "1" } })).stdout).not.toContain("\u001b[");
@@ -196,5 +202,98 @@ describe("modelvet scan: terminal behaviour", () => {
     for (let i = 0; i < 20; i++) write(`twenty/f${String(i).padStart(2, "0")}.pkl`, BENIGN);
     expect((await run(["scan", join(dir, "twenty")], { isTTY: { stdout: false, stderr: true } })).stderr).toBe("");
     expect((await run(["scan", join(dir, "many")])).stderr).toBe("");
+  });
+});
+
+describe("modelvet scan: nothing scanned, .git and --exclude", () => {
+  it("exits 3 for an empty folder, and says so in the summary", async () => {
+    const empty = join(dir, "empty-folder");
+    mkdirSync(empty, { recursive: true });
+    const result = await run(["scan", empty]);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toContain("0 files");
+  });
+
+  it("leaves out .git and --exclude matches; a folder with only those scans nothing (exit 3)", async () => {
+    write("repo/.git/objects/evil.pkl", MALICIOUS);
+    write("repo/tmp/evil.pkl", MALICIOUS);
+    write("repo/model.pkl", BENIGN);
+    const scanned = await run(["scan", join(dir, "repo"), "--exclude", "tmp", "--format", "json"]);
+    expect(scanned.code).toBe(0);
+    expect((JSON.parse(scanned.stdout) as ScanReport).files.map((f) => f.path)).toEqual([`${join(dir, "repo")}/model.pkl`]);
+    const nothing = await run(["scan", join(dir, "repo"), "--exclude", "tmp", "--exclude", "*.pkl"]);
+    expect(nothing.code).toBe(3);
+  });
+
+  it("the summary counts a file not fully scanned even when its verdict is worse (a symlink escape)", async () => {
+    const { symlinkSync } = await import("node:fs");
+    write("escape/ok.pkl", BENIGN);
+    symlinkSync("/etc/hostname", join(dir, "escape", "out.pkl"));
+    const result = await run(["scan", join(dir, "escape"), "--fail-on", "critical", "--format", "json"]);
+    const report = JSON.parse(result.stdout) as ScanReport;
+    expect(report.summary.incomplete).toBe(1);
+    expect(result.code).toBe(1);
+  });
+});
+
+describe("modelvet scan -", () => {
+  async function* input(...chunks: string[]): AsyncGenerator<Uint8Array> {
+    for (const chunk of chunks) yield Buffer.from(chunk, "latin1");
+  }
+
+  it("scans standard input and names it '-'", async () => {
+    const result = await run(["scan", "-", "--format", "json"], { stdin: input(MALICIOUS.slice(0, 5), MALICIOUS.slice(5)) });
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as ScanReport;
+    expect(report.files.map((f) => [f.path, f.verdict])).toEqual([["-", "unsafe"]]);
+    expect(report.files[0]?.findings.map((f) => f.ruleId)).toContain("PKL001");
+  });
+
+  it("scans a benign standard input clean, and refuses '-' twice", async () => {
+    expect((await run(["scan", "-"], { stdin: input(BENIGN) })).code).toBe(0);
+    expect((await run(["scan", "-", "-"], { stdin: input(BENIGN) })).code).toBe(2);
+  });
+});
+
+describe("modelvet scan --baseline", () => {
+  it("accepts today's findings with --write-baseline, then fails only on a new one; suppressed ones stay in JSON and SARIF", async () => {
+    const folder = join(dir, "baselined");
+    write("baselined/old.pkl", MALICIOUS);
+    const baseline = join(dir, "baseline.json");
+    expect((await run(["scan", folder, "--baseline", baseline, "--write-baseline"])).code).toBe(0);
+    const again = await run(["scan", folder, "--baseline", baseline, "--format", "json"]);
+    expect(again.code).toBe(0);
+    const report = JSON.parse(again.stdout) as ScanReport;
+    expect(report.summary.suppressed).toBeGreaterThan(0);
+    expect(report.files[0]?.findings.every((f) => f.suppressed?.kind === "baseline")).toBe(true);
+    const sarif = JSON.parse((await run(["scan", folder, "--baseline", baseline, "--format", "sarif"])).stdout);
+    expect(sarif.runs[0].results[0].suppressions[0]).toMatchObject({ kind: "external", status: "accepted" });
+    write("baselined/new.pkl", "cos\nsystem\n(S'rm -rf x'\ntR.");
+    const fresh = await run(["scan", folder, "--baseline", baseline]);
+    expect(fresh.code).toBe(1);
+    expect(fresh.stdout).toContain("suppressed: in the baseline");
+  });
+
+  it("is a usage error for a missing baseline, or --write-baseline without --baseline", async () => {
+    expect((await run(["scan", evil, "--baseline", join(dir, "nope.json")])).code).toBe(2);
+    expect((await run(["scan", evil, "--write-baseline"])).code).toBe(2);
+  });
+});
+
+describe("modelvet scan: policy suppressions", () => {
+  it("suppresses by path glob and rule with a reason; refuses an entry without a reason", async () => {
+    write("suppress/vendored/old.pkl", MALICIOUS);
+    const policy = join(dir, "suppress.yaml");
+    writeFileSync(policy, "version: 1\nsuppressions:\n  - path: '**/vendored/**'\n    rule: PKL001\n    reason: test fixture, never loaded\n");
+    const result = await run(["scan", join(dir, "suppress"), "--policy", policy, "--format", "json"]);
+    const report = JSON.parse(result.stdout) as ScanReport;
+    const suppressed = report.files.flatMap((f) => f.findings).filter((f) => f.ruleId === "PKL001");
+    expect(suppressed.length).toBeGreaterThan(0);
+    expect(suppressed.every((f) => f.suppressed?.kind === "policy" && f.suppressed.reason === "test fixture, never loaded")).toBe(true);
+    const noReason = join(dir, "no-reason.yaml");
+    writeFileSync(noReason, "version: 1\nsuppressions:\n  - path: '*'\n    rule: PKL001\n");
+    const refused = await run(["scan", evil, "--policy", noReason]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("needs a reason");
   });
 });

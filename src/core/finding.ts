@@ -31,6 +31,18 @@ export interface Finding {
   evidence?: string;
   cwe?: string[];
   references?: string[];
+  /**
+   * Present when the finding is accepted (in a `--baseline` file): still reported, never dropped,
+   * but it no longer counts towards the verdict, the summary's counts or the exit code.
+   */
+  suppressed?: Suppression;
+}
+
+export interface Suppression {
+  /** `baseline`: listed in a --baseline file; `policy`: matched by a policy `suppressions` entry. */
+  kind: "baseline" | "policy";
+  /** Why it is accepted, in words. */
+  reason: string;
 }
 
 /** A reason the file could not be fully scanned. */
@@ -64,6 +76,14 @@ export interface ScanSummary {
   suspicious: number;
   unsafe: number;
   error: number;
+  /**
+   * Files not fully scanned (any scan error), whatever their verdict: an unsafe file whose symlink
+   * was not followed counts here too. The CI gate fails on it, so the summary says why.
+   */
+  incomplete: number;
+  /** Findings accepted by a baseline: reported with `suppressed`, not counted in `findings`. */
+  suppressed: number;
+  /** Findings that are not suppressed, by severity. */
   findings: Record<Severity, number>;
 }
 
@@ -98,7 +118,8 @@ export interface ScanReport {
 }
 
 /** The verdict rule, in one place: unsafe > suspicious > error > clean. */
-export function verdictOf(findings: readonly Finding[], errors: readonly ScanError[]): Verdict {
+export function verdictOf(all: readonly Finding[], errors: readonly ScanError[]): Verdict {
+  const findings = all.filter((f) => f.suppressed === undefined);
   if (findings.some((f) => f.severity === "critical" || f.severity === "high")) return "unsafe";
   if (findings.some((f) => f.severity === "medium")) return "suspicious";
   if (errors.length > 0) return "error";
@@ -112,11 +133,17 @@ export function summarize(files: readonly FileReport[]): ScanSummary {
     suspicious: 0,
     unsafe: 0,
     error: 0,
+    incomplete: 0,
+    suppressed: 0,
     findings: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
   };
   for (const file of files) {
     summary[file.verdict] += 1;
-    for (const finding of file.findings) summary.findings[finding.severity] += 1;
+    if (file.verdict === "error" || file.errors.length > 0) summary.incomplete += 1;
+    for (const finding of file.findings) {
+      if (finding.suppressed === undefined) summary.findings[finding.severity] += 1;
+      else summary.suppressed += 1;
+    }
   }
   return summary;
 }

@@ -10,3 +10,5 @@ export { hashModel } from "./signing/hash-model.js";
 export { SigningError, type SigningErrorCode } from "../signing/errors.js";
 export { auditPaths, type AuditPathsOptions } from "./audit-paths.js";
 export { scanTargets, hfEndpoint, hfToken, isRemoteTarget, type ScanTargetsOptions } from "./remote-scan.js";
+export { loadPolicy, policyFromText } from "./policy-file.js";
+export { defaultSignaturePath } from "./signing/signature-place.js";

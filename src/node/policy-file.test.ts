@@ -78,6 +78,10 @@ describe("loadPolicy", () => {
   it("passes on what the schema check found, in the same voice", async () => {
     const file = policyFile("v2.yaml", "version: 2\n");
     expect(await loadError(file)).toBe(`Cannot load policy ${JSON.stringify(file)}: policy version must be 1, got 2`);
+    const info = policyFile("info.json", '{"version": 1, "failOn": "info"}');
+    expect(await loadError(info)).toContain('policy failOn "info" would fail every model');
+    const unknown = policyFile("unknown-rule.json", '{"version": 1, "rules": {"PKL01": "off"}}');
+    expect(await loadError(unknown)).toBe(`Cannot load policy ${JSON.stringify(unknown)}: policy rules names unknown rule id "PKL01"; run "modelvet rules" for the rule ids`);
     const rules = policyFile("rules.json", '{"version": 1, "rules": {"PKL001": "loud"}}');
     expect(await loadError(rules)).toBe(`Cannot load policy ${JSON.stringify(rules)}: policy rules.PKL001 must be a severity or "off", got "loud"`);
   });

@@ -1,7 +1,10 @@
 import { open } from "node:fs/promises";
-import { parseDocument } from "yaml";
-import { createPolicy, PolicyError, validatePolicyData, type Policy } from "../policy/policy.js";
-import { DEFAULT_POLICY_DATA, defaultPolicy } from "../policy/default.js";
+import { PolicyError, type Policy } from "../policy/policy.js";
+import { defaultPolicy } from "../policy/default.js";
+import { policyFromText } from "../engine/policy-text.js";
+
+/** Re-exported: the pure part lives in the engine layer (it checks rule ids against the rules), so the browser build can use it too. */
+export { policyFromText };
 
 /** Largest policy file read: real policies are a few KiB; this stops `--policy /dev/zero` (CWE-400). */
 const MAX_POLICY_BYTES = 1024 * 1024;
@@ -35,38 +38,6 @@ export async function loadPolicy(file?: string): Promise<Policy> {
   return policyFromText(text, file);
 }
 
-/**
- * A policy from a policy document's text (JSON or YAML) on top of the default policy; `label`
- * names it in errors. The gate uses it for policies stored with tokens.
- */
-export function policyFromText(text: string, label: string): Policy {
-  const fail = (reason: string): PolicyError => new PolicyError(`Cannot load policy ${JSON.stringify(label)}: ${reason}`);
-  const data = parsePolicyText(text, fail);
-  try {
-    validatePolicyData(data);
-  } catch (error) {
-    if (error instanceof PolicyError) throw fail(lowerFirst(error.message));
-    throw error;
-  }
-  return createPolicy([DEFAULT_POLICY_DATA, data]);
-}
-
-function parsePolicyText(text: string, fail: (reason: string) => PolicyError): unknown {
-  if (text.trimStart().startsWith("{")) {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (error) {
-      throw fail(`invalid JSON: ${(error as Error).message}`);
-    }
-  }
-  const doc = parseDocument(text, { schema: "core" });
-  // Warnings include unresolved tags (`!!python/object`): a policy has no business using them.
-  const problem = doc.errors[0] ?? doc.warnings[0];
-  // The first line carries the reason and "at line L, column C:"; the rest is a source excerpt.
-  if (problem) throw fail(`invalid YAML: ${(problem.message.split("\n")[0] ?? "").replace(/:$/, "")}`);
-  return doc.toJS() as unknown;
-}
-
 /** Reads up to `max` bytes and fails past it, without trusting `stat` (pipes and devices have no size). */
 async function readBounded(file: string, max: number): Promise<Uint8Array> {
   const handle = await open(file, "r");
@@ -91,8 +62,4 @@ function ioReason(error: unknown): string {
   if (code === "EISDIR") return "is a directory";
   if (code === "EACCES") return "permission denied";
   return (error as Error).message;
-}
-
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
 }

@@ -5,6 +5,7 @@ import { summarize, verdictOf, type FileReport, type ScanReport } from "../core/
 import { safeLine } from "../core/safe-text.js";
 import type { Limits } from "../core/limits.js";
 import type { Policy } from "../policy/policy.js";
+import { defaultPolicy } from "../policy/default.js";
 import { parseHfRef } from "../web/hf-ref.js";
 import { HubApiError } from "../web/hub-api.js";
 import { scanHfRef, scanRemoteFile } from "../web/remote-scan.js";
@@ -49,10 +50,13 @@ export function isRemoteTarget(target: string): boolean {
 }
 
 export interface ScanTargetsOptions {
-  policy: Policy;
+  /** Default: the default policy, as `scanSource`. */
+  policy?: Policy;
   limits?: Partial<Limits>;
   env: Env;
   onProgress?: (done: number, total: number, path: string) => void;
+  /** Local folders only: `--exclude` globs (see scanPaths). */
+  exclude?: readonly string[];
 }
 
 /**
@@ -62,7 +66,8 @@ export interface ScanTargetsOptions {
  * @example
  * const report = await scanTargets(["hf://org/model", "local.pt"], { policy, env: process.env });
  */
-export async function scanTargets(targets: readonly (string | Uint8Array)[], options: ScanTargetsOptions): Promise<ScanReport> {
+export async function scanTargets(targets: readonly (string | Uint8Array)[], given: ScanTargetsOptions): Promise<ScanReport> {
+  const options = { ...given, policy: given.policy ?? defaultPolicy() };
   const remote = (t: string | Uint8Array): t is string => typeof t === "string" && isRemoteTarget(t);
   const local = targets.filter((t) => !remote(t));
   const files: FileReport[] = local.length > 0 ? (await scanPaths(local, options)).files : [];

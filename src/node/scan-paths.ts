@@ -8,6 +8,8 @@ import { summarize, verdictOf, type FileReport, type ScanReport } from "../core/
 import type { Limits } from "../core/limits.js";
 import { reportDocument, scanSource } from "../engine/scan.js";
 import type { Policy } from "../policy/policy.js";
+import { defaultPolicy } from "../policy/default.js";
+import { excludePredicate, type ExcludePredicate } from "./exclude.js";
 import type { SymlinkDocument } from "../rules/filesystem/fs001-symlink-escape.js";
 import type { OnnxDocument } from "../formats/onnx/types.js";
 import { availableParallelism } from "node:os";
@@ -21,7 +23,8 @@ import { walk, type WalkEntry } from "./walk.js";
 export const VERSION: string = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 
 export interface ScanPathsOptions {
-  policy: Policy;
+  /** Default: the default policy, as `scanSource`. */
+  policy?: Policy;
   limits?: Partial<Limits>;
   /** Files scanned at once; reads are positional, so this mostly overlaps I/O waits. */
   concurrency?: number;
@@ -32,6 +35,8 @@ export interface ScanPathsOptions {
    * own verdict.
    */
   isolate?: boolean;
+  /** `--exclude` globs, relative to each folder argument; `.git`, `.hg`, `.svn` are always left out. */
+  exclude?: readonly string[];
 }
 
 /**
@@ -59,11 +64,13 @@ type Given = string | Uint8Array;
  * @example
  * const report = await scanPaths(["models/"], { policy: defaultPolicy() });
  */
-export async function scanPaths(paths: readonly Given[], options: ScanPathsOptions): Promise<ScanReport> {
+export async function scanPaths(paths: readonly Given[], given: ScanPathsOptions = {}): Promise<ScanReport> {
+  const options = { ...given, policy: given.policy ?? defaultPolicy() };
   const entries: Entry[] = [];
   /** Folder arguments as shown in the report: each is a model folder with a verdict of its own. */
   const folderArgs: string[] = [];
-  for (const given of paths) entries.push(...(await entriesOf(given, folderArgs)));
+  const exclude = excludePredicate(options.exclude ?? []);
+  for (const given of paths) entries.push(...(await entriesOf(given, exclude, folderArgs)));
 
   const files: FileReport[] = new Array<FileReport>(entries.length);
   const fileCount = entries.filter((e) => e.kind === "file").length;
@@ -114,7 +121,7 @@ function textPath(path: OsPath): string {
 export type Entry = WalkEntry & { root: OsPath; named: boolean };
 
 /** What one path argument stands for: itself, everything in its folder, or an error entry. */
-async function entriesOf(given: Given, folderArgs: string[]): Promise<Entry[]> {
+async function entriesOf(given: Given, exclude: ExcludePredicate, folderArgs: string[]): Promise<Entry[]> {
   const absolute = toOsPath(given);
   const shown = typeof given === "string" ? safeLine(given) : displayPath(given);
   let info;
@@ -130,7 +137,7 @@ async function entriesOf(given: Given, folderArgs: string[]): Promise<Entry[]> {
   folderArgs.push(display);
   const entries: Entry[] = [];
   try {
-    for await (const entry of walk(absolute, display)) entries.push({ ...entry, root: absolute, named: false });
+    for await (const entry of walk(absolute, display, { exclude })) entries.push({ ...entry, root: absolute, named: false });
   } catch (error) {
     // The walk reports what it cannot read as entries; this is the root itself failing mid-way.
     entries.push({ ...unreadable(display, absolute, error), root: absolute, named: true });
@@ -153,13 +160,13 @@ function unreadable(path: string, absolute: OsPath, error: unknown): WalkEntry {
 }
 
 /** Scans one entry in this thread (the worker threads of `ScanPool` call it too). */
-export async function scanEntry(entry: Entry, options: Pick<ScanPathsOptions, "policy" | "limits">): Promise<ScannedEntry> {
+export async function scanEntry(entry: Entry, options: { policy: Policy; limits?: Partial<Limits> }): Promise<ScannedEntry> {
   const sources: FolderSource[] = [];
   const report = await scanEntryReport(entry, options, sources);
   return { report, sources };
 }
 
-async function scanEntryReport(entry: Entry, options: Pick<ScanPathsOptions, "policy" | "limits">, sources: FolderSource[]): Promise<FileReport> {
+async function scanEntryReport(entry: Entry, options: { policy: Policy; limits?: Partial<Limits> }, sources: FolderSource[]): Promise<FileReport> {
   const base = { policy: options.policy, limits: options.limits, path: entry.path };
   switch (entry.kind) {
     case "symlink":

@@ -30,7 +30,7 @@ const MAX_ENTRIES = 1_000_000;
  * Folders are remembered by device and inode, so a folder met twice (a bind mount of an ancestor)
  * is an entry of its own, not an endless walk.
  */
-export async function* walk(root: string | Uint8Array, display: string): AsyncGenerator<WalkEntry> {
+export async function* walk(root: string | Uint8Array, display: string, options: WalkOptions = {}): AsyncGenerator<WalkEntry> {
   const rootPath = toOsPath(root);
   const rootReal = binary(await realpath(rootPath, { encoding: "buffer" }));
   const within = (p: string): boolean => {
@@ -39,9 +39,9 @@ export async function* walk(root: string | Uint8Array, display: string): AsyncGe
   };
   const visited = new Set<string>();
   let count = 0;
-  const stack: Pending[] = [{ dir: rootPath, shown: display, identity: undefined }];
+  const stack: Pending[] = [{ dir: rootPath, shown: display, identity: undefined, rel: "" }];
   while (stack.length > 0) {
-    const { dir, shown, identity } = stack.pop() as Pending;
+    const { dir, shown, identity, rel } = stack.pop() as Pending;
     let names: Buffer[];
     try {
       // The root may be a link the user named; below it, a folder must still be the one listed.
@@ -75,6 +75,8 @@ export async function* walk(root: string | Uint8Array, display: string): AsyncGe
       }
       const absolute = joinOsPath(dir, name);
       const path = `${shown}/${displayPath(name)}`;
+      const childRel = rel === "" ? displayPath(name) : `${rel}/${displayPath(name)}`;
+      if (options.exclude?.(childRel) === true) continue;
       let info;
       try {
         info = await lstat(absolute, { bigint: true });
@@ -85,7 +87,7 @@ export async function* walk(root: string | Uint8Array, display: string): AsyncGe
       if (info.isSymbolicLink()) {
         yield await symlinkEntry(absolute, path, dir, within);
       } else if (info.isDirectory()) {
-        subdirs.push({ dir: absolute, shown: path, identity: { dev: info.dev, ino: info.ino } });
+        subdirs.push({ dir: absolute, shown: path, identity: { dev: info.dev, ino: info.ino }, rel: childRel });
       } else if (info.isFile()) {
         yield { kind: "file", path, absolute, identity: { dev: info.dev, ino: info.ino } };
       } else {
@@ -97,9 +99,16 @@ export async function* walk(root: string | Uint8Array, display: string): AsyncGe
   }
 }
 
+export interface WalkOptions {
+  /** Leave out an entry (and, for a folder, all below it) by its path relative to the root. */
+  exclude?: (relativePath: string) => boolean;
+}
+
 interface Pending {
   dir: OsPath;
   shown: string;
+  /** Relative to the root, POSIX, as `exclude` sees it. */
+  rel: string;
   /** From the parent's listing; undefined for the root. */
   identity: FileIdentity | undefined;
 }

@@ -45,6 +45,20 @@ export interface PolicyData {
   rules?: Record<string, Severity | "off" | { severity?: Severity | "off" }>;
   /** Trusted signers for `scan --require-signature` (SIG001). */
   signing?: SigningPolicyData;
+  /** Accepted findings: reported as suppressed, never dropped. */
+  suppressions?: SuppressionData[];
+}
+
+/** One accepted finding shape: a rule in files matching a path glob, with the reason it is accepted. */
+export interface SuppressionData {
+  /** Glob over the reported path (`models/legacy/**`, `*.pkl`). */
+  path: string;
+  /** Rule id. */
+  rule: string;
+  /** Mandatory: why this is acceptable, for the next reader. */
+  reason: string;
+  /** `YYYY-MM-DD`: from this day on the suppression no longer applies (the finding is active again, with a note). */
+  expires?: string;
 }
 
 /** Who may sign models, and whether a signature is required. Paths are relative to the current folder. */
@@ -248,14 +262,30 @@ export function createPolicy(layers: readonly PolicyData[]): Policy {
   };
 }
 
+/**
+ * Refuses rule ids the policy names but no rule has: a typo (`PKL01`) would otherwise leave the
+ * rule at its default severity while the author believes it changed (fail closed on intent).
+ *
+ * @example
+ * assertKnownRuleIds(data, RULES.map((r) => r.id));
+ */
+export function assertKnownRuleIds(data: PolicyData, knownIds: readonly string[]): void {
+  const known = new Set(knownIds);
+  for (const id of [...Object.keys(data.rules ?? {}), ...(data.suppressions ?? []).map((s) => s.rule)]) {
+    if (!known.has(id)) throw new PolicyError(`Policy rules names unknown rule id ${JSON.stringify(id)}; run "modelvet rules" for the rule ids`);
+  }
+}
+
 export function validatePolicyData(data: unknown): asserts data is PolicyData {
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw new PolicyError("Policy must be an object");
   const d = data as Record<string, unknown>;
   for (const key of Object.keys(d)) {
-    if (!["version", "failOn", "globals", "rules", "signing", "notes"].includes(key)) throw new PolicyError(`Policy has unknown key ${JSON.stringify(key)}; expected version, failOn, globals, rules, signing, notes`);
+    if (!["version", "failOn", "globals", "rules", "signing", "suppressions", "notes"].includes(key)) throw new PolicyError(`Policy has unknown key ${JSON.stringify(key)}; expected version, failOn, globals, rules, signing, suppressions, notes`);
   }
   if (d.version !== 1) throw new PolicyError(`Policy version must be 1, got ${JSON.stringify(d.version)}`);
   if (d.failOn !== undefined && !isSeverity(d.failOn)) throw new PolicyError(`Policy failOn ${JSON.stringify(d.failOn)} is not a severity`);
+  // As the CLI's --fail-on: info findings describe ordinary models, so an info gate fails them all.
+  if (d.failOn === "info") throw new PolicyError('Policy failOn "info" would fail every model that names a framework class; use low, medium, high or critical');
   const globals = d.globals as Record<string, unknown> | undefined;
   if (globals !== undefined) {
     if (typeof globals !== "object" || globals === null) throw new PolicyError("Policy globals must be an object");
@@ -284,6 +314,7 @@ export function validatePolicyData(data: unknown): asserts data is PolicyData {
     }
   }
   validateSigning(d.signing);
+  validateSuppressions(d.suppressions);
   const rules = d.rules as Record<string, unknown> | undefined;
   if (rules !== undefined) {
     for (const [id, value] of Object.entries(rules)) {
@@ -291,6 +322,22 @@ export function validatePolicyData(data: unknown): asserts data is PolicyData {
       if (severity !== "off" && !isSeverity(severity)) throw new PolicyError(`Policy rules.${id} must be a severity or "off", got ${JSON.stringify(severity)}`);
     }
   }
+}
+
+function validateSuppressions(value: unknown): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value)) throw new PolicyError("Policy suppressions must be a list of { path, rule, reason, expires? }");
+  value.forEach((entry: unknown, i) => {
+    const at = `Policy suppressions[${i}]`;
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) throw new PolicyError(`${at} must be an object with path, rule and reason`);
+    const e = entry as Record<string, unknown>;
+    for (const key of Object.keys(e)) if (!["path", "rule", "reason", "expires"].includes(key)) throw new PolicyError(`${at} has unknown key ${JSON.stringify(key)}; expected path, rule, reason, expires`);
+    for (const key of ["path", "rule"]) if (typeof e[key] !== "string" || e[key] === "") throw new PolicyError(`${at}.${key} must be a non-empty string`);
+    if (typeof e.reason !== "string" || e.reason.trim() === "") throw new PolicyError(`${at} needs a reason: say why this finding is acceptable`);
+    if (e.expires !== undefined && (typeof e.expires !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(e.expires) || Number.isNaN(Date.parse(e.expires)))) {
+      throw new PolicyError(`${at}.expires must be a date YYYY-MM-DD, got ${JSON.stringify(e.expires)}`);
+    }
+  });
 }
 
 function validateSigning(value: unknown): void {

@@ -91,7 +91,7 @@ describe("renderJson", () => {
     expect(Object.keys(parsed.files[0]!)).toEqual(["path", "verdict", "formats", "findings", "errors", "notes", "size", "bytesRead", "millis"]);
     expect(Object.keys(parsed.files[0]!.findings[0]!)).toEqual(["ruleId", "severity", "confidence", "message", "location", "evidence", "cwe", "references"]);
     expect(Object.keys((parsed.files[0]!.findings[0] as { location: object }).location)).toEqual(["member", "offset"]);
-    expect(Object.keys(parsed.summary)).toEqual(["files", "unsafe", "suspicious", "error", "clean", "findings"]);
+    expect(Object.keys(parsed.summary)).toEqual(["files", "unsafe", "suspicious", "error", "clean", "incomplete", "suppressed", "findings"]);
   });
 
   it("drops fields outside the schema and leaves out absent optional ones", () => {

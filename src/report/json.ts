@@ -48,6 +48,7 @@ function canonicalFinding(finding: Finding): Record<string, unknown> {
     evidence: finding.evidence,
     cwe: finding.cwe,
     references: finding.references,
+    suppressed: finding.suppressed === undefined ? undefined : { kind: finding.suppressed.kind, reason: finding.suppressed.reason },
   };
 }
 
@@ -66,6 +67,8 @@ function canonicalSummary(summary: ScanSummary): Record<string, unknown> {
     suspicious: summary.suspicious,
     error: summary.error,
     clean: summary.clean,
+    incomplete: summary.incomplete,
+    suppressed: summary.suppressed,
     findings: Object.fromEntries(SEVERITIES.map((s) => [s, summary.findings[s]])),
   };
 }

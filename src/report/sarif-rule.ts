@@ -1,9 +1,10 @@
 import type { Severity } from "../core/finding.js";
+import { RULE_DOCS_URL } from "../core/project.js";
 import type { RuleMeta } from "../rules/types.js";
 import { precision, sarifLevel, securitySeverity } from "./sarif-levels.js";
 
 /** GitHub rejects relative help links, so rule pages are linked on the repository. */
-export const RULE_DOCS_BASE = "https://github.com/modelvet/modelvet/blob/main/docs/rules";
+export const RULE_DOCS_BASE = RULE_DOCS_URL;
 
 export interface SarifRule {
   id: string;
@@ -22,8 +23,9 @@ export interface SarifRule {
  * @example
  * sarifRule(pkl001.meta).properties; // { tags: ["security", "external/cwe/cwe-502", …], precision: "high", "security-severity": "9.5" }
  */
-export function sarifRule(meta: RuleMeta): SarifRule {
-  const helpUri = `${RULE_DOCS_BASE}/${meta.id}.md`;
+export function sarifRule(meta: RuleMeta, options: { documented?: boolean } = {}): SarifRule {
+  // A rule this build does not know has no page: link the rules folder, which exists.
+  const helpUri = options.documented === false ? RULE_DOCS_BASE : `${RULE_DOCS_BASE}/${meta.id}.md`;
   return {
     id: meta.id,
     name: meta.slug,
@@ -55,7 +57,7 @@ export function placeholderRule(ruleId: string, severity: Severity): SarifRule {
     confidence: "medium",
     cwe: [],
     references: [],
-  });
+  }, { documented: false });
 }
 
 function helpText(meta: RuleMeta, helpUri: string): string {

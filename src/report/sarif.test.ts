@@ -1,10 +1,12 @@
+import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { RULES } from "../rules/index.js";
 import { SEVERITIES, summarize, verdictOf, type FileReport, type Finding, type ScanReport } from "../core/finding.js";
 import type { Rule, RuleMeta } from "../rules/types.js";
 import { renderSarif } from "./sarif.js";
 import { sarifLevel } from "./sarif-levels.js";
-import { artifactUri, type SarifLocation } from "./sarif-location.js";
-import type { SarifRule } from "./sarif-rule.js";
+import { artifactLocation, artifactUri, type SarifLocation } from "./sarif-location.js";
+import { placeholderRule, sarifRule, type SarifRule } from "./sarif-rule.js";
 
 const meta: RuleMeta = {
   id: "PKL001",
@@ -84,7 +86,7 @@ describe("renderSarif", () => {
       ruleIndex: 0,
       level: "error",
       message: { text: "Pickle calls os.system. Evidence: os.system('id')" },
-      locations: [{ physicalLocation: { artifactLocation: { uri: "models/evil.pkl" }, region: { startLine: 1, byteOffset: 17 } } }],
+      locations: [{ physicalLocation: { artifactLocation: { uri: "models/evil.pkl", uriBaseId: "%SRCROOT%" }, region: { startLine: 1, byteOffset: 17 } } }],
     });
     expect(result.locations[0]!.logicalLocations).toBeUndefined();
     expect(result.partialFingerprints.primaryLocationLineHash).toMatch(/^[0-9a-f]{16}:1$/);
@@ -94,7 +96,7 @@ describe("renderSarif", () => {
     const log = render([file("ckpt.pt", [finding({ location: { member: "ckpt/data.pkl", offset: 2 } })])]);
     expect(log.runs[0]!.results[0]!.locations).toEqual([
       {
-        physicalLocation: { artifactLocation: { uri: "ckpt.pt" }, region: { startLine: 1 } },
+        physicalLocation: { artifactLocation: { uri: "ckpt.pt", uriBaseId: "%SRCROOT%" }, region: { startLine: 1 } },
         logicalLocations: [{ name: "data.pkl", fullyQualifiedName: "ckpt/data.pkl" }],
         properties: { member: "ckpt/data.pkl", offset: 2 },
       },
@@ -109,7 +111,7 @@ describe("renderSarif", () => {
       {
         level: "error",
         message: { text: 'Cannot fully scan "broken.pkl": Stream ends before STOP' },
-        locations: [{ physicalLocation: { artifactLocation: { uri: "broken.pkl" }, region: { startLine: 1, byteOffset: 9 } } }],
+        locations: [{ physicalLocation: { artifactLocation: { uri: "broken.pkl", uriBaseId: "%SRCROOT%" }, region: { startLine: 1, byteOffset: 9 } } }],
         properties: { code: "truncated" },
       },
     ]);
@@ -147,5 +149,33 @@ describe("artifactUri", () => {
 
   it("turns a Windows drive path into a file URI", () => {
     expect(artifactUri("C:\\models\\a.pt")).toBe("file:///C:/models/a.pt");
+  });
+});
+
+describe("SARIF locations relative to %SRCROOT%", () => {
+  it("writes paths inside the scan folder relative, however typed; outside ones as file:// without a base", () => {
+    expect(artifactLocation("/work/repo/models/x.pt", "/work/repo")).toEqual({ uri: "models/x.pt", uriBaseId: "%SRCROOT%" });
+    expect(artifactLocation("./models/../models/my model.pt", "/work/repo")).toEqual({ uri: "models/my%20model.pt", uriBaseId: "%SRCROOT%" });
+    expect(artifactLocation("../other/x.pt", "/work/repo")).toEqual({ uri: "file:///work/other/x.pt" });
+    expect(artifactLocation("/etc/x.pt", "/work/repo")).toEqual({ uri: "file:///etc/x.pt" });
+    expect(artifactLocation("/work/repository/x.pt", "/work/repo")).toEqual({ uri: "file:///work/repository/x.pt" });
+    expect(artifactLocation("models/x.pt")).toEqual({ uri: "models/x.pt", uriBaseId: "%SRCROOT%" });
+    expect(artifactLocation("../x.pt")).toEqual({ uri: "../x.pt" });
+  });
+
+  it("defines %SRCROOT% and the driver's semanticVersion; help links of unknown rules point at the rules folder", () => {
+    const report: ScanReport = { schemaVersion: 1, tool: { name: "modelvet", version: "1.2.3" }, files: [], summary: summarize([]) };
+    const log = JSON.parse(renderSarif(report, RULES, { srcRoot: "/work/repo" }));
+    expect(log.runs[0].originalUriBaseIds).toEqual({ "%SRCROOT%": { uri: "file:///work/repo/" } });
+    expect(log.runs[0].tool.driver.semanticVersion).toBe("1.2.3");
+    expect(placeholderRule("XYZ999", "high").helpUri).toBe("https://github.com/modelvet/modelvet/blob/main/docs/rules");
+  });
+
+  it("every rule's helpUri names a page that exists in docs/rules", () => {
+    for (const rule of RULES) {
+      const uri = sarifRule(rule.meta).helpUri;
+      const name = uri.split("/").pop() as string;
+      expect(existsSync(new URL(`../../docs/rules/${name}`, import.meta.url)), uri).toBe(true);
+    }
   });
 });

@@ -1,13 +1,22 @@
 import type { FileReport, Finding, ScanReport } from "../core/finding.js";
 import type { Rule } from "../rules/types.js";
+import { REPOSITORY_URL } from "../core/project.js";
 import { fnv1a64 } from "./fingerprint.js";
 import { escapeStrings } from "./json.js";
 import { sarifLevel } from "./sarif-levels.js";
-import { sarifLocation } from "./sarif-location.js";
+import { sarifLocation, SRCROOT } from "./sarif-location.js";
 import { placeholderRule, sarifRule, type SarifRule } from "./sarif-rule.js";
 
 const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-const INFORMATION_URI = "https://github.com/modelvet/modelvet";
+const INFORMATION_URI = REPOSITORY_URL;
+
+export interface SarifOptions {
+  /**
+   * The folder the scan ran in, absolute (the CLI passes its working folder): paths inside it are
+   * written relative to `%SRCROOT%`, which `originalUriBaseIds` defines as this folder.
+   */
+  srcRoot?: string;
+}
 
 /**
  * Renders a report as SARIF 2.1.0 in the subset GitHub code scanning ingests: one run, every rule
@@ -18,21 +27,24 @@ const INFORMATION_URI = "https://github.com/modelvet/modelvet";
  * @example
  * writeFileSync("modelvet.sarif", renderSarif(report, RULES));
  */
-export function renderSarif(report: ScanReport, rules: readonly Rule[]): string {
+export function renderSarif(report: ScanReport, rules: readonly Rule[], options: SarifOptions = {}): string {
   const descriptors = new RuleTable(rules);
   const fingerprints = new FingerprintCounter();
+  const root = options.srcRoot;
   const results = report.files.flatMap((file) =>
-    file.findings.map((finding) => sarifResult(file, finding, descriptors, fingerprints)),
+    file.findings.map((finding) => sarifResult(file, finding, descriptors, fingerprints, root)),
   );
+  const baseIds = root === undefined ? {} : { originalUriBaseIds: { [SRCROOT]: { uri: `file://${encodeURI(root.replaceAll("\\", "/").replace(/\/*$/, "/"))}` } } };
   const log = {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",
     runs: [
       {
         tool: {
-          driver: { name: report.tool.name, version: report.tool.version, informationUri: INFORMATION_URI, rules: descriptors.list },
+          driver: { name: report.tool.name, version: report.tool.version, semanticVersion: report.tool.version, informationUri: INFORMATION_URI, rules: descriptors.list },
         },
-        invocations: [{ executionSuccessful: true, toolExecutionNotifications: report.files.flatMap(notifications) }],
+        ...baseIds,
+        invocations: [{ executionSuccessful: true, toolExecutionNotifications: report.files.flatMap((file) => notifications(file, root)) }],
         results,
       },
     ],
@@ -41,16 +53,18 @@ export function renderSarif(report: ScanReport, rules: readonly Rule[]): string 
   return `${JSON.stringify(log, escapeStrings, 2)}\n`;
 }
 
-function sarifResult(file: FileReport, finding: Finding, rules: RuleTable, fingerprints: FingerprintCounter) {
+function sarifResult(file: FileReport, finding: Finding, rules: RuleTable, fingerprints: FingerprintCounter, root: string | undefined) {
   const identity = [finding.ruleId, file.path, finding.location.member ?? "", finding.evidence ?? ""].join("\u0000");
   return {
     ruleId: finding.ruleId,
     ruleIndex: rules.indexOf(finding),
     level: sarifLevel(finding.severity),
     message: { text: messageText(finding) },
-    locations: [sarifLocation(file.path, finding.location)],
+    locations: [sarifLocation(file.path, finding.location, root)],
     partialFingerprints: { primaryLocationLineHash: fingerprints.next(identity) },
     properties: { severity: finding.severity, confidence: finding.confidence },
+    // A baselined finding stays in the log, marked, so code scanning shows it as suppressed.
+    ...(finding.suppressed === undefined ? {} : { suppressions: [{ kind: "external", status: "accepted", justification: finding.suppressed.reason }] }),
   };
 }
 
@@ -60,11 +74,11 @@ function messageText(finding: Finding): string {
   return `${finding.message.replace(/\.$/, "")}. Evidence: ${finding.evidence}`;
 }
 
-function notifications(file: FileReport) {
+function notifications(file: FileReport, root: string | undefined) {
   return file.errors.map((error) => ({
     level: "error",
     message: { text: `Cannot fully scan "${file.path}": ${error.message}` },
-    locations: [sarifLocation(file.path, error.location)],
+    locations: [sarifLocation(file.path, error.location, root)],
     properties: { code: error.code },
   }));
 }

@@ -55,7 +55,8 @@ function fileLines(file: FileReport, s: Styles, quiet: boolean): string[] {
 
 function findingLines(finding: Finding, s: Styles): string[] {
   const severity = paintSeverity(finding.severity, finding.severity.padEnd(SEVERITY_WIDTH), s);
-  const lines = [`  ${severity} ${printable(finding.ruleId)} ${printable(finding.message)}`];
+  const suppressed = finding.suppressed === undefined ? "" : ` (suppressed: ${printable(finding.suppressed.reason)})`;
+  const lines = [`  ${severity} ${printable(finding.ruleId)} ${printable(finding.message)}${suppressed}`];
   if (finding.evidence !== undefined) lines.push(`    evidence: ${printable(finding.evidence)}`);
   const at = describeLocation(finding.location);
   if (at) lines.push(`    at ${at}`);
@@ -79,9 +80,11 @@ function describeLocation(location: Location): string {
 
 function summaryLine(summary: ScanSummary): string {
   const files = `${summary.files} ${summary.files === 1 ? "file" : "files"}`;
-  const verdicts = `${summary.unsafe} unsafe, ${summary.suspicious} suspicious, ${summary.error} error, ${summary.clean} clean`;
+  const incomplete = summary.incomplete > summary.error ? ` (${summary.incomplete} not fully scanned)` : "";
+  const suppressed = summary.suppressed > 0 ? `, ${summary.suppressed} suppressed` : "";
+  const verdicts = `${summary.unsafe} unsafe, ${summary.suspicious} suspicious, ${summary.error} error, ${summary.clean} clean${incomplete}`;
   const findings = SEVERITIES.map((severity) => `${summary.findings[severity]} ${severity}`).join(", ");
-  return `${files}: ${verdicts} — findings: ${findings}`;
+  return `${files}: ${verdicts} — findings: ${findings}${suppressed}`;
 }
 
 function paintVerdict(verdict: Verdict, text: string, s: Styles): string {

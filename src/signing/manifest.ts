@@ -33,7 +33,8 @@ interface ItemKey {
 /** Splits `path:start:end`; a file name (no two trailing numbers) is its own path. */
 function itemKey(name: string, sharded: boolean): ItemKey {
   if (!sharded) return { path: name, start: 0, end: 0 };
-  const match = /^(.*):(\d+):(\d+)$/.exec(name);
+  // [\s\S]: a file name may contain a newline, and `.` would not match it.
+  const match = /^([\s\S]*):(\d+):(\d+)$/.exec(name);
   return match ? { path: match[1] as string, start: Number(match[2]), end: Number(match[3]) } : { path: name, start: 0, end: 0 };
 }
 

@@ -106,7 +106,7 @@ function readResource(resource: unknown, index: number, serialization: Serializa
     throw fail(`has resource #${index + 1} without a string name, algorithm and digest`);
   }
   if (fromHex(digest) === undefined) throw fail(`has resource ${quote(name)} whose digest is not hex`);
-  const path = serialization.method === "shards" ? /^(.*):\d+:\d+$/.exec(name)?.[1] : name;
+  const path = serialization.method === "shards" ? /^([\s\S]*):\d+:\d+$/.exec(name)?.[1] : name;
   if (path === undefined) throw fail(`has shard ${quote(name)} not named "path:start:end"`);
   if (!isSafeRelativePath(path)) throw fail(`has resource ${quote(name)} outside the model (absolute or with "..")`);
   return { name, algorithm, digest: digest.toLowerCase() };

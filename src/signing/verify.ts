@@ -48,5 +48,15 @@ export function assertSameManifest(expected: Manifest, actual: Manifest, { stage
   const diff = compareManifests(expected, actual);
   if (isEmptyDiff(diff)) return;
   const what = stage === "lock" ? "locked" : "signed";
+  // Nothing signed is on disk: not a tampered model but someone else's signature (or lock).
+  if (expected.items.length > 0 && diff.removed.length === expected.items.length) {
+    const file = stage === "lock" ? "lock file" : "signature";
+    throw signingError(stage, "model-mismatch", `this ${file} belongs to another model: it ${what} ${quote(expected.modelName)} (${describeNames(diff.removed)}), none of whose files are in ${quote(actual.modelName)}`);
+  }
   throw signingError(stage, "model-mismatch", `the model differs from the ${what} manifest: ${describeDiff(diff).replaceAll("signed", what)}`);
+}
+
+function describeNames(names: readonly string[]): string {
+  const shown = names.slice(0, 3).map(quote).join(", ");
+  return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
 }

@@ -88,7 +88,7 @@ function render(report: ScanReport, format: AuditFlags["format"], options: { col
     case "json":
       return renderJson(report);
     case "sarif":
-      return renderSarif(report, RULES);
+      return renderSarif(report, RULES, { srcRoot: process.cwd() });
   }
 }
 

@@ -4,6 +4,7 @@ import { quote } from "../../signing/errors.js";
 import { renderLock } from "../../signing/lock.js";
 import { rootDigest } from "../../signing/statement.js";
 import { sha256 } from "../../node/signing/sha256.js";
+import { defaultSignaturePath } from "../../node/signing/signature-place.js";
 import { manifestOf } from "../../node/signing/verify-model.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import type { CommandContext } from "./context.js";
@@ -20,8 +21,10 @@ export function addLockCommand(program: Command, ctx: CommandContext): void {
     .option("-o, --output <file>", "lock file to write", DEFAULT_LOCK_FILE);
   addSerializationOptions(addModelOptions(command)).action(async (model: string, flags: ModelFlags & SerializationFlags & { output: string }) => {
     try {
+      // The model's signature is left out, so that signing after locking does not break the lock.
+      const signature = await defaultSignaturePath(model);
       const manifest = await manifestOf(model, serializationFrom(flags), {
-        ignorePaths: flags.ignorePaths,
+        ignorePaths: [...(flags.ignorePaths ?? []), signature],
         ignoreGitPaths: flags.ignoreGitPaths,
         signaturePath: flags.output,
         stage: "hash",

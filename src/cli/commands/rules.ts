@@ -32,7 +32,8 @@ function rulesJson(metas: readonly RuleMeta[]): string {
     formats: m.formats,
     defaultSeverity: m.defaultSeverity,
     confidence: m.confidence,
-    cwe: m.cwe,
+    // As in scan reports (`finding.cwe`): "CWE-502", not 502.
+    cwe: m.cwe.map((n) => `CWE-${n}`),
     references: m.references,
   }));
   return `${JSON.stringify(canonical, null, 2)}\n`;

@@ -1,14 +1,15 @@
 import { Option, type Command } from "commander";
+import { stat } from "node:fs/promises";
 import { signModel } from "../../node/signing/sign-model.js";
+import { defaultSignaturePath } from "../../node/signing/signature-place.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import type { CommandContext } from "./context.js";
 import { addModelOptions, addSerializationOptions, asUsageError, reportFailure, type ModelFlags, type SerializationFlags } from "./hash.js";
 
-/** The reference tool's default for `--signature`: `model.sig` in the current folder. */
-export const DEFAULT_SIGNATURE = "model.sig";
-
 interface SignFlags extends ModelFlags, SerializationFlags {
-  signature: string;
+  /** Default: the model's own place (defaultSignaturePath), not the current folder as the reference. */
+  signature?: string;
+  force?: boolean;
   key?: string;
   privateKey?: string;
   certificate?: string;
@@ -23,7 +24,8 @@ export function addSignCommand(program: Command, ctx: CommandContext): void {
     .command("sign")
     .description("sign a model (OpenSSF model signing: Sigstore bundle, DSSE, in-toto) with an EC key or a certificate")
     .argument("<model>", "model folder or file")
-    .option("--signature <path>", "where to write the signature", DEFAULT_SIGNATURE)
+    .option("--signature <path>", "where to write the signature (default: model.sig inside a model folder, FILE.sig next to a one-file model)")
+    .option("--force", "overwrite an existing signature file given with --signature")
     .option("--key <pem>", "EC private key (P-256, P-384 or P-521), PEM, unencrypted")
     .option("--certificate <pem>", "signing certificate for --key (private PKI)")
     .option("--certificate-chain <pem>", "intermediate certificates to put in the signature; repeatable", collect, [])
@@ -35,11 +37,17 @@ export function addSignCommand(program: Command, ctx: CommandContext): void {
     const key = raw.key ?? raw.private_key;
     if (key === undefined) throw new UsageError("sign needs --key PEM (keyless Sigstore signing needs the network and is not supported; sign with a key or a certificate)");
     try {
+      const signaturePath = raw.signature ?? (await defaultSignaturePath(model));
+      // A shared --signature path would silently replace another model's signature; the default
+      // place is this model's own, so re-signing it there is an update, not a loss.
+      if (raw.signature !== undefined && raw.force !== true && (await exists(raw.signature))) {
+        throw new UsageError(`${JSON.stringify(raw.signature)} already exists (it may sign another model); pass --force to overwrite it, or leave out --signature to write the model's own signature`);
+      }
       const signed = await signModel(model, {
         key,
         certificate: raw.certificate ?? raw.signing_certificate,
         certificateChain: [...raw.certificateChain, ...raw.certificate_chain],
-        signaturePath: raw.signature,
+        signaturePath,
         ignorePaths: raw.ignorePaths,
         ignoreGitPaths: raw.ignoreGitPaths,
         allowSymlinks: raw.allowSymlinks,
@@ -53,4 +61,8 @@ export function addSignCommand(program: Command, ctx: CommandContext): void {
       ctx.setExitCode(reportFailure(error, ctx.io));
     }
   });
+}
+
+async function exists(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined)) !== undefined;
 }

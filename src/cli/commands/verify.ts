@@ -5,7 +5,7 @@ import { verifyLock, verifyModel, type TrustedSigners } from "../../node/signing
 import { EXIT, UsageError } from "../exit-codes.js";
 import type { CommandContext } from "./context.js";
 import { addModelOptions, reportFailure, type ModelFlags } from "./hash.js";
-import { DEFAULT_SIGNATURE } from "./sign.js";
+import { defaultSignaturePath } from "../../node/signing/signature-place.js";
 
 /** The trust flags of `verify`, shared with `scan --require-signature`. */
 export interface TrustFlags {
@@ -53,7 +53,7 @@ export function trustedSignersFromFlags(flags: TrustFlags): TrustedSigners {
 }
 
 interface VerifyFlags extends ModelFlags, TrustFlags {
-  signature: string;
+  signature?: string;
   lock?: string;
 }
 
@@ -62,7 +62,7 @@ export function addVerifyCommand(program: Command, ctx: CommandContext): void {
     .command("verify")
     .description("verify a model against its signature (offline), or against a lock file with --lock")
     .argument("<model>", "model folder or file")
-    .option("--signature <path>", "the signature to check", DEFAULT_SIGNATURE)
+    .option("--signature <path>", "the signature to check (default: model.sig inside a model folder, FILE.sig next to a one-file model)")
     .option("--lock <file>", "check the model against a lock file from 'modelvet lock' instead of a signature");
   addModelOptions(addTrustOptions(command)).action(async (model: string, flags: VerifyFlags) => {
     const local = { ignorePaths: flags.ignorePaths, ignoreGitPaths: flags.ignoreGitPaths, allowSymlinks: flags.allowSymlinks };
@@ -71,9 +71,10 @@ export function addVerifyCommand(program: Command, ctx: CommandContext): void {
         const manifest = await verifyLock(model, flags.lock, local);
         ctx.io.stdout.write(`Verification succeeded: ${JSON.stringify(model)} matches the lock file ${flags.lock} (${manifest.items.length} resource(s))\n`);
       } else {
-        const result = await verifyModel(model, { ...local, signaturePath: flags.signature, ...trustedSignersFromFlags(flags) });
+        const signaturePath = flags.signature ?? (await defaultSignaturePath(model));
+        const result = await verifyModel(model, { ...local, signaturePath, ...trustedSignersFromFlags(flags) });
         for (const note of result.notes) ctx.io.stderr.write(`modelvet: note: ${safeLine(note)}\n`);
-        ctx.io.stdout.write(`Verification succeeded: ${JSON.stringify(model)} matches ${flags.signature}, signed with ${result.signer} (${result.manifest.items.length} resource(s))\n`);
+        ctx.io.stdout.write(`Verification succeeded: ${JSON.stringify(model)} matches ${signaturePath}, signed with ${result.signer} (${result.manifest.items.length} resource(s))\n`);
       }
       ctx.setExitCode(EXIT.ok);
     } catch (error) {

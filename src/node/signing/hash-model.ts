@@ -49,16 +49,18 @@ interface Piece {
   size: number;
 }
 
-/** One piece per file, or the file's shards: `[0, s), [s, 2s) … [k·s, size)`, an empty file being `path:0:0`. */
+/**
+ * One piece per file, or the file's shards: `[0, s), [s, 2s) … [k·s, size)`. An empty file has no
+ * shard, as in the reference tool (its shard loop never runs), so each verifies the other's manifest.
+ */
 function split(files: readonly ModelFile[], serialization: Serialization, stage: SigningStage): Piece[] {
   if (serialization.method === "files") return files.map((f) => ({ name: f.name, job: { path: f.absolute, start: 0, end: -1 }, size: f.size }));
   const { shardSize } = serialization;
-  const count = files.reduce((n, f) => n + Math.max(1, Math.ceil(f.size / shardSize)), 0);
+  const count = files.reduce((n, f) => n + Math.ceil(f.size / shardSize), 0);
   // Checked before allocating: a hostile signature can name a 1-byte shard size (CWE-400).
   if (count > MAX_RESOURCES) throw signingError(stage, "model-unreadable", `shard size ${shardSize} splits the model into ${count} shards; the limit is ${MAX_RESOURCES}`);
   const pieces: Piece[] = [];
   for (const file of files) {
-    if (file.size === 0) pieces.push({ name: shardName(file.name, 0, 0), job: { path: file.absolute, start: 0, end: 0 }, size: 0 });
     for (let start = 0; start < file.size; start += shardSize) {
       const end = Math.min(start + shardSize, file.size);
       pieces.push({ name: shardName(file.name, start, end), job: { path: file.absolute, start, end }, size: end - start });

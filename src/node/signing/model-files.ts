@@ -1,5 +1,5 @@
 import type { Stats } from "node:fs";
-import { lstat, readdir, realpath, stat } from "node:fs/promises";
+import { lstat, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { quote, signingError, type SigningStage } from "../../signing/errors.js";
 import { isIgnored } from "../../signing/paths.js";
@@ -36,11 +36,10 @@ export async function listModelFiles(modelPath: string, options: ListModelFilesO
   if (root.kind === "file") return [{ name: ".", absolute: modelPath, size: root.size }];
   const files: ModelFile[] = [];
   let entries = 0;
-  // Depth-first in name order; each folder still to read carries the real paths above it, so a
-  // followed symlink that leads back up the tree is seen as a loop and not entered again.
-  const stack: Folder[] = [{ dir: modelPath, rel: "", above: options.allowSymlinks ? [await realpath(modelPath)] : [] }];
+  // Depth-first in name order. Only real folders are entered, so the walk cannot loop.
+  const stack: Folder[] = [{ dir: modelPath, rel: "" }];
   while (stack.length > 0) {
-    const { dir, rel, above } = stack.pop() as Folder;
+    const { dir, rel } = stack.pop() as Folder;
     let names: string[];
     try {
       names = (await readdir(dir)).sort();
@@ -55,11 +54,9 @@ export async function listModelFiles(modelPath: string, options: ListModelFilesO
       const absolute = join(dir, name);
       const entry = await describe(absolute, childRel, options, fail);
       if (entry.kind === "file") files.push({ name: childRel, absolute, size: entry.size });
-      else if (!options.allowSymlinks) subdirs.push({ dir: absolute, rel: childRel, above });
-      else {
-        const real = await realpath(absolute);
-        if (!above.includes(real)) subdirs.push({ dir: absolute, rel: childRel, above: [...above, real] });
-      }
+      // A folder reached through a symlink is not entered, as the reference tool (whose walk does
+      // not follow links to folders) leaves it out: otherwise neither verifies the other's manifest.
+      else if (!entry.viaLink) subdirs.push({ dir: absolute, rel: childRel });
     }
     for (const sub of subdirs.reverse()) stack.push(sub);
   }
@@ -70,10 +67,9 @@ export async function listModelFiles(modelPath: string, options: ListModelFilesO
 interface Folder {
   dir: string;
   rel: string;
-  above: string[];
 }
 
-type Described = { kind: "file"; size: number } | { kind: "dir" };
+type Described = { kind: "file"; size: number } | { kind: "dir"; viaLink: boolean };
 
 async function describe(absolute: string, shown: string, options: ListModelFilesOptions, fail: (d: string) => Error): Promise<Described> {
   let info: Stats;
@@ -82,7 +78,8 @@ async function describe(absolute: string, shown: string, options: ListModelFiles
   } catch (error) {
     throw fail(`cannot read ${quote(shown)}: ${reason(error)}`);
   }
-  if (info.isSymbolicLink()) {
+  const viaLink = info.isSymbolicLink();
+  if (viaLink) {
     if (!options.allowSymlinks) throw fail(`${quote(shown)} is a symlink; pass --allow-symlinks to follow symlinks (only if the signer did too)`);
     try {
       info = await stat(absolute);
@@ -91,7 +88,7 @@ async function describe(absolute: string, shown: string, options: ListModelFiles
     }
   }
   if (info.isFile()) return { kind: "file", size: info.size };
-  if (info.isDirectory()) return { kind: "dir" };
+  if (info.isDirectory()) return { kind: "dir", viaLink };
   const what = info.isFIFO() ? "a FIFO" : info.isSocket() ? "a socket" : "a device or special file";
   throw fail(`${quote(shown)} is ${what}, not a regular file or folder`);
 }

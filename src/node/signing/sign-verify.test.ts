@@ -100,10 +100,19 @@ describe("sign then verify with a key", () => {
     expect((await failure(verify(dir, { publicKeys: [k("p256.pub.pem")] }))).message).toContain('"new-empty"');
   });
 
+  it("shard mode: a file name with a newline verifies; an empty file has no shard (as the reference)", async () => {
+    const dir = model();
+    writeFileSync(join(dir, "two\nlines.bin"), "abc");
+    const signed = await signModel(dir, { key: k("p256.pem"), signaturePath: join(dir, "model.sig"), shardSize: 4096 });
+    expect(signed.manifest.items.map((i) => i.name)).toContain("two\nlines.bin:0:3");
+    expect(signed.manifest.items.some((i) => i.name.startsWith("empty.txt"))).toBe(false);
+    await expect(verify(dir, { publicKeys: [k("p256.pub.pem")] })).resolves.toBeDefined();
+  });
+
   it("signs shards and blake2b, and verifies with the recorded serialization", async () => {
     const dir = model();
     const signed = await signModel(dir, { key: k("p256.pem"), signaturePath: join(dir, "model.sig"), shardSize: 4096, hashType: "blake2b" });
-    expect(signed.manifest.items.map((i) => i.name)).toEqual(["config.json:0:7", "empty.txt:0:0", "sub/weights.bin:0:4096", "sub/weights.bin:4096:8192", "sub/weights.bin:8192:10000"]);
+    expect(signed.manifest.items.map((i) => i.name)).toEqual(["config.json:0:7", "sub/weights.bin:0:4096", "sub/weights.bin:4096:8192", "sub/weights.bin:8192:10000"]);
     expect(signed.manifest.items[0]?.algorithm).toBe("blake2b-sharded-4096");
     expect(signed.manifest.items[0]?.digest).toHaveLength(128);
     await expect(verify(dir, { publicKeys: [k("p256.pub.pem")] })).resolves.toBeDefined();

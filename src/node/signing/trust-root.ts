@@ -1,16 +1,18 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { quote, signingError } from "../../signing/errors.js";
 import { MAX_KEY_FILE_BYTES } from "./keys.js";
 
-/** The TUF repository whose seeded trusted_root.json is the Sigstore public-good instance. */
-const PUBLIC_GOOD_TUF = "https://tuf-repo-cdn.sigstore.dev";
+/**
+ * The Sigstore public-good trusted_root.json, as seeded by @sigstore/tuf 4.0.2 for
+ * https://tuf-repo-cdn.sigstore.dev, shipped in the package (trust/) instead of depending on
+ * @sigstore/tuf and its network stack only to read this one file.
+ */
+const PINNED_ROOT_FILE = new URL("../../../trust/sigstore-public-good.trusted_root.json", import.meta.url);
 
 /**
- * SHA-256 of the public-good trusted_root.json shipped in @sigstore/tuf 4.0.2 (its seeds.json).
- * Pinned so that a changed dependency cannot silently change whom keyless verification trusts:
- * when @sigstore/tuf is upgraded, check the new root and update this digest.
+ * SHA-256 of that file. Pinned so that an edited file cannot silently change whom keyless
+ * verification trusts: when replacing the root, check the new one and update this digest.
  */
 export const PINNED_TRUSTED_ROOT_SHA256 = "6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66";
 
@@ -49,13 +51,15 @@ async function readRootFile(file: string): Promise<string> {
   }
 }
 
-/** The public-good trusted_root.json out of @sigstore/tuf's seeds, checked against the pin. */
+/** The shipped public-good trusted_root.json, checked against the pin. */
 export async function pinnedRootText(): Promise<string> {
-  const seedsPath = createRequire(import.meta.url).resolve("@sigstore/tuf/seeds.json");
-  const seeds = JSON.parse(await readFile(seedsPath, "utf8")) as Record<string, { targets?: Record<string, string> }>;
-  const encoded = seeds[PUBLIC_GOOD_TUF]?.targets?.["trusted_root.json"];
-  if (encoded === undefined) throw signingError("verify", "key-material", `the bundled Sigstore seeds (${seedsPath}) have no public-good trusted_root.json; pass --trust-root FILE`);
-  const bytes = Buffer.from(encoded, "base64");
+  const seedsPath = PINNED_ROOT_FILE.pathname;
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(PINNED_ROOT_FILE);
+  } catch (error) {
+    throw signingError("verify", "key-material", `cannot read the bundled Sigstore trusted root (${seedsPath}): ${(error as Error).message}; pass --trust-root FILE`);
+  }
   const digest = createHash("sha256").update(bytes).digest("hex");
   if (digest !== PINNED_TRUSTED_ROOT_SHA256) {
     throw signingError("verify", "key-material", `the bundled Sigstore trusted root (${seedsPath}) has SHA-256 ${digest}, not the pinned ${PINNED_TRUSTED_ROOT_SHA256}; pass --trust-root FILE or update the pin after checking it`);

@@ -1,14 +1,15 @@
-import { join } from "node:path";
+import { stat } from "node:fs/promises";
+import { dirname } from "node:path";
 import type { FileReport } from "../../core/finding.js";
 import { reportDocument } from "../../engine/scan.js";
 import type { Policy } from "../../policy/policy.js";
 import { sig001, type SignatureDocument } from "../../rules/signing/sig001-signature.js";
-import { SigningError } from "../../signing/errors.js";
-import { DEFAULT_SIGNATURE_NAME } from "./sign-model.js";
+import { quote, SigningError } from "../../signing/errors.js";
+import { defaultSignaturePath, enclosingFolderSignature } from "./signature-place.js";
 import { verifyModel, type TrustedSigners } from "./verify-model.js";
 
 export interface ScanSignatureOptions extends TrustedSigners {
-  /** The signature to check; default `<dir>/model.sig`, next to the model it signs. */
+  /** The signature to check; default `defaultSignaturePath` (`<dir>/model.sig`, `<file>.sig`). */
   signaturePath?: string;
   ignorePaths?: readonly string[];
   ignoreGitPaths?: boolean;
@@ -35,18 +36,30 @@ export interface ScanSignatureResult {
  *   unusable (no signer named, unreadable key): that is the caller's mistake, not the model's.
  */
 export async function verifyForScan(dir: string, options: ScanSignatureOptions): Promise<ScanSignatureResult> {
-  const signaturePath = options.signaturePath ?? join(dir, DEFAULT_SIGNATURE_NAME);
+  const signaturePath = options.signaturePath ?? (await defaultSignaturePath(dir));
   let document: SignatureDocument;
-  try {
-    const result = await verifyModel(dir, { ...options, signaturePath });
-    document = { format: "signature", status: "verified", signature: signaturePath, detail: `signed with ${result.signer}` };
-  } catch (error) {
-    if (!(error instanceof SigningError) || error.code === "usage" || error.code === "key-material") throw error;
-    const status = error.code === "signature-missing" ? "unsigned" : "invalid";
-    document = { format: "signature", status, signature: signaturePath, detail: error.detail, code: error.code };
+  const folderSignature = options.signaturePath === undefined ? await enclosingFolderSignature(dir) : undefined;
+  if (folderSignature !== undefined && !(await isFile(signaturePath))) {
+    // One file of a signed folder: the folder's signature covers the folder, not this file alone,
+    // and a manifest diff ("every other file removed") would not say that.
+    const detail = `${quote(dir)} is one file of a signed folder: ${quote(folderSignature)} signs the whole folder ${quote(dirname(dir))}, so scan that folder with --require-signature (or sign this file on its own: it would get ${quote(signaturePath)})`;
+    document = { format: "signature", status: "unsigned", signature: signaturePath, detail, code: "part-of-signed-folder" };
+  } else {
+    document = await verifiedDocument(dir, signaturePath, options);
   }
   const [hit] = reportDocument("signature", document, { rules: [sig001], path: signaturePath }).findings;
   return hit === undefined ? { ok: true, document } : { ok: false, finding: { message: hit.message, evidence: hit.evidence ?? "" }, document };
+}
+
+async function verifiedDocument(dir: string, signaturePath: string, options: ScanSignatureOptions): Promise<SignatureDocument> {
+  try {
+    const result = await verifyModel(dir, { ...options, signaturePath });
+    return { format: "signature", status: "verified", signature: signaturePath, detail: `signed with ${result.signer}` };
+  } catch (error) {
+    if (!(error instanceof SigningError) || error.code === "usage" || error.code === "key-material") throw error;
+    const status = error.code === "signature-missing" ? "unsigned" : "invalid";
+    return { format: "signature", status, signature: signaturePath, detail: error.detail, code: error.code };
+  }
 }
 
 /**
@@ -60,4 +73,8 @@ export async function signatureReport(dir: string, policy: Policy, options: Scan
   const { document } = await verifyForScan(dir, options);
   const note = document.status === "verified" ? `Signature ${JSON.stringify(document.signature)} verified: ${document.detail}.` : undefined;
   return reportDocument("signature", document, { policy, rules: [sig001], path: document.signature, notes: note ? [note] : [] });
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isFile() === true;
 }

@@ -11,6 +11,7 @@ import { modelIgnorePaths, type IgnoreOptions } from "./ignore-paths.js";
 import { ecKeyInfo, keyHint, loadCertificates, loadPublicKey, verifyPayloadSignature, type EcKeyInfo } from "./keys.js";
 import { readBounded } from "./read-bounded.js";
 import { sha256 } from "./sha256.js";
+import { defaultSignaturePath } from "./signature-place.js";
 import { verifyKeyless, type TrustedIdentity } from "./sigstore-keyless.js";
 import { loadTrustedRoot } from "./trust-root.js";
 
@@ -159,7 +160,10 @@ export async function verifyLock(modelPath: string, lockPath: string, options: L
     throw signingError("lock", "lock-invalid", `cannot read ${quote(lockPath)}: ${code === "ENOENT" ? "no such file" : (error as Error).message}`);
   }
   const expected = parseLock(text, sha256);
-  const actual = await hashModel(modelPath, localSerialization(modelPath, expected.serialization, { ...options, signaturePath: lockPath }), { stage: "lock", workers: options.workers });
+  // The model's own signature is never part of a lock, even of one written before it was signed.
+  const ignorePaths = [...(options.ignorePaths ?? []), await defaultSignaturePath(modelPath)];
+  const local = localSerialization(modelPath, expected.serialization, { ...options, ignorePaths, signaturePath: lockPath });
+  const actual = await hashModel(modelPath, local, { stage: "lock", workers: options.workers });
   assertSameManifest(expected, actual, { stage: "lock" });
   return expected;
 }
