@@ -91,6 +91,20 @@ export class Memo {
     return true;
   }
 
+  /** True when put(key, a string) would only mark a new key dropped: then putDropped() does it without the string. */
+  dropsText(key: number): boolean {
+    return key >= KEEP_ALL_ENTRIES && key > this.maxKey && this.count >= KEEP_ALL_ENTRIES && this.keptNames >= MAX_KEPT_NAMES;
+  }
+
+  /** put() of a value not kept, for a key dropsText() accepted. */
+  putDropped(key: number): boolean {
+    this.maxKey = key;
+    if (this.count >= this.maxEntries) return false;
+    this.count++;
+    this.setDropped(key);
+    return true;
+  }
+
   private isName(value: PyValue): boolean {
     return typeof value === "object" && value !== null && value.k === K.Global;
   }
