@@ -100,8 +100,17 @@ function settled(slot: PyValue | Text): PyValue {
   return slot instanceof Text ? textOf(slot) : slot;
 }
 
-/** Strings shorter than this are left as Text (below MIN_ENCODED_PICKLE and 64 characters, so they weigh nothing). */
-const LAZY_TEXT_BYTES = 16;
+/** Strings shorter than this are left as Text (under 64 characters, so they weigh nothing; see retained()). */
+const LAZY_TEXT_BYTES = 64;
+
+/**
+ * Whether a str of MIN_ENCODED_PICKLE bytes or more may be an encoded pickle (decodeEncodedPickle
+ * wants "80…" or "gA…"; the UTF-8 decoder drops a leading byte-order mark): only those are
+ * decoded at once, for noteEncoded().
+ */
+function mayBeEncoded(first: number): boolean {
+  return first === 0x38 || first === 0x67 || first === 0xef;
+}
 /**
  * Texts are made only while the stacks hold fewer slots than this, so settling them when run()
  * returns costs little; a deep stack decodes at once, as before.
@@ -420,11 +429,12 @@ export class PickleVM {
           case Op.SHORT_BINUNICODE: {
             if (r + 2 > winLen) break;
             const n = win[r + 1] as number;
-            if (n >= MIN_ENCODED_PICKLE || r + 2 + n > winLen || p + 2 + n > this.frameEnd && this.frameEnd > p) break;
-            if (n < LAZY_TEXT_BYTES && stack.length + this.buried < LAZY_STACK_SLOTS) {
+            if (r + 2 + n > winLen || p + 2 + n > this.frameEnd && this.frameEnd > p) break;
+            if (n < LAZY_TEXT_BYTES && (n < MIN_ENCODED_PICKLE || !mayBeEncoded(win[r + 2] as number)) && stack.length + this.buried < LAZY_STACK_SLOTS) {
               stack.push(new Text(win, r + 2, n));
               this.texts = true;
-            } else stack.push(decodeUtf8(win, r + 2, n));
+            } else if (n < MIN_ENCODED_PICKLE) stack.push(decodeUtf8(win, r + 2, n));
+            else break;
             this.pos = p + 2 + n;
             continue;
           }
@@ -432,7 +442,8 @@ export class PickleVM {
             // Protocols 1-3 write every str with a 4-byte length.
             if (r + 5 > winLen) break;
             const n = view.getUint32(r + 1, true);
-            if (n >= LAZY_TEXT_BYTES || r + 5 + n > winLen || p + 5 + n > this.frameEnd && this.frameEnd > p) break;
+            if (n >= LAZY_TEXT_BYTES || n > limits.maxInlineStringBytes || r + 5 + n > winLen || p + 5 + n > this.frameEnd && this.frameEnd > p) break;
+            if (n >= MIN_ENCODED_PICKLE && mayBeEncoded(win[r + 5] as number)) break;
             if (stack.length + this.buried < LAZY_STACK_SLOTS) {
               stack.push(new Text(win, r + 5, n));
               this.texts = true;
