@@ -104,6 +104,20 @@ function settled(slot: PyValue | Text): PyValue {
 const LAZY_TEXT_BYTES = 64;
 
 /**
+ * Whether the op after a str (past one memo put) reads it at once: a TUPLE1-3 (a record such as
+ * `(id, weight, "name")`) or STACK_GLOBAL. Then a Text would only cost an object more.
+ */
+function readNext(win: Uint8Array, at: number): boolean {
+  let q = at;
+  const put = win[q];
+  if (put === 0x94) q += 1; // MEMOIZE
+  else if (put === 0x71) q += 2; // BINPUT
+  else if (put === 0x72) q += 5; // LONG_BINPUT
+  const op = win[q];
+  return op === 0x85 || op === 0x86 || op === 0x87 || op === 0x93;
+}
+
+/**
  * Whether a str of MIN_ENCODED_PICKLE bytes or more may be an encoded pickle (decodeEncodedPickle
  * wants "80…" or "gA…"; the UTF-8 decoder drops a leading byte-order mark): only those are
  * decoded at once, for noteEncoded().
@@ -430,7 +444,7 @@ export class PickleVM {
             if (r + 2 > winLen) break;
             const n = win[r + 1] as number;
             if (r + 2 + n > winLen || p + 2 + n > this.frameEnd && this.frameEnd > p) break;
-            if (n < LAZY_TEXT_BYTES && (n < MIN_ENCODED_PICKLE || !mayBeEncoded(win[r + 2] as number)) && stack.length + this.buried < LAZY_STACK_SLOTS) {
+            if (n < LAZY_TEXT_BYTES && (n < MIN_ENCODED_PICKLE || !mayBeEncoded(win[r + 2] as number)) && stack.length + this.buried < LAZY_STACK_SLOTS && !readNext(win, r + 2 + n)) {
               stack.push(new Text(win, r + 2, n));
               this.texts = true;
             } else if (n < MIN_ENCODED_PICKLE) stack.push(decodeUtf8(win, r + 2, n));
@@ -444,7 +458,7 @@ export class PickleVM {
             const n = view.getUint32(r + 1, true);
             if (n >= LAZY_TEXT_BYTES || n > limits.maxInlineStringBytes || r + 5 + n > winLen || p + 5 + n > this.frameEnd && this.frameEnd > p) break;
             if (n >= MIN_ENCODED_PICKLE && mayBeEncoded(win[r + 5] as number)) break;
-            if (stack.length + this.buried < LAZY_STACK_SLOTS) {
+            if (stack.length + this.buried < LAZY_STACK_SLOTS && !readNext(win, r + 5 + n)) {
               stack.push(new Text(win, r + 5, n));
               this.texts = true;
             } else stack.push(decodeUtf8(win, r + 5, n));
