@@ -438,3 +438,57 @@ describe("limits that do not stop the scan", () => {
     expect(report.notes.join(" ")).toMatch(/Limit maxResyncCandidates reached/);
   });
 });
+
+describe("pickle VM: a vocabulary of short strings (decoded only when read)", () => {
+  /** A tokenizer-like dict {key: id} at protocol 4, 1,000 pairs per SETITEMS, every key memoized. */
+  function vocabulary(count: number, keyOf: (i: number) => string): Uint8Array {
+    const b = new P().proto(4).emptyDict().memoize();
+    for (let i = 0; i < count; i += 1000) {
+      b.mark();
+      for (let j = i; j < Math.min(count, i + 1000); j++) b.unicode(keyOf(j)).memoize().int(j);
+      b.setitems();
+    }
+    // The VM still reads strings right after millions of undecoded ones: a literal import.
+    return b.unicode("os").memoize().unicode("system").memoize().stackGlobal().memoize().pop().stop().toBytes();
+  }
+
+  it("keeps the first pairs decoded (ASCII and not), counts every pair and still finds encoded pickles and imports", async () => {
+    const encoded = btoa(String.fromCharCode(...P.call("os", "system", "id")));
+    // 140,000 keys: past the memo's whole entries and its name budget, across a window edge (1 MiB).
+    const keyOf = (i: number): string => (i === 5000 ? encoded : i % 7 === 0 ? `é${i}` : `k${i}`);
+    const doc = await parsePickle(new MemorySource(vocabulary(140_000, keyOf)));
+    expect(doc.defects).toEqual([]);
+    expect(doc.reachedStop).toBe(true);
+    expect(doc.stats.memoPuts).toBe(140_000 + 4);
+    const dict = doc.results[0] as { k: number; n: number; pairs: unknown[] };
+    expect(dict.n).toBe(140_000);
+    expect(dict.pairs.slice(0, 4)).toEqual(["é0", 0, "k1", 1]);
+    expect(dict.pairs[14]).toBe("é7");
+    expect(doc.embedded.map((e) => e.reason)).toEqual(["string is an encoded pickle"]);
+    expect(doc.imports.map(importName)).toContain("os.system");
+  });
+
+  it("reads memoized short strings back by GET whether the memo kept them or not", async () => {
+    // Protocol 2 style: BINUNICODE + LONG_BINPUT, then GETs of an early (kept) and a late (dropped) key.
+    const b = new P().proto(2).raw(OP.EMPTY_LIST).put(0).mark();
+    const put = (i: number): void => void b.raw(OP.LONG_BINPUT, ...u32(i));
+    b.raw(OP.BINUNICODE, ...u32(2), "os");
+    put(1);
+    b.raw(OP.BINUNICODE, ...u32(6), "system");
+    put(2);
+    for (let i = 3; i < 140_000; i++) {
+      const s = `w${i}`;
+      b.raw(OP.BINUNICODE, ...u32(s.length), s);
+      put(i);
+    }
+    b.appends().raw(OP.LONG_BINGET, ...u32(1)).raw(OP.LONG_BINGET, ...u32(2)).stackGlobal().pop();
+    b.raw(OP.LONG_BINGET, ...u32(139_999)).raw(OP.LONG_BINGET, ...u32(139_998)).stackGlobal().pop().stop();
+    const doc = await parsePickle(new MemorySource(b.toBytes()));
+    expect(doc.imports.filter((i) => i.resolved).map(importName)).toEqual(["os.system"]);
+    // The late keys were dropped from the memo: that import is reported, unresolved, never guessed.
+    expect(doc.imports.filter((i) => !i.resolved)).toHaveLength(1);
+    const list = doc.results[0] as { n: number; items: unknown[] };
+    expect(list.n).toBe(139_999);
+    expect(list.items.slice(0, 3)).toEqual(["os", "system", "w3"]);
+  });
+});

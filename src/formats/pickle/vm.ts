@@ -74,7 +74,62 @@ class Run {
     public sample: PyValue,
   ) {}
 }
-type Slot = PyValue | Run;
+/**
+ * A short str not decoded yet: where its UTF-8 bytes are in a window. A vocabulary pickle holds
+ * millions of short strings that are memoized (and dropped past the memo budget) and folded into
+ * dicts that keep their first pairs only; decoding them all was most of the scan. A Text is
+ * decoded when a value is read (pop, peek, kept memo entries, kept container items) and never
+ * leaves the VM's stacks: run() settles the ones still on a stack before it returns, so a Text
+ * holds at most the current window alive (windows are fresh arrays from the source, never reused).
+ */
+class Text {
+  constructor(
+    readonly w: Uint8Array,
+    readonly s: number,
+    readonly n: number,
+  ) {}
+}
+type Slot = PyValue | Run | Text;
+
+function textOf(slot: Text): string {
+  return decodeUtf8(slot.w, slot.s, slot.n);
+}
+
+/** A stack slot's value where the slot cannot be a Run. */
+function settled(slot: PyValue | Text): PyValue {
+  return slot instanceof Text ? textOf(slot) : slot;
+}
+
+/** Strings shorter than this are left as Text (under 64 characters, so they weigh nothing; see retained()). */
+const LAZY_TEXT_BYTES = 64;
+
+/**
+ * Whether the op after a str (past one memo put) reads it at once: a TUPLE1-3 (a record such as
+ * `(id, weight, "name")`) or STACK_GLOBAL. Then a Text would only cost an object more.
+ */
+function readNext(win: Uint8Array, at: number): boolean {
+  let q = at;
+  const put = win[q];
+  if (put === 0x94) q += 1; // MEMOIZE
+  else if (put === 0x71) q += 2; // BINPUT
+  else if (put === 0x72) q += 5; // LONG_BINPUT
+  const op = win[q];
+  return op === 0x85 || op === 0x86 || op === 0x87 || op === 0x93;
+}
+
+/**
+ * Whether a str of MIN_ENCODED_PICKLE bytes or more may be an encoded pickle (decodeEncodedPickle
+ * wants "80…" or "gA…"; the UTF-8 decoder drops a leading byte-order mark): only those are
+ * decoded at once, for noteEncoded().
+ */
+function mayBeEncoded(first: number): boolean {
+  return first === 0x38 || first === 0x67 || first === 0xef;
+}
+/**
+ * Texts are made only while the stacks hold fewer slots than this, so settling them when run()
+ * returns costs little; a deep stack decodes at once, as before.
+ */
+const LAZY_STACK_SLOTS = 1 << 14;
 
 const enum FrameIssue {
   Overlap,
@@ -263,6 +318,8 @@ export class PickleVM {
   private readonly floors: number[] = [];
   /** Items stood for by runs in the frame that popMark() returned last. */
   private runItems = 0;
+  /** Texts may be on the stacks (see Text). */
+  private texts = false;
   /** Slots held by the frames under the current one. */
   private buried = 0;
   /**
@@ -311,6 +368,24 @@ export class PickleVM {
 
   /** Runs until more bytes are needed, STOP, end of input, or an undecodable op. */
   run(win: Uint8Array, winStart: number, size: number): Step {
+    const step = this.runWindow(win, winStart, size);
+    if (this.texts) this.settleTexts();
+    return step;
+  }
+
+  /** Decodes the Texts still on the stacks, so that none outlives its window (see Text). */
+  private settleTexts(): void {
+    this.texts = false;
+    for (let f = 0; f <= this.metastack.length; f++) {
+      const frame = f < this.metastack.length ? (this.metastack[f] as Slot[]) : this.stack;
+      for (let i = 0; i < frame.length; i++) {
+        const slot = frame[i];
+        if (slot instanceof Text) frame[i] = textOf(slot);
+      }
+    }
+  }
+
+  private runWindow(win: Uint8Array, winStart: number, size: number): Step {
     const limits = this.options.limits;
     const winLen = win.length;
     const atEof = winStart + winLen >= size;
@@ -368,11 +443,33 @@ export class PickleVM {
           case Op.SHORT_BINUNICODE: {
             if (r + 2 > winLen) break;
             const n = win[r + 1] as number;
-            if (n >= MIN_ENCODED_PICKLE || r + 2 + n > winLen || p + 2 + n > this.frameEnd && this.frameEnd > p) break;
-            stack.push(decodeUtf8(win, r + 2, n));
+            if (r + 2 + n > winLen || p + 2 + n > this.frameEnd && this.frameEnd > p) break;
+            if (n < LAZY_TEXT_BYTES && (n < MIN_ENCODED_PICKLE || !mayBeEncoded(win[r + 2] as number)) && stack.length + this.buried < LAZY_STACK_SLOTS && !readNext(win, r + 2 + n)) {
+              stack.push(new Text(win, r + 2, n));
+              this.texts = true;
+            } else if (n < MIN_ENCODED_PICKLE) stack.push(decodeUtf8(win, r + 2, n));
+            else break;
             this.pos = p + 2 + n;
             continue;
           }
+          case Op.BINUNICODE: {
+            // Protocols 1-3 write every str with a 4-byte length.
+            if (r + 5 > winLen) break;
+            const n = view.getUint32(r + 1, true);
+            if (n >= LAZY_TEXT_BYTES || n > limits.maxInlineStringBytes || r + 5 + n > winLen || p + 5 + n > this.frameEnd && this.frameEnd > p) break;
+            if (n >= MIN_ENCODED_PICKLE && mayBeEncoded(win[r + 5] as number)) break;
+            if (stack.length + this.buried < LAZY_STACK_SLOTS && !readNext(win, r + 5 + n)) {
+              stack.push(new Text(win, r + 5, n));
+              this.texts = true;
+            } else stack.push(decodeUtf8(win, r + 5, n));
+            this.pos = p + 5 + n;
+            continue;
+          }
+          case Op.LONG_BINPUT:
+            if (r + 5 > winLen) break;
+            this.memoPut(view.getUint32(r + 1, true), p);
+            this.pos = p + 5;
+            continue;
           case Op.MEMOIZE:
             this.memoPut(this.memo.count, p);
             this.pos = p + 1;
@@ -390,9 +487,9 @@ export class PickleVM {
           case Op.TUPLE3: {
             const len = stack.length;
             if (len < 3 + this.runFloor) break;
-            const c = stack[len - 1] as PyValue;
-            const b = stack[len - 2] as PyValue;
-            const a = stack[len - 3] as PyValue;
+            const c = settled(stack[len - 1] as PyValue | Text);
+            const b = settled(stack[len - 2] as PyValue | Text);
+            const a = settled(stack[len - 3] as PyValue | Text);
             // pop() is inlined; assigning `length` is a slow runtime call.
             stack.pop();
             stack.pop();
@@ -403,8 +500,8 @@ export class PickleVM {
           case Op.TUPLE2: {
             const len = stack.length;
             if (len < 2 + this.runFloor) break;
-            const b = stack[len - 1] as PyValue;
-            const a = stack[len - 2] as PyValue;
+            const b = settled(stack[len - 1] as PyValue | Text);
+            const a = settled(stack[len - 2] as PyValue | Text);
             stack.pop();
             stack[len - 2] = this.tuple([a, b]);
             this.pos = p + 1;
@@ -413,7 +510,7 @@ export class PickleVM {
           case Op.TUPLE1: {
             const len = stack.length;
             if (len < 1 + this.runFloor) break;
-            const a = stack[len - 1] as PyValue;
+            const a = settled(stack[len - 1] as PyValue | Text);
             stack[len - 1] = this.tuple([a]);
             this.pos = p + 1;
             continue;
@@ -644,7 +741,7 @@ export class PickleVM {
       }
       case Op.APPENDS:
       case Op.ADDITEMS: {
-        const items = this.popMark(p);
+        const items = this.popMarkSlots(p);
         this.addItems(op === Op.APPENDS ? "APPENDS" : "ADDITEMS", this.peek(p), items, p, this.runItems);
         this.pos = p + 1;
         break;
@@ -657,7 +754,7 @@ export class PickleVM {
         break;
       }
       case Op.SETITEMS: {
-        const items = this.popMark(p);
+        const items = this.popMarkSlots(p);
         this.setItems("SETITEMS", this.peek(p), items, p, this.runItems);
         this.pos = p + 1;
         break;
@@ -685,7 +782,7 @@ export class PickleVM {
         this.pos = p + 1;
         break;
       case Op.POP_MARK:
-        this.popMark(p);
+        this.popMarkSlots(p);
         this.pos = p + 1;
         break;
       case Op.BINGET:
@@ -901,7 +998,7 @@ export class PickleVM {
     for (let f = 0; f <= this.metastack.length; f++) {
       const frame = f < this.metastack.length ? (this.metastack[f] as Slot[]) : this.stack;
       weight += frame.length;
-      for (const slot of frame) if (typeof slot === "object" && slot !== null && !(slot instanceof Run)) weight += retained(slot);
+      for (const slot of frame) if (typeof slot === "object" && slot !== null && !(slot instanceof Run) && !(slot instanceof Text)) weight += retained(slot);
       else if (typeof slot === "string") weight += slot.length >> 6;
     }
     if (weight > this.maxStack) {
@@ -952,8 +1049,9 @@ export class PickleVM {
           sample = slot.sample;
         } else {
           n++;
-          plain = slot;
-          sample = slot;
+          // isConstantSlot() let only constants and runs through: no Text here.
+          plain = slot as PyValue;
+          sample = slot as PyValue;
         }
       }
       if (j - i < 2 || (n < MIN_RUN && !hasRun)) {
@@ -979,6 +1077,7 @@ export class PickleVM {
     const value = this.stack.pop();
     if (value === undefined) return this.semantic("pickle-stack-underflow", `Stack underflow at offset ${offset}`, offset);
     if (value instanceof Run) return this.takeFromRun(value);
+    if (value instanceof Text) return textOf(value);
     return value;
   }
 
@@ -1005,22 +1104,31 @@ export class PickleVM {
   private peekAt(depth: number): PyValue {
     const value = this.stack[this.stack.length - 1 - depth];
     if (value instanceof Run) return value.sample;
+    if (value instanceof Text) return (this.stack[this.stack.length - 1 - depth] = textOf(value));
     return value === undefined ? unknown("empty stack") : value;
   }
 
   private peek(offset: number): PyValue {
     const value = this.stack[this.stack.length - 1];
     if (value instanceof Run) return value.sample;
+    if (value instanceof Text) return (this.stack[this.stack.length - 1] = textOf(value));
     if (value === undefined) return this.semantic("pickle-stack-underflow", `Empty stack at offset ${offset}`, offset);
     return value;
   }
 
   /** The current frame's values (runs left out, their item count in `runItems`), back to the frame below. */
   private popMark(offset: number): PyValue[] {
-    let items = this.stack as PyValue[];
+    const items = this.popMarkSlots(offset);
+    if (this.texts) for (let i = 0; i < items.length; i++) items[i] = settled(items[i] as PyValue | Text);
+    return items as PyValue[];
+  }
+
+  /** popMark() for ops that keep only the first items (the rest stay undecoded Texts). */
+  private popMarkSlots(offset: number): (PyValue | Text)[] {
+    let items = this.stack as (PyValue | Text)[];
     this.runItems = 0;
     if (this.runFloor > 0) {
-      const kept: PyValue[] = [];
+      const kept: (PyValue | Text)[] = [];
       for (const slot of this.stack) {
         if (slot instanceof Run) this.runItems += slot.n;
         else kept.push(slot);
@@ -1072,9 +1180,17 @@ export class PickleVM {
     if (v > max) this.stopWith(this.limit("maxVirtualElements", `Memo/DUP expansion reaches more than ${max} elements`, this.pos));
   }
 
-  private addItems(op: "APPEND" | "APPENDS" | "ADDITEMS", target: PyValue, items: PyValue[], offset: number, runItems = 0): void {
+  private addItems(op: "APPEND" | "APPENDS" | "ADDITEMS", target: PyValue, items: (PyValue | Text)[], offset: number, runItems = 0): void {
     if (isObj(target) && (target.k === K.List || target.k === K.Set)) {
-      for (const item of items) {
+      for (const slot of items) {
+        if (slot instanceof Text) {
+          // Short: weighs nothing and holds nothing; decoded only when kept.
+          if (target.items.length < KEEP_ITEMS) target.items.push(textOf(slot));
+          target.n++;
+          target.v++;
+          continue;
+        }
+        const item = slot;
         if (target.items.length < KEEP_ITEMS) {
           target.items.push(item);
           target.r = (target.r ?? 1) + retained(item);
@@ -1090,7 +1206,7 @@ export class PickleVM {
     this.recordMutation(op, target, offset);
   }
 
-  private setItems(op: "SETITEM" | "SETITEMS", target: PyValue, items: PyValue[], offset: number, runItems = 0): void {
+  private setItems(op: "SETITEM" | "SETITEMS", target: PyValue, items: (PyValue | Text)[], offset: number, runItems = 0): void {
     if (isObj(target) && target.k === K.Dict) {
       this.dictUpdate(target, items, runItems);
       return;
@@ -1098,14 +1214,17 @@ export class PickleVM {
     this.recordMutation(op, target, offset);
   }
 
-  private dictUpdate(dict: DictValue, items: PyValue[], runItems = 0): void {
+  private dictUpdate(dict: DictValue, items: (PyValue | Text)[], runItems = 0): void {
     for (let i = 0; i + 1 < items.length; i += 2) {
+      const value = items[i + 1] as PyValue | Text;
       if (dict.pairs.length < KEEP_ITEMS * 2) {
-        dict.pairs.push(items[i] as PyValue, items[i + 1] as PyValue);
-        dict.r = (dict.r ?? 1) + retained(items[i] as PyValue) + retained(items[i + 1] as PyValue);
+        const key = settled(items[i] as PyValue | Text);
+        const kept = settled(value);
+        dict.pairs.push(key, kept);
+        dict.r = (dict.r ?? 1) + retained(key) + retained(kept);
       }
       dict.n++;
-      dict.v += 1 + virtualSize(items[i + 1] as PyValue);
+      dict.v += value instanceof Text ? 1 : 1 + virtualSize(value);
     }
     dict.n += runItems >> 1;
     dict.v += runItems >> 1;
@@ -1134,7 +1253,9 @@ export class PickleVM {
 
   private memoPut(index: number, offset: number): void {
     this.memoPuts++;
-    const stored = this.memo.put(index, this.peek(offset));
+    // A short str the memo would drop is never decoded.
+    const top = this.stack[this.stack.length - 1];
+    const stored = top instanceof Text && this.memo.dropsText(index) ? this.memo.putDropped(index) : this.memo.put(index, this.peek(offset));
     this.room = this.maxStack - this.buried - this.metastack.length - this.memo.held;
     if (stored || this.memoOverflow) return;
     this.memoOverflow = true;

@@ -1,0 +1,110 @@
+// npm run bench:pickle: memo-heavy and string-heavy pickles (issue 14). Goal: >= 200 MB/s end to
+// end with RSS < 150 MB. Inputs are made by CPython (pickle.dump, protocols 4 and 2) into the temp
+// directory, once, when /usr/bin/python3 exists; otherwise the bench says so and stops. Each input
+// is measured best of three as a whole CLI process (wall, CPU, peak RSS) and in process over a
+// MemorySource (scanSource only, no file I/O, after a warm-up scan of a tiny pickle; its peak RSS
+// includes the input held in memory). The machine is shared, so CPU time is reported too.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const python = "/usr/bin/python3";
+const node = process.execPath;
+const bin = new URL("../dist/cli/bin.js", import.meta.url).pathname;
+const self = new URL(import.meta.url).pathname;
+const dir = process.env.MODELVET_BENCH_DIR ?? tmpdir();
+const RUNS = Number(process.env.RUNS ?? 3);
+
+// Python sources of the inputs: a tokenizer-like vocabulary (6 M short str keys, 2 M merge strings),
+// a dict of a million short keys, a list of a million small tuples.
+const inputs = {
+  "vocab-p4": `v={}\nimport random\nrandom.seed(1)\nwhile len(v)<6000000:\n  s=''.join(random.choice('abcdefghijklmnopqrstuvwxyz\\u0120') for _ in range(random.randint(2,12)))\n  v.setdefault(s,len(v))\npickle.dump({'vocab':v,'merges':[k+' '+k for k in list(v)[:2000000]]},f,protocol=4)`,
+  "vocab-p2": `v={}\nimport random\nrandom.seed(1)\nwhile len(v)<6000000:\n  s=''.join(random.choice('abcdefghijklmnopqrstuvwxyz\\u0120') for _ in range(random.randint(2,12)))\n  v.setdefault(s,len(v))\npickle.dump({'vocab':v},f,protocol=2)`,
+  "dict-p4": `pickle.dump({('k%07d'%i):i for i in range(1000000)},f,protocol=4)`,
+  "dict-p2": `pickle.dump({('k%07d'%i):i for i in range(1000000)},f,protocol=2)`,
+  "tuples-p4": `pickle.dump([(i,i*2,'x') for i in range(1000000)],f,protocol=4)`,
+  "tuples-p2": `pickle.dump([(i,i*2,'x') for i in range(1000000)],f,protocol=2)`,
+};
+
+if (process.argv[2] === "--in-process") {
+  const { MemorySource } = await import("../dist/core/byte-source.js");
+  const { scanSource } = await import("../dist/engine/scan.js");
+  const path = process.argv[3];
+  const source = new MemorySource(new Uint8Array(readFileSync(path)));
+  // A tiny pickle first: modules the engine loads on first use are start-up, not throughput.
+  await scanSource(new MemorySource(new Uint8Array([0x80, 4, 0x4b, 1, 0x2e])), { path: "warm.pkl" });
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  const report = await scanSource(source, { path });
+  const millis = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  console.log(JSON.stringify({ verdict: report.verdict, millis, cpuMillis: (cpu.user + cpu.system) / 1000, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+  process.exit(0);
+}
+
+function ensure(name) {
+  const path = join(dir, `modelvet-bench-${name}.pkl`);
+  if (existsSync(path)) return path;
+  if (!existsSync(python)) return undefined;
+  execFileSync(python, ["-c", `import pickle\nwith open(${JSON.stringify(path)},'wb') as f:\n  ${inputs[name].replace(/\n/g, "\n  ")}`], { stdio: "inherit" });
+  return path;
+}
+
+/** Runs `make()` RUNS times; keeps the run with the least wall time. */
+function best(make) {
+  let top;
+  for (let i = 0; i < RUNS; i++) {
+    const run = make();
+    if (top === undefined || run.millis < top.millis) top = run;
+  }
+  return top;
+}
+
+const timeBin = "/usr/bin/time";
+/** The whole CLI as a user runs it; /usr/bin/time gives the child's wall, CPU and peak RSS. */
+function cliRun(path) {
+  if (!existsSync(timeBin)) {
+    const t = performance.now();
+    const child = spawnSync(node, [bin, "scan", path, "--format", "json"], { maxBuffer: 1 << 28 });
+    return { millis: performance.now() - t, cpuMillis: NaN, rssMB: NaN, status: child.status };
+  }
+  const child = spawnSync(timeBin, ["-f", "@@%e %U %S %M", node, bin, "scan", path, "--format", "json"], { encoding: "utf8", maxBuffer: 1 << 28 });
+  const line = child.stderr.split("\n").find((l) => l.startsWith("@@")) ?? "@@NaN NaN NaN NaN";
+  const [wall, user, sys, rssKB] = line.slice(2).split(" ").map(Number);
+  return { millis: wall * 1000, cpuMillis: (user + sys) * 1000, rssMB: rssKB / 1024, status: child.status };
+}
+
+function inProcessRun(path) {
+  const child = spawnSync(node, [self, "--in-process", path], { encoding: "utf8" });
+  return JSON.parse(child.stdout);
+}
+
+const only = process.argv.slice(2);
+const rows = [];
+for (const name of Object.keys(inputs)) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  const path = ensure(name);
+  if (path === undefined) {
+    console.log(`skipped ${name}: ${python} not found (the inputs are made by CPython's pickle)`);
+    continue;
+  }
+  const mb = statSync(path).size / 1024 / 1024;
+  const cli = best(() => cliRun(path));
+  const inproc = best(() => inProcessRun(path));
+  rows.push({
+    input: name,
+    MB: +mb.toFixed(1),
+    cli_ms: Math.round(cli.millis),
+    cli_cpu_ms: Math.round(cli.cpuMillis),
+    cli_MB_s: +(mb / (cli.millis / 1000)).toFixed(0),
+    cli_rss_MB: Math.round(cli.rssMB),
+    cli_exit: cli.status,
+    inproc_ms: Math.round(inproc.millis),
+    inproc_cpu_ms: Math.round(inproc.cpuMillis),
+    inproc_MB_s: +(mb / (inproc.millis / 1000)).toFixed(0),
+    inproc_rss_MB: Math.round(inproc.maxRssMB),
+    verdict: inproc.verdict,
+  });
+}
+console.table(rows);
