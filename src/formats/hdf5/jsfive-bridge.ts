@@ -39,18 +39,27 @@ function dataObjects(): DataObjectsClass {
   return dataObjectsClass;
 }
 
-export type Guarded<T> = { ok: true; value: T } | { ok: false; error: string };
+export type Guarded<T> = { ok: true; value: T; warnings: string[] } | { ok: false; error: string };
 
 /**
  * Runs one call into jsfive. jsfive reports malformed input only by throwing (strings, failed
  * asserts as TypeErrors, RangeErrors from DataView reads past the end), so every call into it
- * goes through here and comes back as a value.
+ * goes through here and comes back as a value. What it would print instead of failing ("Attribute
+ * x type not implemented, set to null") is captured, not printed: a value jsfive could not read is
+ * a gap the caller must report, and scanned bytes never reach the user's terminal.
  */
 export function guard<T>(fn: () => T): Guarded<T> {
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (warnings.length < 16) warnings.push(args.map(String).join(" ").slice(0, 200));
+  };
   try {
-    return { ok: true, value: fn() };
+    return { ok: true, value: fn(), warnings };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    console.warn = warn;
   }
 }
 

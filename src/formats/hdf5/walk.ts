@@ -198,6 +198,11 @@ class Hdf5Walker {
       return;
     }
     const [name, value] = decoded.value;
+    if (decoded.warnings.length > 0) {
+      // Keras reads its model config from root attributes with h5py, which reads every type: one
+      // jsfive cannot read is a config the rules never saw.
+      this.defects.push(defect("hdf5-attribute", `HDF5 root attribute ${JSON.stringify(name)} at ${this.at(offset)} is of a type that was not read (${decoded.warnings[0] ?? ""}); a loader reading it with h5py sees a value that was not scanned`, { offset: this.at(offset) }));
+    }
     this.facts.rootAttributes.push(name);
     this.attributes.set(name, value);
   }
