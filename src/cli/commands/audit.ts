@@ -1,13 +1,9 @@
-import { writeFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
-import type { ScanReport, Severity } from "../../core/finding.js";
+import type { Severity } from "../../core/finding.js";
 import { AdvisoryUpdateError, DEFAULT_FEED_URL, defaultCacheDir, loadAdvisoryDb, updateAdvisories } from "../../node/audit-cache.js";
 import { auditPaths } from "../../node/audit-paths.js";
 import { loadPolicy } from "../../node/policy-file.js";
-import { renderJson } from "../../report/json.js";
-import { renderSarif } from "../../report/sarif.js";
-import { renderText } from "../../report/text.js";
-import { RULES } from "../../rules/index.js";
+import { emitReport, renderReport } from "../output.js";
 import { EXIT, UsageError, type ExitCode } from "../exit-codes.js";
 import { gateExitCode } from "../gate.js";
 import type { CliIo } from "../io.js";
@@ -77,29 +73,8 @@ async function runAudit(paths: string[], flags: AuditFlags, io: CliIo): Promise<
   if (note) io.stderr.write(`modelvet: ${note}\n`);
   const report = await auditPaths(paths, { db, policy });
   const color = flags.output === undefined && flags.color && io.isTTY.stdout && !(io.env?.NO_COLOR ?? "");
-  await emit(render(report, flags.format, { color, quiet: flags.quiet === true }), flags.output, io);
+  await emitReport(renderReport(report, flags.format, { color, quiet: flags.quiet === true }), flags.output, io);
   return gateExitCode(report, flags.failOn ?? policy.failOn);
 }
 
-function render(report: ScanReport, format: AuditFlags["format"], options: { color: boolean; quiet: boolean }): string {
-  switch (format) {
-    case "text":
-      return renderText(report, options);
-    case "json":
-      return renderJson(report);
-    case "sarif":
-      return renderSarif(report, RULES, { srcRoot: process.cwd() });
-  }
-}
 
-async function emit(text: string, output: string | undefined, io: CliIo): Promise<void> {
-  if (output === undefined) {
-    io.stdout.write(text);
-    return;
-  }
-  try {
-    await writeFile(output, text);
-  } catch (error) {
-    throw new UsageError(`cannot write ${JSON.stringify(output)}: ${(error as Error).message}`);
-  }
-}

@@ -8,11 +8,8 @@ import { signatureReport } from "../../node/signing/verify-for-scan.js";
 import type { TrustedSigners } from "../../node/signing/verify-model.js";
 import type { Policy } from "../../policy/policy.js";
 import { applyBaseline, parseBaseline, renderBaseline } from "../../report/baseline.js";
-import { renderJson } from "../../report/json.js";
 import { applySuppressions } from "../../engine/suppressions.js";
-import { renderSarif } from "../../report/sarif.js";
-import { renderText } from "../../report/text.js";
-import { RULES } from "../../rules/index.js";
+import { emitReport, renderReport, systemReason } from "../output.js";
 import { UsageError, type ExitCode } from "../exit-codes.js";
 import { gateExitCode } from "../gate.js";
 import { argumentBytes, type CliIo } from "../io.js";
@@ -87,7 +84,7 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIo): Promise<Ex
   if (flags.writeBaseline && flags.baseline === undefined) throw new UsageError("--write-baseline needs --baseline FILE: the file to write");
   if (flags.baseline !== undefined) report = await withBaseline(report, flags.baseline, flags.writeBaseline === true);
   const color = flags.output === undefined && flags.color && colorWanted(io);
-  await emit(render(report, flags.format, { color, quiet: flags.quiet === true }), flags.output, io);
+  await emitReport(renderReport(report, flags.format, { color, quiet: flags.quiet === true }), flags.output, io);
   return gateExitCode(report, flags.failOn ?? policy.failOn);
 }
 
@@ -136,28 +133,7 @@ function trustFrom(flags: ScanFlags, policy: Policy): TrustedSigners {
   return { publicKeys, certificateChain, identities, trustRoot: flags.trustRoot ?? trustRoot };
 }
 
-function render(report: ScanReport, format: ScanFlags["format"], options: { color: boolean; quiet: boolean }): string {
-  switch (format) {
-    case "text":
-      return renderText(report, options);
-    case "json":
-      return renderJson(report);
-    case "sarif":
-      return renderSarif(report, RULES, { srcRoot: process.cwd() });
-  }
-}
 
-async function emit(text: string, output: string | undefined, io: CliIo): Promise<void> {
-  if (output === undefined) {
-    io.stdout.write(text);
-    return;
-  }
-  try {
-    await writeFile(output, text);
-  } catch (error) {
-    throw new UsageError(`cannot write ${JSON.stringify(output)}: ${systemReason(error)}`);
-  }
-}
 
 /**
  * Colour on stdout: `FORCE_COLOR` (set, not `0`/`false`) turns it on even when stdout is not a
@@ -172,8 +148,3 @@ export function colorWanted(io: Pick<CliIo, "env" | "isTTY">): boolean {
   return io.isTTY.stdout;
 }
 
-/** `ENOENT: no such file or directory, open 'x'` -> `no such file or directory`. */
-function systemReason(error: unknown): string {
-  const message = (error as Error).message;
-  return /^E[A-Z]+: (.*?), \w+ '.*'$/.exec(message)?.[1] ?? message;
-}
