@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { configDefaults, defineConfig } from "vitest/config";
 
 const INCLUDE = ["src/**/*.test.ts", "tools/**/*.test.ts", "test/**/*.test.ts"];
@@ -11,6 +12,8 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     pool: "threads",
+    // Vitest's default leaves a core idle; the suite is CPU-bound, so use them all (2 here: 78 s -> 48 s).
+    maxWorkers: availableParallelism(),
     projects: [
       {
         extends: true,
