@@ -2,20 +2,11 @@ import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "./main.js";
+import { runCli } from "../test-support/run-cli.js";
 
 const KEYS = new URL("../signing/testdata/", import.meta.url).pathname;
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(["node", "modelvet", ...args], {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    isTTY: { stdout: false, stderr: false },
-  });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 describe("modelvet scan --require-signature", () => {
   const dir = mkdtempSync(join(tmpdir(), "modelvet-scan-sig-"));

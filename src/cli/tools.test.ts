@@ -2,22 +2,13 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "./main.js";
+import { runCli } from "../test-support/run-cli.js";
 
 const FIXTURES = new URL("../../fixtures/", import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), "modelvet-cli-tools-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(["node", "modelvet", ...args], {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    isTTY: { stdout: false, stderr: false },
-  });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 describe("modelvet convert (CLI)", () => {
   it("exits 0 and says what it wrote, tied weights included", async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../main.js";
+import { runCli } from "../../test-support/run-cli.js";
 
 /** Temp folders made by this file, removed when it is done (/tmp is shared). */
 const temps: string[] = [];
@@ -13,16 +13,7 @@ function tempDir(prefix: string): string {
   return dir;
 }
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(["node", "modelvet", ...args], {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    isTTY: { stdout: false, stderr: false },
-  });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 describe("modelvet hash / lock / verify --lock", () => {
   const dir = tempDir("modelvet-cli-lock-");

@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../main.js";
+import { runCli } from "../../test-support/run-cli.js";
 
 /** Temp folders made by this file, removed when it is done (/tmp is shared). */
 const temps: string[] = [];
@@ -16,16 +16,7 @@ function tempDir(prefix: string): string {
 const KEYS = new URL("../../signing/testdata/", import.meta.url).pathname;
 const CONFORMANCE = new URL("../../../../shared/conformance/model-signing/", import.meta.url).pathname;
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(["node", "modelvet", ...args], {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    isTTY: { stdout: false, stderr: false },
-  });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 function model(): string {
   const dir = tempDir("modelvet-cli-sign-");
