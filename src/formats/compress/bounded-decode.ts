@@ -2,6 +2,8 @@ import { Gunzip, Inflate, Unzlib } from "fflate";
 import { Decompress as ZstdDecompress } from "fzstd";
 import type { ByteSource } from "../../core/byte-source.js";
 import { crc32 } from "./crc32.js";
+import { XxHash64 } from "./xxhash64.js";
+import type { ZstdFrame } from "./zstd-frames.js";
 import { INPUT_CHUNK_BYTES, MAX_COMPRESSION_RATIO, MAX_CRC_CHECK_BYTES, RATIO_FLOOR_BYTES } from "./limits.js";
 
 /** Stream codecs with a pure-JS decoder. */
@@ -23,6 +25,11 @@ export interface DecodeRequest {
   keep?: number;
   now?: () => number;
   deadline?: number;
+  /**
+   * zstd only: the frames walked ahead (offsets relative to `offset`). Each is then decoded on its
+   * own so its content checksum can be checked; without them the stream is decoded unchecked.
+   */
+  zstdFrames?: readonly ZstdFrame[];
 }
 
 /** Why decoding stopped before the end: the ratio cap (a bomb) or the caller's byte cap. */
@@ -84,6 +91,7 @@ export async function decodeBounded(source: ByteSource, req: DecodeRequest): Pro
   let members = 1;
   let kept = 0;
   const trailers = req.codec === "gzip" || req.codec === "zlib" ? new TrailerChecks(req.codec) : undefined;
+  const zstdChecks: ChecksumReport | undefined = req.codec === "zstd" && req.zstdFrames ? { checked: 0, mismatches: [] } : undefined;
   const sink = (data: Uint8Array): void => {
     produced += data.length;
     if (data.length === 0) return;
@@ -98,10 +106,13 @@ export async function decodeBounded(source: ByteSource, req: DecodeRequest): Pro
     if (crc !== undefined) crc = produced > MAX_CRC_CHECK_BYTES ? undefined : crc32(data, crc);
     trailers?.update(data, produced);
   };
-  const streamer = makeStreamer(req.codec, sink, (at) => {
-    members += 1;
-    trailers?.memberEnd(at);
-  });
+  const streamer =
+    zstdChecks && req.zstdFrames
+      ? new ZstdFrameStreamer(req.zstdFrames, sink, zstdChecks, () => produced <= MAX_CRC_CHECK_BYTES)
+      : makeStreamer(req.codec, sink, (at) => {
+          members += 1;
+          trailers?.memberEnd(at);
+        });
   const now = req.now ?? Date.now;
   // One pass even for empty input, so the decoder sees a final push and reports truncation.
   for (let pos = 0; ; ) {
@@ -119,7 +130,7 @@ export async function decodeBounded(source: ByteSource, req: DecodeRequest): Pro
     }
     if (final) break;
   }
-  const checksums = trailers ? await trailers.verify(source, req) : undefined;
+  const checksums = trailers ? await trailers.verify(source, req) : zstdChecks;
   const ok: DecodeOutcome = { status: "ok", bytes: concat(chunks, kept, into), crc, members, produced };
   if (checksums) ok.checksums = checksums;
   return ok;
@@ -140,6 +151,95 @@ function makeStreamer(codec: Codec, sink: (data: Uint8Array) => void, onMember: 
       const z = new ZstdDecompress((data) => sink(data));
       return { push: (chunk, final) => z.push(chunk, final) };
     }
+  }
+}
+
+/**
+ * zstd decoded one frame at a time, each by its own fzstd decoder, so that each frame's output is
+ * known and its content checksum (the low 32 bits of XXH64 of the output, stored little-endian
+ * after the last block, RFC 8878 3.1.1) can be compared: fzstd steps over it unread. Frames come
+ * from the walk in zstd-frames.ts; bytes after the walked frames (a truncated or invalid frame)
+ * go to one more decoder, which reports the damage as before.
+ */
+class ZstdFrameStreamer implements Streamer {
+  /** Input bytes seen. */
+  private pos = 0;
+  private index = 0;
+  private decoder: ZstdDecompress | undefined;
+  private hash: XxHash64 | undefined;
+  /** The current frame's last four input bytes: where its checksum is. */
+  private readonly last = new Uint8Array(4);
+  private lastFill = 0;
+
+  constructor(
+    private readonly frames: readonly ZstdFrame[],
+    private readonly sink: (data: Uint8Array) => void,
+    private readonly report: ChecksumReport,
+    /** False once the output is past MAX_CRC_CHECK_BYTES: the same CPU bound as every other checksum. */
+    private readonly hashing: () => boolean,
+  ) {}
+
+  push(chunk: Uint8Array, final: boolean): void {
+    let at = 0;
+    // The residual decoder also gets an empty final push, so empty or frameless input is reported as before.
+    while (at < chunk.length || (final && this.index >= this.frames.length && (this.decoder !== undefined || this.frames.length === 0) && at === chunk.length)) {
+      const frame = this.frames[this.index];
+      const end = frame ? frame.offset + frame.length : Infinity;
+      const take = Math.min(chunk.length - at, end - this.pos);
+      const piece = chunk.subarray(at, at + take);
+      at += take;
+      this.pos += take;
+      const frameDone = this.pos === end;
+      if (!frame || !frame.skippable) {
+        if (!this.decoder) this.open(frame);
+        this.keepLast(piece);
+        // A whole frame is pushed as final, so fzstd emits all of its output before we hash-check it.
+        this.decoder!.push(piece, frameDone || (final && at === chunk.length));
+      }
+      if (frameDone) this.close(frame!);
+      if (!frame && final && at === chunk.length) {
+        this.decoder = undefined;
+        break;
+      }
+    }
+  }
+
+  private open(frame: ZstdFrame | undefined): void {
+    const hash = frame?.checksum ? new XxHash64() : undefined;
+    this.hash = hash;
+    this.lastFill = 0;
+    this.decoder = new ZstdDecompress((data) => {
+      if (hash && this.hashing()) hash.update(data);
+      this.sink(data);
+    });
+  }
+
+  private keepLast(piece: Uint8Array): void {
+    if (piece.length >= 4) {
+      this.last.set(piece.subarray(piece.length - 4));
+      this.lastFill = 4;
+      return;
+    }
+    const keep = Math.min(this.lastFill, 4 - piece.length);
+    this.last.copyWithin(0, this.lastFill - keep, this.lastFill);
+    this.last.set(piece, keep);
+    this.lastFill = keep + piece.length;
+  }
+
+  private close(frame: ZstdFrame): void {
+    if (frame.checksum && this.hash) {
+      if (!this.hashing()) this.report.unchecked = TRAILER_CHECK_NOTE;
+      else {
+        const b = this.last;
+        const expected = (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
+        const actual = this.hash.digestLow32();
+        this.report.checked++;
+        if (expected !== actual) this.report.mismatches.push({ what: "zstd content checksum (XXH64)", offset: frame.offset + frame.length - 4, expected, actual });
+      }
+    }
+    this.decoder = undefined;
+    this.hash = undefined;
+    this.index++;
   }
 }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { gzipSync, zlibSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { LazySource, MemorySource } from "../../core/byte-source.js";
@@ -12,6 +13,7 @@ import type { CompressedDocument } from "./types.js";
 import { bzip2Handler, lzmaAloneHandler, sevenZipHandler, xzHandler } from "./index.js";
 import { zlibHandler } from "./zlib.js";
 import { zstdHandler } from "./zstd.js";
+import { XxHash64 } from "./xxhash64.js";
 
 const enc = new TextEncoder();
 const PICKLE = new Uint8Array([0x80, 0x04, 0x4b, 0x01, 0x2e]);
@@ -193,6 +195,63 @@ describe("zstd", () => {
     const r = await analyze(zstdHandler, new Uint8Array([...f, 1, 2, 3, 4, 5]));
     expect(r.doc.anomalies.map((x) => x.code)).toEqual(["appended-data"]);
     expect(r.bytes).toEqual(PICKLE);
+  });
+});
+
+describe("zstd content checksums (XXH64)", () => {
+  const dir = new URL("../../../fixtures/archives/", import.meta.url).pathname;
+  const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(dir + name));
+  const xx = (data: Uint8Array, split = data.length): string => {
+    const h = new XxHash64();
+    h.update(data.subarray(0, split));
+    h.update(data.subarray(split));
+    return h.digestHex();
+  };
+
+  it("hashes the reference vectors, whole and in pieces", () => {
+    // xxHash's published XXH64 values (seed 0).
+    expect(xx(new Uint8Array(0))).toBe("ef46db3751d8e999");
+    expect(xx(enc.encode("a"))).toBe("d24ec4f1a98c6e5b");
+    expect(xx(enc.encode("abc"))).toBe("44bc2cf5ad770999");
+    const long = enc.encode("Nobody inspects the spammish repetition");
+    expect(xx(long)).toBe("fbcea83c8a378bf1");
+    for (const split of [1, 7, 31, 32, 33]) expect(xx(long, split)).toBe("fbcea83c8a378bf1");
+  });
+
+  it("checks the checksum the zstd CLI wrote, frame by frame", async () => {
+    const one = await analyze(zstdHandler, fixture("ok-small.zst"), "small.txt.zst");
+    expect(one.a?.defects).toEqual([]);
+    expect(one.doc.checksumNote).toBeUndefined();
+    const two = await analyze(zstdHandler, fixture("ok-multiframe.zst"), "two.txt.zst");
+    expect(two.a?.defects).toEqual([]);
+    expect(new TextDecoder().decode(two.bytes!).endsWith("second stream\n")).toBe(true);
+  });
+
+  it("reports a stored checksum that does not match the output (ARC005 input), and still scans the content", async () => {
+    const bytes = fixture("ok-small.zst");
+    bytes[bytes.length - 1]! ^= 0xff;
+    const r = await analyze(zstdHandler, bytes, "small.txt.zst");
+    expect(r.doc.anomalies.map((x) => x.code)).toEqual(["crc-mismatch"]);
+    expect(r.a?.defects[0]).toMatchObject({ code: "crc-mismatch", fatal: false, offset: bytes.length - 4 });
+    expect(r.bytes?.length).toBe(18428);
+  });
+
+  it("finds a changed byte in a raw block of the second frame", async () => {
+    const evil = fixture("malicious-evil.pkl.zst");
+    const first = fixture("ok-small.zst");
+    const both = new Uint8Array([...first, ...evil]);
+    // The pickle is stored raw; swap "id" for "ie": the payload still decodes, the checksum no longer matches.
+    const at = both.length - 4 - 11;
+    expect(String.fromCharCode(both[at]!, both[at + 1]!)).toBe("id");
+    both[at + 1] = "e".charCodeAt(0);
+    const r = await analyze(zstdHandler, both, "two.zst");
+    expect(r.a?.defects.map((d) => d.code)).toEqual(["crc-mismatch"]);
+  });
+
+  it("has nothing to check in a frame written without a checksum", async () => {
+    const r = await analyze(zstdHandler, fixture("ok-small-nocheck.zst"), "small.txt.zst");
+    expect(r.a?.defects).toEqual([]);
+    expect(r.bytes?.length).toBe(18428);
   });
 });
 

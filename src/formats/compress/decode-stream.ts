@@ -34,5 +34,5 @@ export async function decodeStream(source: ByteSource, req: StreamRequest): Prom
   }
   // Truncated or invalid frames still decode up to the damage; trailing non-frame bytes are left out.
   const length = zstd.problem ? req.length : (zstd.trailing?.offset ?? req.length);
-  return { ...(await decodeBounded(source, { ...req, codec: "zstd", length })), zstd };
+  return { ...(await decodeBounded(source, { ...req, codec: "zstd", length, zstdFrames: zstd.frames })), zstd };
 }

@@ -14,6 +14,8 @@ export interface ZstdFrame {
   /** Declared decompressed size, when the header carries one. */
   contentSize: number | undefined;
   dictionaryId: number;
+  /** Content_Checksum_flag (RFC 8878 3.1.1.1.1): the frame ends with the low 32 bits of XXH64 of its output. */
+  checksum: boolean;
 }
 
 export interface ZstdWalk {
@@ -46,7 +48,7 @@ export async function walkZstdFrames(source: ByteSource, isLate: () => boolean):
       const sizeBytes = await w.read(pos + 4, 4);
       const length = sizeBytes ? 8 + u32(sizeBytes, 0) : Infinity;
       if (pos + length > source.size) return fail(walk, pos, "truncated", `Skippable zstd frame at offset ${pos} runs past the end of the stream`);
-      walk.frames.push({ offset: pos, length, skippable: true, windowBytes: 0, contentSize: 0, dictionaryId: 0 });
+      walk.frames.push({ offset: pos, length, skippable: true, windowBytes: 0, contentSize: 0, dictionaryId: 0, checksum: false });
       pos += length;
       continue;
     }
@@ -111,7 +113,7 @@ async function readFrame(w: ByteWindow, start: number, isLate: () => boolean): P
   if (typeof end !== "number") return end;
   const length = end + (checksum ? 4 : 0) - start;
   if (start + length > w.size) return { offset: end, code: "truncated", message: `Zstd frame at offset ${start} is truncated` };
-  return { offset: start, length, skippable: false, windowBytes, contentSize, dictionaryId };
+  return { offset: start, length, skippable: false, windowBytes, contentSize, dictionaryId, checksum: checksum === 1 };
 }
 
 /** 3.1.1.2 blocks: a 3-byte header (last flag, type, size) then the block content. Returns the end offset. */
