@@ -168,10 +168,12 @@ export class VerdictCache {
     if (text === undefined) return undefined;
     try {
       const entry = JSON.parse(text) as { schema?: unknown; key?: unknown; payload?: unknown; mac?: unknown };
-      if (entry.schema !== schema || entry.key !== key || typeof entry.payload !== "string" || typeof entry.mac !== "string") throw new Error("foreign");
-      const expected = Buffer.from(this.mac(schema, key, entry.payload), "hex");
+      if (entry.schema !== schema || typeof entry.key !== "string" || typeof entry.payload !== "string" || typeof entry.mac !== "string") throw new Error("foreign");
+      const expected = Buffer.from(this.mac(schema, entry.key, entry.payload), "hex");
       const given = Buffer.from(entry.mac, "hex");
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new Error("bad MAC");
+      // Ours, but about another stamp of the file (it changed) or another key that hashed here: a miss.
+      if (entry.key !== key) return undefined;
       const payload = JSON.parse(entry.payload) as unknown;
       if (typeof payload !== "object" || payload === null || Array.isArray(payload)) throw new Error("payload");
       return payload as Record<string, unknown>;

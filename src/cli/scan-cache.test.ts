@@ -1,0 +1,41 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { ScanReport } from "../core/finding.js";
+import { runCli } from "../test-support/run-cli.js";
+
+/** Protocol 0: `os.system('echo hi')` on load. */
+const MALICIOUS = "cos\nsystem\n(S'echo hi'\ntR.";
+
+const dir = mkdtempSync(join(tmpdir(), "modelvet-cli-cache-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const evil = join(dir, "evil.pkl");
+writeFileSync(evil, MALICIOUS, "latin1");
+
+describe("modelvet scan --cache DIR", () => {
+  it("marks a reused verdict (cached in JSON, a note in text) and keeps the exit code", async () => {
+    const cache = join(dir, "cache");
+    const first = await runCli(["scan", evil, "--cache", cache, "--format", "json"]);
+    expect(first.code).toBe(1);
+    expect((JSON.parse(first.stdout) as ScanReport).files[0]?.cached).toBeUndefined();
+    const second = await runCli(["scan", evil, "--cache", cache, "--format", "json"]);
+    expect(second.code).toBe(1);
+    const file = (JSON.parse(second.stdout) as ScanReport).files[0];
+    expect(file?.cached).toBe(true);
+    expect(file?.verdict).toBe("unsafe");
+    expect(file?.findings.map((f) => f.ruleId)).toContain("PKL001");
+    expect(file?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const text = await runCli(["scan", evil, "--cache", cache]);
+    expect(text.stdout).toMatch(/UNSAFE\s+\S*evil\.pkl {2}\[pickle\] {2}\(cached\)/);
+    expect(text.code).toBe(1);
+  });
+
+  it("refuses a cache path that is not a folder", async () => {
+    const notDir = join(dir, "file");
+    writeFileSync(notDir, "x");
+    const run = await runCli(["scan", evil, "--cache", notDir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("cannot use the cache folder");
+  });
+});
