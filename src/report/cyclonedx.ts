@@ -130,7 +130,7 @@ export async function renderCycloneDx(report: ScanReport, options: CycloneDxOpti
 function detailOf(finding: Finding, meta: RuleMeta | undefined): string | undefined {
   const parts: string[] = [];
   if (meta !== undefined) parts.push(`${meta.title}.`);
-  if (finding.evidence !== undefined) parts.push(`Evidence: ${finding.evidence}`);
+  if (finding.evidence !== undefined) parts.push(`Evidence: ${finding.evidence}.`);
   const at = [finding.location.member, finding.location.offset !== undefined ? `offset ${finding.location.offset}` : undefined].filter((p) => p !== undefined).join(", ");
   if (at !== "") parts.push(`At ${at}.`);
   return parts.length > 0 ? parts.join(" ") : undefined;
