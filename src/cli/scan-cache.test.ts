@@ -1,20 +1,23 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ScanReport } from "../core/finding.js";
+import { RACY_MARGIN_MS } from "../node/verdict-cache.js";
 import { runCli } from "../test-support/run-cli.js";
-
-/** Protocol 0: `os.system('echo hi')` on load. */
-const MALICIOUS = "cos\nsystem\n(S'echo hi'\ntR.";
 
 const dir = mkdtempSync(join(tmpdir(), "modelvet-cli-cache-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const evil = join(dir, "evil.pkl");
-writeFileSync(evil, MALICIOUS, "latin1");
+/**
+ * A committed sample (pickle calling os.system): written at checkout, so its stamp is older than
+ * RACY_MARGIN_MS and its verdict is kept. A file written by the test itself would be racy.
+ */
+const evil = fileURLToPath(new URL("../../samples/suspicious_model.bin", import.meta.url));
+const justCheckedOut = Date.now() - statSync(evil).ctimeMs < RACY_MARGIN_MS;
 
 describe("modelvet scan --cache DIR", () => {
-  it("marks a reused verdict (cached in JSON, a note in text) and keeps the exit code", async () => {
+  it.skipIf(justCheckedOut)("marks a reused verdict (cached in JSON, a note in text) and keeps the exit code", async () => {
     const cache = join(dir, "cache");
     const first = await runCli(["scan", evil, "--cache", cache, "--format", "json"]);
     expect(first.code).toBe(1);
@@ -27,7 +30,7 @@ describe("modelvet scan --cache DIR", () => {
     expect(file?.findings.map((f) => f.ruleId)).toContain("PKL001");
     expect(file?.sha256).toMatch(/^[0-9a-f]{64}$/);
     const text = await runCli(["scan", evil, "--cache", cache]);
-    expect(text.stdout).toMatch(/UNSAFE\s+\S*evil\.pkl {2}\[pickle\] {2}\(cached\)/);
+    expect(text.stdout).toMatch(/UNSAFE\s+\S*suspicious_model\.bin {2}\[pickle\] {2}\(cached\)/);
     expect(text.code).toBe(1);
   });
 

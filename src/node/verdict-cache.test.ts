@@ -35,7 +35,7 @@ const later = (): number => Date.now() + 60_000;
 
 async function scanWith(dir: string, cacheDir: string, options: { version?: string; policy?: ReturnType<typeof defaultPolicy>; key?: string; now?: () => number; limits?: Partial<Limits> } = {}): Promise<{ report: ScanReport; cache: VerdictCache }> {
   const policy = options.policy ?? defaultPolicy();
-  const cache = await VerdictCache.open(cacheDir, { policy, limits: options.limits, version: options.version ?? "1.0.0-test", key: options.key, now: options.now });
+  const cache = await VerdictCache.open(cacheDir, { policy, limits: options.limits, version: options.version ?? "1.0.0-test", key: options.key, now: options.now ?? later });
   const report = await scanPaths([dir], { policy, limits: options.limits, cache, isolate: false });
   return { report, cache };
 }
@@ -75,13 +75,15 @@ describe("scan --cache: verdicts reused for unchanged files", () => {
     expect(second.report.summary).toEqual(first.report.summary);
   });
 
-  it("skips hashing an unchanged file through the path index, once its stamp is not racy", async () => {
+  it("records neither stamp nor verdict of a file changed within RACY_MARGIN_MS, then skips hashing it once it is not racy", async () => {
     const { dir, cacheDir } = setup({ "evil.pkl": MALICIOUS });
-    // Just written: the stamp is racy (same clock tick as a possible second write), so not indexed.
-    await scanWith(dir, cacheDir);
-    expect(readdirSync(cacheDir)).not.toContain("paths");
-    await scanWith(dir, cacheDir, { now: later });
-    const third = await scanWith(dir, cacheDir, { now: later });
+    // Just written, by the real clock: the same clock tick could hold a second write that keeps the stamp.
+    const racy = await scanWith(dir, cacheDir, { now: Date.now });
+    expect(racy.cache.stats).toMatchObject({ hashed: 1, stored: 0 });
+    expect(readdirSync(cacheDir)).toEqual([]);
+    const settled = await scanWith(dir, cacheDir);
+    expect(settled.cache.stats).toMatchObject({ hashed: 1, stored: 1 });
+    const third = await scanWith(dir, cacheDir);
     expect(third.cache.stats).toMatchObject({ indexHits: 1, hashed: 0, hits: 1 });
     expect(file(third.report, "evil.pkl").verdict).toBe("unsafe");
   });
@@ -89,8 +91,8 @@ describe("scan --cache: verdicts reused for unchanged files", () => {
   it("rescans a file rewritten with the same size and its mtime put back (ctime moved)", async () => {
     const { dir, cacheDir } = setup({ "model.pkl": BENIGN_SAME_SIZE });
     const path = join(dir, "model.pkl");
-    await scanWith(dir, cacheDir, { now: later });
-    const cleanRun = await scanWith(dir, cacheDir, { now: later });
+    await scanWith(dir, cacheDir);
+    const cleanRun = await scanWith(dir, cacheDir);
     expect(cleanRun.cache.stats.indexHits).toBe(1);
     expect(file(cleanRun.report, "model.pkl").verdict).toBe("clean");
     // The attack on a stamp-only cache: same size, mtime restored with utimes().
@@ -98,7 +100,7 @@ describe("scan --cache: verdicts reused for unchanged files", () => {
     writeFileSync(path, MALICIOUS, "latin1");
     utimesSync(path, atime, mtime);
     expect(statSync(path).size).toBe(MALICIOUS.length);
-    const after = await scanWith(dir, cacheDir, { now: later });
+    const after = await scanWith(dir, cacheDir);
     expect(after.cache.stats).toMatchObject({ indexHits: 0, hashed: 1, hits: 0 });
     const report = file(after.report, "model.pkl");
     expect(report.cached).toBeUndefined();
@@ -166,7 +168,8 @@ describe("scan --cache: verdicts reused for unchanged files", () => {
     const { dir, cacheDir } = setup({ "evil.pkl": MALICIOUS });
     await scanWith(dir, cacheDir);
     const keyed = await scanWith(dir, cacheDir, { key: "s3cret" });
-    expect(keyed.cache.stats).toMatchObject({ hits: 0, rejected: 1, stored: 1 });
+    // Both the path-index entry and the verdict were written without the key.
+    expect(keyed.cache.stats).toMatchObject({ hits: 0, rejected: 2, stored: 1 });
     expect((await scanWith(dir, cacheDir, { key: "s3cret" })).cache.stats.hits).toBe(1);
     expect((await scanWith(dir, cacheDir, { key: "other" })).cache.stats.hits).toBe(0);
   });
@@ -210,7 +213,9 @@ describe("scan --cache: verdicts reused for unchanged files", () => {
     const { dir, cacheDir } = setup({ "a.pkl": MALICIOUS, "b.pkl": BENIGN_SAME_SIZE, "c.pkl": "(lp0\nI1\na." });
     const { cache } = await scanWith(dir, cacheDir);
     expect(MAX_CACHE_ENTRIES).toBeGreaterThan(1000);
-    expect(await cache.prune(2)).toBe(1);
+    // One verdict and one path-index entry over the bound.
+    expect(await cache.prune(2)).toBe(2);
     expect(entries(cacheDir, "verdicts")).toHaveLength(2);
+    expect(entries(cacheDir, "paths")).toHaveLength(2);
   });
 });

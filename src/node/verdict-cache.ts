@@ -17,8 +17,8 @@ export const MAX_CACHE_ENTRY_BYTES = 8 * 1024 * 1024;
 /**
  * A file changed less than this long ago is "racily clean" (as git calls it): file systems stamp
  * times with a coarse clock (ext4 takes the jiffy clock, FAT has 2 s), so a second write in the
- * same tick keeps size, mtime and ctime. Such a file is hashed, but its stamp is not recorded
- * in the path index, so the next run hashes it again instead of trusting the stamp.
+ * same tick keeps size, mtime and ctime. Such a file is hashed and scanned, but neither its stamp
+ * (path index) nor its verdict is recorded, so the next run looks at its bytes again.
  */
 export const RACY_MARGIN_MS = 3_000;
 
@@ -120,11 +120,14 @@ export class VerdictCache {
 
   /**
    * Records a fresh report. Only complete verdicts about the file alone are kept: a report with
-   * any scan error is not (a time limit hit today may pass tomorrow), and the caller leaves out
-   * reports that depend on other files of the folder.
+   * any scan error is not (a time limit hit today may pass tomorrow), nor one of a file changed
+   * within RACY_MARGIN_MS, and the caller leaves out reports that depend on other files.
    */
-  async put(sha256: string, report: FileReport): Promise<void> {
+  async put(sha256: string, report: FileReport, stamp: FileStamp): Promise<void> {
     if (report.errors.length > 0 || report.verdict === "error") return;
+    // A file written within the clock tick of its hashing may hold other bytes than were hashed
+    // with its stamp unchanged: its verdict is not filed under that digest.
+    if (this.racy(stamp)) return;
     // Copied now, before the folder pass adds its findings to the live report.
     const stored: Partial<FileReport> = { ...structuredClone(report), millis: undefined, bytesRead: undefined, bytesFetched: undefined, sha256: undefined, cached: undefined };
     const key = this.verdictKey(sha256, report.path);
