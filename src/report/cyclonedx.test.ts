@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Spec, Validation } from "@cyclonedx/cyclonedx-library";
 import { afterAll, describe, expect, it } from "vitest";
 import { summarize, verdictOf, type FileReport, type ScanReport } from "../core/finding.js";
@@ -96,6 +97,14 @@ describe("--format cyclonedx: an AI/ML bill of materials", () => {
     expect(vulnerability?.analysis).toEqual({ detail: "Suppressed (baseline): accepted in review 12", response: ["will_not_fix"] });
     expect(bom.components.find((c) => c["bom-ref"] === "file:m.pt#2")?.properties).toContainEqual({ name: "modelvet:error", value: "timeout: Scan stopped" });
     expect(text).toContain("https://nvd.nist.gov/vuln/detail/CVE-2025-1716");
+  });
+
+  it("bundles for a browser with no node:* module (the package's browser build is picked)", async () => {
+    const { build } = await import("esbuild");
+    const result = await build({ entryPoints: [fileURLToPath(new URL("./cyclonedx.ts", import.meta.url))], bundle: true, platform: "browser", format: "esm", write: false, logLevel: "silent" });
+    const text = result.outputFiles[0]?.text ?? "";
+    expect(text).toContain("machine-learning-model");
+    expect(text).not.toMatch(/["']node:[a-z_]+["']/);
   });
 
   it("tells model files from the files around them", () => {

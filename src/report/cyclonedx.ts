@@ -54,14 +54,10 @@ export interface CycloneDxOptions {
  * const bom = await renderCycloneDx(report, { rules: RULES });
  */
 export async function renderCycloneDx(report: ScanReport, options: CycloneDxOptions = {}): Promise<string> {
-  // Loaded here, not at start-up: only `--format cyclonedx` pays for it. The subpath entries are
-  // the library's pure parts (no node:*, no XML), so the report layer stays browser-safe.
-  const [Models, Enums, Serialize, Spec] = await Promise.all([
-    import("@cyclonedx/cyclonedx-library/Models"),
-    import("@cyclonedx/cyclonedx-library/Enums"),
-    import("@cyclonedx/cyclonedx-library/Serialize"),
-    import("@cyclonedx/cyclonedx-library/Spec"),
-  ]);
+  // Loaded here, not at start-up: only `--format cyclonedx` pays for it. The package's export
+  // conditions pick its browser build (no node:*) in a browser bundle and its Node build in Node,
+  // so the report layer stays usable in both.
+  const { Models, Enums, Serialize, Spec } = await import("@cyclonedx/cyclonedx-library");
   const rules = new Map((options.rules ?? []).map((meta) => [meta.id, meta]));
   const bom = new Models.Bom();
   const tool = new Models.Component(Enums.ComponentType.Application, report.tool.name, { version: report.tool.version, bomRef: "modelvet-tool" });
