@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -207,6 +207,16 @@ describe("scan --cache: verdicts reused for unchanged files", () => {
     await scanWith(dir, cacheDir);
     const second = await scanWith(dir, cacheDir);
     expect(second.report.files.map((f) => f.path.split("/").pop())).toEqual(["evil.pkl"]);
+  });
+
+  it("warns when others can write the cache folder", async () => {
+    const { cacheDir } = setup({});
+    mkdirSync(cacheDir, { recursive: true, mode: 0o777 });
+    chmodSync(cacheDir, 0o777);
+    const cache = await VerdictCache.open(cacheDir, { policy: defaultPolicy(), version: "1" });
+    expect(cache.warnings.join("\n")).toContain("writable by other users");
+    chmodSync(cacheDir, 0o700);
+    expect((await VerdictCache.open(cacheDir, { policy: defaultPolicy(), version: "1" })).warnings).toEqual([]);
   });
 
   it("prunes the oldest-used entries past the bound", async () => {

@@ -78,7 +78,13 @@ export class VerdictCache {
   static async open(dir: string, options: VerdictCacheOptions): Promise<VerdictCache> {
     // Owner-only: entries decide verdicts, so nobody else should be able to add them.
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    return new VerdictCache(dir, configDigestOf(options.policy, options.limits), options.version, options.key || DEFAULT_MAC_KEY, options.now ?? Date.now);
+    const cache = new VerdictCache(dir, configDigestOf(options.policy, options.limits), options.version, options.key || DEFAULT_MAC_KEY, options.now ?? Date.now);
+    const info = await stat(dir);
+    if (!info.isDirectory()) throw new Error("not a folder");
+    if (process.platform !== "win32" && (info.mode & 0o022) !== 0) {
+      cache.warn(`the cache folder ${JSON.stringify(dir)} is writable by other users, who could plant verdicts; make it owner-only (chmod go-w) or set MODELVET_CACHE_KEY`);
+    }
+    return cache;
   }
 
   /**
@@ -205,7 +211,8 @@ export class VerdictCache {
     }
   }
 
-  private warn(message: string): void {
+  /** Kept once each; the CLI prints them after the report. */
+  warn(message: string): void {
     if (!this.warnings.includes(message)) this.warnings.push(message);
   }
 }
