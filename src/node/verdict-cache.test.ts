@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import type { FileReport, ScanReport } from "../core/finding.js";
 import type { Limits } from "../core/limits.js";
@@ -199,6 +200,17 @@ describe("scan --cache: verdicts reused for unchanged files", () => {
     expect(modeling.findings.filter((f) => f.ruleId === "PY001")).toHaveLength(1);
     expect(judged(modeling)).toEqual(judged(file(first.report, "modeling_x.py")));
     expect(second.report.folders).toEqual(first.report.folders);
+  });
+
+  it("scans an ONNX model every run: its verdict depends on its external data files", async () => {
+    const fixtures = fileURLToPath(new URL("../../fixtures/onnx/benign/", import.meta.url));
+    const { dir, cacheDir } = setup({});
+    mkdirSync(dir, { recursive: true });
+    for (const name of ["external_data.onnx", "external_data.weights"]) copyFileSync(join(fixtures, name), join(dir, name));
+    await scanWith(dir, cacheDir);
+    const second = await scanWith(dir, cacheDir);
+    expect(file(second.report, "external_data.onnx").cached).toBeUndefined();
+    expect(file(second.report, "external_data.weights").cached).toBe(true);
   });
 
   it("leaves out its own folder when it sits inside the scanned folder", async () => {
