@@ -142,7 +142,7 @@ async function scanWithDigest(entry: Extract<Entry, { kind: "file" }>, scan: () 
   const now = await stampAt(entry.absolute, { noFollow });
   if (now === undefined || !sameStamp(now, digest.stamp)) return result;
   result.report.sha256 = digest.sha256;
-  if (cache && result.sources.length === 0 && result.readsOtherFiles !== true) await cache.put(digest.sha256, result.report, digest.stamp);
+  if (cache && result.sources.length === 0 && result.readsOtherFiles !== true) await cache.put(result.report, digest);
   return result;
 }
 

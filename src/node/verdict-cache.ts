@@ -129,7 +129,8 @@ export class VerdictCache {
    * any scan error is not (a time limit hit today may pass tomorrow), nor one of a file changed
    * within RACY_MARGIN_MS, and the caller leaves out reports that depend on other files.
    */
-  async put(sha256: string, report: FileReport, stamp: FileStamp): Promise<void> {
+  async put(report: FileReport, digest: Pick<FileDigest, "sha256" | "stamp">): Promise<void> {
+    const { sha256, stamp } = digest;
     if (report.errors.length > 0 || report.verdict === "error") return;
     // A file written within the clock tick of its hashing may hold other bytes than were hashed
     // with its stamp unchanged: its verdict is not filed under that digest.
