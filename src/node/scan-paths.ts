@@ -132,7 +132,7 @@ export interface ScannedEntry {
  */
 async function scanWithDigest(entry: Extract<Entry, { kind: "file" }>, scan: () => Promise<ScannedEntry>, cache: VerdictCache | undefined): Promise<ScannedEntry> {
   const noFollow = !entry.named;
-  const digest: FileDigest | undefined = cache ? await cache.digest(entry.absolute, { noFollow }) : await hashFile(entry.absolute, { noFollow }).then((d) => d && { ...d, fromIndex: false });
+  const digest: FileDigest | undefined = cache ? await cache.digest(entry.absolute, { noFollow }) : await hashFile(entry.absolute, { noFollow }).then((d) => d && { ...d, seenAt: Date.now(), fromIndex: false });
   if (digest !== undefined && cache) {
     const hit = await cache.get(digest.sha256, entry.path);
     if (hit !== undefined) return { report: hit, sources: [] };

@@ -44,6 +44,8 @@ export interface FileDigest {
   sha256: string;
   /** The stamp the bytes had when they were hashed (or, from the index, when they were looked up). */
   stamp: FileStamp;
+  /** Clock time (ms) just before the stamp was taken: a stamp this close to it is racy. */
+  seenAt: number;
   fromIndex: boolean;
 }
 
@@ -93,18 +95,20 @@ export class VerdictCache {
    */
   async digest(absolute: OsPath, options: { noFollow: boolean }): Promise<FileDigest | undefined> {
     const indexFile = this.indexFile(absolute);
+    const lookedAt = this.now();
     const stamp = await stampAt(absolute, options);
     if (stamp === undefined) return undefined;
     const recorded = await this.readEntry(indexFile, INDEX_SCHEMA, indexKey(absolute, stamp));
     if (recorded !== undefined && typeof recorded.sha256 === "string" && /^[0-9a-f]{64}$/.test(recorded.sha256)) {
       this.stats.indexHits += 1;
-      return { sha256: recorded.sha256, stamp, fromIndex: true };
+      return { sha256: recorded.sha256, stamp, seenAt: lookedAt, fromIndex: true };
     }
+    const seenAt = this.now();
     const hashed = await hashFile(absolute, options);
     if (hashed === undefined) return undefined;
     this.stats.hashed += 1;
-    if (!this.racy(hashed.stamp)) await this.writeEntry(indexFile, INDEX_SCHEMA, indexKey(absolute, hashed.stamp), { sha256: hashed.sha256 });
-    return { ...hashed, fromIndex: false };
+    if (!this.racy(hashed.stamp, seenAt)) await this.writeEntry(indexFile, INDEX_SCHEMA, indexKey(absolute, hashed.stamp), { sha256: hashed.sha256 });
+    return { ...hashed, seenAt, fromIndex: false };
   }
 
   /** The cached report for these bytes under this name, or undefined (a miss, or an entry that does not verify). */
@@ -129,12 +133,12 @@ export class VerdictCache {
    * any scan error is not (a time limit hit today may pass tomorrow), nor one of a file changed
    * within RACY_MARGIN_MS, and the caller leaves out reports that depend on other files.
    */
-  async put(report: FileReport, digest: Pick<FileDigest, "sha256" | "stamp">): Promise<void> {
-    const { sha256, stamp } = digest;
+  async put(report: FileReport, digest: Pick<FileDigest, "sha256" | "stamp" | "seenAt">): Promise<void> {
+    const { sha256, stamp, seenAt } = digest;
     if (report.errors.length > 0 || report.verdict === "error") return;
     // A file written within the clock tick of its hashing may hold other bytes than were hashed
     // with its stamp unchanged: its verdict is not filed under that digest.
-    if (this.racy(stamp)) return;
+    if (this.racy(stamp, seenAt)) return;
     // Copied now, before the folder pass adds its findings to the live report.
     const stored: Partial<FileReport> = { ...structuredClone(report), millis: undefined, bytesRead: undefined, bytesFetched: undefined, sha256: undefined, cached: undefined };
     const key = this.verdictKey(sha256, report.path);
@@ -162,8 +166,9 @@ export class VerdictCache {
     return join(this.dir, "paths", name.slice(0, 2), `${name}.json`);
   }
 
-  private racy(stamp: FileStamp): boolean {
-    const nowNs = BigInt(Math.floor(this.now())) * 1_000_000n;
+  /** Changed within RACY_MARGIN_MS of when its stamp was taken: a later write in the same tick would not show. */
+  private racy(stamp: FileStamp, seenAt: number): boolean {
+    const nowNs = BigInt(Math.floor(seenAt)) * 1_000_000n;
     const margin = BigInt(RACY_MARGIN_MS) * 1_000_000n;
     return stamp.ctimeNs > nowNs - margin || stamp.mtimeNs > nowNs - margin;
   }
