@@ -93,7 +93,7 @@ export async function scanPaths(paths: readonly Given[], given: ScanPathsOptions
       const index = next++;
       const entry = entries[index] as Entry;
       const scan = (): Promise<ScannedEntry> => (pool && entry.kind === "file" ? pool.scan({ entry }) : scanEntry(entry, options));
-      const scanned = entry.kind === "file" && (options.cache || options.digests) ? scanWithDigest(entry, scan, options.cache) : scan();
+      const scanned = entry.kind === "file" && (options.cache || options.digests) ? scanWithDigest(entry, scan, options) : scan();
       const result = await scanned.catch((error: unknown): ScannedEntry => ({ report: errorReport(entry.path, "internal-error", `Scanner failed: ${(error as Error).message}`), sources: [] }));
       files[index] = result.report;
       sources.push(...result.sources);
@@ -130,14 +130,19 @@ export interface ScannedEntry {
  * every time: the folder pass needs their parsed documents, which the cache does not keep; they
  * are small. The folder pass itself always runs on the reports, cached or not.
  */
-async function scanWithDigest(entry: Extract<Entry, { kind: "file" }>, scan: () => Promise<ScannedEntry>, cache: VerdictCache | undefined): Promise<ScannedEntry> {
+async function scanWithDigest(entry: Extract<Entry, { kind: "file" }>, scan: () => Promise<ScannedEntry>, options: { cache?: VerdictCache; digests?: boolean }): Promise<ScannedEntry> {
+  const { cache } = options;
   const noFollow = !entry.named;
-  const digest: FileDigest | undefined = cache ? await cache.digest(entry.absolute, { noFollow }) : await hashFile(entry.absolute, { noFollow }).then((d) => d && { ...d, seenAt: Date.now(), fromIndex: false });
+  // Without a wish for digests (--format cyclonedx), a big file whose scan reads a small share of it is scanned, not hashed.
+  const looked = cache ? await cache.digest(entry.absolute, { noFollow, skipIfCheap: options.digests !== true }) : await hashFile(entry.absolute, { noFollow }).then((d) => d && { ...d, seenAt: Date.now(), fromIndex: false });
+  if (looked === "cheap") return scan();
+  const digest: FileDigest | undefined = looked;
   if (digest !== undefined && cache) {
     const hit = await cache.get(digest.sha256, entry.path);
     if (hit !== undefined) return { report: hit, sources: [] };
   }
   const result = await scan();
+  await cache?.noteScanCost(entry.absolute, result.report);
   if (digest === undefined) return result;
   const now = await stampAt(entry.absolute, { noFollow });
   if (now === undefined || !sameStamp(now, digest.stamp)) return result;

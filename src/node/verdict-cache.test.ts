@@ -8,6 +8,7 @@ import type { FileReport, ScanReport } from "../core/finding.js";
 import type { Limits } from "../core/limits.js";
 import { createPolicy } from "../policy/policy.js";
 import { DEFAULT_POLICY_DATA, defaultPolicy } from "../policy/default.js";
+import { buildSafetensors } from "../test-support/safetensors-builder.js";
 import { scanPaths } from "./scan-paths.js";
 import { MAX_CACHE_ENTRIES, VerdictCache } from "./verdict-cache.js";
 
@@ -219,6 +220,33 @@ describe("scan --cache: verdicts reused for unchanged files", () => {
     await scanWith(dir, cacheDir);
     const second = await scanWith(dir, cacheDir);
     expect(second.report.files.map((f) => f.path.split("/").pop())).toEqual(["evil.pkl"]);
+  });
+
+  it("scans a big file whose scan reads a small share of it instead of hashing it again (cheaper), unless digests are wanted", async () => {
+    // 4 MiB of tensor data; the scan reads the header, the 4 KiB head and the 64 KiB tail.
+    const bytes = buildSafetensors({ tensors: [{ name: "w", dtype: "F32", shape: [1024, 1024] }], metadata: { format: "pt" } });
+    const { dir, cacheDir } = setup({});
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "model.safetensors"), bytes);
+    const policy = defaultPolicy();
+    const run = async (digests: boolean): Promise<{ report: ScanReport; cache: VerdictCache }> => {
+      const cache = await VerdictCache.open(cacheDir, { policy, version: "1", now: later, cheapScanMinBytes: 1024 * 1024 });
+      return { report: await scanPaths([dir], { policy, cache, digests, isolate: false }), cache };
+    };
+    const first = await run(false);
+    expect(first.cache.stats).toMatchObject({ hashed: 1, cheapScans: 0 });
+    // Unchanged and in the path index: neither hashed nor scanned.
+    expect((await run(false)).cache.stats).toMatchObject({ indexHits: 1, hits: 1 });
+    // A fresh checkout (same bytes, new ctime): hashing would cost more than the scan.
+    writeFileSync(join(dir, "model.safetensors"), bytes);
+    const second = await run(false);
+    expect(second.cache.stats).toMatchObject({ hashed: 0, cheapScans: 1, hits: 0 });
+    expect(judged(file(second.report, "model.safetensors"))).toEqual(judged(file(first.report, "model.safetensors")));
+    expect(file(second.report, "model.safetensors").cached).toBeUndefined();
+    // --format cyclonedx needs the SHA-256: the file is hashed, and the cached verdict comes with it.
+    const withDigests = await run(true);
+    expect(withDigests.cache.stats).toMatchObject({ cheapScans: 0, hashed: 1, hits: 1 });
+    expect(file(withDigests.report, "model.safetensors").sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
   });
 
   it("warns when others can write the cache folder", async () => {

@@ -22,7 +22,19 @@ export const MAX_CACHE_ENTRY_BYTES = 8 * 1024 * 1024;
  */
 export const RACY_MARGIN_MS = 3_000;
 
+/**
+ * Files smaller than this are always hashed: hashing them takes milliseconds, whatever the format.
+ * Only bigger files are worth the "cheap to scan" hint below.
+ */
+export const CHEAP_SCAN_MIN_BYTES = 64 * 1024 * 1024;
+/**
+ * A scan that read at most this share of a file (a safetensors or GGUF header, a torch zip's
+ * pickle) is cheaper than hashing the whole file: such a file is scanned every run instead.
+ */
+export const CHEAP_SCAN_SHARE = 1 / 16;
+
 const VERDICT_SCHEMA = "modelvet-verdict-cache/1";
+const HINT_SCHEMA = "modelvet-scan-cost/1";
 const INDEX_SCHEMA = "modelvet-path-index/1";
 /** Used when no MODELVET_CACHE_KEY is set: the MAC is then a checksum against corruption, not against a writer of the cache. */
 const DEFAULT_MAC_KEY = "modelvet verdict cache: no key set";
@@ -37,6 +49,8 @@ export interface VerdictCacheOptions {
   key?: string;
   /** Clock for the racy-stamp check (tests move it forward instead of sleeping). */
   now?: () => number;
+  /** CHEAP_SCAN_MIN_BYTES (tests lower it to keep their files small). */
+  cheapScanMinBytes?: number;
 }
 
 /** How a file's digest was found: by its stamp in the path index, or by reading its bytes. */
@@ -67,7 +81,7 @@ export interface FileDigest {
 export class VerdictCache {
   readonly warnings: string[] = [];
   /** Hits and misses of this run, for the CLI's summary line and tests. */
-  readonly stats = { hits: 0, misses: 0, hashed: 0, indexHits: 0, stored: 0, rejected: 0 };
+  readonly stats = { hits: 0, misses: 0, hashed: 0, indexHits: 0, stored: 0, rejected: 0, cheapScans: 0 };
 
   private constructor(
     readonly dir: string,
@@ -75,12 +89,13 @@ export class VerdictCache {
     private readonly version: string,
     private readonly macKey: string,
     private readonly now: () => number,
+    private readonly cheapScanMinBytes: number,
   ) {}
 
   static async open(dir: string, options: VerdictCacheOptions): Promise<VerdictCache> {
     // Owner-only: entries decide verdicts, so nobody else should be able to add them.
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const cache = new VerdictCache(dir, configDigestOf(options.policy, options.limits), options.version, options.key || DEFAULT_MAC_KEY, options.now ?? Date.now);
+    const cache = new VerdictCache(dir, configDigestOf(options.policy, options.limits), options.version, options.key || DEFAULT_MAC_KEY, options.now ?? Date.now, options.cheapScanMinBytes ?? CHEAP_SCAN_MIN_BYTES);
     const info = await stat(dir);
     if (!info.isDirectory()) throw new Error("not a folder");
     if (process.platform !== "win32" && (info.mode & 0o022) !== 0) {
@@ -93,7 +108,7 @@ export class VerdictCache {
    * The SHA-256 of the file at `absolute`: from the path index when its size, mtime and ctime are
    * the ones recorded, else by reading it (and recording the stamp when it is not racy).
    */
-  async digest(absolute: OsPath, options: { noFollow: boolean }): Promise<FileDigest | undefined> {
+  async digest(absolute: OsPath, options: { noFollow: boolean; skipIfCheap?: boolean }): Promise<FileDigest | "cheap" | undefined> {
     const indexFile = this.indexFile(absolute);
     const lookedAt = this.now();
     const stamp = await stampAt(absolute, options);
@@ -102,6 +117,10 @@ export class VerdictCache {
     if (recorded !== undefined && typeof recorded.sha256 === "string" && /^[0-9a-f]{64}$/.test(recorded.sha256)) {
       this.stats.indexHits += 1;
       return { sha256: recorded.sha256, stamp, seenAt: lookedAt, fromIndex: true };
+    }
+    if (options.skipIfCheap === true && (await this.cheapToScan(absolute, stamp.size))) {
+      this.stats.cheapScans += 1;
+      return "cheap";
     }
     const seenAt = this.now();
     const hashed = await hashFile(absolute, options);
@@ -145,10 +164,32 @@ export class VerdictCache {
     if (await this.writeEntry(this.verdictFile(key), VERDICT_SCHEMA, key, { report: stored })) this.stats.stored += 1;
   }
 
+  /**
+   * Remembers, by path and size, whether a fresh scan of the file was cheaper than hashing it
+   * (CHEAP_SCAN_SHARE of CHEAP_SCAN_MIN_BYTES or more): then later runs scan it without hashing.
+   * The hint only ever chooses scanning over the cache, so a wrong or planted one costs time, never
+   * a verdict.
+   */
+  async noteScanCost(absolute: OsPath, report: FileReport): Promise<void> {
+    if (report.errors.length > 0 || report.size === undefined) return;
+    const size = BigInt(report.size);
+    const cheap = report.size >= this.cheapScanMinBytes && report.bytesRead !== undefined && report.bytesRead <= report.size * CHEAP_SCAN_SHARE;
+    if (cheap === (await this.cheapToScan(absolute, size))) return;
+    const file = this.hintFile(absolute);
+    if (cheap) await this.writeEntry(file, HINT_SCHEMA, hintKey(absolute, size), { cheap: true });
+    else await rm(file, { force: true }).catch(() => undefined);
+  }
+
+  private async cheapToScan(absolute: OsPath, size: bigint): Promise<boolean> {
+    if (size < BigInt(this.cheapScanMinBytes)) return false;
+    const hint = await this.readEntry(this.hintFile(absolute), HINT_SCHEMA, hintKey(absolute, size));
+    return hint?.cheap === true;
+  }
+
   /** Deletes the oldest-used entries past MAX_CACHE_ENTRIES; run once at the end of a scan. */
   async prune(max = MAX_CACHE_ENTRIES): Promise<number> {
     let removed = 0;
-    for (const kind of ["verdicts", "paths"]) removed += await pruneDir(join(this.dir, kind), max);
+    for (const kind of ["verdicts", "paths", "hints"]) removed += await pruneDir(join(this.dir, kind), max);
     return removed;
   }
 
@@ -164,6 +205,11 @@ export class VerdictCache {
   private indexFile(absolute: OsPath): string {
     const name = createHash("sha256").update(absoluteBinary(absolute)).digest("hex");
     return join(this.dir, "paths", name.slice(0, 2), `${name}.json`);
+  }
+
+  private hintFile(absolute: OsPath): string {
+    const name = createHash("sha256").update(absoluteBinary(absolute)).digest("hex");
+    return join(this.dir, "hints", name.slice(0, 2), `${name}.json`);
   }
 
   /** Changed within RACY_MARGIN_MS of when its stamp was taken: a later write in the same tick would not show. */
@@ -231,6 +277,10 @@ function configDigestOf(policy: Policy, limits: Partial<Limits> | undefined): st
 /** The path (as bytes) and its stamp; dev and ino are left out, as they change between checkouts of the same tree and runs of a container. */
 function indexKey(absolute: OsPath, stamp: FileStamp): string {
   return JSON.stringify([absoluteBinary(absolute), String(stamp.size), String(stamp.mtimeNs), String(stamp.ctimeNs)]);
+}
+
+function hintKey(absolute: OsPath, size: bigint): string {
+  return JSON.stringify([absoluteBinary(absolute), String(size)]);
 }
 
 /** A stored report, checked field by field; its verdict is worked out again from its findings and errors. */
