@@ -47,6 +47,7 @@ export async function hashFile(path: OsPath, options: { noFollow: boolean }): Pr
   const flags = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (options.noFollow ? (constants.O_NOFOLLOW ?? 0) : 0);
   const handle = await open(path, flags).catch(() => undefined);
   if (handle === undefined) return undefined;
+  // A read error is the scan's to report (it reads the same file): here it only means no digest.
   try {
     const before = await handle.stat({ bigint: true });
     if (!before.isFile()) return undefined;
@@ -58,11 +59,15 @@ export async function hashFile(path: OsPath, options: { noFollow: boolean }): Pr
       if (bytesRead === 0) break;
       hash.update(buffer.subarray(0, bytesRead));
       position += bytesRead;
+      // Growing while read (or a /proc-like file with no true size): stop, it has no one digest.
+      if (BigInt(position) > before.size) return undefined;
     }
     const after = await handle.stat({ bigint: true });
     // Bytes past the size stat gave (a /proc file) or a write while reading: not one file's bytes.
     if (BigInt(position) !== before.size || !sameStamp(stampOf(before), stampOf(after))) return undefined;
     return { sha256: hash.digest("hex"), stamp: stampOf(before) };
+  } catch {
+    return undefined;
   } finally {
     await handle.close();
   }

@@ -80,7 +80,7 @@ export interface FileDigest {
  */
 export class VerdictCache {
   readonly warnings: string[] = [];
-  /** Hits and misses of this run, for the CLI's summary line and tests. */
+  /** What this run did with the cache, for callers and tests. */
   readonly stats = { hits: 0, misses: 0, hashed: 0, indexHits: 0, stored: 0, rejected: 0, cheapScans: 0 };
 
   private constructor(
