@@ -31,6 +31,7 @@ export { policyFromText } from "./engine/policy-text.js";
 export { renderText, type TextOptions } from "./report/text.js";
 export { renderJson } from "./report/json.js";
 export { renderSarif } from "./report/sarif.js";
+export { renderCycloneDx, isModelFile, type CycloneDxOptions } from "./report/cyclonedx.js";
 export { RULES } from "./rules/index.js";
 export type { Rule, RuleMeta, Hit } from "./rules/types.js";
 export * as audit from "./audit/index.js";

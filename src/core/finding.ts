@@ -68,6 +68,13 @@ export interface FileReport {
   /** Remote scans: body bytes fetched over the network (ranged reads of only what the scan needed). */
   bytesFetched?: number;
   millis?: number;
+  /** SHA-256 of the file's bytes (hex), when the scan computed it (`--cache`, `--format cyclonedx`). */
+  sha256?: string;
+  /**
+   * True when the verdict came from the `--cache` (same bytes, name, policy, limits and version
+   * scanned before) instead of a scan in this run.
+   */
+  cached?: boolean;
 }
 
 export interface ScanSummary {

@@ -3,6 +3,7 @@ export { FileSource, FileSourceError, type FileSourceErrorCode, type FileSourceO
 export { displayPath, type OsPath } from "./os-path.js";
 export { walk, type WalkEntry } from "./walk.js";
 export { scanPaths, PathError, VERSION, type ScanPathsOptions } from "./scan-paths.js";
+export { VerdictCache, MAX_CACHE_ENTRIES, type VerdictCacheOptions } from "./verdict-cache.js";
 export { signModel, type SignModelOptions, type SignedModel } from "./signing/sign-model.js";
 export { verifyModel, verifyLock, manifestOf, type VerifyModelOptions, type TrustedSigners, type VerifiedModelResult } from "./signing/verify-model.js";
 export { verifyForScan, signatureReport, type ScanSignatureOptions, type ScanSignatureResult } from "./signing/verify-for-scan.js";

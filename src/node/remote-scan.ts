@@ -10,6 +10,7 @@ import { parseHfRef } from "../web/hf-ref.js";
 import { HubApiError } from "../web/hub-api.js";
 import { scanHfRef, scanRemoteFile } from "../web/remote-scan.js";
 import { VERSION, scanPaths } from "./scan-paths.js";
+import type { VerdictCache } from "./verdict-cache.js";
 
 /** The public hub, as `huggingface_hub` defaults to it. */
 export const DEFAULT_HF_ENDPOINT = "https://huggingface.co";
@@ -57,6 +58,10 @@ export interface ScanTargetsOptions {
   onProgress?: (done: number, total: number, path: string) => void;
   /** Local folders only: `--exclude` globs (see scanPaths). */
   exclude?: readonly string[];
+  /** Local files only: `--cache` (see scanPaths). */
+  cache?: VerdictCache;
+  /** Local files only: the SHA-256 of each file in its report (see scanPaths). */
+  digests?: boolean;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Stats } from "node:fs";
-import { stat } from "node:fs/promises";
-import { dirname } from "node:path";
+import { realpath, stat } from "node:fs/promises";
+import { dirname, sep } from "node:path";
 import { createRequire } from "node:module";
 import { ByteSourceError } from "../core/byte-source.js";
 import { safeLine } from "../core/safe-text.js";
@@ -19,6 +19,8 @@ import { checkOnnxExternalFiles, ExternalFilesLimitError } from "./onnx-external
 import { folderPass, type FolderSource, type ScannedFile } from "./folder-pass.js";
 import { binary, displayPath, fromBinary, toOsPath, type OsPath } from "./os-path.js";
 import { walk, type WalkEntry } from "./walk.js";
+import { absoluteBinary, hashFile, sameStamp, stampAt } from "./file-digest.js";
+import type { FileDigest, VerdictCache } from "./verdict-cache.js";
 
 export const VERSION: string = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 
@@ -37,6 +39,13 @@ export interface ScanPathsOptions {
   isolate?: boolean;
   /** `--exclude` globs, relative to each folder argument; `.git`, `.hg`, `.svn` are always left out. */
   exclude?: readonly string[];
+  /**
+   * `--cache DIR`: verdicts of files already judged (same bytes, name, policy, limits, version)
+   * are taken from it instead of scanning again, and fresh complete verdicts are added to it.
+   */
+  cache?: VerdictCache;
+  /** Put the SHA-256 of every regular file in its report (`sha256`); always on with `cache`. */
+  digests?: boolean;
 }
 
 /**
@@ -71,6 +80,7 @@ export async function scanPaths(paths: readonly Given[], given: ScanPathsOptions
   const folderArgs: string[] = [];
   const exclude = excludePredicate(options.exclude ?? []);
   for (const given of paths) entries.push(...(await entriesOf(given, exclude, folderArgs)));
+  if (options.cache) await dropCacheFiles(entries, options.cache.dir);
 
   const files: FileReport[] = new Array<FileReport>(entries.length);
   const fileCount = entries.filter((e) => e.kind === "file").length;
@@ -82,7 +92,8 @@ export async function scanPaths(paths: readonly Given[], given: ScanPathsOptions
     while (next < entries.length) {
       const index = next++;
       const entry = entries[index] as Entry;
-      const scanned = pool && entry.kind === "file" ? pool.scan({ entry }) : scanEntry(entry, options);
+      const scan = (): Promise<ScannedEntry> => (pool && entry.kind === "file" ? pool.scan({ entry }) : scanEntry(entry, options));
+      const scanned = entry.kind === "file" && (options.cache || options.digests) ? scanWithDigest(entry, scan, options) : scan();
       const result = await scanned.catch((error: unknown): ScannedEntry => ({ report: errorReport(entry.path, "internal-error", `Scanner failed: ${(error as Error).message}`), sources: [] }));
       files[index] = result.report;
       sources.push(...result.sources);
@@ -107,6 +118,49 @@ export async function scanPaths(paths: readonly Given[], given: ScanPathsOptions
 export interface ScannedEntry {
   report: FileReport;
   sources: FolderSource[];
+  /** The verdict depends on other files too (an ONNX model's external data files): it is not cached. */
+  readsOtherFiles?: boolean;
+}
+
+/**
+ * Scans a file with its SHA-256: the cached verdict when there is one, else a scan whose verdict
+ * is cached. The digest counts only if the file kept the stamp it had when it was hashed until
+ * the scan ended: the same size, mtime and ctime mean the scan read the bytes that were hashed.
+ * Files whose documents tie other files of the folder (MLmodel, config.json, an index) are scanned
+ * every time: the folder pass needs their parsed documents, which the cache does not keep; they
+ * are small. The folder pass itself always runs on the reports, cached or not.
+ */
+async function scanWithDigest(entry: Extract<Entry, { kind: "file" }>, scan: () => Promise<ScannedEntry>, options: { cache?: VerdictCache; digests?: boolean }): Promise<ScannedEntry> {
+  const { cache } = options;
+  const noFollow = !entry.named;
+  // Without a wish for digests (--format cyclonedx), a big file whose scan reads a small share of it is scanned, not hashed.
+  const looked = cache ? await cache.digest(entry.absolute, { noFollow, skipIfCheap: options.digests !== true }) : await hashFile(entry.absolute, { noFollow }).then((d) => d && { ...d, seenAt: Date.now(), fromIndex: false });
+  if (looked === "cheap") return scan();
+  const digest: FileDigest | undefined = looked;
+  if (digest !== undefined && cache) {
+    const hit = await cache.get(digest.sha256, entry.path);
+    if (hit !== undefined) return { report: hit, sources: [] };
+  }
+  const result = await scan();
+  await cache?.noteScanCost(entry.absolute, result.report);
+  if (digest === undefined) return result;
+  const now = await stampAt(entry.absolute, { noFollow });
+  if (now === undefined || !sameStamp(now, digest.stamp)) return result;
+  result.report.sha256 = digest.sha256;
+  if (cache && result.sources.length === 0 && result.readsOtherFiles !== true) await cache.put(result.report, digest);
+  return result;
+}
+
+/** The cache folder inside a scanned folder is not part of the model: its entries change as the scan runs. */
+async function dropCacheFiles(entries: Entry[], cacheDir: string): Promise<void> {
+  // Compared as latin1 strings of the bytes (see os-path.ts), under the given and the real path.
+  const real = await realpath(cacheDir).catch(() => cacheDir);
+  const dirs = [cacheDir, real].map((d) => absoluteBinary(Buffer.from(d, "utf8"))).map((d) => (d.endsWith(sep) ? d : d + sep));
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i] as Entry;
+    const at = absoluteBinary(entry.absolute);
+    if (!entry.named && dirs.some((dir) => at.startsWith(dir))) entries.splice(i, 1);
+  }
 }
 
 /** Paths in the folder pass are compared as text (ties come from config text); bytes that are not UTF-8 do not tie. */
@@ -162,11 +216,12 @@ function unreadable(path: string, absolute: OsPath, error: unknown): WalkEntry {
 /** Scans one entry in this thread (the worker threads of `ScanPool` call it too). */
 export async function scanEntry(entry: Entry, options: { policy: Policy; limits?: Partial<Limits> }): Promise<ScannedEntry> {
   const sources: FolderSource[] = [];
-  const report = await scanEntryReport(entry, options, sources);
-  return { report, sources };
+  const external = { reads: false };
+  const report = await scanEntryReport(entry, options, sources, external);
+  return external.reads ? { report, sources, readsOtherFiles: true } : { report, sources };
 }
 
-async function scanEntryReport(entry: Entry, options: { policy: Policy; limits?: Partial<Limits> }, sources: FolderSource[]): Promise<FileReport> {
+async function scanEntryReport(entry: Entry, options: { policy: Policy; limits?: Partial<Limits> }, sources: FolderSource[], external: { reads: boolean }): Promise<FileReport> {
   const base = { policy: options.policy, limits: options.limits, path: entry.path };
   switch (entry.kind) {
     case "symlink":
@@ -195,6 +250,7 @@ async function scanEntryReport(entry: Entry, options: { policy: Policy; limits?:
         }
       },
     });
+    if (onnx.length > 0) external.reads = true;
     try {
       for (const doc of onnx) {
         for (const fact of await checkOnnxExternalFiles({ absolute: entry.absolute, shown: entry.path }, doc, { root: entry.root })) {

@@ -75,6 +75,7 @@ function sampleReport(): ScanReport {
     }),
     file({ path: "models/broken.pkl", formats: ["pickle"], errors: [{ code: "truncated", message: "Stream ends before STOP", location: { offset: 7 } }] }),
     file({ path: "README.md", notes: ["Not a model file: text"] }),
+    file({ path: "models/cached.safetensors", formats: ["safetensors"], size: 2048, sha256: "a".repeat(64), cached: true }),
   ];
   return { schemaVersion: 1, tool: { name: "modelvet", version: "0.1.0" }, files, summary: summarize(files) };
 }
@@ -92,6 +93,7 @@ describe("renderJson", () => {
     expect(Object.keys(parsed.files[0]!.findings[0]!)).toEqual(["ruleId", "severity", "confidence", "message", "location", "evidence", "cwe", "references"]);
     expect(Object.keys((parsed.files[0]!.findings[0] as { location: object }).location)).toEqual(["member", "offset"]);
     expect(Object.keys(parsed.summary)).toEqual(["files", "unsafe", "suspicious", "error", "clean", "incomplete", "suppressed", "findings"]);
+    expect(Object.keys(parsed.files[3]!)).toEqual(["path", "verdict", "formats", "findings", "errors", "notes", "size", "sha256", "cached"]);
   });
 
   it("drops fields outside the schema and leaves out absent optional ones", () => {

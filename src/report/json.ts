@@ -35,6 +35,8 @@ function canonicalFile(file: FileReport): Record<string, unknown> {
     bytesRead: file.bytesRead,
     bytesFetched: file.bytesFetched,
     millis: file.millis,
+    sha256: file.sha256,
+    cached: file.cached,
   };
 }
 

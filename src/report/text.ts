@@ -46,7 +46,9 @@ function folderLine(folder: FolderSummary, s: Styles): string {
 function fileLines(file: FileReport, s: Styles, quiet: boolean): string[] {
   const formats = file.formats.length > 0 ? `  [${file.formats.map(printable).join(", ")}]` : "";
   const verdict = paintVerdict(file.verdict, file.verdict.toUpperCase().padEnd(VERDICT_WIDTH), s);
-  const lines = [`${verdict}  ${printable(file.path)}${formats}`];
+  // A cached verdict says so: it was decided in an earlier run, for the same bytes and policy.
+  const cached = file.cached === true ? s.dim("  (cached)") : "";
+  const lines = [`${verdict}  ${printable(file.path)}${formats}${cached}`];
   for (const finding of file.findings) lines.push(...findingLines(finding, s));
   for (const error of file.errors) lines.push(...errorLines(error, s));
   if (!quiet) for (const note of file.notes) lines.push(s.dim(`  note: ${printable(note)}`));

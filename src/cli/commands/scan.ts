@@ -3,6 +3,8 @@ import { resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { summarize, type FileReport, type ScanReport, type Severity } from "../../core/finding.js";
 import { loadPolicy } from "../../node/policy-file.js";
+import { VERSION } from "../../node/scan-paths.js";
+import { VerdictCache } from "../../node/verdict-cache.js";
 import { isRemoteTarget, scanTargets } from "../../node/remote-scan.js";
 import { signatureReport } from "../../node/signing/verify-for-scan.js";
 import type { TrustedSigners } from "../../node/signing/verify-model.js";
@@ -19,7 +21,7 @@ import type { CommandContext } from "./context.js";
 import { asUsageError } from "./hash.js";
 import { addTrustOptions, trustedSignersFromFlags, type TrustFlags } from "./verify.js";
 
-const OUTPUT_FORMATS = ["text", "json", "sarif"] as const;
+const OUTPUT_FORMATS = ["text", "json", "sarif", "cyclonedx"] as const;
 // Not `info`: it would fail every model that names a framework class. The policy file refuses it too.
 const FAIL_ON_CHOICES = ["critical", "high", "medium", "low"] as const;
 
@@ -36,6 +38,7 @@ interface ScanFlags extends TrustFlags {
   writeBaseline?: boolean;
   /** False with --no-color. */
   color: boolean;
+  cache?: string;
 }
 
 export function addScanCommand(program: Command, ctx: CommandContext): void {
@@ -51,6 +54,7 @@ export function addScanCommand(program: Command, ctx: CommandContext): void {
     .option("--exclude <glob>", "leave out files and folders matching this glob inside folder arguments (*.tmp, data/**); repeatable; .git is always left out", (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option("--baseline <file>", "findings listed in this baseline file are reported as suppressed and do not fail the scan (only new ones do)")
     .option("--write-baseline", "write every finding of this scan to the --baseline file (to accept today's findings)")
+    .option("--cache <dir>", "keep verdicts in this folder and reuse them for unchanged files (same bytes, name, policy and version); see docs/cli.md")
     .option("--no-color", "no ANSI colours in text output (also: NO_COLOR=1; FORCE_COLOR=1 forces them on a pipe)")
     .option("--require-signature", "every path must carry a valid model signature by a trusted signer (SIG001); see docs/signing.md")
     .option("--signature <path>", "with --require-signature and one path: the signature file (default: model.sig inside a model folder, FILE.sig next to a one-file model)");
@@ -68,15 +72,17 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIo): Promise<Ex
   if (paths.includes("-") && (flags.requireSignature || policy.signing.require)) throw new UsageError("--require-signature needs files or folders; standard input has no signature");
   const stdin = paths.includes("-") ? await stdinToTempFile(io.stdin) : undefined;
   const progress = createProgress(io);
+  const cache = flags.cache === undefined ? undefined : await openCache(flags.cache, policy, io);
   let report: ScanReport;
   try {
     const targets = paths.map((path) => (path === "-" && stdin ? stdin.path : argumentBytes(path, io.rawArgv)));
-    report = await scanTargets(targets, { policy, env: io.env ?? {}, onProgress: progress.onProgress, exclude: flags.exclude });
+    report = await scanTargets(targets, { policy, env: io.env ?? {}, onProgress: progress.onProgress, exclude: flags.exclude, cache, digests: flags.format === "cyclonedx" });
     // The report names standard input as the user did, not by the temp file's name.
     if (stdin) report = { ...report, files: report.files.map((file) => (file.path === stdin.path ? { ...file, path: "-" } : file)) };
   } finally {
     progress.finish();
     await stdin?.dispose();
+    if (cache) await closeCache(cache, io);
   }
   if ((flags.requireSignature || policy.signing.require) && paths.some(isRemoteTarget)) throw new UsageError("--require-signature needs local paths; remote targets cannot be signature-checked yet");
   if (flags.requireSignature || policy.signing.require) report = await withSignatures(report, paths, flags, policy);
@@ -84,8 +90,30 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIo): Promise<Ex
   if (flags.writeBaseline && flags.baseline === undefined) throw new UsageError("--write-baseline needs --baseline FILE: the file to write");
   if (flags.baseline !== undefined) report = await withBaseline(report, flags.baseline, flags.writeBaseline === true);
   const color = flags.output === undefined && flags.color && colorWanted(io);
-  await emitReport(renderReport(report, flags.format, { color, quiet: flags.quiet === true }), flags.output, io);
+  const text = flags.format === "cyclonedx" ? await renderCycloneDxReport(report) : renderReport(report, flags.format, { color, quiet: flags.quiet === true });
+  await emitReport(text, flags.output, io);
   return gateExitCode(report, flags.failOn ?? policy.failOn);
+}
+
+/** `--format cyclonedx`: the renderer and its library are loaded only when asked for. */
+async function renderCycloneDxReport(report: ScanReport): Promise<string> {
+  const [{ renderCycloneDx }, { RULES }] = await Promise.all([import("../../report/cyclonedx.js"), import("../../rules/index.js")]);
+  return renderCycloneDx(report, { rules: RULES.map((rule) => rule.meta) });
+}
+
+/** `--cache DIR`: entries are authenticated with MODELVET_CACHE_KEY when it is set. */
+async function openCache(dir: string, policy: Policy, io: CliIo): Promise<VerdictCache> {
+  try {
+    return await VerdictCache.open(dir, { policy, version: VERSION, key: io.env?.MODELVET_CACHE_KEY });
+  } catch (error) {
+    throw new UsageError(`cannot use the cache folder ${JSON.stringify(dir)}: ${systemReason(error)}`);
+  }
+}
+
+/** Keeps the cache bounded and says once why it could not be used, if it could not; never fails the scan. */
+async function closeCache(cache: VerdictCache, io: CliIo): Promise<void> {
+  await cache.prune().catch(() => 0);
+  for (const warning of cache.warnings) io.stderr.write(`modelvet: warning: ${warning}\n`);
 }
 
 /** One SIG001 entry per path: the model's signature, verified against the trusted signers. */
