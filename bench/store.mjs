@@ -4,7 +4,7 @@
 // it starts a throwaway Postgres cluster (Debian's /usr/lib/postgresql/N/bin) in a temp folder, with
 // the server's default settings (fsync on), and removes it after.
 import { execFileSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

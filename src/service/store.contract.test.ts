@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
@@ -357,6 +358,52 @@ CREATE TABLE IF NOT EXISTS tokens (id TEXT PRIMARY KEY, name TEXT NOT NULL, hash
       const check = new Database(path, { readonly: true });
       expect(check.prepare("SELECT name FROM schema_migrations WHERE version = 1").pluck().get()).toMatch(/found, made before migrations/);
       check.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+// Several processes need compiled code: this test uses the build (npm ci / npm run build makes it).
+const builtStore = new URL("../../dist/service/store.js", import.meta.url);
+
+describe.skipIf(!existsSync(builtStore))("SQLite migrations from several processes at once (from dist/)", () => {
+  /** Starts a process that opens `path` when told to go, and prints the versions it then sees. */
+  function opener(path: string) {
+    const script = `
+      import { SqliteStore } from ${JSON.stringify(builtStore.href)};
+      process.stdout.write("ready\\n");
+      process.stdin.once("data", async () => {
+        const store = SqliteStore.open(${JSON.stringify(path)});
+        process.stdout.write(JSON.stringify(await store.migrationsApplied()) + "\\n");
+        await store.close();
+        process.exit(0);
+      });`;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    const ready = new Promise<void>((resolve) => child.stdout.on("data", () => out.includes("ready") && resolve()));
+    const done = new Promise<{ code: number | null; out: string; err: string }>((resolve) => child.on("close", (code) => resolve({ code, out, err })));
+    return { ready, done, go: () => child.stdin.end("go\n") };
+  }
+
+  it("applies each migration once when four processes open a new file together", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "modelvet-race-"));
+    try {
+      const path = join(dir, "raced.db");
+      const openers = Array.from({ length: 4 }, () => opener(path));
+      await Promise.all(openers.map((o) => o.ready));
+      for (const o of openers) o.go();
+      for (const result of await Promise.all(openers.map((o) => o.done))) {
+        expect(result.err).toBe("");
+        expect(result.code).toBe(0);
+        expect(result.out.trim().split("\n").pop()).toBe("[1,2]");
+      }
+      const db = new Database(path, { readonly: true });
+      expect(db.prepare("SELECT version FROM schema_migrations ORDER BY version").pluck().all()).toEqual([1, 2]);
+      db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -188,8 +188,9 @@ export class SqliteStore implements VerdictStore, ResultStore {
     let db: Database.Database;
     try {
       db = new Database(path);
-      db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMillis ?? SQLITE_BUSY_TIMEOUT_MILLIS))}`);
-      db.pragma("journal_mode = WAL");
+      const busyTimeout = Math.max(0, Math.trunc(options.busyTimeoutMillis ?? SQLITE_BUSY_TIMEOUT_MILLIS));
+      db.pragma(`busy_timeout = ${busyTimeout}`);
+      enableWal(db, busyTimeout);
       db.pragma("synchronous = FULL");
     } catch (error) {
       throw sqliteUnavailable(error) ?? error;
@@ -359,6 +360,28 @@ function migrateSqlite(db: Database.Database): void {
     }
   }).immediate();
 }
+
+/**
+ * Switches a new file to WAL (an existing one keeps it: the mode is stored in the file). The switch
+ * needs an exclusive lock, and SQLite answers SQLITE_BUSY at once rather than calling the busy
+ * handler when another process is creating the same file, so it is retried here up to the busy
+ * timeout (seen with four processes opening one new file together).
+ */
+function enableWal(db: Database.Database, timeoutMillis: number): void {
+  const deadline = Date.now() + timeoutMillis;
+  for (;;) {
+    try {
+      if (db.pragma("journal_mode", { simple: true }) !== "wal") db.pragma("journal_mode = WAL");
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== "SQLITE_BUSY" || Date.now() >= deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, WAL_RETRY_MILLIS);
+    }
+  }
+}
+
+/** Pause between tries of the switch to WAL: start-up only, and another process holds the lock for milliseconds. */
+const WAL_RETRY_MILLIS = 10;
 
 function isLegacySqlite(db: Database.Database): boolean {
   const names = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
