@@ -26,11 +26,18 @@ export function postgresBinDir(): string | undefined {
   return versions[0] === undefined ? undefined : join(root, versions[0], "bin");
 }
 
-/** Why the Postgres tests cannot run here, or undefined when they can. */
+/**
+ * Why the Postgres tests cannot run here, or undefined when they can. With MODELVET_REQUIRE_POSTGRES=1
+ * (CI sets it) a missing Postgres is an error instead of a skip, so a broken install cannot pass as green.
+ */
 export function postgresUnavailableReason(): string | undefined {
-  if (!postgresBinDir()) return "Postgres server binaries not found under /usr/lib/postgresql/*/bin (apt-get install -y postgresql, or set MODELVET_TEST_PG_BIN)";
-  if (isRoot() && !existsSync("/usr/sbin/runuser") && !existsSync("/sbin/runuser")) return "running as root without runuser to start Postgres as the postgres user";
-  return undefined;
+  const reason = !postgresBinDir()
+    ? "Postgres server binaries not found under /usr/lib/postgresql/*/bin (apt-get install -y postgresql, or set MODELVET_TEST_PG_BIN)"
+    : isRoot() && !existsSync("/usr/sbin/runuser") && !existsSync("/sbin/runuser")
+      ? "running as root without runuser to start Postgres as the postgres user"
+      : undefined;
+  if (reason && process.env.MODELVET_REQUIRE_POSTGRES === "1") throw new Error(`MODELVET_REQUIRE_POSTGRES=1 but ${reason}`);
+  return reason;
 }
 
 export interface TestPostgres {
