@@ -22,6 +22,14 @@ export const PG_MIGRATION_TIMEOUT_MILLIS = 10 * 60_000;
 /** Advisory lock key that serialises migrations across processes ("modelvet" in ASCII, as a number). */
 const MIGRATION_LOCK_KEY = "7885631859323200884";
 
+/**
+ * Named (prepared once per connection) statements list their columns: a `SELECT *` prepared before
+ * a later migration adds a column fails with "cached plan must not change result type" until the
+ * connection closes, on every gate still running the old version.
+ */
+const VERDICT_COLUMNS = "cache_key, digest, policy_digest, tool_version, verdict, allowed, rules, report, created_at";
+const TOKEN_COLUMNS = "id, name, hash, scopes, policy, rate_per_minute, created_at, revoked_at";
+
 export interface PostgresStoreOptions {
   /** Default PG_POOL_MAX. */
   maxConnections?: number;
@@ -196,7 +204,7 @@ export class PostgresStore implements VerdictStore, ResultStore {
   }
 
   async getVerdict(key: string): Promise<StoredVerdict | undefined> {
-    const rows = await this.query<VerdictRow>({ name: "modelvet_get_verdict", text: "SELECT * FROM verdicts WHERE cache_key = $1" }, [key]);
+    const rows = await this.query<VerdictRow>({ name: "modelvet_get_verdict", text: `SELECT ${VERDICT_COLUMNS} FROM verdicts WHERE cache_key = $1` }, [key]);
     return rows[0] ? verdictFromRow(rows[0]) : undefined;
   }
 
@@ -241,7 +249,7 @@ export class PostgresStore implements VerdictStore, ResultStore {
   }
 
   async tokenByHash(hash: string): Promise<TokenRecord | undefined> {
-    const rows = await this.query<TokenRow>({ name: "modelvet_token_by_hash", text: "SELECT * FROM tokens WHERE hash = $1" }, [hash]);
+    const rows = await this.query<TokenRow>({ name: "modelvet_token_by_hash", text: `SELECT ${TOKEN_COLUMNS} FROM tokens WHERE hash = $1` }, [hash]);
     return rows[0] ? tokenFromRow(rows[0]) : undefined;
   }
 
