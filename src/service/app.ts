@@ -56,9 +56,10 @@ interface Caller {
 /** Largest metadata answer passed through (tree listings of huge repos are paginated well below it) (CWE-400). */
 const MAX_METADATA_BYTES = 64 * 1024 * 1024;
 
-/** Headers clients read on downloads; exposed for browsers too. */
 /** What a 503 for an unavailable store tells clients to wait: a Postgres restart or failover takes seconds. */
 const STORE_RETRY_AFTER_SECONDS = 5;
+
+/** Headers clients read on downloads; exposed for browsers too. */
 const EXPOSED = "X-Repo-Commit,X-Linked-Etag,X-Linked-Size,ETag,Content-Range,Content-Length,X-Error-Code,X-Error-Message";
 
 const verdictSchema = {

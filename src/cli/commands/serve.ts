@@ -14,13 +14,16 @@ const DEFAULT_DB = "modelvet-gate.db";
  * Postgres driver only for a postgres:// URL.
  */
 async function openStore(url: string): Promise<Store> {
-  const { openStore: open, parseStoreLocation } = await import("../../service/open-store.js");
+  const { openStore: open, parseStoreLocation, redactStoreUrl } = await import("../../service/open-store.js");
   try {
     parseStoreLocation(url);
   } catch (error) {
     throw new UsageError(`--db: ${(error as Error).message}`);
   }
-  return open(url);
+  // Unreachable, missing folder, schema from a newer modelvet: the operator's to fix, not a crash to report.
+  return open(url).catch((error: Error) => {
+    throw new UsageError(`cannot open the store ${JSON.stringify(redactStoreUrl(url))}: ${error.message}`);
+  });
 }
 
 interface ServeFlags {
