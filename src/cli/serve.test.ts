@@ -42,4 +42,14 @@ describe("modelvet serve token", () => {
     expect(port.code).toBe(2);
     expect(port.stderr).toMatch(/--port must be 0-65535/);
   });
+
+  it("says which store it cannot open, without the password, as a usage error rather than a crash", async () => {
+    const down = await run(["serve", "token", "list", "--db", "postgres://modelvet:hunter2@127.0.0.1:1/modelvet"]);
+    expect(down.code).toBe(2);
+    expect(down.stderr).toMatch(/cannot open the store "postgres:\/\/modelvet:\*\*\*@127\.0\.0\.1:1\/modelvet": The Postgres store is unavailable/);
+    expect(down.stderr).not.toContain("hunter2");
+    const missing = await run(["serve", "token", "list", "--db", join(dir, "no-such-folder", "gate.db")]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot open the store .*no-such-folder/);
+  });
 });

@@ -24,6 +24,7 @@ import { scanHfRef, scanRemoteFile } from "../web/remote-scan.js";
 import { Metrics } from "./metrics.js";
 import { decisionPage, decisionsPage } from "./pages.js";
 import type { AuditEntry, StoredVerdict, TokenRecord, VerdictStore } from "./store.js";
+import { StoreUnavailableError } from "./store-errors.js";
 import { DigestMismatchError, getStream, parseRange, VerifyingStream } from "./stream.js";
 import { bearerOf, hashToken, RateLimiter, type Scope } from "./tokens.js";
 import { DEFAULT_GATE_LIMITS, UpstreamError, verdictRecord, Vetter, type FileTarget, type GateLimits, type PolicyContext, type ResolvedFile } from "./vet.js";
@@ -54,6 +55,9 @@ interface Caller {
 
 /** Largest metadata answer passed through (tree listings of huge repos are paginated well below it) (CWE-400). */
 const MAX_METADATA_BYTES = 64 * 1024 * 1024;
+
+/** What a 503 for an unavailable store tells clients to wait: a Postgres restart or failover takes seconds. */
+const STORE_RETRY_AFTER_SECONDS = 5;
 
 /** Headers clients read on downloads; exposed for browsers too. */
 const EXPOSED = "X-Repo-Commit,X-Linked-Etag,X-Linked-Size,ETag,Content-Range,Content-Length,X-Error-Code,X-Error-Message";
@@ -197,6 +201,8 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
     try {
       ({ verdict, cached } = await vetter.decide(file, name, caller.policy));
     } catch (error) {
+      // The store is down: the audit log is too, so answer 503 from the error handler.
+      if (error instanceof StoreUnavailableError) throw error;
       const status = error instanceof UpstreamError ? error.status : 500;
       const message = error instanceof Error ? error.message : String(error);
       await audit({ ...base, commit: file.commit, digest: file.digest, verdict: "", decision: "error", rules: [], status, reason: message, verdictKey: "" });
@@ -466,6 +472,13 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
       metrics.add("modelvet_gate_upstream_errors_total");
       request.log.error({ err: error }, "download cut");
       return sendError(reply, 502, "UpstreamChanged", error.message);
+    }
+    if (error instanceof StoreUnavailableError) {
+      // Fail closed and say it is temporary: nothing is served or judged without the store.
+      metrics.add("modelvet_gate_store_unavailable_total");
+      request.log.error({ err: error }, "store unavailable");
+      reply.header("Retry-After", String(STORE_RETRY_AFTER_SECONDS));
+      return sendError(reply, 503, "StoreUnavailable", "The verdict store is unavailable; nothing was served. Retry later");
     }
     const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error({ err: error }, "request failed");

@@ -2,17 +2,28 @@ import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { hfEndpoint } from "../../node/remote-scan.js";
 import { VERSION } from "../../node/scan-paths.js";
-import type { SqliteStore } from "../../service/store.js";
+import type { Store } from "../../service/store-common.js";
 import { createToken, parseScopes, type Scope } from "../../service/tokens.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import type { CommandContext } from "./context.js";
 
 const DEFAULT_DB = "modelvet-gate.db";
 
-/** fastify and better-sqlite3 load only for these commands, not on every `modelvet scan`. */
-async function openStore(path: string): Promise<SqliteStore> {
-  const { SqliteStore } = await import("../../service/store.js");
-  return SqliteStore.open(path);
+/**
+ * fastify and the database driver load only for these commands, not on every `modelvet scan`; the
+ * Postgres driver only for a postgres:// URL.
+ */
+async function openStore(url: string): Promise<Store> {
+  const { openStore: open, parseStoreLocation, redactStoreUrl } = await import("../../service/open-store.js");
+  try {
+    parseStoreLocation(url);
+  } catch (error) {
+    throw new UsageError(`--db: ${(error as Error).message}`);
+  }
+  // Unreachable, missing folder, schema from a newer modelvet: the operator's to fix, not a crash to report.
+  return open(url).catch((error: Error) => {
+    throw new UsageError(`cannot open the store ${JSON.stringify(redactStoreUrl(url))}: ${error.message}`);
+  });
 }
 
 interface ServeFlags {
@@ -39,7 +50,7 @@ export function addServeCommand(program: Command, ctx: CommandContext): void {
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on (0: any free port)", "8080")
     .option("--upstream <url>", "upstream hub (default: HF_ENDPOINT, else https://huggingface.co)")
-    .option("--db <file>", "SQLite file for verdicts, audit log and tokens", DEFAULT_DB)
+    .option("--db <url>", "store for verdicts, audit log and tokens: a SQLite file (or sqlite:PATH) or postgres://USER@HOST/DB (docs/serve.md#storage)", DEFAULT_DB)
     .option("-p, --policy <file>", "policy file (YAML or JSON) on top of the default policy")
     .option("--anonymous <scopes>", "scopes granted without a token, e.g. pull (default: none)")
     .option("--allow-url-origin <origin...>", "origins besides the upstream the scan API may fetch URLs from")
