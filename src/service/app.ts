@@ -12,9 +12,6 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { summarize, type FileReport, type ScanReport } from "../core/finding.js";
 import { scanSource } from "../engine/scan.js";
 import { FileSource } from "../node/file-source.js";
-import { policyFromText } from "../node/policy-file.js";
-import { DEFAULT_POLICY_DATA } from "../policy/default.js";
-import type { Policy } from "../policy/policy.js";
 import { renderJson } from "../report/json.js";
 import { renderSarif } from "../report/sarif.js";
 import { RULES } from "../rules/index.js";
@@ -23,6 +20,7 @@ import { HubApiError } from "../web/hub-api.js";
 import { scanHfRef, scanRemoteFile } from "../web/remote-scan.js";
 import { Metrics } from "./metrics.js";
 import { decisionPage, decisionsPage } from "./pages.js";
+import { policyContextOf, policyDigestOf } from "./policy-context.js";
 import type { AuditEntry, StoredVerdict, TokenRecord, VerdictStore } from "./store.js";
 import { DigestMismatchError, getStream, parseRange, VerifyingStream } from "./stream.js";
 import { bearerOf, hashToken, RateLimiter, type Scope } from "./tokens.js";
@@ -94,12 +92,10 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
   const allowedOrigins = new Set([new URL(upstream).origin, ...(options.allowedUrlOrigins ?? []).map((o) => new URL(o).origin)]);
 
   function policyContext(text: string | undefined, label: string): PolicyContext {
-    const digest = createHash("sha256").update(JSON.stringify(DEFAULT_POLICY_DATA)).update("\0").update(text ?? "").digest("hex");
-    const known = policies.get(digest);
+    const known = policies.get(policyDigestOf(text));
     if (known) return known;
-    const policy: Policy = policyFromText(text ?? "{\"version\": 1}", label);
-    const context = { policy, digest };
-    policies.set(digest, context);
+    const context = policyContextOf(text, label);
+    policies.set(context.digest, context);
     return context;
   }
 
