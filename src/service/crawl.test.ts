@@ -8,14 +8,14 @@ import { Metrics } from "./metrics.js";
 import { policyContextOf } from "./policy-context.js";
 import { DEFAULT_GATE_LIMITS, Vetter } from "./vet.js";
 
-const PAGE = 10;
+const PAGE = 5;
 const POLICY = policyContextOf(undefined, "default policy");
 
 let synthetic: SyntheticHub;
 let hub: HubStandin;
 
 beforeAll(async () => {
-  // 80 repos over 4 organisations (20 each), every 7th with a malicious pickle; pages of 10.
+  // 80 repos over 4 organisations (20 each), every 7th with a malicious pickle; pages of 5.
   synthetic = makeSyntheticHub({ repos: 80, evilEvery: 7 });
   hub = await startHubStandin({ memory: synthetic.repos, maxModelsPage: PAGE });
 });
