@@ -9,19 +9,7 @@
 import type { CrawlState, FileResult, JobOutcome, JobQueue, QueueCounts, ResultStore, ScanJob } from "./jobs.js";
 import type { AuditEntry, StoredVerdict, TokenRecord, VerdictStore } from "./store.js";
 import type { PolicyContext, Vetter } from "./vet.js";
-
-/** `scannedAt|repo|path` of a result: the order and cursor of the ResultStore queries. */
-export function resultCursor(result: Pick<FileResult, "scannedAt" | "repo" | "path">): string {
-  return `${result.scannedAt}|${result.repo}|${result.path}`;
-}
-
-/** Splits a cursor at its first two `|`: times and repo ids hold none, a path may. */
-function parseCursor(cursor: string): [string, string, string] {
-  const first = cursor.indexOf("|");
-  const second = first < 0 ? -1 : cursor.indexOf("|", first + 1);
-  if (second < 0) return [cursor, "", ""];
-  return [cursor.slice(0, first), cursor.slice(first + 1, second), cursor.slice(second + 1)];
-}
+import { parseResultCursor } from "./result-cursor.js";
 
 /** Newest first; ties by repo, then path, both descending (as `ORDER BY scanned_at DESC, repo DESC, path DESC`). */
 function compareResults(a: FileResult, b: FileResult): number {
@@ -34,8 +22,8 @@ function compareResults(a: FileResult, b: FileResult): number {
 /** True when `result` comes strictly after the cursor in `compareResults` order. */
 function isAfter(result: FileResult, cursor: string | undefined): boolean {
   if (cursor === undefined) return true;
-  const [scannedAt, repo, path] = parseCursor(cursor);
-  return compareResults(result, { ...result, scannedAt, repo, path }) > 0;
+  const parsed = parseResultCursor(cursor);
+  return parsed !== undefined && compareResults(result, { ...result, ...parsed }) > 0;
 }
 
 /**
