@@ -154,6 +154,7 @@ export class InProcessQueue implements JobQueue {
   private completed = 0;
   private failed = 0;
   private readonly idleWaiters: (() => void)[] = [];
+  private readonly roomWaiters: { max: number; resolve: () => void }[] = [];
   private closed = false;
   /** Why jobs failed, newest last (bounded: a test reads it, a long crawl must not grow it). */
   readonly failures: string[] = [];
@@ -197,6 +198,12 @@ export class InProcessQueue implements JobQueue {
     return { waiting: this.waiting.length, active: this.active, delayed: 0, failed: this.failed, completed: this.completed, oldestWaitingMillis: oldest ? Date.now() - oldest.queuedAt : 0 };
   }
 
+  /** Resolves once fewer than `max` jobs wait: the crawler's backpressure, so the backlog stays bounded. */
+  waitForRoom(max: number): Promise<void> {
+    if (this.waiting.length < max) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push({ max, resolve }));
+  }
+
   /** Resolves when nothing waits or runs. */
   idle(): Promise<void> {
     if (this.waiting.length === 0 && this.active === 0) return Promise.resolve();
@@ -238,6 +245,10 @@ export class InProcessQueue implements JobQueue {
         this.active--;
         this.byKey.delete(next.key);
         this.pump();
+        for (const waiter of this.roomWaiters.filter((w) => this.waiting.length < w.max)) {
+          this.roomWaiters.splice(this.roomWaiters.indexOf(waiter), 1);
+          waiter.resolve();
+        }
         if (this.waiting.length === 0 && this.active === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
       });
     }

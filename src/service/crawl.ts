@@ -54,6 +54,8 @@ export interface CrawlOptions {
    * (e.g. the in-process queue draining) and then reports `done`, else it ends as `queued`.
    */
   waitForJobs?: () => Promise<void>;
+  /** Awaited before every enqueue: an in-process queue makes the listing wait here while its backlog is full. */
+  backpressure?: () => Promise<void>;
 }
 
 /**
@@ -297,6 +299,7 @@ class Crawler {
 
   private async flush(jobs: ScanJob[]): Promise<void> {
     if (jobs.length === 0) return;
+    await this.options.backpressure?.();
     await this.options.queue.enqueue(jobs);
     this.state.filesQueued += jobs.length;
     jobs.length = 0;
