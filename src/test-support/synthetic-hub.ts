@@ -1,5 +1,4 @@
 import { PickleBuilder } from "./pickle-builder.js";
-import { buildSafetensors } from "./safetensors-builder.js";
 
 export interface SyntheticHubOptions {
   /** How many repos in all (default 1000). */
@@ -48,7 +47,7 @@ export function makeSyntheticHub(options: SyntheticHubOptions = {}): SyntheticHu
     const content = new Map<string, Uint8Array>();
     content.set("README.md", readme);
     content.set("config.json", encoder.encode(`${JSON.stringify({ model_type: "bert", hidden_size: 8, name: repo })}\n`));
-    content.set("model.safetensors", buildSafetensors({ metadata: { format: "pt", repo }, tensors: [{ name: "w", dtype: "F32", shape: [2, 2] }] }));
+    content.set("model.safetensors", smallSafetensors(repo));
     if (evilEvery > 0 && i % evilEvery === evilEvery - 1) {
       content.set(EVIL_PATH, new PickleBuilder().proto(2).global("os", "system").unicode(`echo ${repo}`).tuple1().reduce().stop().toBytes());
       evil.add(repo);
@@ -57,4 +56,22 @@ export function makeSyntheticHub(options: SyntheticHubOptions = {}): SyntheticHu
     repos.set(repo, content);
   }
   return { repos, evil, files };
+}
+
+/**
+ * A 2x2 F32 safetensors file whose metadata names the repo (so each has its own digest), laid out
+ * as `safetensors.torch.save_file` does. Written here rather than with the safetensors builder so
+ * that the benchmark can load this module without the scanner's sources.
+ */
+function smallSafetensors(repo: string): Uint8Array {
+  let header = encoder.encode(JSON.stringify({ __metadata__: { format: "pt", repo }, w: { dtype: "F32", shape: [2, 2], data_offsets: [0, 16] } }));
+  if (header.length % 8 !== 0) {
+    const padded = new Uint8Array(header.length + (8 - (header.length % 8))).fill(0x20);
+    padded.set(header);
+    header = padded;
+  }
+  const out = new Uint8Array(8 + header.length + 16);
+  new DataView(out.buffer).setBigUint64(0, BigInt(header.length), true);
+  out.set(header, 8);
+  return out;
 }
