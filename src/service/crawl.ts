@@ -22,6 +22,10 @@ import type { VerdictStore } from "./store.js";
 /** What to crawl. */
 export type CrawlTarget = { kind: "org"; org: string } | { kind: "repos"; repos: string[] } | { kind: "hub" };
 
+/** Repos listed at once by default: the hub answers each tree in ~100 ms, one at a time would take days for the whole hub. */
+export const DEFAULT_LISTING_CONCURRENCY = 8;
+/** Done repos held behind a slow one, as a multiple of the concurrency: bounds the cursor's list of done repos. */
+const WINDOW_SLACK = 4;
 /** Jobs are enqueued in batches of this many: memory holds one batch, never a repo's whole listing. */
 const ENQUEUE_BATCH = 500;
 /** One page of a listing (models or a repo's tree) read into memory at most; the hub's pages are far smaller (CWE-400). */
@@ -54,6 +58,8 @@ export interface CrawlOptions {
    * (e.g. the in-process queue draining) and then reports `done`, else it ends as `queued`.
    */
   waitForJobs?: () => Promise<void>;
+  /** Repos listed and enqueued at once (default DEFAULT_LISTING_CONCURRENCY). */
+  listingConcurrency?: number;
   /** Awaited before every enqueue: an in-process queue makes the listing wait here while its backlog is full. */
   backpressure?: () => Promise<void>;
 }
@@ -73,10 +79,10 @@ export interface CrawlExtendedState extends CrawlState {
 
 /** The listing position, saved as the opaque `cursor`. */
 type Cursor =
-  /** The page being read (undefined: the first) and the last repo on it done. */
-  | { page?: string; after?: string }
-  /** Index of the next repo of a `repos:` target. */
-  | { index: number };
+  /** The page being read (undefined: the first), the last repo on it before which all are done, and done repos after that one. */
+  | { page?: string; after?: string; done?: string[] }
+  /** Index of the first repo of a `repos:` target not done, and the indices of done ones after it. */
+  | { index: number; done?: string[] };
 
 /** `org:<name>`, `repos:<a,b,c>` or `hub`, as CrawlState.target. */
 export function formatTarget(target: CrawlTarget): string {
@@ -169,7 +175,7 @@ async function runCrawl(state: CrawlExtendedState, target: CrawlTarget, options:
       return state;
     }
     state.status = "queued";
-    state.cursor = "";
+    crawler.listingDone();
     await crawler.save();
   }
   if (state.status === "queued" && options.waitForJobs) {
@@ -200,109 +206,175 @@ class Crawler {
     this.fetch = (input, init) => this.upstreamFetch(String(input instanceof Request ? input.url : input), init);
   }
 
+  /** Where the listing is now, computed at every save; undefined before the listing starts. */
+  private cursorOf: (() => string) | undefined;
+
+  /** The listing is finished: the cursor is empty from now on. */
+  listingDone(): void {
+    this.cursorOf = undefined;
+    this.state.cursor = "";
+  }
+
   async save(): Promise<void> {
+    if (this.cursorOf) this.state.cursor = this.cursorOf();
     this.state.updatedAt = new Date().toISOString();
     await this.options.store.saveCrawl(this.state);
     this.options.onProgress?.(this.state);
   }
 
-  /** A `repos:` target: the cursor is the index of the next repo. */
+  /** A `repos:` target: the cursor is the index of the first repo not done, and the done ones after it. */
   async crawlList(repos: readonly string[]): Promise<void> {
-    const cursor = JSON.parse(this.state.cursor || "{}") as { index?: number };
-    for (let index = cursor.index ?? 0; index < repos.length; index++) {
-      this.options.signal?.throwIfAborted();
-      await this.crawlRepo(repos[index] as string, undefined);
-      this.state.cursor = JSON.stringify({ index: index + 1 } satisfies Cursor);
-      await this.save();
+    const saved = JSON.parse(this.state.cursor || "{}") as { index?: number; done?: string[] };
+    const alsoDone = new Set(saved.done ?? []);
+    let index = saved.index ?? 0;
+    const window = new RepoWindow(this.options.listingConcurrency ?? DEFAULT_LISTING_CONCURRENCY);
+    this.cursorOf = () => {
+      index += window.advance().length;
+      // Done repos past the first one still running; the window bounds them.
+      const done = [...new Set([...alsoDone, ...window.doneBeyond()])].filter((k) => Number(k) >= index);
+      return JSON.stringify({ index, ...(done.length > 0 ? { done } : {}) } satisfies Cursor);
+    };
+    try {
+      for (let i = index; i < repos.length; i++) {
+        this.options.signal?.throwIfAborted();
+        const repo = repos[i] as string;
+        const key = `${i}`;
+        if (alsoDone.has(key)) {
+          window.addDone(key);
+          continue;
+        }
+        await window.add(key, () => this.crawlRepo(repo, undefined), (tally) => this.apply(tally));
+        await this.save();
+      }
+      await window.drain();
+    } finally {
+      await window.settle();
     }
   }
 
   /**
    * An organisation (`owner`) or the whole hub, page by page through `listModels`. The client's
-   * iterator asks for page n+1 only once every repo of page n was taken (and done), so the
-   * request for the next page is where the cursor moves to it.
+   * iterator asks for page n+1 only once every repo of page n was taken; the crawler then waits
+   * for them to be done, so the request for the next page is where the cursor moves to it.
    */
   async crawlListing(owner: string | undefined): Promise<void> {
-    const saved = JSON.parse(this.state.cursor || "{}") as { page?: string; after?: string };
-    let page: string | undefined;
+    const saved = JSON.parse(this.state.cursor || "{}") as { page?: string; after?: string; done?: string[] };
+    let page = saved.page;
+    let after = saved.after;
+    let alsoDone = new Set(saved.done ?? []);
     let pages = 0;
+    const window = new RepoWindow(this.options.listingConcurrency ?? DEFAULT_LISTING_CONCURRENCY);
+    this.cursorOf = () => {
+      const advanced = window.advance();
+      if (advanced.length > 0) after = advanced[advanced.length - 1];
+      const done = [...new Set([...alsoDone, ...window.doneBeyond()])];
+      return JSON.stringify({ ...(page !== undefined ? { page } : {}), ...(after !== undefined ? { after } : {}), ...(done.length > 0 ? { done } : {}) } satisfies Cursor);
+    };
     /** Repos of the resumed page up to `after` are done: held back until `after` is seen. */
     let skipping = saved.after;
     const heldBack: { repo: string; sha: string | undefined }[] = [];
+    const take = async (repo: string, sha: string | undefined): Promise<void> => {
+      if (alsoDone.has(repo)) return window.addDone(repo);
+      await window.add(repo, () => this.crawlRepo(repo, sha), (tally) => this.apply(tally));
+      await this.save();
+    };
     /** `after` left the saved page (deleted or renamed): the held-back repos are done after all (a repo twice is harmless: its jobs join or are answered from storage). */
     const releaseHeldBack = async (): Promise<void> => {
       if (skipping === undefined) return;
       skipping = undefined;
-      for (const held of heldBack.splice(0)) await this.crawlRepo(held.repo, held.sha);
+      for (const held of heldBack.splice(0)) await take(held.repo, held.sha);
     };
     const listingFetch: typeof fetch = async (input, init) => {
       let url = String(input instanceof Request ? input.url : input);
       if (pages === 0 && saved.page !== undefined) url = saved.page;
       else if (pages > 0) {
         await releaseHeldBack();
+        await window.drain();
         // Every repo of the previous page is done: save the move to this one before asking for it.
-        this.state.cursor = JSON.stringify({ page: url } satisfies Cursor);
+        window.advance();
+        page = url;
+        after = undefined;
+        alsoDone = new Set();
         await this.save();
       }
       pages++;
       page = url;
       return this.fetch(url, init);
     };
-    const listing = listModels({ hubUrl: this.upstream, fetch: listingFetch, additionalFields: ["sha"], ...(owner !== undefined ? { search: { owner } } : {}) });
-    for await (const model of listing) {
-      this.options.signal?.throwIfAborted();
-      const repo = model.name;
-      const sha = typeof model.sha === "string" ? model.sha : undefined;
-      if (skipping !== undefined) {
-        if (repo === skipping) {
-          skipping = undefined;
-          heldBack.length = 0;
-        } else heldBack.push({ repo, sha });
-        continue;
+    try {
+      const listing = listModels({ hubUrl: this.upstream, fetch: listingFetch, additionalFields: ["sha"], ...(owner !== undefined ? { search: { owner } } : {}) });
+      for await (const model of listing) {
+        this.options.signal?.throwIfAborted();
+        const repo = model.name;
+        const sha = typeof model.sha === "string" ? model.sha : undefined;
+        if (skipping !== undefined) {
+          if (repo === skipping) {
+            skipping = undefined;
+            heldBack.length = 0;
+          } else heldBack.push({ repo, sha });
+          continue;
+        }
+        await take(repo, sha);
       }
-      await this.crawlRepo(repo, sha);
-      this.state.cursor = JSON.stringify({ page, after: repo } satisfies Cursor);
-      await this.save();
+      await releaseHeldBack();
+      await window.drain();
+    } finally {
+      await window.settle();
     }
-    await releaseHeldBack();
+  }
+
+  /** Adds a finished repo's counts to the state, in one step with marking it done. */
+  private apply(tally: RepoTally): void {
+    this.state.reposListed += tally.listed;
+    this.state.filesQueued += tally.queued;
+    this.state.filesKnown = (this.state.filesKnown ?? 0) + tally.known;
+    if (tally.skipped !== undefined) {
+      this.state.reposSkipped = (this.state.reposSkipped ?? 0) + 1;
+      this.state.lastError = tally.skipped;
+    }
   }
 
   /** Lists one repo's files at one commit and enqueues them; a repo the hub refuses is skipped and counted. */
-  private async crawlRepo(repo: string, listedSha: string | undefined): Promise<void> {
-    if (!checkRef({ repo, revision: "main", path: "" }).ok) return this.skip(repo, "invalid repo id");
+  private async crawlRepo(repo: string, listedSha: string | undefined): Promise<RepoTally> {
+    const tally: RepoTally = { listed: 0, queued: 0, known: 0 };
+    const skip = (why: string): RepoTally => ({ ...tally, skipped: `${repo}: ${why}` });
+    if (!checkRef({ repo, revision: "main", path: "" }).ok) return skip("invalid repo id");
     let revision = listedSha;
     const jobs: ScanJob[] = [];
     const origin = `crawl:${this.state.id}`;
+    const flush = async (): Promise<void> => {
+      if (jobs.length === 0) return;
+      await this.options.backpressure?.();
+      await this.options.queue.enqueue(jobs);
+      tally.queued += jobs.length;
+      jobs.length = 0;
+    };
     try {
       if (revision === undefined || !/^[0-9a-f]{40}$/.test(revision)) {
         const info = await modelInfo({ name: repo, hubUrl: this.upstream, fetch: this.fetch, additionalFields: ["sha"] });
         revision = info.sha;
       }
-      if (typeof revision !== "string" || !/^[0-9a-f]{40}$/.test(revision)) return this.skip(repo, "the hub gave no commit sha");
+      if (typeof revision !== "string" || !/^[0-9a-f]{40}$/.test(revision)) return skip("the hub gave no commit sha");
       for await (const entry of listFiles({ repo, revision, recursive: true, hubUrl: this.upstream, fetch: this.fetch })) {
         if (entry.type !== "file") continue;
         if (checkRepoPathOk(entry.path) === false) continue;
         const digest = entry.lfs && /^[0-9a-f]{64}$/.test(entry.lfs.oid) ? `sha256:${entry.lfs.oid}` : undefined;
         const job: ScanJob = { repo, revision, path: entry.path, size: entry.size, policyDigest: this.options.policyDigest, origin, ...(digest ? { digest } : {}) };
-        if (digest !== undefined && (await this.answerFromStore(job, digest))) continue;
+        if (digest !== undefined && (await this.answerFromStore(job, digest))) {
+          tally.known++;
+          continue;
+        }
         jobs.push(job);
-        if (jobs.length >= ENQUEUE_BATCH) await this.flush(jobs);
+        if (jobs.length >= ENQUEUE_BATCH) await flush();
       }
     } catch (error) {
       const status = (error as { statusCode?: number }).statusCode;
-      if (status !== undefined && status >= 400 && status < 500 && status !== 429) return this.skip(repo, `the hub answered ${status}: ${(error as Error).message}`);
+      if (status !== undefined && status >= 400 && status < 500 && status !== 429) return skip(`the hub answered ${status}: ${(error as Error).message}`);
       throw error;
     }
-    await this.flush(jobs);
-    this.state.reposListed++;
-  }
-
-  private async flush(jobs: ScanJob[]): Promise<void> {
-    if (jobs.length === 0) return;
-    await this.options.backpressure?.();
-    await this.options.queue.enqueue(jobs);
-    this.state.filesQueued += jobs.length;
-    jobs.length = 0;
+    await flush();
+    tally.listed = 1;
+    return tally;
   }
 
   /** Records the file's result from a stored verdict; false when there is none. */
@@ -320,13 +392,7 @@ class Crawler {
       scannedAt: new Date().toISOString(),
       crawlId: this.state.id,
     });
-    this.state.filesKnown = (this.state.filesKnown ?? 0) + 1;
     return true;
-  }
-
-  private skip(repo: string, why: string): void {
-    this.state.reposSkipped = (this.state.reposSkipped ?? 0) + 1;
-    this.state.lastError = `${repo}: ${why}`;
   }
 
   /**
@@ -385,4 +451,82 @@ function pause(millis: number, signal: AbortSignal | undefined): Promise<void> {
       { once: true },
     );
   });
+}
+
+/** What one repo added to the crawl's counts. */
+interface RepoTally {
+  listed: number;
+  queued: number;
+  known: number;
+  /** Why the repo was skipped, if it was. */
+  skipped?: string;
+}
+
+/**
+ * Runs up to `size` repos at once, in listing order. `advance()` drops the run of done repos at
+ * the front (everything before the first one still running): that is how far the cursor may move;
+ * `doneBeyond()` names the done ones after it, so a resume skips them too.
+ */
+class RepoWindow {
+  private readonly entries: { key: string; done: boolean; settled: Promise<void> }[] = [];
+  private failure: { error: unknown } | undefined;
+
+  constructor(private readonly size: number) {}
+
+  /** Starts `work` once there is room; `onDone` gets its tally in the same step that marks it done. Rethrows an earlier failure. */
+  async add(key: string, work: () => Promise<RepoTally>, onDone: (tally: RepoTally) => void): Promise<void> {
+    await this.waitForRoom();
+    this.throwIfFailed();
+    const entry = { key, done: false, settled: Promise.resolve() };
+    entry.settled = work().then(
+      (tally) => {
+        onDone(tally);
+        entry.done = true;
+      },
+      (error: unknown) => {
+        this.failure ??= { error };
+      },
+    );
+    this.entries.push(entry);
+  }
+
+  /** A repo a resumed crawl had done already: done, nothing to run. */
+  addDone(key: string): void {
+    this.entries.push({ key, done: true, settled: Promise.resolve() });
+  }
+
+  advance(): string[] {
+    let n = 0;
+    while (n < this.entries.length && (this.entries[n] as { done: boolean }).done) n++;
+    return this.entries.splice(0, n).map((e) => e.key);
+  }
+
+  doneBeyond(): string[] {
+    return this.entries.filter((e) => e.done).map((e) => e.key);
+  }
+
+  /** Waits for every repo started; rethrows the first failure. */
+  async drain(): Promise<void> {
+    await this.settle();
+    this.throwIfFailed();
+  }
+
+  /** Waits for every repo started, failed or not. */
+  async settle(): Promise<void> {
+    await Promise.all(this.entries.map((e) => e.settled));
+  }
+
+  private async waitForRoom(): Promise<void> {
+    for (;;) {
+      if (this.failure) return;
+      const running = this.entries.filter((e) => !e.done);
+      // Done repos behind a slow one wait in the window too: bounded, so the cursor's list stays short.
+      if (running.length === 0 || (running.length < this.size && this.entries.length < this.size * WINDOW_SLACK)) return;
+      await (this.entries.length >= this.size * WINDOW_SLACK ? (running[0] as { settled: Promise<void> }).settled : Promise.race(running.map((e) => e.settled)));
+    }
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure.error;
+  }
 }
