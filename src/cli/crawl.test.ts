@@ -6,6 +6,7 @@ import { startHubStandin, type HubStandin } from "../test-support/hub-standin.js
 import { runCli } from "../test-support/run-cli.js";
 import { makeSyntheticHub } from "../test-support/synthetic-hub.js";
 import { openCrawlStore } from "../service/crawl-backends.js";
+import { main } from "./main.js";
 
 const synthetic = makeSyntheticHub({ repos: 12, evilEvery: 2 });
 let hub: HubStandin;
@@ -42,6 +43,20 @@ describe("modelvet crawl", () => {
     const run = await runCli(["crawl", "--repos-file", file, "--upstream", hub.url, "--db", "memory:cli-file", "--json"]);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ target: "repos:globex/model-0001,globex/model-0005", status: "done", reposListed: 2 });
+  });
+
+  it("draws a progress line on stderr when it is a terminal, and clears it", async () => {
+    let stderr = "";
+    let stdout = "";
+    const code = await main(["node", "modelvet", "crawl", "--org", "initech", "--upstream", hub.url, "--db", "memory:cli-tty"], {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+      isTTY: { stdout: false, stderr: true },
+    });
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/\r\u001b\[2Kcrawl [0-9a-f]+ listing: \d+ repos, \d+ files queued/);
+    expect(stderr).toMatch(/\r\u001b\[2Kmodelvet: judged/);
+    expect(stdout).not.toContain("\u001b");
   });
 
   it("refuses what it cannot do, with a usage error", async () => {
