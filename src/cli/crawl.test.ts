@@ -54,8 +54,10 @@ describe("modelvet crawl", () => {
       isTTY: { stdout: false, stderr: true },
     });
     expect(code).toBe(0);
-    expect(stderr).toMatch(/\r\u001b\[2Kcrawl [0-9a-f]+ listing: \d+ repos, \d+ files queued/);
-    expect(stderr).toMatch(/\r\u001b\[2Kmodelvet: judged/);
+    const clear = "\r\u001b[2K";
+    expect(stderr.startsWith(`${clear}crawl `)).toBe(true);
+    expect(stderr).toMatch(/crawl [0-9a-f]+ listing: \d+ repos, \d+ files queued/);
+    expect(stderr).toContain(`${clear}modelvet: judged`);
     expect(stdout).not.toContain("\u001b");
   });
 
