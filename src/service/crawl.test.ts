@@ -135,6 +135,49 @@ describe("resume after an interrupted crawl", () => {
     });
   }
 
+  it("remembers repos done behind a slow one, and does not enqueue them again on resume", async () => {
+    const globex = reposOf("globex");
+    const slow = globex[0] as string;
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holding = true;
+    const slowHub = await startHubStandin({ memory: synthetic.repos, maxModelsPage: PAGE, hold: (url) => (holding && url.startsWith(`/api/models/${slow}/tree/`) ? held : undefined) });
+    try {
+      const store = new MemoryStore();
+      const recorder = recordingQueue();
+      const controller = new AbortController();
+      const base: CrawlOptions = { upstream: slowHub.url, queue: recorder, store, policyDigest: POLICY.digest, toolVersion: "test", listingConcurrency: 3 };
+      const stopped = await startCrawl(
+        { kind: "org", org: "globex" },
+        {
+          ...base,
+          signal: controller.signal,
+          onProgress: (s) => {
+            // The rest of the first page is done while the slow repo still holds the front.
+            if (s.reposListed >= PAGE - 1 && !controller.signal.aborted) {
+              holding = false;
+              controller.abort();
+              release();
+            }
+          },
+        },
+      );
+      const cursor = JSON.parse(stopped.cursor) as { page?: string; after?: string; done?: string[] };
+      expect(stopped.status).toBe("listing");
+      expect(cursor.after).toBeUndefined();
+      expect(cursor.done?.sort()).toEqual(globex.slice(1, PAGE).sort());
+      expect(recorder.jobs.some((j) => j.repo === slow)).toBe(false);
+      const resumed = await resumeCrawl(stopped.id, base);
+      expect(resumed).toMatchObject({ status: "queued", reposListed: globex.length, filesQueued: filesOf(globex) });
+      const keys = recorder.jobs.map((j) => `${j.repo}/${j.path}`);
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(keys.length).toBe(filesOf(globex));
+    } finally {
+      release();
+      await slowHub.close();
+    }
+  });
+
   it("resumes a list of repos at the next one, and skips a repo the hub does not have", async () => {
     const store = new MemoryStore();
     const recorder = recordingQueue();

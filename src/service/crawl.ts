@@ -215,7 +215,21 @@ class Crawler {
     this.state.cursor = "";
   }
 
-  async save(): Promise<void> {
+  /** Saves run one after another, each computing the cursor when it runs: the last one written is the newest. */
+  private saving: Promise<void> = Promise.resolve();
+
+  save(): Promise<void> {
+    const next = this.saving.then(() => this.saveNow());
+    this.saving = next.catch(() => undefined);
+    return next;
+  }
+
+  /** A save when a repo is done, not awaited by anyone: a store that fails fails the next awaited save too. */
+  private saveInBackground(): void {
+    this.save().catch(() => undefined);
+  }
+
+  private async saveNow(): Promise<void> {
     if (this.cursorOf) this.state.cursor = this.cursorOf();
     this.state.updatedAt = new Date().toISOString();
     await this.options.store.saveCrawl(this.state);
@@ -243,7 +257,7 @@ class Crawler {
           window.addDone(key);
           continue;
         }
-        await window.add(key, () => this.crawlRepo(repo, undefined), (tally) => this.apply(tally));
+        await window.add(key, () => this.crawlRepo(repo, undefined), (tally) => this.repoDone(tally));
         await this.save();
       }
       await window.drain();
@@ -275,7 +289,7 @@ class Crawler {
     const heldBack: { repo: string; sha: string | undefined }[] = [];
     const take = async (repo: string, sha: string | undefined): Promise<void> => {
       if (alsoDone.has(repo)) return window.addDone(repo);
-      await window.add(repo, () => this.crawlRepo(repo, sha), (tally) => this.apply(tally));
+      await window.add(repo, () => this.crawlRepo(repo, sha), (tally) => this.repoDone(tally));
       await this.save();
     };
     /** `after` left the saved page (deleted or renamed): the held-back repos are done after all (a repo twice is harmless: its jobs join or are answered from storage). */
@@ -321,6 +335,12 @@ class Crawler {
     } finally {
       await window.settle();
     }
+  }
+
+  /** A repo is done: its counts go into the state and a save records it (and the progress shows it). */
+  private repoDone(tally: RepoTally): void {
+    this.apply(tally);
+    this.saveInBackground();
   }
 
   /** Adds a finished repo's counts to the state, in one step with marking it done. */

@@ -37,6 +37,8 @@ export interface HubStandinOptions {
   root?: string;
   /** In-memory repos: repo id → path → bytes (no files on disk). */
   memory?: ReadonlyMap<string, ReadonlyMap<string, Uint8Array>>;
+  /** Called for every hub request; when it returns a promise, the request waits for it (a slow repo, without timers). */
+  hold?: (url: string) => Promise<void> | undefined;
   /** Largest page of `/api/models` whatever `limit` asks (default 1000, the hub's own cap). */
   maxModelsPage?: number;
   /** repo id → the bearer token that unlocks it; requests without it get 401. */
@@ -175,6 +177,7 @@ export async function startHubStandin(options: HubStandinOptions): Promise<HubSt
 
   const hubHandler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (record("hub", req, res)) return;
+    await options.hold?.(req.url ?? "");
     const url = new URL(req.url ?? "/", "http://hub.invalid");
     const segments = url.pathname.split("/").slice(1);
     let parts: string[];
