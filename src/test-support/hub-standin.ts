@@ -75,6 +75,8 @@ export interface HubStandin {
 
 const LFS_EXTENSIONS = /\.(safetensors|bin|pt|pth|pkl|pickle|ckpt|h5|hdf5|keras|onnx|gguf|npy|npz|joblib|msgpack|zip|tar|gz|tgz|xz|bz2|7z|zst|tflite|pb|model|dill|mar|nemo|mojo)$/i;
 const LFS_MIN_BYTES = 10 * 1024 * 1024;
+/** Keep-alive of the stand-in's connections (the hub's own is longer still). */
+const HUB_KEEP_ALIVE_MS = 5_000;
 
 interface RepoFile {
   path: string;
@@ -365,6 +367,10 @@ export async function startHubStandin(options: HubStandinOptions): Promise<HubSt
   const cdn: TestServer = await listen(guard(cdnHandler));
   cdnUrl = cdn.url;
   hubUrl = hub.url;
+  // Like the hub, keep connections open for a while: undici reuses a connection only when the
+  // server's keep-alive hint exceeds its own 1 s margin, so 1 s would mean a new connection per request.
+  hub.server.keepAliveTimeout = HUB_KEEP_ALIVE_MS;
+  cdn.server.keepAliveTimeout = HUB_KEEP_ALIVE_MS;
 
   return {
     url: hub.url,
