@@ -5,6 +5,7 @@ import { PolicyError } from "../policy/policy.js";
 import type { CommandContext } from "./commands/context.js";
 import { addAuditCommand } from "./commands/audit.js";
 import { addConvertCommand } from "./commands/convert.js";
+import { addCrawlCommand } from "./commands/crawl.js";
 import { addExplainCommand } from "./commands/explain.js";
 import { addExtractCommand } from "./commands/extract.js";
 import { addHashCommand } from "./commands/hash.js";
@@ -75,6 +76,7 @@ function buildProgram(ctx: CommandContext): Command {
   addLockCommand(program, ctx);
   addAuditCommand(program, ctx);
   addServeCommand(program, ctx);
+  addCrawlCommand(program, ctx);
   addConvertCommand(program, ctx);
   addExtractCommand(program, ctx);
   addInspectCommand(program, ctx);

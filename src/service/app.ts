@@ -12,9 +12,6 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { summarize, type FileReport, type ScanReport } from "../core/finding.js";
 import { scanSource } from "../engine/scan.js";
 import { FileSource } from "../node/file-source.js";
-import { policyFromText } from "../node/policy-file.js";
-import { DEFAULT_POLICY_DATA } from "../policy/default.js";
-import type { Policy } from "../policy/policy.js";
 import { renderJson } from "../report/json.js";
 import { renderSarif } from "../report/sarif.js";
 import { RULES } from "../rules/index.js";
@@ -22,7 +19,10 @@ import { checkRef, checkRepoPath, parseHfRef } from "../web/hf-ref.js";
 import { HubApiError } from "../web/hub-api.js";
 import { scanHfRef, scanRemoteFile } from "../web/remote-scan.js";
 import { Metrics } from "./metrics.js";
-import { decisionPage, decisionsPage } from "./pages.js";
+import type { CrawlState, FileResult, ResultStore } from "./jobs.js";
+import { decisionPage, decisionsPage, filesPage, type FilesQuery } from "./pages.js";
+import { resultCursor } from "./result-cursor.js";
+import { policyContextOf, policyDigestOf } from "./policy-context.js";
 import type { AuditEntry, StoredVerdict, TokenRecord, VerdictStore } from "./store.js";
 import { StoreUnavailableError } from "./store-errors.js";
 import { DigestMismatchError, getStream, parseRange, VerifyingStream } from "./stream.js";
@@ -45,6 +45,17 @@ export interface GateOptions {
   limits?: Partial<GateLimits>;
   /** fastify/pino logger settings; false in tests. */
   logger?: boolean | { level: string };
+  /** Where crawl results are (queries by repo and rule); default: `store`, when it keeps them too. */
+  results?: ResultStore;
+}
+
+/** Results per page of /v1/files and /ui/files unless `limit` says otherwise. */
+const DEFAULT_RESULTS_PAGE = 100;
+/** Largest page of /v1/files a client may ask for: one page is one query and one answer in memory (CWE-400). */
+const MAX_RESULTS_PAGE = 1000;
+
+function isResultStore(store: object): store is ResultStore {
+  return typeof (store as Partial<ResultStore>).filesByRepo === "function" && typeof (store as Partial<ResultStore>).getCrawl === "function";
 }
 
 interface Caller {
@@ -98,12 +109,10 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
   const allowedOrigins = new Set([new URL(upstream).origin, ...(options.allowedUrlOrigins ?? []).map((o) => new URL(o).origin)]);
 
   function policyContext(text: string | undefined, label: string): PolicyContext {
-    const digest = createHash("sha256").update(JSON.stringify(DEFAULT_POLICY_DATA)).update("\0").update(text ?? "").digest("hex");
-    const known = policies.get(digest);
+    const known = policies.get(policyDigestOf(text));
     if (known) return known;
-    const policy: Policy = policyFromText(text ?? "{\"version\": 1}", label);
-    const context = { policy, digest };
-    policies.set(digest, context);
+    const context = policyContextOf(text, label);
+    policies.set(context.digest, context);
     return context;
   }
 
@@ -464,6 +473,122 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
     if (!entry) return sendError(reply, 404, "NotFound", "No such decision");
     const verdict = entry.verdictKey ? await store.getVerdict(entry.verdictKey) : undefined;
     return reply.type("text/html; charset=utf-8").header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'").send(decisionPage(entry, verdict));
+  });
+
+
+  // ---- crawl results ----------------------------------------------------------------------------
+  const results = options.results ?? (isResultStore(store) ? store : undefined);
+  const fileResultSchema = {
+    type: "object",
+    properties: {
+      repo: { type: "string" },
+      revision: { type: "string" },
+      path: { type: "string" },
+      digest: { type: "string" },
+      verdictKey: { type: "string" },
+      verdict: { type: "string" },
+      rules: { type: "array", items: { type: "string" } },
+      scannedAt: { type: "string" },
+      crawlId: { type: "string" },
+    },
+  } as const;
+  const crawlSchema = {
+    type: "object",
+    additionalProperties: true,
+    properties: {
+      id: { type: "string" },
+      target: { type: "string" },
+      status: { type: "string", enum: ["listing", "queued", "done", "failed"] },
+      cursor: { type: "string" },
+      reposListed: { type: "integer" },
+      filesQueued: { type: "integer" },
+      startedAt: { type: "string" },
+      updatedAt: { type: "string" },
+    },
+  } as const;
+  const repoIdPattern = "^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$";
+  const orgPattern = "^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$";
+  const rulePattern = "^[A-Z]{2,5}[0-9]{3}$";
+
+  /** One page of results for a repo or a rule, and the cursor of the next page when there may be one. */
+  async function queryFiles(store: ResultStore, query: { repo?: string; rule?: string; org?: string; after?: string }, limit: number): Promise<{ files: FileResult[]; next?: string }> {
+    const files = query.repo !== undefined ? await store.filesByRepo(query.repo, limit, query.after) : await store.filesByRule(query.rule as string, { org: query.org, limit, after: query.after });
+    const last = files[files.length - 1];
+    return files.length === limit && last ? { files, next: resultCursor(last) } : { files };
+  }
+
+  app.get(
+    "/v1/files",
+    {
+      schema: {
+        summary: "Crawl results: the files of one repo (repo=ORG/NAME), or every file with a rule's findings (rule=PKL001, optionally org=ORG), newest first",
+        description: "Paginated: when a page is full its `next` is the cursor to pass as `after` for the following page.",
+        querystring: {
+          type: "object",
+          properties: {
+            repo: { type: "string", pattern: repoIdPattern },
+            rule: { type: "string", pattern: rulePattern },
+            org: { type: "string", pattern: orgPattern },
+            after: { type: "string", maxLength: 2048 },
+            limit: { type: "integer", minimum: 1, maximum: MAX_RESULTS_PAGE, default: DEFAULT_RESULTS_PAGE },
+          },
+          additionalProperties: false,
+        },
+        response: { 200: { type: "object", properties: { files: { type: "array", items: fileResultSchema }, next: { type: "string" } }, required: ["files"] }, 400: errorSchema, 501: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const caller = await authorize(request, reply, "scan");
+      if (!caller) return reply;
+      if (!results) return sendError(reply, 501, "NotImplemented", "This gate's store keeps no crawl results");
+      const query = request.query as { repo?: string; rule?: string; org?: string; after?: string; limit: number };
+      if ((query.repo === undefined) === (query.rule === undefined)) return sendError(reply, 400, "BadRequest", "Give either repo=ORG/NAME or rule=RULE_ID (with org=ORG to narrow it)");
+      if (query.repo !== undefined && query.org !== undefined) return sendError(reply, 400, "BadRequest", "org= narrows a rule query; a repo query names its organisation already");
+      return queryFiles(results, query, query.limit);
+    },
+  );
+
+  app.get(
+    "/v1/crawls/:id",
+    {
+      schema: {
+        summary: "A crawl's state: target, status, listing cursor and counts",
+        params: { type: "object", properties: { id: { type: "string", pattern: "^[0-9a-f]{1,64}$" } }, required: ["id"] },
+        response: { 200: crawlSchema, 404: errorSchema, 501: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const caller = await authorize(request, reply, "scan");
+      if (!caller) return reply;
+      if (!results) return sendError(reply, 501, "NotImplemented", "This gate's store keeps no crawl results");
+      const { id } = request.params as { id: string };
+      const crawl: CrawlState | undefined = await results.getCrawl(id);
+      if (!crawl) return sendError(reply, 404, "NotFound", `No crawl ${JSON.stringify(id)}`);
+      return crawl;
+    },
+  );
+
+  app.get("/ui/files", { schema: { hide: true } }, async (request, reply) => {
+    const caller = await authorize(request, reply, "admin");
+    if (!caller) return reply;
+    if (!results) return sendError(reply, 501, "NotImplemented", "This gate's store keeps no crawl results");
+    const raw = request.query as Record<string, unknown>;
+    const text = (name: string): string | undefined => (typeof raw[name] === "string" && raw[name] !== "" ? (raw[name] as string) : undefined);
+    const repo = text("repo");
+    const rule = text("rule");
+    const org = text("org");
+    const after = text("after");
+    if (repo !== undefined && !new RegExp(repoIdPattern).test(repo)) return sendError(reply, 400, "BadRequest", `Invalid repo id ${JSON.stringify(repo)}`);
+    if (rule !== undefined && !new RegExp(rulePattern).test(rule)) return sendError(reply, 400, "BadRequest", `Invalid rule id ${JSON.stringify(rule)}`);
+    if (org !== undefined && !new RegExp(orgPattern).test(org)) return sendError(reply, 400, "BadRequest", `Invalid organisation ${JSON.stringify(org)}`);
+    if (after !== undefined && after.length > 2048) return sendError(reply, 400, "BadRequest", "Cursor too long");
+    let query: FilesQuery = {};
+    let page: { files: FileResult[]; next?: string } = { files: [] };
+    if (repo !== undefined) query = { repo };
+    else if (rule !== undefined) query = org !== undefined ? { rule, org } : { rule };
+    if (repo !== undefined || rule !== undefined) page = await queryFiles(results, { repo, rule, org: repo === undefined ? org : undefined, after }, DEFAULT_RESULTS_PAGE);
+    const crawls = repo === undefined && rule === undefined ? await results.listCrawls(20) : [];
+    return reply.type("text/html; charset=utf-8").header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'").send(filesPage(query, page.files, page.next, crawls));
   });
 
   app.setNotFoundHandler(async (request, reply) => sendError(reply, 404, "NotFound", `No route ${request.method} ${request.url.split("?")[0]}`));

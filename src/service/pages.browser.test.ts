@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HUB_REPOS, makeHubFolder } from "../test-support/hub-fixtures.js";
 import { startHubStandin, type HubStandin } from "../test-support/hub-standin.js";
 import { buildGate } from "./app.js";
+import { MemoryStore } from "./crawl-memory.js";
 import { SqliteStore } from "./store.js";
 import { createToken } from "./tokens.js";
 
@@ -92,5 +93,56 @@ describe.skipIf(!existsSync(CHROMIUM))("gate pages in headless Chromium", () => 
   it("asks for an admin token", async () => {
     const response = await fetch(`${gate}/ui`);
     expect(response.status).toBe(401);
+  });
+});
+
+describe.skipIf(!existsSync(CHROMIUM))("crawl results page in headless Chromium", () => {
+  let work: string;
+  let store: MemoryStore;
+  let app: FastifyInstance;
+  let gate: string;
+  let browser: BrowserContext;
+  const result = (repo: string, path: string, verdict: string, rules: string[], minute: number) =>
+    store.recordFileResult({ repo, revision: "a".repeat(40), path, digest: `sha256:${minute}`, verdictKey: `k${minute}`, verdict, rules, scannedAt: `2026-01-01T00:${String(minute).padStart(2, "0")}:00.000Z`, crawlId: "c0ffee" });
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), "modelvet-ui-files-"));
+    store = new MemoryStore();
+    await result("acme/evil", "pytorch_model.bin", "unsafe", ["PKL001"], 1);
+    await result("acme/evil", "config.json", "clean", [], 2);
+    await result("acme/other", HOSTILE_NAME, "unsafe", ["PKL001", "PKL003"], 3);
+    await result("globex/evil", "model.pkl", "unsafe", ["PKL001"], 4);
+    const admin = (await createToken(store, { name: "admin", scopes: ["admin"] })).token;
+    app = await buildGate({ upstream: "http://127.0.0.1:9", store, toolVersion: "test" });
+    gate = await app.listen({ port: 0, host: "127.0.0.1" });
+    browser = await chromium.launchPersistentContext(join(work, "profile"), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      extraHTTPHeaders: { Authorization: `Bearer ${admin}` },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("finds every file in an organisation with a rule through the form, then one repo's files by its link", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${gate}/ui/files`);
+    await page.fill('input[name="rule"]', "PKL001");
+    await page.fill('input[name="org"]', "acme");
+    await page.click('button[type="submit"]');
+    await page.waitForURL(/\/ui\/files\?.*rule=PKL001/);
+    expect(await page.locator("#title").textContent()).toBe("Files with PKL001 in acme");
+    expect((await page.locator("#files tr.file td.path").allTextContents()).sort()).toEqual([HOSTILE_NAME, "pytorch_model.bin"].sort());
+    await expect(page.locator("#files img").count()).resolves.toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    await page.locator("#files tr.file", { hasText: "pytorch_model.bin" }).locator("a.repo").click();
+    await page.waitForURL(/repo=acme%2Fevil/);
+    expect(await page.locator("#title").textContent()).toBe("Files in acme/evil");
+    expect(await page.locator('#files tr.file[data-verdict="clean"] td.path').allTextContents()).toEqual(["config.json"]);
   });
 });

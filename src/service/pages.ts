@@ -1,4 +1,5 @@
 import type { FileReport } from "../core/finding.js";
+import type { CrawlState, FileResult } from "./jobs.js";
 import type { AuditEntry, StoredVerdict } from "./store.js";
 
 /** Everything that reaches HTML goes through here: file names and evidence are attacker text. */
@@ -30,6 +31,7 @@ export function decisionsPage(entries: readonly AuditEntry[]): string {
   return page(
     "modelvet gate: recent decisions",
     `<h1>Recent decisions</h1>
+<p><a href="/ui/files">Crawl results by repo and by rule →</a></p>
 <table id="decisions"><thead><tr><th>When</th><th>Who</th><th>Action</th><th>File</th><th>Decision</th><th>Verdict</th><th>Rules</th><th>Status</th></tr></thead>
 <tbody>${rows || '<tr><td colspan="8">No decisions yet.</td></tr>'}</tbody></table>`,
   );
@@ -62,5 +64,51 @@ ${reason}
 ${findings ? `<table id="findings"><thead><tr><th>Severity</th><th>Rule</th><th>Message</th><th>Where</th><th>Evidence</th></tr></thead><tbody>${findings}</tbody></table>` : "<p>No findings.</p>"}
 ${errors ? `<h2>Errors</h2><ul>${errors}</ul>` : ""}
 ${report ? `<p><small>${escapeHtml(report.notes.join(" "))}</small></p>` : ""}`,
+  );
+}
+
+/** What the results page was asked for. */
+export type FilesQuery = { repo: string } | { rule: string; org?: string } | Record<string, never>;
+
+/** `/ui/files?…` for a query and an optional cursor, URL-encoded. */
+function filesHref(query: { repo?: string; rule?: string; org?: string; after?: string }): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== "") params.set(k, v);
+  return `/ui/files?${params.toString()}`;
+}
+
+/**
+ * Crawl results by repo (`?repo=org/name`) or by rule (`?rule=PKL001&org=acme`: "every file in
+ * acme with PKL001"), a page at a time; with no query, the form and the recent crawls.
+ */
+export function filesPage(query: FilesQuery, files: readonly FileResult[], next: string | undefined, crawls: readonly CrawlState[]): string {
+  const q = query as { repo?: string; rule?: string; org?: string };
+  const title = q.repo !== undefined ? `files in ${q.repo}` : q.rule !== undefined ? `files with ${q.rule}${q.org ? ` in ${q.org}` : ""}` : "crawl results";
+  const rows = files
+    .map((f) => {
+      const org = f.repo.split("/")[0] ?? "";
+      const rules = f.rules.map((r) => `<a class="rule" href="${escapeHtml(filesHref({ rule: r, org }))}"><code>${escapeHtml(r)}</code></a>`).join(" ");
+      const cls = f.verdict === "clean" ? "allow" : f.verdict === "error" ? "error" : "block";
+      return `<tr class="file" data-verdict="${escapeHtml(f.verdict)}"><td><a class="repo" href="${escapeHtml(filesHref({ repo: f.repo }))}">${escapeHtml(f.repo)}</a></td><td class="path">${escapeHtml(f.path)}</td>
+<td class="${cls}">${escapeHtml(f.verdict)}</td><td>${rules}</td><td><code>${escapeHtml(f.revision.slice(0, 12))}</code></td><td>${escapeHtml(f.scannedAt)}</td></tr>`;
+    })
+    .join("\n");
+  const asked = q.repo !== undefined || q.rule !== undefined;
+  const table = asked
+    ? `<table id="files"><thead><tr><th>Repo</th><th>File</th><th>Verdict</th><th>Rules</th><th>Commit</th><th>Scanned</th></tr></thead>
+<tbody>${rows || '<tr><td colspan="6">No files.</td></tr>'}</tbody></table>${next !== undefined ? `<p><a id="next" href="${escapeHtml(filesHref({ ...q, after: next }))}">Next page →</a></p>` : ""}`
+    : "";
+  const crawlRows = crawls
+    .map((c) => `<tr><td><code>${escapeHtml(c.id)}</code></td><td>${escapeHtml(c.target.length > 80 ? `${c.target.slice(0, 80)}…` : c.target)}</td><td>${escapeHtml(c.status)}</td><td>${c.reposListed}</td><td>${c.filesQueued}</td><td>${escapeHtml(c.updatedAt)}</td></tr>`)
+    .join("\n");
+  return page(
+    `modelvet gate: ${title}`,
+    `<p><a href="/ui">← recent decisions</a></p>
+<h1 id="title">${escapeHtml(title.charAt(0).toUpperCase() + title.slice(1))}</h1>
+<form method="get" action="/ui/files"><label>Repo <input name="repo" placeholder="org/name" value="${escapeHtml(q.repo ?? "")}"></label>
+ or <label>rule <input name="rule" placeholder="PKL001" value="${escapeHtml(q.rule ?? "")}"></label> <label>in organisation <input name="org" placeholder="any" value="${escapeHtml(q.org ?? "")}"></label>
+ <button type="submit">Show files</button></form>
+${table}
+${!asked ? `<h2>Recent crawls</h2>${crawlRows ? `<table id="crawls"><thead><tr><th>Id</th><th>Target</th><th>Status</th><th>Repos</th><th>Files queued</th><th>Updated</th></tr></thead><tbody>${crawlRows}</tbody></table>` : "<p>No crawls yet.</p>"}` : ""}`,
   );
 }

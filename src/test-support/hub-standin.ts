@@ -3,7 +3,7 @@ import { createReadStream, readFileSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
-import { listen, sendBody, type TestServer } from "./http-files.js";
+import { listen, sendBody, type Body, type TestServer } from "./http-files.js";
 
 /**
  * A local stand-in for the Hugging Face hub, close enough that the real clients
@@ -19,8 +19,13 @@ import { listen, sendBody, type TestServer } from "./http-files.js";
  * - Errors as the hub sends them: 404 with `X-Error-Code` RepoNotFound / RevisionNotFound /
  *   EntryNotFound, 401 GatedRepo for a token-gated repo, and injectable failures (e.g. 429).
  *
- * Repos are folders `root/{org}/{name}/…`. The revision is `main`, `HEAD` or the commit sha
- * (a hash of the folder's listing, so changing a file changes the commit).
+ * - `GET /api/models[?author=…][&search=…][&limit=…][&expand=sha]`: the model listing, sorted by id,
+ *   paginated like the hub: at most `limit` (capped at `maxModelsPage`) per page and a
+ *   `Link: <…&cursor=…>; rel="next"` header while more remain.
+ *
+ * Repos are folders `root/{org}/{name}/…` and/or in-memory repos (`memory`, e.g. a synthetic hub
+ * of 1,000 repos from `makeSyntheticHub`). The revision is `main`, `HEAD` or the commit sha
+ * (a hash of the repo's listing, so changing a file changes the commit).
  *
  * @example
  * const hub = await startHubStandin({ root: "fixtures/hub" });
@@ -28,7 +33,14 @@ import { listen, sendBody, type TestServer } from "./http-files.js";
  * await hub.close();
  */
 export interface HubStandinOptions {
-  root: string;
+  /** Folder of repos `root/{org}/{name}/…`. */
+  root?: string;
+  /** In-memory repos: repo id → path → bytes (no files on disk). */
+  memory?: ReadonlyMap<string, ReadonlyMap<string, Uint8Array>>;
+  /** Called for every hub request; when it returns a promise, the request waits for it (a slow repo, without timers). */
+  hold?: (url: string) => Promise<void> | undefined;
+  /** Largest page of `/api/models` whatever `limit` asks (default 1000, the hub's own cap). */
+  maxModelsPage?: number;
   /** repo id → the bearer token that unlocks it; requests without it get 401. */
   gated?: Record<string, string>;
   /** Which files live in LFS (redirected to the CDN). Default: model extensions, or 10 MiB and up. */
@@ -63,12 +75,21 @@ export interface HubStandin {
 
 const LFS_EXTENSIONS = /\.(safetensors|bin|pt|pth|pkl|pickle|ckpt|h5|hdf5|keras|onnx|gguf|npy|npz|joblib|msgpack|zip|tar|gz|tgz|xz|bz2|7z|zst|tflite|pb|model|dill|mar|nemo|mojo)$/i;
 const LFS_MIN_BYTES = 10 * 1024 * 1024;
+/** Keep-alive of the stand-in's connections (the hub's own is longer still). */
+const HUB_KEEP_ALIVE_MS = 5_000;
 
 interface RepoFile {
   path: string;
+  /** Unique key: the file's absolute path, or `memory:{repo}/{path}`. */
   absolute: string;
   size: number;
   mtimeMs: number;
+  bytes?: Uint8Array;
+}
+
+/** The body `sendBody` serves for a repo file. */
+function bodyOf(file: RepoFile): Body {
+  return file.bytes ? { bytes: file.bytes } : { path: file.absolute, size: file.size };
 }
 
 interface Failure {
@@ -102,6 +123,11 @@ export async function startHubStandin(options: HubStandinOptions): Promise<HubSt
   };
 
   const listRepo = async (repo: string): Promise<RepoFile[] | undefined> => {
+    const inMemory = options.memory?.get(repo);
+    if (inMemory) {
+      return [...inMemory].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, bytes]) => ({ path, absolute: `memory:${repo}/${path}`, size: bytes.length, mtimeMs: 0, bytes }));
+    }
+    if (options.root === undefined) return undefined;
     const dir = join(options.root, ...repo.split("/"));
     const info = await stat(dir).catch(() => undefined);
     if (!info?.isDirectory()) return undefined;
@@ -124,7 +150,7 @@ export async function startHubStandin(options: HubStandinOptions): Promise<HubSt
   const commitOf = async (repo: string, files?: RepoFile[]): Promise<string> => {
     const listing = files ?? (await listRepo(repo)) ?? [];
     const hash = createHash("sha1").update(repo);
-    for (const f of listing) hash.update(`\n${f.path}\0${f.size}\0${f.mtimeMs}`);
+    for (const f of listing) hash.update(`\n${f.path}\0${f.size}\0${f.mtimeMs}`).update(f.bytes ?? new Uint8Array(0));
     return hash.digest("hex");
   };
 
@@ -138,12 +164,13 @@ export async function startHubStandin(options: HubStandinOptions): Promise<HubSt
       oid = options.lfsOid?.(repo, file.path);
       if (oid === undefined) {
         const hash = createHash("sha256");
-        for await (const chunk of createReadStream(file.absolute)) hash.update(chunk as Buffer);
+        if (file.bytes) hash.update(file.bytes);
+        else for await (const chunk of createReadStream(file.absolute)) hash.update(chunk as Buffer);
         oid = hash.digest("hex");
       }
     } else {
       // The git blob id, as the hub reports for files kept in git itself.
-      oid = createHash("sha1").update(`blob ${file.size}\0`).update(readFileSync(file.absolute)).digest("hex");
+      oid = createHash("sha1").update(`blob ${file.size}\0`).update(file.bytes ?? readFileSync(file.absolute)).digest("hex");
     }
     oids.set(file.absolute, { key, oid });
     if (lfs) blobs.set(oid, file);
@@ -152,6 +179,7 @@ export async function startHubStandin(options: HubStandinOptions): Promise<HubSt
 
   const hubHandler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (record("hub", req, res)) return;
+    await options.hold?.(req.url ?? "");
     const url = new URL(req.url ?? "/", "http://hub.invalid");
     const segments = url.pathname.split("/").slice(1);
     let parts: string[];
@@ -161,6 +189,7 @@ export async function startHubStandin(options: HubStandinOptions): Promise<HubSt
       return error(res, 400, "BadRequest", "Malformed percent-encoding in the path");
     }
     if (parts.some((p) => p === ".." || p === "." || p.includes("\0") || p.includes("\\"))) return error(res, 400, "BadRequest", "Invalid path");
+    if (parts[0] === "api" && parts[1] === "models" && parts.length === 2) return listModels(res, url);
     if (parts[0] === "api" && parts[1] === "models" && parts.length >= 4) {
       const repo = `${parts[2]}/${parts[3]}`;
       const rest = parts.slice(4);
@@ -244,7 +273,56 @@ export async function startHubStandin(options: HubStandinOptions): Promise<HubSt
     json(res, 200, [...directories, ...entries]);
   };
 
+  /** Every repo id, sorted: the in-memory ones and the folder's `org/name` pairs. */
+  const allRepoIds = async (): Promise<string[]> => {
+    const ids = new Set(options.memory?.keys() ?? []);
+    if (options.root !== undefined) {
+      for (const org of await readdir(options.root, { withFileTypes: true }).catch(() => [])) {
+        if (!org.isDirectory()) continue;
+        for (const name of await readdir(join(options.root, org.name), { withFileTypes: true })) if (name.isDirectory()) ids.add(`${org.name}/${name.name}`);
+      }
+    }
+    return [...ids].sort();
+  };
+
+  const listModels = async (res: ServerResponse, url: URL): Promise<void> => {
+    const author = url.searchParams.get("author");
+    const search = url.searchParams.get("search");
+    const maxPage = options.maxModelsPage ?? 1000;
+    const asked = Number(url.searchParams.get("limit") ?? maxPage);
+    if (!Number.isInteger(asked) || asked < 1) return error(res, 400, "BadRequest", `Invalid limit ${url.searchParams.get("limit")}`);
+    const limit = Math.min(asked, maxPage);
+    const cursor = url.searchParams.get("cursor");
+    const after = cursor === null ? undefined : Buffer.from(cursor, "base64url").toString("utf8");
+    const expand = new Set(url.searchParams.getAll("expand"));
+    const matching = (await allRepoIds()).filter((id) => (author === null || id.startsWith(`${author}/`)) && (search === null || id.includes(search)) && (after === undefined || id > after));
+    const page = matching.slice(0, limit);
+    const items = [];
+    for (const id of page) {
+      const files = (await listRepo(id)) ?? [];
+      const sha = await commitOf(id, files);
+      items.push({
+        _id: sha.slice(0, 24),
+        id,
+        private: false,
+        gated: options.gated?.[id] !== undefined ? "manual" : false,
+        downloads: 0,
+        likes: 0,
+        lastModified: new Date(Math.max(0, ...files.map((f) => f.mtimeMs))).toISOString(),
+        ...(expand.has("sha") ? { sha } : {}),
+        ...(expand.has("author") ? { author: id.split("/")[0] } : {}),
+      });
+    }
+    if (matching.length > limit) {
+      const next = new URL(url.pathname + url.search, hubUrl);
+      next.searchParams.set("cursor", Buffer.from(page[page.length - 1] as string, "utf8").toString("base64url"));
+      res.setHeader("Link", `<${next.href}>; rel="next"`);
+    }
+    json(res, 200, items);
+  };
+
   let cdnUrl = "";
+  let hubUrl = "";
   const resolve = async (req: IncomingMessage, res: ServerResponse, repo: string, rev: string, path: string): Promise<void> => {
     if (req.method !== "GET" && req.method !== "HEAD") return error(res, 405, "MethodNotAllowed", "Method not allowed");
     const opened = await open(req, res, repo, rev);
@@ -265,7 +343,7 @@ export async function startHubStandin(options: HubStandinOptions): Promise<HubSt
       res.end();
       return;
     }
-    sendBody(req, res, { path: file.absolute, size: file.size }, { ...common, ETag: `"${oid}"`, "Content-Type": "application/octet-stream" });
+    sendBody(req, res, bodyOf(file), { ...common, ETag: `"${oid}"`, "Content-Type": "application/octet-stream" });
   };
 
   const cdnHandler = (req: IncomingMessage, res: ServerResponse): void => {
@@ -276,7 +354,7 @@ export async function startHubStandin(options: HubStandinOptions): Promise<HubSt
     const match = /^\/blobs\/([0-9a-f]{64})$/.exec(url.pathname);
     const file = match ? blobs.get(match[1] as string) : undefined;
     if (!match || !file || url.searchParams.get("X-Amz-Signature") !== "standin") return error(res, 403, "AccessDenied", "Access Denied");
-    sendBody(req, res, { path: file.absolute, size: file.size }, { ETag: `"${match[1]}"`, "Content-Type": "application/octet-stream" });
+    sendBody(req, res, bodyOf(file), { ETag: `"${match[1]}"`, "Content-Type": "application/octet-stream" });
   };
 
   const guard = (handler: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void) => (req: IncomingMessage, res: ServerResponse) => {
@@ -288,6 +366,11 @@ export async function startHubStandin(options: HubStandinOptions): Promise<HubSt
   const hub: TestServer = await listen(guard(hubHandler));
   const cdn: TestServer = await listen(guard(cdnHandler));
   cdnUrl = cdn.url;
+  hubUrl = hub.url;
+  // Like the hub, keep connections open for a while: undici reuses a connection only when the
+  // server's keep-alive hint exceeds its own 1 s margin, so 1 s would mean a new connection per request.
+  hub.server.keepAliveTimeout = HUB_KEEP_ALIVE_MS;
+  cdn.server.keepAliveTimeout = HUB_KEEP_ALIVE_MS;
 
   return {
     url: hub.url,

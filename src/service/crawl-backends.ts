@@ -1,0 +1,87 @@
+/**
+ * Where `modelvet crawl` gets its store and queue from a `--db` / `--queue` URL: the seam where
+ * the SQLite/Postgres stores and the BullMQ queue of scale-out (issue 15) plug in.
+ *
+ * - `--db memory:NAME`: a MemoryStore kept for the life of the process (tests, trials).
+ * - `--db postgres://…`: the Postgres store; `--db FILE` (or `sqlite:FILE`): the gate's SQLite file.
+ * - no `--queue`: scans run in this process (InProcessQueue + judgeJob), with backpressure.
+ * - `--queue redis://…`: BullMQ, judged by `modelvet worker` processes (not in this build yet).
+ */
+import type { JobQueue, ResultStore } from "./jobs.js";
+import { InProcessQueue, judgeJob, MemoryStore } from "./crawl-memory.js";
+import { Metrics } from "./metrics.js";
+import type { VerdictStore } from "./store.js";
+import { DEFAULT_GATE_LIMITS, Vetter, type PolicyContext } from "./vet.js";
+
+export type CrawlStore = VerdictStore & ResultStore;
+
+/** Backends that cannot be opened from what was given: the CLI reports them as usage errors. */
+export class BackendError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BackendError";
+  }
+}
+
+const memoryStores = new Map<string, MemoryStore>();
+
+/**
+ * The store for `--db`. A memory store is closed by nobody: `memory:NAME` is the same store for
+ * every crawl of this process.
+ *
+ * @example
+ * const store = await openCrawlStore("modelvet-gate.db");
+ */
+export async function openCrawlStore(url: string): Promise<CrawlStore> {
+  if (url.startsWith("memory:")) {
+    let store = memoryStores.get(url);
+    if (!store) memoryStores.set(url, (store = new MemoryStore()));
+    return store;
+  }
+  const { openStore, redactStoreUrl } = await import("./open-store.js");
+  try {
+    return await openStore(url);
+  } catch (error) {
+    throw new BackendError(`--db ${JSON.stringify(redactStoreUrl(url))}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Jobs at most waiting in an in-process queue before the listing waits (memory stays bounded, CWE-400). */
+export const MAX_IN_PROCESS_BACKLOG = 10_000;
+
+export interface OpenedQueue {
+  queue: JobQueue;
+  /** The in-process queue: wait for it to drain before exiting, or the listed files are lost. */
+  inProcess: boolean;
+  /** Resolves once fewer than MAX_IN_PROCESS_BACKLOG jobs wait; none for a queue that holds its own backlog. */
+  backpressure?: () => Promise<void>;
+  /** Resolves when every queued job was judged (in-process only). */
+  drained?: () => Promise<void>;
+}
+
+/**
+ * The queue for `--queue`; without one, scans run here, `concurrency` at a time.
+ *
+ * @example
+ * const { queue } = await openCrawlQueue(undefined, { upstream, store, policy, toolVersion });
+ */
+export async function openCrawlQueue(
+  url: string | undefined,
+  deps: { upstream: string; upstreamToken?: string; store: CrawlStore; policy: PolicyContext; toolVersion: string; concurrency?: number },
+): Promise<OpenedQueue> {
+  if (url !== undefined) throw new BackendError(`--queue ${JSON.stringify(redact(url))}: this build has no BullMQ queue; leave --queue out to scan in this process`);
+  const vetter = new Vetter({ upstream: deps.upstream, upstreamToken: deps.upstreamToken, store: deps.store, metrics: new Metrics(), toolVersion: deps.toolVersion, limits: DEFAULT_GATE_LIMITS });
+  const queue = new InProcessQueue((job) => judgeJob(job, { vetter, store: deps.store, policy: deps.policy }), { concurrency: deps.concurrency ?? 4 });
+  return { queue, inProcess: true, backpressure: () => queue.waitForRoom(MAX_IN_PROCESS_BACKLOG), drained: () => queue.idle() };
+}
+
+/** A URL without its password, for messages. */
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.href;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,256 @@
+/**
+ * In-memory stand-ins for the scale-out contracts (src/service/jobs.ts), so that the crawler runs
+ * and is tested without Redis or a database: a `MemoryStore` (VerdictStore + ResultStore) and an
+ * `InProcessQueue` (JobQueue) that judges jobs here, with `judgeJob`.
+ *
+ * For tests and for `modelvet crawl --db memory:` only. Everything is lost when the process ends;
+ * the SQLite/Postgres stores and the BullMQ queue are the real implementations.
+ */
+import type { CrawlState, FileResult, JobOutcome, JobQueue, QueueCounts, ResultStore, ScanJob } from "./jobs.js";
+import type { AuditEntry, StoredVerdict, TokenRecord, VerdictStore } from "./store.js";
+import type { PolicyContext, Vetter } from "./vet.js";
+import { parseResultCursor } from "./result-cursor.js";
+
+/** Newest first; ties by repo, then path, both descending (as `ORDER BY scanned_at DESC, repo DESC, path DESC`). */
+function compareResults(a: FileResult, b: FileResult): number {
+  const ka = [a.scannedAt, a.repo, a.path];
+  const kb = [b.scannedAt, b.repo, b.path];
+  for (let i = 0; i < 3; i++) if (ka[i] !== kb[i]) return (ka[i] as string) < (kb[i] as string) ? 1 : -1;
+  return 0;
+}
+
+/** True when `result` comes strictly after the cursor in `compareResults` order. */
+function isAfter(result: FileResult, cursor: string | undefined): boolean {
+  if (cursor === undefined) return true;
+  const parsed = parseResultCursor(cursor);
+  return parsed !== undefined && compareResults(result, { ...result, ...parsed }) > 0;
+}
+
+/**
+ * VerdictStore and ResultStore in memory.
+ *
+ * @example
+ * const store = new MemoryStore();
+ * await store.saveCrawl(state);
+ */
+export class MemoryStore implements VerdictStore, ResultStore {
+  private readonly verdicts = new Map<string, StoredVerdict>();
+  private readonly audit: AuditEntry[] = [];
+  private readonly tokens = new Map<string, TokenRecord>();
+  /** One row per repo, commit and path, as the contract says; the newest write wins. */
+  private readonly results = new Map<string, FileResult>();
+  private readonly crawls = new Map<string, CrawlState>();
+
+  async getVerdict(key: string): Promise<StoredVerdict | undefined> {
+    return this.verdicts.get(key);
+  }
+  async putVerdict(verdict: StoredVerdict): Promise<void> {
+    this.verdicts.set(verdict.key, verdict);
+  }
+  async verdictsByDigest(digest: string): Promise<StoredVerdict[]> {
+    return [...this.verdicts.values()].filter((v) => v.digest === digest);
+  }
+  async appendAudit(entry: AuditEntry): Promise<number> {
+    const id = this.audit.length + 1;
+    this.audit.push({ ...entry, id });
+    return id;
+  }
+  async recentAudit(limit: number): Promise<AuditEntry[]> {
+    return this.audit.slice(-limit).reverse();
+  }
+  async auditEntry(id: number): Promise<AuditEntry | undefined> {
+    return this.audit[id - 1];
+  }
+  async createToken(token: TokenRecord): Promise<void> {
+    this.tokens.set(token.id, token);
+  }
+  async tokenByHash(hash: string): Promise<TokenRecord | undefined> {
+    return [...this.tokens.values()].find((t) => t.hash === hash);
+  }
+  async listTokens(): Promise<TokenRecord[]> {
+    return [...this.tokens.values()];
+  }
+  async revokeToken(id: string, at: string): Promise<boolean> {
+    const token = this.tokens.get(id);
+    if (!token || token.revokedAt !== undefined) return false;
+    token.revokedAt = at;
+    return true;
+  }
+  async close(): Promise<void> {}
+
+  async recordFileResult(result: FileResult): Promise<void> {
+    this.results.set(`${result.repo}\0${result.revision}\0${result.path}`, { ...result, rules: [...result.rules] });
+  }
+  async filesByRepo(repo: string, limit: number, after?: string): Promise<FileResult[]> {
+    return this.page((r) => r.repo === repo, limit, after);
+  }
+  async filesByRule(rule: string, options: { org?: string; limit: number; after?: string }): Promise<FileResult[]> {
+    return this.page((r) => r.rules.includes(rule) && (options.org === undefined || r.repo.startsWith(`${options.org}/`)), options.limit, options.after);
+  }
+  async saveCrawl(state: CrawlState): Promise<void> {
+    this.crawls.set(state.id, { ...state });
+  }
+  async getCrawl(id: string): Promise<CrawlState | undefined> {
+    const state = this.crawls.get(id);
+    return state ? { ...state } : undefined;
+  }
+  async listCrawls(limit: number): Promise<CrawlState[]> {
+    return [...this.crawls.values()].sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1)).slice(0, limit);
+  }
+
+  private page(match: (r: FileResult) => boolean, limit: number, after: string | undefined): FileResult[] {
+    return [...this.results.values()].filter((r) => match(r) && isAfter(r, after)).sort(compareResults).slice(0, limit);
+  }
+}
+
+/** Dependencies of `judgeJob`: where files come from and where verdicts go. */
+export interface JudgeDeps {
+  vetter: Vetter;
+  store: VerdictStore & ResultStore;
+  policy: PolicyContext;
+}
+
+/**
+ * Judges one job as a worker does: resolves the file at the job's commit, scans it once per
+ * digest (or answers from storage), and records the file's result for queries by repo and rule.
+ * A failure (upstream down, scan past its limit) is thrown: the job fails, nothing is recorded.
+ */
+export async function judgeJob(job: ScanJob, deps: JudgeDeps): Promise<JobOutcome> {
+  const file = await deps.vetter.resolve({ repo: job.repo, revision: job.revision, path: job.path });
+  const { verdict, cached } = await deps.vetter.decide(file, `${job.repo}/${job.path}`, deps.policy);
+  await deps.store.recordFileResult({
+    repo: job.repo,
+    revision: job.revision,
+    path: job.path,
+    digest: verdict.digest,
+    verdictKey: verdict.key,
+    verdict: verdict.verdict,
+    rules: verdict.rules,
+    scannedAt: new Date().toISOString(),
+    ...(job.origin.startsWith("crawl:") ? { crawlId: job.origin.slice("crawl:".length) } : {}),
+  });
+  return { verdictKey: verdict.key, verdict: verdict.verdict, allowed: verdict.allowed, fromStore: cached };
+}
+
+interface Pending {
+  job: ScanJob;
+  key: string;
+  queuedAt: number;
+  waiters: { resolve(o: JobOutcome): void; reject(e: unknown): void }[];
+}
+
+/**
+ * A JobQueue that runs jobs in this process, `concurrency` at a time, joining a job whose key
+ * (digest and policy, or repo, commit and path when the digest is unknown) is already queued or
+ * running.
+ *
+ * @example
+ * const queue = new InProcessQueue((job) => judgeJob(job, deps), { concurrency: 4 });
+ */
+export class InProcessQueue implements JobQueue {
+  private readonly waiting: Pending[] = [];
+  private readonly byKey = new Map<string, Pending>();
+  private active = 0;
+  private completed = 0;
+  private failed = 0;
+  private readonly idleWaiters: (() => void)[] = [];
+  private readonly roomWaiters: { max: number; resolve: () => void }[] = [];
+  private closed = false;
+  /** Why jobs failed, newest last (bounded: a test reads it, a long crawl must not grow it). */
+  readonly failures: string[] = [];
+
+  constructor(
+    private readonly handle: (job: ScanJob) => Promise<JobOutcome>,
+    private readonly options: { concurrency?: number } = {},
+  ) {}
+
+  async enqueue(jobs: readonly ScanJob[]): Promise<{ queued: number; joined: number }> {
+    let queued = 0;
+    let joined = 0;
+    for (const job of jobs) {
+      if (this.add(job).joined) joined++;
+      else queued++;
+    }
+    this.pump();
+    return { queued, joined };
+  }
+
+  run(job: ScanJob, timeoutMillis: number): Promise<JobOutcome> {
+    const { pending } = this.add(job);
+    this.pump();
+    return new Promise<JobOutcome>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`Job ${job.repo}/${job.path} not done within ${timeoutMillis} ms`)), timeoutMillis);
+      pending.waiters.push({
+        resolve: (o) => {
+          clearTimeout(timer);
+          resolve(o);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+    });
+  }
+
+  async counts(): Promise<QueueCounts> {
+    const oldest = this.waiting[0];
+    return { waiting: this.waiting.length, active: this.active, delayed: 0, failed: this.failed, completed: this.completed, oldestWaitingMillis: oldest ? Date.now() - oldest.queuedAt : 0 };
+  }
+
+  /** Resolves once fewer than `max` jobs wait: the crawler's backpressure, so the backlog stays bounded. */
+  waitForRoom(max: number): Promise<void> {
+    if (this.waiting.length < max) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push({ max, resolve }));
+  }
+
+  /** Resolves when nothing waits or runs. */
+  idle(): Promise<void> {
+    if (this.waiting.length === 0 && this.active === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.idle();
+  }
+
+  private add(job: ScanJob): { pending: Pending; joined: boolean } {
+    const key = job.digest !== undefined ? `${job.digest}|${job.policyDigest}` : `${job.repo}@${job.revision}/${job.path}|${job.policyDigest}`;
+    const known = this.byKey.get(key);
+    if (known) return { pending: known, joined: true };
+    if (this.closed) throw new Error("The queue is closed");
+    const pending: Pending = { job, key, queuedAt: Date.now(), waiters: [] };
+    this.byKey.set(key, pending);
+    this.waiting.push(pending);
+    return { pending, joined: false };
+  }
+
+  private pump(): void {
+    while (this.active < (this.options.concurrency ?? 4) && this.waiting.length > 0) {
+      const next = this.waiting.shift() as Pending;
+      this.active++;
+      void this.handle(next.job).then(
+        (outcome) => {
+          this.completed++;
+          for (const w of next.waiters) w.resolve(outcome);
+        },
+        (error: unknown) => {
+          this.failed++;
+          this.failures.push(`${next.job.repo}/${next.job.path}: ${error instanceof Error ? error.message : String(error)}`);
+          if (this.failures.length > 100) this.failures.shift();
+          for (const w of next.waiters) w.reject(error);
+        },
+      ).finally(() => {
+        this.active--;
+        this.byKey.delete(next.key);
+        this.pump();
+        for (const waiter of this.roomWaiters.filter((w) => this.waiting.length < w.max)) {
+          this.roomWaiters.splice(this.roomWaiters.indexOf(waiter), 1);
+          waiter.resolve();
+        }
+        if (this.waiting.length === 0 && this.active === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+      });
+    }
+  }
+}
