@@ -27,8 +27,8 @@ export function postgresBinDir(): string | undefined {
 }
 
 /**
- * Why the Postgres tests cannot run here, or undefined when they can. With MODELVET_REQUIRE_POSTGRES=1
- * (CI sets it) a missing Postgres is an error instead of a skip, so a broken install cannot pass as green.
+ * Why the Postgres tests cannot run here, or undefined when they can. With MODELVET_REQUIRE_SERVICES=1
+ * (CI sets it) or MODELVET_REQUIRE_POSTGRES=1 a missing Postgres is an error instead of a skip, so a broken install cannot pass as green.
  */
 export function postgresUnavailableReason(): string | undefined {
   const reason = !postgresBinDir()
@@ -36,7 +36,9 @@ export function postgresUnavailableReason(): string | undefined {
     : isRoot() && !existsSync("/usr/sbin/runuser") && !existsSync("/sbin/runuser")
       ? "running as root without runuser to start Postgres as the postgres user"
       : undefined;
-  if (reason && process.env.MODELVET_REQUIRE_POSTGRES === "1") throw new Error(`MODELVET_REQUIRE_POSTGRES=1 but ${reason}`);
+  if (reason && (process.env.MODELVET_REQUIRE_POSTGRES === "1" || process.env.MODELVET_REQUIRE_SERVICES === "1")) {
+    throw new Error(`Postgres is required here (MODELVET_REQUIRE_SERVICES=1 or MODELVET_REQUIRE_POSTGRES=1) but ${reason}`);
+  }
   return reason;
 }
 
