@@ -112,6 +112,7 @@ describe("--format cyclonedx: an AI/ML bill of materials", () => {
     expect(isModelFile({ formats: ["safetensors"] })).toBe(true);
     expect(isModelFile({ formats: ["zip"] })).toBe(false);
     expect(isModelFile({ formats: ["hf-config"] })).toBe(false);
+    expect(isModelFile({ formats: ["dependency-audit"] })).toBe(false);
     expect(isModelFile({ formats: [] })).toBe(false);
   });
 });

@@ -29,7 +29,7 @@ const NOT_MODEL_FORMATS: ReadonlySet<string> = new Set([
   "mlflow-model",
   "keras-config",
   "keras-metadata",
-  "dependency-file",
+  "dependency-audit",
   "symlink",
 ]);
 
