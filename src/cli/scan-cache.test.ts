@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -32,6 +32,17 @@ describe("modelvet scan --cache DIR", () => {
     const text = await runCli(["scan", evil, "--cache", cache]);
     expect(text.stdout).toMatch(/UNSAFE\s+\S*suspicious_model\.bin {2}\[pickle\] {2}\(cached\)/);
     expect(text.code).toBe(1);
+  });
+
+  it("keeps folder verdicts in the CLI's JSON (scanTargets used to drop them)", async () => {
+    const model = join(dir, "hf-model");
+    mkdirSync(model);
+    writeFileSync(join(model, "config.json"), JSON.stringify({ model_type: "x", auto_map: { AutoModel: "modeling_x.XModel" } }));
+    writeFileSync(join(model, "modeling_x.py"), "import os\nos.system('id')\n\nclass XModel:\n    pass\n");
+    const run = await runCli(["scan", model, "--format", "json"]);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as ScanReport;
+    expect(report.folders?.map((f) => [f.path, f.verdict])).toEqual([[model, "unsafe"]]);
   });
 
   it("refuses a cache path that is not a folder", async () => {

@@ -75,7 +75,8 @@ export async function scanTargets(targets: readonly (string | Uint8Array)[], giv
   const options = { ...given, policy: given.policy ?? defaultPolicy() };
   const remote = (t: string | Uint8Array): t is string => typeof t === "string" && isRemoteTarget(t);
   const local = targets.filter((t) => !remote(t));
-  const files: FileReport[] = local.length > 0 ? (await scanPaths(local, options)).files : [];
+  const localReport = local.length > 0 ? await scanPaths(local, options) : undefined;
+  const files: FileReport[] = localReport ? localReport.files : [];
   const endpoint = hfEndpoint(options.env);
   const token = hfToken(options.env);
   const common = { endpoint, token, policy: options.policy, limits: options.limits, onProgress: options.onProgress };
@@ -109,7 +110,10 @@ export async function scanTargets(targets: readonly (string | Uint8Array)[], giv
       files.push((await scanRemoteFile(url.href, { ...common, path: target })).report);
     }
   }
-  return { schemaVersion: 1, tool: { name: "modelvet", version: VERSION }, files, summary: summarize(files) };
+  const report: ScanReport = { schemaVersion: 1, tool: { name: "modelvet", version: VERSION }, files, summary: summarize(files) };
+  // Folder verdicts come from the local pass; remote repos have none yet.
+  if (localReport?.folders) report.folders = localReport.folders;
+  return report;
 }
 
 function hubHint(error: HubApiError, token: string | undefined): string {
