@@ -195,8 +195,16 @@ describe("resume after an interrupted crawl", () => {
     expect(new Set(recorder.jobs.map((j) => j.repo))).toEqual(new Set(repos.filter((r) => !r.includes("does-not-exist"))));
   });
 
-  it("refuses an unknown crawl id", async () => {
+  it("refuses an unknown crawl id, and a resume under another policy", async () => {
     await expect(resumeCrawl("nope", { ...setup().options })).rejects.toThrow(/No crawl "nope"/);
+    const { options } = setup();
+    const controller = new AbortController();
+    controller.abort();
+    const stopped = await startCrawl({ kind: "repos", repos: ["acme/model-0000"] }, { ...options, signal: controller.signal });
+    expect(stopped.status).toBe("listing");
+    const other = policyContextOf('{"version": 1, "rules": {"PKL001": "low"}}', "lenient");
+    await expect(resumeCrawl(stopped.id, { ...options, policyDigest: other.digest })).rejects.toThrow(/under another policy/);
+    expect(await resumeCrawl(stopped.id, options)).toMatchObject({ status: "done", reposListed: 1 });
   });
 });
 

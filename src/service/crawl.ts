@@ -75,6 +75,8 @@ export interface CrawlExtendedState extends CrawlState {
   reposSkipped?: number;
   /** Why the crawl failed, or the last repo skipped. */
   lastError?: string;
+  /** The policy its jobs are judged under: a resume must use the same one. */
+  policyDigest?: string;
 }
 
 /** The listing position, saved as the opaque `cursor`. */
@@ -128,6 +130,7 @@ export async function startCrawl(target: CrawlTarget, options: CrawlOptions): Pr
     updatedAt: now,
     filesKnown: 0,
     reposSkipped: 0,
+    policyDigest: options.policyDigest,
   };
   await options.store.saveCrawl(state);
   return runCrawl(state, target, options);
@@ -142,6 +145,10 @@ export async function resumeCrawl(id: string, options: CrawlOptions): Promise<Cr
   if (!saved) throw new CrawlError(`No crawl ${JSON.stringify(id)} in this store`);
   const target = parseTarget(saved.target);
   if (typeof target === "string") throw new CrawlError(`Cannot resume crawl ${id}: ${target}`);
+  // Half the files judged under one policy and half under another would answer neither.
+  if (saved.policyDigest !== undefined && saved.policyDigest !== options.policyDigest) {
+    throw new CrawlError(`Cannot resume crawl ${id} under another policy: it was started with policy digest ${saved.policyDigest.slice(0, 12)}…, this one is ${options.policyDigest.slice(0, 12)}…; give the same --policy`);
+  }
   return runCrawl({ ...saved }, target, options);
 }
 
