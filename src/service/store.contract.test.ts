@@ -417,5 +417,7 @@ describe("Postgres durable commits", () => {
     expect(url.searchParams.get("sslmode")).toBe("require");
     expect(url.password).toBe("p%40ss");
     expect(new URL(withDurableCommits("postgres://db/m")).searchParams.get("options")).toBe("-c synchronous_commit=on");
+    // A Unix socket folder in the query keeps its value.
+    expect(new URL(withDurableCommits("postgres:///modelvet?host=/var/run/postgresql")).searchParams.get("host")).toBe("/var/run/postgresql");
   });
 });
