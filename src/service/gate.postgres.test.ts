@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
 import { HUB_REPOS, makeHubFolder } from "../test-support/hub-fixtures.js";
 import { startHubStandin, type HubStandin } from "../test-support/hub-standin.js";
-import { postgresUnavailableReason, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
+import { PG_HOOK_MILLIS, postgresUnavailableReason, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
 import { runCli } from "../test-support/run-cli.js";
 import { buildGate } from "./app.js";
 import { PostgresStore } from "./store-postgres.js";
@@ -28,14 +28,14 @@ describe.skipIf(skip !== undefined)("the gate on Postgres", () => {
     store = await PostgresStore.open(url, { connectTimeoutMillis: 2000 });
     app = await buildGate({ upstream: hub.url, store, toolVersion: "test", anonymousScopes: ["pull"] });
     gate = await app.listen({ port: 0, host: "127.0.0.1" });
-  });
+  }, PG_HOOK_MILLIS);
   afterAll(async () => {
     await app?.close();
     await store?.close();
     await hub?.close();
     folder?.cleanup();
     await pg?.close();
-  });
+  }, PG_HOOK_MILLIS);
 
   it("keeps tokens made by `modelvet serve token create --db postgres://…`", async () => {
     const created = await runCli(["serve", "token", "create", "--scope", "pull", "--name", "ci-on-pg", "--db", url]);

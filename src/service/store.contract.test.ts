@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postgresUnavailableReason, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
+import { PG_HOOK_MILLIS, postgresUnavailableReason, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
 import type { CrawlState, FileResult } from "./jobs.js";
 import { openStore } from "./open-store.js";
 import { resultCursor, type Store } from "./store-common.js";
@@ -158,11 +158,11 @@ describe.each([sqliteHarness(), postgresHarness()])("store contract: $name", (ha
       await harness.setup();
       url = await harness.fresh();
       store = await harness.open(url);
-    });
+    }, PG_HOOK_MILLIS);
     afterAll(async () => {
       await store?.close();
       await harness.teardown();
-    });
+    }, PG_HOOK_MILLIS);
 
     it("stores a verdict and reads it back as written", async () => {
       const v = verdict(`sha256:${"1".repeat(64)}|pol|1.0`);
@@ -417,5 +417,7 @@ describe("Postgres durable commits", () => {
     expect(url.searchParams.get("sslmode")).toBe("require");
     expect(url.password).toBe("p%40ss");
     expect(new URL(withDurableCommits("postgres://db/m")).searchParams.get("options")).toBe("-c synchronous_commit=on");
+    // A Unix socket folder in the query keeps its value.
+    expect(new URL(withDurableCommits("postgres:///modelvet?host=/var/run/postgresql")).searchParams.get("host")).toBe("/var/run/postgresql");
   });
 });

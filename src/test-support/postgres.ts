@@ -8,6 +8,12 @@ import { Client } from "pg";
 
 const run = promisify(execFile);
 
+/**
+ * Time for a hook that starts or stops a cluster: initdb and a start take 2-3 s on an idle machine,
+ * and many times that on a loaded 2-core CI machine.
+ */
+export const PG_HOOK_MILLIS = 120_000;
+
 /** The OS user a cluster runs as when the tests run as root (Postgres refuses to run as root). */
 const POSTGRES_USER = "postgres";
 
