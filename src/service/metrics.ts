@@ -11,6 +11,7 @@ export class Metrics {
     this.describe("modelvet_gate_upstream_errors_total", "Upstream failures (network, 5xx, timeouts)");
     this.describe("modelvet_gate_bytes_streamed_total", "File bytes streamed to clients");
     this.describe("modelvet_gate_bytes_fetched_for_scan_total", "Bytes fetched from upstream to scan");
+    this.describe("modelvet_queue_jobs_total", "Jobs a pull waited for, by result (scanned, from-store, failed) and verdict");
   }
 
   private describe(name: string, help: string): void {
