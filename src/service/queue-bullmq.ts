@@ -155,6 +155,13 @@ export class BullQueue implements JobQueue {
     return jobs.map((j) => ({ id: j.id ?? "", job: j.data as ScanJob, reason: decodeFailure(j.failedReason ?? ""), attempts: j.attemptsMade }));
   }
 
+  /** Jobs being processed now and the worker holding each (`host#pid`), for operators and tests. */
+  async active(limit: number): Promise<{ id: string; job: ScanJob; worker: string }[]> {
+    this.assertConnected();
+    const jobs = await this.guard(() => this.queue.getJobs(["active"], 0, limit - 1));
+    return jobs.map((j) => ({ id: j.id ?? "", job: j.data as ScanJob, worker: j.processedBy ?? "" }));
+  }
+
   async close(): Promise<void> {
     await this.events.close().catch(() => undefined);
     await this.queue.close().catch(() => undefined);
@@ -218,6 +225,8 @@ export class BullQueue implements JobQueue {
 export interface BullWorkerOptions {
   url: string;
   name?: string;
+  /** Recorded on the jobs it takes (BullMQ `processedBy`), so an operator sees who holds what. */
+  workerName?: string;
   /** Jobs this process runs at once (each scan on its own worker thread). */
   concurrency?: number;
   /**
@@ -255,6 +264,7 @@ export function startBullWorker(runJob: (job: ScanJob) => Promise<JobOutcome>, o
     },
     {
       connection,
+      name: options.workerName,
       concurrency: options.concurrency ?? 1,
       lockDuration: options.lockMillis ?? 30_000,
       stalledInterval: options.stalledIntervalMillis ?? 30_000,

@@ -26,7 +26,7 @@ else if (!BUILT) console.warn(`Skipping the queue tests: ${BIN} not found (run n
 /** Files only the fault tests touch, so each test starts from an unjudged digest. */
 const FAULTS = "acme/fault-model";
 /** Short claims so a dead worker's job comes back within about two seconds. */
-const FAST_STALLS = ["--lock-ms", "1000", "--stalled-ms", "300", "--max-stalled", "1"];
+const FAST_STALLS = ["--lock-ms", "1500", "--stalled-ms", "400", "--max-stalled", "1"];
 
 let redis: RedisServer;
 let hub: HubStandin;
@@ -109,6 +109,21 @@ async function kill9(worker: Worker): Promise<void> {
   expect(await worker.exited).toBe("SIGKILL");
 }
 
+/** A live worker: the newest one started, or a new one (tests also run alone with -t). */
+async function liveWorker(): Promise<Worker> {
+  const alive = workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+  return alive.at(-1) ?? (await startWorker());
+}
+
+/** The worker process holding the active job for `path` (BullMQ's processedBy is `host#pid`). */
+async function holderOf(path: string): Promise<Worker> {
+  const active = (await queue.active(10)).find((a) => a.job.path === path);
+  const pid = Number(active?.worker.split("#").at(-1));
+  const worker = workers.find((w) => w.child.pid === pid);
+  if (!worker) throw new Error(`No worker process holds ${path} (active: ${JSON.stringify(active)})`);
+  return worker;
+}
+
 const pull = (repo: string, path: string): Promise<Response> => fetch(`${gate}/${repo}/resolve/main/${path}`);
 const scansOf = (worker: Worker, path: string): string[] => worker.log.filter((l) => l.includes(`/${path}: `) && !l.includes("(from store)"));
 
@@ -139,7 +154,7 @@ describe.skipIf(!HAVE_REDIS || !BUILT)("modelvet serve --queue with modelvet wor
   });
 
   it("scans a digest once when two pulls and a crawl ask for it while it runs", async () => {
-    const worker = workers[0] as Worker;
+    const worker = await liveWorker();
     const hold = proxy.hold(/dedupe\.bin/);
     const first = pull(FAULTS, "dedupe.bin");
     const second = pull(FAULTS, "dedupe.bin");
@@ -154,19 +169,36 @@ describe.skipIf(!HAVE_REDIS || !BUILT)("modelvet serve --queue with modelvet wor
     expect(proxy.seen.filter((u) => u.includes("dedupe.bin"))).toHaveLength(1);
   });
 
+  it("retries a transient upstream failure with backoff, and dead-letters a permanent one (404, digest mismatch) at once", async () => {
+    const worker = await liveWorker();
+    const policyDigest = policyDigestOf(undefined);
+    const revision = await hub.commitOf(HUB_REPOS.clean);
+    // Three 503s use up the resolver's own tries in the first attempt; BullMQ's second attempt succeeds.
+    hub.failNext(503, 3, /README\.md/);
+    const retried = await queue.run({ repo: HUB_REPOS.clean, revision, path: "README.md", policyDigest, origin: "gate" }, 30_000);
+    expect(retried).toMatchObject({ verdict: "clean", allowed: true, fromStore: false });
+    expect(worker.log.filter((l) => /README\.md attempt 1 failed: \[modelvet transient 502 UpstreamError\]/.test(l))).toHaveLength(1);
+
+    const missing = queue.run({ repo: HUB_REPOS.clean, revision, path: "no-such-file.bin", policyDigest, origin: "gate" }, 30_000);
+    await expect(missing).rejects.toMatchObject({ kind: "permanent", status: 404, code: "EntryNotFound" });
+    const lying = queue.run({ repo: HUB_REPOS.clean, revision, path: "config.json", digest: `sha256:${"d".repeat(64)}`, policyDigest, origin: "gate" }, 30_000);
+    await expect(lying).rejects.toMatchObject({ kind: "permanent", code: "DigestMismatch" });
+    const dead = await queue.deadLetters(10);
+    for (const path of ["no-such-file.bin", "config.json"]) expect(dead.find((d) => d.job.path === path)?.attempts).toBe(1);
+  });
+
   it("gives the job of a worker killed with -9 mid-job to another worker: completed once, one verdict", async () => {
     for (const w of workers.splice(0)) w.child.kill("SIGKILL");
-    const doomed = await startWorker();
+    await Promise.all([startWorker(), startWorker()]);
     const hold = proxy.hold(/killed\.bin/);
     const answer = pull(FAULTS, "killed.bin");
     await hold.arrived;
-    await kill9(doomed);
+    await kill9(await holderOf("killed.bin"));
     hold.release();
-    const survivor = await startWorker();
     const response = await answer;
     expect(response.status).toBe(200);
     expect(response.headers.get("x-modelvet-verdict")).toBe("clean");
-    expect(scansOf(survivor, "killed.bin")).toHaveLength(1);
+    expect(workers.flatMap((w) => scansOf(w, "killed.bin"))).toHaveLength(1);
     const digest = `sha256:${await hub.oidOf(FAULTS, "killed.bin")}`;
     const verdicts = await store.verdictsByDigest(digest);
     expect(verdicts.map((v) => v.key)).toEqual([verdictKeyOf(digest, policyDigestOf(undefined), VERSION)]);
@@ -174,17 +206,16 @@ describe.skipIf(!HAVE_REDIS || !BUILT)("modelvet serve --queue with modelvet wor
 
   it("dead-letters a file that kills every worker taking it, with the reason, instead of a crash loop", async () => {
     for (const w of workers.splice(0)) w.child.kill("SIGKILL");
+    await Promise.all([startWorker(), startWorker(), startWorker()]);
     const hold = proxy.hold(/poison\.pkl/);
     const answer = pull(FAULTS, "poison.pkl");
     // Each worker that takes the job dies on it (kill -9 stands in for an OOM kill or a native crash).
     for (let round = 1; round <= 2; round++) {
-      const victim = await startWorker();
       await hold.arrived;
       hold.rearm();
-      await kill9(victim);
+      await kill9(await holderOf("poison.pkl"));
     }
-    // The next worker's stalled check finds the job lost twice (more than --max-stalled 1): dead-lettered.
-    await startWorker();
+    // The last worker's stalled check finds the job lost twice (more than --max-stalled 1): dead-lettered.
     const response = await answer;
     expect(response.status).toBe(502);
     expect(response.headers.get("x-error-code")).toBe("PoisonFile");
@@ -202,7 +233,7 @@ describe.skipIf(!HAVE_REDIS || !BUILT)("modelvet serve --queue with modelvet wor
   });
 
   it("answers 503 for pulls that need a scan while Redis is down, serves cached verdicts, and recovers by itself", async () => {
-    if (workers.every((w) => w.child.exitCode !== null || w.child.signalCode !== null)) await startWorker();
+    await liveWorker();
     const cached = await pull(HUB_REPOS.clean, "model.safetensors");
     expect(cached.headers.get("x-modelvet-cache")).toBe("hit");
     await cached.arrayBuffer();

@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import type { FileReport } from "../core/finding.js";
 import { HARD_TIMEOUT_GRACE_MS, POOL_AVAILABLE, ScanPool } from "../node/scan-pool.js";
 import { JobRunner, type ScanFile } from "./job-runner.js";
@@ -65,6 +66,7 @@ export async function runWorker(options: WorkerOptions): Promise<{ close(): Prom
   const { worker, close: closeWorker } = startBullWorker((job) => runner.run(job), {
     url: options.queueUrl,
     name: options.queueName,
+    workerName: `${hostname()}#${process.pid}`,
     concurrency: options.concurrency,
     lockMillis: options.lockMillis,
     stalledIntervalMillis: options.stalledIntervalMillis,
