@@ -27,6 +27,7 @@ interface ServeFlags {
   logLevel: string;
   rate?: string;
   queue?: string;
+  queueName: string;
 }
 
 /**
@@ -47,6 +48,7 @@ export function addServeCommand(program: Command, ctx: CommandContext): void {
     .option("--allow-url-origin <origin...>", "origins besides the upstream the scan API may fetch URLs from")
     .option("--log-level <level>", "pino log level", "info")
     .option("--queue <url>", "send scans to a BullMQ queue on this Redis (redis://host:port) for `modelvet worker` processes; default: scan in this process")
+    .option("--queue-name <name>", "the BullMQ queue's name, for several gates on one Redis", "modelvet-scan")
     .option("--rate <perMinute>", "requests per minute per token (or per address without one), unless the token sets its own; with token create: that token's rate (default 6000)")
     .action(async (flags: ServeFlags) => {
       const env = ctx.io.env ?? {};
@@ -60,7 +62,7 @@ export function addServeCommand(program: Command, ctx: CommandContext): void {
       if (flags.queue !== undefined && !/^rediss?:\/\//.test(flags.queue)) throw new UsageError(`--queue must be a redis:// or rediss:// URL, got ${JSON.stringify(flags.queue)}`);
       const store = await openStore(flags.db);
       // bullmq and ioredis load only with --queue: the embedded default never needs them.
-      const queue = flags.queue === undefined ? undefined : (await import("../../service/queue-bullmq.js")).BullQueue.open({ url: flags.queue, toolVersion: VERSION });
+      const queue = flags.queue === undefined ? undefined : (await import("../../service/queue-bullmq.js")).BullQueue.open({ url: flags.queue, name: flags.queueName, toolVersion: VERSION });
       if (queue && !(await queue.ready(5_000))) ctx.io.stderr.write(`modelvet gate: the queue ${redactUrl(flags.queue ?? "")} is not reachable yet; pulls that need a scan answer 503 until it is\n`);
       const { buildGate } = await import("../../service/app.js");
       const app = await buildGate({

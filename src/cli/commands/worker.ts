@@ -7,6 +7,7 @@ import type { CommandContext } from "./context.js";
 
 interface WorkerFlags {
   queue: string;
+  queueName: string;
   db: string;
   upstream?: string;
   policy?: string;
@@ -27,6 +28,7 @@ export function addWorkerCommand(program: Command, ctx: CommandContext): void {
     .command("worker")
     .description("take scan jobs from the gate's queue (modelvet serve --queue) and store the verdicts (docs/deployment.md)")
     .requiredOption("--queue <url>", "the queue's Redis, redis://host:port (the gate's --queue)")
+    .option("--queue-name <name>", "the BullMQ queue's name (the gate's --queue-name)", "modelvet-scan")
     .option("--db <file>", "the gate's store (its --db)", "modelvet-gate.db")
     .option("--upstream <url>", "upstream hub (default: HF_ENDPOINT, else https://huggingface.co)")
     .option("-p, --policy <file>", "the gate's policy file (its --policy); token policies are read from the store")
@@ -51,6 +53,7 @@ export function addWorkerCommand(program: Command, ctx: CommandContext): void {
       const { SqliteStore } = await import("../../service/store.js");
       const running = await runWorker({
         queueUrl: flags.queue,
+        queueName: flags.queueName,
         store: SqliteStore.open(flags.db),
         upstream,
         upstreamToken: env.MODELVET_UPSTREAM_TOKEN || env.HF_TOKEN || undefined,
