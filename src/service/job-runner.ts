@@ -18,6 +18,12 @@ export interface JobRunnerOptions {
   toolVersion: string;
   scan: ScanFile;
   metrics?: Metrics;
+  /**
+   * Runs `work` while no other process runs work for `key` (workers: a lock in Redis). Jobs made
+   * without a digest have ids of their own, so two of them may turn out to hold the same bytes:
+   * the lock keeps them from scanning it twice at once.
+   */
+  exclusive?: <T>(key: string, work: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -42,7 +48,7 @@ export class JobRunner {
   }
 
   private async runOrThrow(job: ScanJob, held: ResolvedFile | undefined): Promise<JobOutcome> {
-    const { store, toolVersion, metrics } = this.options;
+    const { store, toolVersion } = this.options;
     const policy = await this.options.policies.lookup(job.policyDigest);
     if (!policy) throw new JobError(`No policy with digest ${job.policyDigest} is known to this worker (give it the gate's --policy, and the same --db for token policies)`, "permanent", 500, "UnknownPolicy");
     if (job.digest !== undefined) {
@@ -54,6 +60,13 @@ export class JobRunner {
       throw new JobError(`${job.repo}/${job.path} at ${job.revision} is ${file.digest} on the upstream, not ${job.digest} as the job says; not scanned`, "permanent", 502, "DigestMismatch");
     }
     const key = verdictKeyOf(file.digest, policy.digest, toolVersion);
+    const scanOnce = (): Promise<JobOutcome> => this.scanAndStore(job, file, key, policy);
+    return this.options.exclusive ? this.options.exclusive(key, scanOnce) : scanOnce();
+  }
+
+  private async scanAndStore(job: ScanJob, file: ResolvedFile, key: string, policy: PolicyContext): Promise<JobOutcome> {
+    const { store, toolVersion, metrics } = this.options;
+    // Looked up again under the lock: the worker that held it may have stored the verdict meanwhile.
     const stored = await store.getVerdict(key);
     if (stored) return this.finish(job, stored, true);
     const name = `${job.repo}/${job.path}`;

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { EventEmitter } from "node:events";
 import { Job, Queue, QueueEvents, UnrecoverableError, Worker, type JobsOptions } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
@@ -222,6 +223,45 @@ export class BullQueue implements JobQueue {
   }
 }
 
+/** Deletes the lock only if it is still ours: a lock that expired and was taken by another worker stays theirs. */
+const RELEASE_LOCK = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
+/** How often a worker waiting on another's lock looks again. */
+const LOCK_POLL_MILLIS = 100;
+
+/**
+ * Locks per verdict key in Redis (`SET NX PX`, renewed while held), so that two workers never scan
+ * the same digest at once even when their jobs had different ids (made without a digest). A lock
+ * of a killed worker lapses after `ttlMillis`, like its job's claim.
+ *
+ * @example
+ * const locks = new KeyLocks(redis, 30_000);
+ * await locks.exclusive(key, () => scanAndStore());
+ */
+export class KeyLocks {
+  constructor(
+    private readonly client: Redis,
+    private readonly ttlMillis: number,
+    private readonly waitMillis: number,
+  ) {}
+
+  async exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const name = `modelvet:scanning:${jobIdOf(key)}`;
+    const token = randomUUID();
+    const until = Date.now() + this.waitMillis;
+    while ((await this.client.set(name, token, "PX", this.ttlMillis, "NX")) !== "OK") {
+      if (Date.now() > until) throw new JobError(`Another worker has been scanning ${key} for over ${this.waitMillis} ms`, "transient", 503, "ScanBusy");
+      await new Promise((r) => setTimeout(r, LOCK_POLL_MILLIS));
+    }
+    const renew = setInterval(() => void this.client.pexpire(name, this.ttlMillis).catch(() => undefined), this.ttlMillis / 2);
+    try {
+      return await work();
+    } finally {
+      clearInterval(renew);
+      await this.client.eval(RELEASE_LOCK, 1, name, token).catch(() => undefined);
+    }
+  }
+}
+
 export interface BullWorkerOptions {
   url: string;
   name?: string;
@@ -248,9 +288,12 @@ export interface BullWorkerOptions {
  * to the dead-letter state (BullMQ's failed set, reason in `failedReason`); transient ones are
  * retried with backoff.
  */
-export function startBullWorker(runJob: (job: ScanJob) => Promise<JobOutcome>, options: BullWorkerOptions): { worker: Worker; close(): Promise<void> } {
+export function startBullWorker(runJob: (job: ScanJob) => Promise<JobOutcome>, options: BullWorkerOptions): { worker: Worker; locks: KeyLocks; close(): Promise<void> } {
   const connection = blockingConnection(options.url);
   connection.on("error", () => undefined);
+  const lockClient = blockingConnection(options.url);
+  lockClient.on("error", () => undefined);
+  const locks = new KeyLocks(lockClient, options.lockMillis ?? 30_000, options.jobTimeoutMillis);
   const worker = new Worker<ScanJob, JobOutcome>(
     options.name ?? DEFAULT_QUEUE_NAME,
     async (job) => {
@@ -274,9 +317,11 @@ export function startBullWorker(runJob: (job: ScanJob) => Promise<JobOutcome>, o
   worker.on("error", () => undefined);
   return {
     worker,
+    locks,
     async close() {
       await worker.close();
       connection.disconnect();
+      lockClient.disconnect();
     },
   };
 }

@@ -48,6 +48,7 @@ beforeAll(async () => {
   copyFileSync(join(REPO_ROOT, "fixtures/torch/benign/mixed_dtypes.pt"), join(folder.root, FAULTS, "killed.bin"));
   copyFileSync(join(REPO_ROOT, "samples/classifier.pkl"), join(folder.root, FAULTS, "poison.pkl"));
   copyFileSync(join(REPO_ROOT, "fixtures/torch/hostile/arc001_traversal_member.pt"), join(folder.root, FAULTS, "dedupe.bin"));
+  for (const twin of ["twin-a.bin", "twin-b.bin"]) copyFileSync(join(REPO_ROOT, "fixtures/torch/benign/legacy_tar.pt"), join(folder.root, FAULTS, twin));
   hub = await startHubStandin({ root: folder.root });
   proxy = await startHoldingProxy(hub.url);
   redis = await startRedis();
@@ -169,6 +170,22 @@ describe.skipIf(!HAVE_REDIS || !BUILT)("modelvet serve --queue with modelvet wor
     expect(proxy.seen.filter((u) => u.includes("dedupe.bin"))).toHaveLength(1);
   });
 
+  it("scans shared bytes once when two jobs made without a digest reach two workers at the same moment", async () => {
+    for (const w of workers.splice(0)) w.child.kill("SIGKILL");
+    const [a, b] = await Promise.all([startWorker(), startWorker()]);
+    const hold = proxy.hold(/twin-/);
+    const revision = await hub.commitOf(FAULTS);
+    const job = (path: string) => ({ repo: FAULTS, revision, path, policyDigest: policyDigestOf(undefined), origin: "crawl:twins" });
+    const outcomes = Promise.all([queue.run(job("twin-a.bin"), 60_000), queue.run(job("twin-b.bin"), 60_000)]);
+    // Both workers are in the middle of resolving (one job each) before either may go on.
+    await hold.count(2);
+    hold.release();
+    const [first, second] = await outcomes;
+    expect(first.verdictKey).toBe(second.verdictKey);
+    expect([first.fromStore, second.fromStore].sort()).toEqual([false, true]);
+    expect([...scansOf(a, "twin-a.bin"), ...scansOf(a, "twin-b.bin"), ...scansOf(b, "twin-a.bin"), ...scansOf(b, "twin-b.bin")]).toHaveLength(1);
+  });
+
   it("retries a transient upstream failure with backoff, and dead-letters a permanent one (404, digest mismatch) at once", async () => {
     const worker = await liveWorker();
     const policyDigest = policyDigestOf(undefined);
@@ -267,6 +284,8 @@ describe.skipIf(!HAVE_REDIS || !BUILT)("modelvet serve --queue with modelvet wor
 interface Hold {
   /** Resolves when a matching request arrives (and is held). */
   arrived: Promise<void>;
+  /** Resolves once `n` matching requests are held. */
+  count(n: number): Promise<void>;
   /** Waits for the next matching request again. */
   rearm(): void;
   /** Lets held and later matching requests through. */
@@ -284,7 +303,7 @@ interface HoldingProxy {
 /** A proxy in front of the hub stand-in that holds matching requests until released: a worker "mid-job", deterministically. */
 async function startHoldingProxy(upstream: string): Promise<HoldingProxy> {
   const target = new URL(upstream);
-  const holds: { match: RegExp; held: (() => void)[]; released: boolean; notify: () => void }[] = [];
+  const holds: { match: RegExp; held: (() => void)[]; released: boolean; notify: () => void; counted: () => void }[] = [];
   const forward = (req: IncomingMessage, res: ServerResponse): void => {
     const out = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -299,18 +318,27 @@ async function startHoldingProxy(upstream: string): Promise<HoldingProxy> {
     if (!hold) return forward(req, res);
     hold.held.push(() => forward(req, res));
     hold.notify();
+    hold.counted();
   });
   const seen: string[] = [];
   return {
     url: server.url,
     seen,
     hold(match) {
-      const entry = { match, held: [] as (() => void)[], released: false, notify: () => undefined as void };
+      const entry = { match, held: [] as (() => void)[], released: false, notify: () => undefined as void, counted: () => undefined as void };
       const arm = (): Promise<void> => new Promise<void>((resolve) => (entry.notify = resolve));
       const hold: Hold = {
         arrived: arm(),
         rearm() {
           hold.arrived = arm();
+        },
+        count(n) {
+          return new Promise<void>((resolve) => {
+            entry.counted = () => {
+              if (entry.held.length >= n) resolve();
+            };
+            entry.counted();
+          });
         },
         release() {
           entry.released = true;

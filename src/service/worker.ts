@@ -62,8 +62,8 @@ export async function runWorker(options: WorkerOptions): Promise<{ close(): Prom
       }
     : (file, name, policy) => vetter.scanFile(file, name, policy);
 
-  const runner = new JobRunner({ vetter, store: options.store, policies, toolVersion: options.toolVersion, scan, metrics });
-  const { worker, close: closeWorker } = startBullWorker((job) => runner.run(job), {
+  const runner = new JobRunner({ vetter, store: options.store, policies, toolVersion: options.toolVersion, scan, metrics, exclusive: (key, work) => locks.exclusive(key, work) });
+  const { worker, locks, close: closeWorker } = startBullWorker((job) => runner.run(job), {
     url: options.queueUrl,
     name: options.queueName,
     workerName: `${hostname()}#${process.pid}`,
