@@ -20,6 +20,8 @@ export const DEFAULT_BACKOFF_MILLIS = 2_000;
 const KEEP_COMPLETED = { age: 3_600, count: 10_000 };
 /** Dead-lettered jobs kept a week for operators (`failedReason`), bounded (CWE-770). */
 const KEEP_FAILED = { age: 7 * 24 * 3_600, count: 100_000 };
+/** How often a waiting pull also reads its job's state, in case an event was missed. */
+const STATE_POLL_MILLIS = 2_000;
 /** Crawl jobs wait behind every gate job: a person waits on a pull, nobody on a crawl (BullMQ runs unprioritised jobs first). */
 const CRAWL_PRIORITY = 10;
 
@@ -108,6 +110,7 @@ export class BullQueue implements JobQueue {
 
   async run(job: ScanJob, timeoutMillis: number): Promise<JobOutcome> {
     this.assertConnected();
+    await this.guard(() => this.events.waitUntilReady());
     const id = jobIdOf(jobKeyOf(job, this.options.toolVersion));
     // Listen before adding: a fast worker can finish the job before `add` returns.
     const wait = this.waitFor(id, timeoutMillis, `${job.repo}/${job.path}`);
@@ -205,8 +208,20 @@ export class BullQueue implements JobQueue {
       const onFailed = ({ failedReason }: { failedReason: string }): void => end(() => reject(decodeFailure(failedReason)));
       const onClose = (): void => end(() => reject(new QueueUnavailableError(`The scan queue (Redis) went away while ${name} waited for its verdict; not served`)));
       const timer = setTimeout(() => end(() => reject(new JobError(`No verdict on ${name} within ${timeoutMillis} ms (queue wait plus scan); not served`, "transient", 504, "ScanTimeout"))), timeoutMillis);
+      // Events can be missed (QueueEvents still starting, a Redis blip): the job itself is looked at now and then too.
+      const poll = setInterval(() => {
+        void Job.fromId<ScanJob, JobOutcome>(this.queue, id).then(
+          (job) => {
+            if (job?.finishedOn === undefined) return;
+            if (job.failedReason && !job.returnvalue) onFailed({ failedReason: job.failedReason });
+            else if (job.returnvalue) onCompleted({ returnvalue: job.returnvalue });
+          },
+          () => undefined,
+        );
+      }, STATE_POLL_MILLIS);
       const end = (settle: () => void): void => {
         clearTimeout(timer);
+        clearInterval(poll);
         events.off(`completed:${id}`, onCompleted);
         events.off(`failed:${id}`, onFailed);
         this.client.off("close", onClose);
