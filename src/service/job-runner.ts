@@ -50,7 +50,8 @@ export class JobRunner {
   private async runOrThrow(job: ScanJob, held: ResolvedFile | undefined): Promise<JobOutcome> {
     const { store, toolVersion } = this.options;
     const policy = await this.options.policies.lookup(job.policyDigest);
-    if (!policy) throw new JobError(`No policy with digest ${job.policyDigest} is known to this worker (give it the gate's --policy, and the same --db for token policies)`, "permanent", 500, "UnknownPolicy");
+    // Transient: a worker started without the gate's --policy is fixed by restarting it, and another worker may know the policy.
+    if (!policy) throw new JobError(`No policy with digest ${job.policyDigest} is known to this worker (give it the gate's --policy, and the same --db for token policies)`, "transient", 503, "UnknownPolicy");
     if (job.digest !== undefined) {
       const stored = await store.getVerdict(verdictKeyOf(job.digest, job.policyDigest, toolVersion));
       if (stored) return this.finish(job, stored, true);
