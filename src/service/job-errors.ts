@@ -2,8 +2,8 @@ import { UpstreamError } from "./vet.js";
 
 /**
  * Transient failures are retried with backoff (network errors, upstream 5xx and 429, a store that
- * is down); permanent ones go to the dead-letter state at once (404, a digest that does not match,
- * an unknown policy, a file that keeps killing workers).
+ * is down, a worker that lacks the job's policy); permanent ones go to the dead-letter state at
+ * once (404, a digest that does not match, a file that keeps killing workers).
  */
 export type FailureKind = "transient" | "permanent";
 
