@@ -81,7 +81,7 @@ describe("modelvet crawl", () => {
       [["crawl", "--db", "memory:x"], /give one of --org/],
       [["crawl", "--org", "a", "--hub", "--db", "memory:x"], /only one of/],
       [["crawl", "--repos", "a/../b", "--db", "memory:x"], /Invalid repo id/i],
-      [["crawl", "--org", "a", "--queue", "redis://127.0.0.1:1", "--db", "memory:x"], /no BullMQ queue/],
+      [["crawl", "--org", "a", "--queue", "http://127.0.0.1:1", "--db", "memory:x"], /give a redis:\/\/ or rediss:\/\/ URL/],
       [["crawl", "--org", "a", "--db", "postgres://u:secret@127.0.0.1:1/db"], /--db "postgres:\/\/u:\*\*\*@127.0.0.1:1\/db": /],
       [["crawl", "--status", "abc", "--db", "memory:x"], /no crawl "abc"/],
       [["crawl", "--resume", "abc", "--db", "memory:x", "--upstream", "http://127.0.0.1:1"], /No crawl "abc"/i],

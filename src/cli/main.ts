@@ -16,6 +16,7 @@ import { addScanCommand } from "./commands/scan.js";
 import { addServeCommand } from "./commands/serve.js";
 import { addSignCommand } from "./commands/sign.js";
 import { addVerifyCommand } from "./commands/verify.js";
+import { addWorkerCommand } from "./commands/worker.js";
 import { EXIT, UsageError, type ExitCode } from "./exit-codes.js";
 import { processIo, type CliIo } from "./io.js";
 
@@ -77,6 +78,7 @@ function buildProgram(ctx: CommandContext): Command {
   addAuditCommand(program, ctx);
   addServeCommand(program, ctx);
   addCrawlCommand(program, ctx);
+  addWorkerCommand(program, ctx);
   addConvertCommand(program, ctx);
   addExtractCommand(program, ctx);
   addInspectCommand(program, ctx);

@@ -6,6 +6,7 @@ import { verdictOf, type FileReport } from "../core/finding.js";
 import type { Limits } from "../core/limits.js";
 import { resolveLimits } from "../core/limits.js";
 import type { PolicyData } from "../policy/policy.js";
+import type { HttpLimits } from "../web/http-source.js";
 import type { Entry, ScannedEntry } from "./scan-paths.js";
 
 /**
@@ -36,10 +37,26 @@ export interface ScanPoolOptions {
   heapMb?: number;
 }
 
-/** What a worker is asked to scan: one file entry of a walk (with the folder it was found under). */
-export interface PoolJob {
-  entry: Entry;
+/**
+ * Bytes that live elsewhere: a hub file held in memory (small files outside LFS) or behind a URL
+ * read with Range requests (LFS). `modelvet worker` scans hub files this way, off its main thread,
+ * so its queue lock keeps being renewed while a file is scanned.
+ */
+export interface RemoteTarget {
+  /** The name shown in the report. */
+  path: string;
+  bytes?: Uint8Array;
+  url?: string;
+  /** Sent only to `credentialOrigin` (HttpSource never forwards it across origins). */
+  authorization?: string;
+  credentialOrigin?: string;
+  http?: Partial<HttpLimits>;
+  /** The size the hub announced; a different size on the CDN is an io-error, not a verdict. */
+  expectedSize?: number;
 }
+
+/** What a worker is asked to scan: one file entry of a walk (with the folder it was found under), or a remote file. */
+export type PoolJob = { entry: Entry } | { remote: RemoteTarget };
 
 interface Slot {
   worker: Worker;
@@ -114,6 +131,7 @@ export class ScanPool {
     slot.busy = true;
     const { worker } = slot;
     const { job } = pending;
+    const path = "entry" in job ? job.entry.path : job.remote.path;
     let settled = false;
     const finish = (result: ScannedEntry, replace: boolean): void => {
       if (settled) return;
@@ -139,11 +157,11 @@ export class ScanPool {
       const message = oom
         ? `Scanning needed more than ${this.options.heapMb ?? WORKER_HEAP_MB} MB of memory and was stopped; not fully scanned (limit WORKER_HEAP_MB)`
         : `Scanner failed: ${error.message}`;
-      finish(failed(job.entry.path, oom ? "limit-exceeded" : "internal-error", message), true);
+      finish(failed(path, oom ? "limit-exceeded" : "internal-error", message), true);
     };
-    const onExit = (code: number): void => finish(failed(job.entry.path, "internal-error", `Scanner thread exited (code ${code}) before reporting`), true);
+    const onExit = (code: number): void => finish(failed(path, "internal-error", `Scanner thread exited (code ${code}) before reporting`), true);
     const timer = setTimeout(() => {
-      finish(failed(job.entry.path, "timeout", `Scan did not finish within ${this.hardMillis} ms and was stopped; not fully scanned (limit maxMillisPerFile)`), true);
+      finish(failed(path, "timeout", `Scan did not finish within ${this.hardMillis} ms and was stopped; not fully scanned (limit maxMillisPerFile)`), true);
     }, this.hardMillis);
     worker.on("message", onMessage);
     worker.on("error", onError);

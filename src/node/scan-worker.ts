@@ -1,15 +1,51 @@
 // Worker thread of ScanPool: rebuilds the policy once, then scans one file per message.
 import { parentPort, workerData } from "node:worker_threads";
+import { MemorySource, type ByteSource } from "../core/byte-source.js";
+import { verdictOf, type FileReport } from "../core/finding.js";
 import type { Limits } from "../core/limits.js";
+import { scanSource } from "../engine/scan.js";
 import { createPolicy, type PolicyData } from "../policy/policy.js";
-import type { PoolJob } from "./scan-pool.js";
-import { scanEntry } from "./scan-paths.js";
+import { HttpSource } from "../web/http-source.js";
+import type { PoolJob, RemoteTarget } from "./scan-pool.js";
+import { scanEntry, type ScannedEntry } from "./scan-paths.js";
 
 const data = workerData as { policyLayers: PolicyData[]; limits?: Partial<Limits> };
 const policy = createPolicy(data.policyLayers);
 
-parentPort?.on("message", ({ entry }: PoolJob) => {
-  // Paths are bytes (Buffers); structured cloning hands them over as plain Uint8Arrays.
-  const local = { ...entry, absolute: Buffer.from(entry.absolute), root: Buffer.from(entry.root) };
-  void scanEntry(local, { policy, limits: data.limits }).then((report) => parentPort?.postMessage(report));
+parentPort?.on("message", (job: PoolJob) => {
+  void scanJob(job).then((report) => parentPort?.postMessage(report));
 });
+
+function scanJob(job: PoolJob): Promise<ScannedEntry> {
+  if ("remote" in job) return scanRemote(job.remote);
+  // Paths are bytes (Buffers); structured cloning hands them over as plain Uint8Arrays.
+  const local = { ...job.entry, absolute: Buffer.from(job.entry.absolute), root: Buffer.from(job.entry.root) };
+  return scanEntry(local, { policy, limits: data.limits });
+}
+
+/** A hub file: bytes in memory, or a URL read by ranges. An I/O failure is an `io-error` report, never a verdict on content. */
+async function scanRemote(target: RemoteTarget): Promise<ScannedEntry> {
+  let source: ByteSource;
+  let http: HttpSource | undefined;
+  try {
+    if (target.bytes) source = new MemorySource(target.bytes);
+    else if (target.url) {
+      http = await HttpSource.open(target.url, { authorization: target.authorization, credentialOrigin: target.credentialOrigin, limits: target.http });
+      source = http;
+    } else return ioError(target.path, "Nothing to scan: neither bytes nor a URL");
+  } catch (error) {
+    return ioError(target.path, `Cannot read ${target.path}: ${(error as Error).message}`);
+  }
+  if (target.expectedSize !== undefined && source.size !== target.expectedSize) {
+    return ioError(target.path, `The upstream said ${target.expectedSize} bytes, the CDN holds ${source.size}`);
+  }
+  const report = await scanSource(source, { path: target.path, policy, limits: data.limits });
+  if (http) report.bytesFetched = http.stats.bytesFetched;
+  return { report, sources: [] };
+}
+
+function ioError(path: string, message: string): ScannedEntry {
+  const errors = [{ code: "io-error", message, location: {} }];
+  const report: FileReport = { path, verdict: verdictOf([], errors), formats: [], findings: [], errors, notes: [] };
+  return { report, sources: [] };
+}

@@ -22,11 +22,16 @@ import { Metrics } from "./metrics.js";
 import type { CrawlState, FileResult, ResultStore } from "./jobs.js";
 import { decisionPage, decisionsPage, filesPage, type FilesQuery } from "./pages.js";
 import { resultCursor } from "./result-cursor.js";
-import { policyContextOf, policyDigestOf } from "./policy-context.js";
 import type { AuditEntry, StoredVerdict, TokenRecord, VerdictStore } from "./store.js";
 import { StoreUnavailableError } from "./store-errors.js";
 import { DigestMismatchError, getStream, parseRange, VerifyingStream } from "./stream.js";
 import { bearerOf, hashToken, RateLimiter, type Scope } from "./tokens.js";
+import { classifyFailure, JobError, QueueUnavailableError } from "./job-errors.js";
+import { verdictKeyOf } from "./job-keys.js";
+import { JobRunner } from "./job-runner.js";
+import type { JobOutcome, JobQueue, ScanJob } from "./jobs.js";
+import { PolicyBook } from "./policy-book.js";
+import { LocalQueue } from "./queue-local.js";
 import { DEFAULT_GATE_LIMITS, UpstreamError, verdictRecord, Vetter, type FileTarget, type GateLimits, type PolicyContext, type ResolvedFile } from "./vet.js";
 
 export interface GateOptions {
@@ -47,6 +52,13 @@ export interface GateOptions {
   logger?: boolean | { level: string };
   /** Where crawl results are (queries by repo and rule); default: `store`, when it keeps them too. */
   results?: ResultStore;
+  /**
+   * Where scans go. Default: a LocalQueue scanning in this process. `modelvet serve --queue` gives a
+   * BullQueue whose jobs `modelvet worker` processes take.
+   */
+  queue?: JobQueue;
+  /** How long a pull waits for its job past the scan's own limit (queueing, fetching), default 30 s. */
+  queueWaitMarginMillis?: number;
 }
 
 /** Results per page of /v1/files and /ui/files unless `limit` says otherwise. */
@@ -102,18 +114,42 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
   const upstream = options.upstream.replace(/\/+$/, "");
   const metrics = new Metrics();
   const store = options.store;
-  const vetter = new Vetter({ upstream, upstreamToken: options.upstreamToken, store, metrics, toolVersion: options.toolVersion, limits });
+  const vetter = new Vetter({ upstream, upstreamToken: options.upstreamToken, metrics, toolVersion: options.toolVersion, limits });
   const rate = new RateLimiter();
-  const policies = new Map<string, PolicyContext>();
+  const policies = new PolicyBook(store);
+  const policyContext = (text: string | undefined, label: string): PolicyContext => policies.contextOf(text, label);
   const serverPolicy = policyContext(options.policyText, "server policy");
   const allowedOrigins = new Set([new URL(upstream).origin, ...(options.allowedUrlOrigins ?? []).map((o) => new URL(o).origin)]);
+  // The embedded queue scans the bytes the pull already resolved (held by digest while it waits).
+  const held = new Map<string, ResolvedFile>();
+  const runner = new JobRunner({ vetter, store, policies, toolVersion: options.toolVersion, metrics, scan: (file, name, policy) => vetter.scanFile(file, name, policy) });
+  const queue: JobQueue = options.queue ?? new LocalQueue((job) => runner.run(job, job.digest === undefined ? undefined : held.get(job.digest)), { toolVersion: options.toolVersion });
+  const waitMillis = limits.scanTimeoutMillis + (options.queueWaitMarginMillis ?? 30_000);
 
-  function policyContext(text: string | undefined, label: string): PolicyContext {
-    const known = policies.get(policyDigestOf(text));
-    if (known) return known;
-    const context = policyContextOf(text, label);
-    policies.set(context.digest, context);
-    return context;
+  /** The verdict on a resolved file: from storage, else from a job on the queue (which may be down: 503). */
+  async function decide(file: ResolvedFile, target: FileTarget, policy: PolicyContext): Promise<{ verdict: StoredVerdict; cached: boolean }> {
+    const key = verdictKeyOf(file.digest, policy.digest, options.toolVersion);
+    const cached = await store.getVerdict(key);
+    if (cached) {
+      metrics.add("modelvet_gate_cache_total", { result: "hit" });
+      return { verdict: cached, cached: true };
+    }
+    metrics.add("modelvet_gate_cache_total", { result: "miss" });
+    const job: ScanJob = { repo: target.repo, revision: file.commit || target.revision, path: target.path, digest: file.digest, size: file.size, policyDigest: policy.digest, origin: "gate" };
+    held.set(file.digest, file);
+    let outcome: JobOutcome;
+    try {
+      outcome = await queue.run(job, waitMillis);
+    } catch (error) {
+      metrics.add("modelvet_queue_jobs_total", { result: "failed", verdict: "" });
+      throw error;
+    } finally {
+      held.delete(file.digest);
+    }
+    metrics.add("modelvet_queue_jobs_total", { result: outcome.fromStore ? "from-store" : "scanned", verdict: outcome.verdict });
+    const verdict = await store.getVerdict(outcome.verdictKey);
+    if (!verdict) throw new JobError(`The verdict ${outcome.verdictKey} was reported but is not in storage; not served`, "transient", 503, "StoreUnavailable");
+    return { verdict, cached: outcome.fromStore };
   }
 
   const app = Fastify({
@@ -177,7 +213,7 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
   app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
     const memory = process.memoryUsage();
     reply.type("text/plain; version=0.0.4");
-    return metrics.render({ process_resident_memory_bytes: memory.rss, nodejs_heap_used_bytes: memory.heapUsed });
+    return metrics.render({ process_resident_memory_bytes: memory.rss, nodejs_heap_used_bytes: memory.heapUsed, ...(await queueGauges(queue)) });
   });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
@@ -208,14 +244,14 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
     let verdict: StoredVerdict;
     let cached: boolean;
     try {
-      ({ verdict, cached } = await vetter.decide(file, name, caller.policy));
+      ({ verdict, cached } = await decide(file, target, caller.policy));
     } catch (error) {
       // The store is down: the audit log is too, so answer 503 from the error handler.
       if (error instanceof StoreUnavailableError) throw error;
-      const status = error instanceof UpstreamError ? error.status : 500;
-      const message = error instanceof Error ? error.message : String(error);
-      await audit({ ...base, commit: file.commit, digest: file.digest, verdict: "", decision: "error", rules: [], status, reason: message, verdictKey: "" });
-      return sendError(reply, status, "ScanFailed", `${message}`);
+      const failure = failureOf(error);
+      await audit({ ...base, commit: file.commit, digest: file.digest, verdict: "", decision: "error", rules: [], status: failure.status, reason: failure.message, verdictKey: "" }).catch(() => undefined);
+      if (failure.status === 503) reply.header("Retry-After", "5");
+      return sendError(reply, failure.status, failure.code, failure.message);
     }
     const fileHeaders: Record<string, string> = {
       ETag: file.etag,
@@ -591,6 +627,9 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
     return reply.type("text/html; charset=utf-8").header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'").send(filesPage(query, page.files, page.next, crawls));
   });
 
+  app.addHook("onClose", async () => {
+    if (!options.queue) await queue.close();
+  });
   app.setNotFoundHandler(async (request, reply) => sendError(reply, 404, "NotFound", `No route ${request.method} ${request.url.split("?")[0]}`));
   app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {
     if (error instanceof DigestMismatchError) {
@@ -610,6 +649,31 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
     return sendError(reply, status, status === 500 ? "InternalError" : "BadRequest", status === 500 ? "Internal error; nothing was served" : error.message);
   });
   return app;
+}
+
+/** Queue depth and the oldest waiting job's age for /metrics; `modelvet_queue_up 0` while the queue cannot be reached. */
+async function queueGauges(queue: JobQueue): Promise<Record<string, number>> {
+  try {
+    const c = await queue.counts();
+    return {
+      modelvet_queue_up: 1,
+      modelvet_queue_waiting_jobs: c.waiting,
+      modelvet_queue_active_jobs: c.active,
+      modelvet_queue_delayed_jobs: c.delayed,
+      modelvet_queue_failed_jobs: c.failed,
+      modelvet_queue_completed_jobs: c.completed,
+      modelvet_queue_oldest_waiting_seconds: c.oldestWaitingMillis / 1000,
+    };
+  } catch {
+    return { modelvet_queue_up: 0 };
+  }
+}
+
+/** What a failed pull answers: the job's own status (404 from the hub, 504 on a timeout), 503 while the queue or store is down. */
+function failureOf(error: unknown): { status: number; code: string; message: string } {
+  if (error instanceof QueueUnavailableError) return { status: 503, code: "QueueUnavailable", message: error.message };
+  const failure = classifyFailure(error);
+  return { status: failure.status, code: failure.code === "JobFailed" ? "ScanFailed" : failure.code, message: failure.message };
 }
 
 /** The hub's error shape, so clients show the reason: JSON `{error}` plus `X-Error-Code`/`X-Error-Message`. */

@@ -24,7 +24,7 @@ beforeAll(async () => {
   hub = await startHubStandin({ memory: synthetic.repos, maxModelsPage: 4 });
   store = new MemoryStore();
   const policy = policyContextOf(undefined, "default policy");
-  const vetter = new Vetter({ upstream: hub.url, store, metrics: new Metrics(), toolVersion: "test", limits: DEFAULT_GATE_LIMITS });
+  const vetter = new Vetter({ upstream: hub.url, metrics: new Metrics(), toolVersion: "test", limits: DEFAULT_GATE_LIMITS });
   const queue = new InProcessQueue((job) => judgeJob(job, { vetter, store, policy }));
   crawl = await startCrawl({ kind: "org", org: "acme" }, { upstream: hub.url, queue, store, policyDigest: policy.digest, toolVersion: "test", waitForJobs: () => queue.idle() });
   await store.recordFileResult({ repo: "acme/odd", revision: "f".repeat(40), path: HOSTILE_PATH, digest: "sha256:00", verdictKey: "k", verdict: "unsafe", rules: ["PKL001"], scannedAt: "2000-01-01T00:00:00.000Z" });

@@ -5,7 +5,7 @@
  * - `--db memory:NAME`: a MemoryStore kept for the life of the process (tests, trials).
  * - `--db postgres://…`: the Postgres store; `--db FILE` (or `sqlite:FILE`): the gate's SQLite file.
  * - no `--queue`: scans run in this process (InProcessQueue + judgeJob), with backpressure.
- * - `--queue redis://…`: BullMQ, judged by `modelvet worker` processes (not in this build yet).
+ * - `--queue redis://…`: BullMQ, judged by `modelvet worker` processes (started with the same --policy).
  */
 import type { JobQueue, ResultStore } from "./jobs.js";
 import { InProcessQueue, judgeJob, MemoryStore } from "./crawl-memory.js";
@@ -69,8 +69,14 @@ export async function openCrawlQueue(
   url: string | undefined,
   deps: { upstream: string; upstreamToken?: string; store: CrawlStore; policy: PolicyContext; toolVersion: string; concurrency?: number },
 ): Promise<OpenedQueue> {
-  if (url !== undefined) throw new BackendError(`--queue ${JSON.stringify(redact(url))}: this build has no BullMQ queue; leave --queue out to scan in this process`);
-  const vetter = new Vetter({ upstream: deps.upstream, upstreamToken: deps.upstreamToken, store: deps.store, metrics: new Metrics(), toolVersion: deps.toolVersion, limits: DEFAULT_GATE_LIMITS });
+  if (url !== undefined) {
+    // Jobs go to `modelvet worker` processes; they find the crawl's policy by its digest, so they
+    // must run with the same --policy (or the job waits in retries, then fails as UnknownPolicy).
+    if (!/^rediss?:\/\//i.test(url)) throw new BackendError(`--queue ${JSON.stringify(redact(url))}: give a redis:// or rediss:// URL`);
+    const { BullQueue } = await import("./queue-bullmq.js");
+    return { queue: BullQueue.open({ url, toolVersion: deps.toolVersion }), inProcess: false };
+  }
+  const vetter = new Vetter({ upstream: deps.upstream, upstreamToken: deps.upstreamToken, metrics: new Metrics(), toolVersion: deps.toolVersion, limits: DEFAULT_GATE_LIMITS });
   const queue = new InProcessQueue((job) => judgeJob(job, { vetter, store: deps.store, policy: deps.policy }), { concurrency: deps.concurrency ?? 4 });
   return { queue, inProcess: true, backpressure: () => queue.waitForRoom(MAX_IN_PROCESS_BACKLOG), drained: () => queue.idle() };
 }

@@ -10,6 +10,8 @@ import type { CrawlState, FileResult, JobOutcome, JobQueue, QueueCounts, ResultS
 import type { AuditEntry, StoredVerdict, TokenRecord, VerdictStore } from "./store.js";
 import type { PolicyContext, Vetter } from "./vet.js";
 import { parseResultCursor } from "./result-cursor.js";
+import { JobRunner } from "./job-runner.js";
+import { PolicyBook } from "./policy-book.js";
 
 /** Newest first; ties by repo, then path, both descending (as `ORDER BY scanned_at DESC, repo DESC, path DESC`). */
 function compareResults(a: FileResult, b: FileResult): number {
@@ -111,26 +113,25 @@ export interface JudgeDeps {
 }
 
 /**
- * Judges one job as a worker does: resolves the file at the job's commit, scans it once per
- * digest (or answers from storage), and records the file's result for queries by repo and rule.
- * A failure (upstream down, scan past its limit) is thrown: the job fails, nothing is recorded.
+ * Judges one job as a worker does (the same JobRunner): resolves the file at the job's commit, scans
+ * it once per digest (or answers from storage), and records the file's result for queries by repo
+ * and rule. A failure (upstream down, scan past its limit) is thrown as a JobError: the job fails,
+ * nothing is recorded.
  */
-export async function judgeJob(job: ScanJob, deps: JudgeDeps): Promise<JobOutcome> {
-  const file = await deps.vetter.resolve({ repo: job.repo, revision: job.revision, path: job.path });
-  const { verdict, cached } = await deps.vetter.decide(file, `${job.repo}/${job.path}`, deps.policy);
-  await deps.store.recordFileResult({
-    repo: job.repo,
-    revision: job.revision,
-    path: job.path,
-    digest: verdict.digest,
-    verdictKey: verdict.key,
-    verdict: verdict.verdict,
-    rules: verdict.rules,
-    scannedAt: new Date().toISOString(),
-    ...(job.origin.startsWith("crawl:") ? { crawlId: job.origin.slice("crawl:".length) } : {}),
-  });
-  return { verdictKey: verdict.key, verdict: verdict.verdict, allowed: verdict.allowed, fromStore: cached };
+export function judgeJob(job: ScanJob, deps: JudgeDeps): Promise<JobOutcome> {
+  let runner = runners.get(deps);
+  if (!runner) {
+    const policies = new PolicyBook(deps.store);
+    policies.remember(deps.policy);
+    const vetter = deps.vetter;
+    runner = new JobRunner({ vetter, store: deps.store, policies, toolVersion: vetter.toolVersion, scan: (file, name, policy) => vetter.scanFile(file, name, policy) });
+    runners.set(deps, runner);
+  }
+  return runner.run(job);
 }
+
+/** One runner per set of dependencies (the same object for every job of a crawl). */
+const runners = new WeakMap<JudgeDeps, JobRunner>();
 
 interface Pending {
   job: ScanJob;

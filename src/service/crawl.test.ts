@@ -30,7 +30,7 @@ const listingRequests = () => hub.requests.filter((r) => r.url.startsWith("/api/
 /** A store, a queue that judges in-process, and the crawl options wired to them. */
 function setup(): { store: MemoryStore; queue: InProcessQueue; options: CrawlOptions } {
   const store = new MemoryStore();
-  const vetter = new Vetter({ upstream: hub.url, store, metrics: new Metrics(), toolVersion: "test", limits: DEFAULT_GATE_LIMITS });
+  const vetter = new Vetter({ upstream: hub.url, metrics: new Metrics(), toolVersion: "test", limits: DEFAULT_GATE_LIMITS });
   const queue = new InProcessQueue((job) => judgeJob(job, { vetter, store, policy: POLICY }), { concurrency: 4 });
   return { store, queue, options: { upstream: hub.url, queue, store, policyDigest: POLICY.digest, toolVersion: "test", waitForJobs: () => queue.idle() } };
 }

@@ -12,6 +12,7 @@ export class Metrics {
     this.describe("modelvet_gate_bytes_streamed_total", "File bytes streamed to clients");
     this.describe("modelvet_gate_bytes_fetched_for_scan_total", "Bytes fetched from upstream to scan");
     this.describe("modelvet_gate_store_unavailable_total", "Requests answered 503 because the verdict store was unavailable");
+    this.describe("modelvet_queue_jobs_total", "Jobs a pull waited for, by result (scanned, from-store, failed) and verdict");
   }
 
   private describe(name: string, help: string): void {

@@ -6,7 +6,7 @@ import type { Policy } from "../policy/policy.js";
 import { resolvePath } from "../web/hf-ref.js";
 import { HttpSource, HttpSourceError, type HttpLimits } from "../web/http-source.js";
 import type { Metrics } from "./metrics.js";
-import type { StoredVerdict, VerdictStore } from "./store.js";
+import type { StoredVerdict } from "./store.js";
 
 /** Bounds of the gate's own work per request. */
 export interface GateLimits {
@@ -40,7 +40,6 @@ export interface VetterOptions {
   upstream: string;
   /** The gate's own credential for the upstream hub; a client's token is never forwarded. */
   upstreamToken?: string;
-  store: VerdictStore;
   metrics: Metrics;
   toolVersion: string;
   limits: GateLimits;
@@ -71,18 +70,17 @@ export class UpstreamError extends Error {
   }
 }
 
-export interface Decision {
-  verdict: StoredVerdict;
-  cached: boolean;
-}
-
 /**
- * Resolves hub files, scans them once per content digest and policy, and remembers the verdict.
- * Concurrent requests for the same digest share one scan (single flight).
+ * Resolves hub files on the upstream and scans them. Caching, single flight and storage are the
+ * job runner's and the queue's (job-runner.ts, queue-local.ts, queue-bullmq.ts).
  */
 export class Vetter {
-  private readonly inflight = new Map<string, Promise<Decision>>();
   private readonly upstream: string;
+
+  /** The modelvet version verdicts are keyed by. */
+  get toolVersion(): string {
+    return this.options.toolVersion;
+  }
 
   constructor(private readonly options: VetterOptions) {
     this.upstream = options.upstream.replace(/\/+$/, "");
@@ -165,37 +163,17 @@ export class Vetter {
     throw new UpstreamError(message, status, code);
   }
 
-  /** The verdict for `file` under `policy`: from the cache, or from one shared scan. */
-  async decide(file: ResolvedFile, name: string, policy: PolicyContext): Promise<Decision> {
-    const key = `${file.digest}|${policy.digest}|${this.options.toolVersion}`;
-    const cached = await this.options.store.getVerdict(key);
-    if (cached) {
-      this.options.metrics.add("modelvet_gate_cache_total", { result: "hit" });
-      return { verdict: cached, cached: true };
-    }
-    const running = this.inflight.get(key);
-    if (running) {
-      this.options.metrics.add("modelvet_gate_cache_total", { result: "shared" });
-      return running;
-    }
-    this.options.metrics.add("modelvet_gate_cache_total", { result: "miss" });
-    const scan = this.scanAndStore(key, file, name, policy).finally(() => this.inflight.delete(key));
-    this.inflight.set(key, scan);
-    return scan;
-  }
-
-  private async scanAndStore(key: string, file: ResolvedFile, name: string, policy: PolicyContext): Promise<Decision> {
+  /**
+   * Scans `file` in this process, as the embedded gate always has: the bytes in hand for a small
+   * file, ranged reads for an LFS file. An I/O failure comes back as an `io-error` in the report.
+   */
+  async scanFile(file: ResolvedFile, name: string, policy: PolicyContext): Promise<FileReport> {
     const started = Date.now();
     let source: ByteSource;
     if (file.kind === "inline") source = new MemorySource(file.bytes);
     else {
-      const sameOrigin = new URL(file.url).origin === new URL(this.upstream).origin;
       try {
-        source = await HttpSource.open(file.url, {
-          authorization: sameOrigin && this.options.upstreamToken ? `Bearer ${this.options.upstreamToken}` : undefined,
-          credentialOrigin: new URL(this.upstream).origin,
-          limits: { requestTimeoutMillis: this.options.limits.upstreamTimeoutMillis, ...this.options.http },
-        });
+        source = await HttpSource.open(file.url, { ...this.remoteAccess(file.url), limits: { requestTimeoutMillis: this.options.limits.upstreamTimeoutMillis, ...this.options.http } });
       } catch (error) {
         this.options.metrics.add("modelvet_gate_upstream_errors_total");
         if (error instanceof HttpSourceError) throw new UpstreamError(`Cannot vet ${name}: ${error.message}`, 502, undefined);
@@ -208,18 +186,15 @@ export class Vetter {
       this.options.limits.scanTimeoutMillis + 5_000,
       () => new UpstreamError(`Scanning ${name} took longer than ${this.options.limits.scanTimeoutMillis} ms (limit scanTimeoutMillis); not served`, 504, undefined),
     );
-    if (source instanceof HttpSource) {
-      report.bytesFetched = source.stats.bytesFetched;
-      this.options.metrics.add("modelvet_gate_bytes_fetched_for_scan_total", {}, source.stats.bytesFetched);
-    }
+    if (source instanceof HttpSource) report.bytesFetched = source.stats.bytesFetched;
     this.options.metrics.add("modelvet_gate_scan_seconds_sum", {}, (Date.now() - started) / 1000);
-    // An I/O failure says nothing about the content: answer with an error and keep nothing.
-    const io = report.errors.find((e) => e.code === "io-error");
-    if (io) throw new UpstreamError(`Cannot vet ${name}: ${io.message}`, 502, undefined);
-    this.options.metrics.add("modelvet_gate_scans_total", { verdict: report.verdict });
-    const verdict = verdictRecord(key, file.digest, policy, this.options.toolVersion, report);
-    await this.options.store.putVerdict(verdict);
-    return { verdict, cached: false };
+    return report;
+  }
+
+  /** The credential for `url`: the gate's own, sent only to the upstream's origin (never to the CDN). */
+  remoteAccess(url: string): { authorization: string | undefined; credentialOrigin: string } {
+    const sameOrigin = new URL(url).origin === new URL(this.upstream).origin;
+    return { authorization: sameOrigin && this.options.upstreamToken ? `Bearer ${this.options.upstreamToken}` : undefined, credentialOrigin: new URL(this.upstream).origin };
   }
 }
 

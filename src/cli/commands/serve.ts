@@ -2,29 +2,14 @@ import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { hfEndpoint } from "../../node/remote-scan.js";
 import { VERSION } from "../../node/scan-paths.js";
-import type { Store } from "../../service/store-common.js";
 import { createToken, parseScopes, type Scope } from "../../service/tokens.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import type { CommandContext } from "./context.js";
+import { openStore } from "./store-url.js";
+import { redactUrl } from "./worker.js";
 
 const DEFAULT_DB = "modelvet-gate.db";
 
-/**
- * fastify and the database driver load only for these commands, not on every `modelvet scan`; the
- * Postgres driver only for a postgres:// URL.
- */
-async function openStore(url: string): Promise<Store> {
-  const { openStore: open, parseStoreLocation, redactStoreUrl } = await import("../../service/open-store.js");
-  try {
-    parseStoreLocation(url);
-  } catch (error) {
-    throw new UsageError(`--db: ${(error as Error).message}`);
-  }
-  // Unreachable, missing folder, schema from a newer modelvet: the operator's to fix, not a crash to report.
-  return open(url).catch((error: Error) => {
-    throw new UsageError(`cannot open the store ${JSON.stringify(redactStoreUrl(url))}: ${error.message}`);
-  });
-}
 
 interface ServeFlags {
   host: string;
@@ -36,6 +21,8 @@ interface ServeFlags {
   allowUrlOrigin?: string[];
   logLevel: string;
   rate?: string;
+  queue?: string;
+  queueName: string;
 }
 
 /**
@@ -55,6 +42,8 @@ export function addServeCommand(program: Command, ctx: CommandContext): void {
     .option("--anonymous <scopes>", "scopes granted without a token, e.g. pull (default: none)")
     .option("--allow-url-origin <origin...>", "origins besides the upstream the scan API may fetch URLs from")
     .option("--log-level <level>", "pino log level", "info")
+    .option("--queue <url>", "send scans to a BullMQ queue on this Redis (redis://host:port) for `modelvet worker` processes; default: scan in this process")
+    .option("--queue-name <name>", "the BullMQ queue's name, for several gates on one Redis", "modelvet-scan")
     .option("--rate <perMinute>", "requests per minute per token (or per address without one), unless the token sets its own; with token create: that token's rate (default 6000)")
     .action(async (flags: ServeFlags) => {
       const env = ctx.io.env ?? {};
@@ -65,7 +54,11 @@ export function addServeCommand(program: Command, ctx: CommandContext): void {
       const policyText = flags.policy === undefined ? undefined : await readFile(flags.policy, "utf8").catch((e: Error) => {
         throw new UsageError(`cannot read policy ${JSON.stringify(flags.policy)}: ${e.message}`);
       });
+      if (flags.queue !== undefined && !/^rediss?:\/\//.test(flags.queue)) throw new UsageError(`--queue must be a redis:// or rediss:// URL, got ${JSON.stringify(flags.queue)}`);
       const store = await openStore(flags.db);
+      // bullmq and ioredis load only with --queue: the embedded default never needs them.
+      const queue = flags.queue === undefined ? undefined : (await import("../../service/queue-bullmq.js")).BullQueue.open({ url: flags.queue, name: flags.queueName, toolVersion: VERSION });
+      if (queue && !(await queue.ready(5_000))) ctx.io.stderr.write(`modelvet gate: the queue ${redactUrl(flags.queue ?? "")} is not reachable yet; pulls that need a scan answer 503 until it is\n`);
       const { buildGate } = await import("../../service/app.js");
       const app = await buildGate({
         upstream: flags.upstream ?? hfEndpoint(env),
@@ -77,11 +70,15 @@ export function addServeCommand(program: Command, ctx: CommandContext): void {
         allowedUrlOrigins: flags.allowUrlOrigin,
         logger: { level: flags.logLevel },
         limits: rate === undefined ? {} : { ratePerMinute: rate },
+        queue,
       });
       const address = await app.listen({ host: flags.host, port });
       ctx.io.stderr.write(`modelvet gate listening on ${address} (upstream ${flags.upstream ?? hfEndpoint(env)}); point clients at it with HF_ENDPOINT=${address}\n`);
       const stop = (): void => {
-        void app.close().then(() => store.close());
+        void app.close().then(async () => {
+          await queue?.close();
+          await store.close();
+        });
       };
       process.once("SIGTERM", stop);
       process.once("SIGINT", stop);

@@ -1,0 +1,354 @@
+import { randomUUID } from "node:crypto";
+import type { EventEmitter } from "node:events";
+import { Job, Queue, QueueEvents, UnrecoverableError, Worker, type JobsOptions } from "bullmq";
+import { Redis, type RedisOptions } from "ioredis";
+import { classifyFailure, decodeFailure, encodeFailure, JobError, QueueUnavailableError } from "./job-errors.js";
+import { jobIdOf, jobKeyOf } from "./job-keys.js";
+import type { JobOutcome, JobQueue, QueueCounts, ScanJob } from "./jobs.js";
+
+/** The BullMQ queue's name (Redis keys `bull:modelvet-scan:*`). */
+export const DEFAULT_QUEUE_NAME = "modelvet-scan";
+
+/**
+ * Attempts of a job that fails transiently (network, upstream 5xx/429, store down), with
+ * exponential backoff from `DEFAULT_BACKOFF_MILLIS`: 2, 4, 8, 16 s between them, so a short outage
+ * is ridden out and a lasting one reaches the dead-letter state within half a minute.
+ */
+export const DEFAULT_ATTEMPTS = 5;
+export const DEFAULT_BACKOFF_MILLIS = 2_000;
+/** Finished jobs kept for dedupe and inspection; storage holds the verdicts, Redis only the work (CWE-770). */
+const KEEP_COMPLETED = { age: 3_600, count: 10_000 };
+/** Dead-lettered jobs kept a week for operators (`failedReason`), bounded (CWE-770). */
+const KEEP_FAILED = { age: 7 * 24 * 3_600, count: 100_000 };
+/** How often a waiting pull also reads its job's state, in case an event was missed. */
+const STATE_POLL_MILLIS = 2_000;
+/** Crawl jobs wait behind every gate job: a person waits on a pull, nobody on a crawl (BullMQ runs unprioritised jobs first). */
+const CRAWL_PRIORITY = 10;
+
+export interface BullQueueOptions {
+  /** `redis://[user:password@]host:port[/db]` (or `rediss://`). */
+  url: string;
+  toolVersion: string;
+  name?: string;
+  attempts?: number;
+  backoffMillis?: number;
+}
+
+/** Options of the gate's own Redis connection: fail at once while Redis is down (the pull answers 503), reconnect by itself. */
+function producerConnection(url: string): Redis {
+  return new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 5_000,
+    // ioredis's default backoff (50 ms more per try, at most 2 s): back within 2 s of Redis.
+    retryStrategy: (times) => Math.min(times * 50, 2_000),
+    lazyConnect: false,
+  } satisfies RedisOptions);
+}
+
+/** A connection BullMQ may block on (QueueEvents, Worker): BullMQ requires no per-request retry limit there. */
+function blockingConnection(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(times * 50, 2_000) });
+}
+
+/**
+ * The gate's side of the BullMQ queue: scans become jobs that `modelvet worker` processes take.
+ * A job's id is derived from its verdict key, so a second pull (or crawl) of the same digest joins
+ * the job already queued or running instead of scanning twice.
+ *
+ * @example
+ * const queue = BullQueue.open({ url: "redis://127.0.0.1:6379", toolVersion: VERSION });
+ * const outcome = await queue.run(job, 150_000);
+ * await queue.close();
+ */
+export class BullQueue implements JobQueue {
+  private constructor(
+    private readonly queue: Queue,
+    private readonly events: QueueEvents,
+    private readonly client: Redis,
+    private readonly eventsClient: Redis,
+    private readonly options: BullQueueOptions,
+  ) {
+    // Errors surface on the calls (503); an unhandled 'error' event would end the process.
+    queue.on("error", () => undefined);
+    events.on("error", () => undefined);
+    client.on("error", () => undefined);
+    eventsClient.on("error", () => undefined);
+  }
+
+  static open(options: BullQueueOptions): BullQueue {
+    const name = options.name ?? DEFAULT_QUEUE_NAME;
+    const client = producerConnection(options.url);
+    const eventsClient = blockingConnection(options.url);
+    const queue = new Queue(name, { connection: client });
+    const events = new QueueEvents(name, { connection: eventsClient });
+    return new BullQueue(queue, events, client, eventsClient, options);
+  }
+
+  /** Resolves once Redis answered (startup checks); the queue works without it, answering 503 until Redis is back. */
+  async ready(timeoutMillis: number): Promise<boolean> {
+    const until = Date.now() + timeoutMillis;
+    while (Date.now() < until) {
+      if (this.client.status === "ready" && this.eventsClient.status === "ready") return true;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return false;
+  }
+
+  async enqueue(jobs: readonly ScanJob[]): Promise<{ queued: number; joined: number }> {
+    this.assertConnected();
+    const entries = jobs.map((job) => ({ job, id: jobIdOf(jobKeyOf(job, this.options.toolVersion)) }));
+    const exists = await this.guard(async () => {
+      const pipeline = this.client.pipeline();
+      for (const { id } of entries) pipeline.exists(this.queue.toKey(id));
+      return ((await pipeline.exec()) ?? []).map(([, value]) => value === 1);
+    });
+    await this.guard(() => this.queue.addBulk(entries.map(({ job, id }) => ({ name: "scan", data: job, opts: this.jobOptions(id, job) }))));
+    const joined = exists.filter(Boolean).length;
+    return { queued: entries.length - joined, joined };
+  }
+
+  async run(job: ScanJob, timeoutMillis: number): Promise<JobOutcome> {
+    this.assertConnected();
+    await this.guard(() => this.events.waitUntilReady());
+    const id = jobIdOf(jobKeyOf(job, this.options.toolVersion));
+    // Listen before adding: a fast worker can finish the job before `add` returns.
+    const wait = this.waitFor(id, timeoutMillis, `${job.repo}/${job.path}`);
+    wait.finished.catch(() => undefined);
+    try {
+      const added = await this.guard(() => this.queue.add("scan", job, this.jobOptions(id, job)));
+      // The same id may name an older job that already ended: completed answers now; a dead-lettered
+      // one answers with its reason if permanent (no crash loop), or runs again if its cause was transient.
+      const state = await this.guard(() => added.getState());
+      if (state === "completed" || state === "failed") {
+        const old = await this.guard(() => Job.fromId<ScanJob, JobOutcome>(this.queue, id));
+        if (old && state === "completed" && old.returnvalue) return old.returnvalue;
+        if (old && state === "failed") {
+          const failure = decodeFailure(old.failedReason ?? "");
+          if (failure.kind === "permanent") throw failure;
+          await this.guard(() => old.retry("failed"));
+        }
+      }
+      return await wait.finished;
+    } finally {
+      wait.cancel();
+    }
+  }
+
+  async counts(): Promise<QueueCounts> {
+    this.assertConnected();
+    return this.guard(async () => {
+      const c = await this.queue.getJobCounts("waiting", "prioritized", "active", "delayed", "failed", "completed");
+      const oldest = [...(await this.queue.getJobs(["wait"], 0, 0, true)), ...(await this.queue.getJobs(["prioritized"], 0, 0, true))];
+      const since = Math.min(...oldest.map((j) => j.timestamp));
+      return {
+        waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
+        active: c.active ?? 0,
+        delayed: c.delayed ?? 0,
+        failed: c.failed ?? 0,
+        completed: c.completed ?? 0,
+        oldestWaitingMillis: Number.isFinite(since) ? Math.max(0, Date.now() - since) : 0,
+      };
+    });
+  }
+
+  /** Dead-lettered jobs, newest first, with their reasons (for operators and tests). */
+  async deadLetters(limit: number): Promise<{ id: string; job: ScanJob; reason: JobError; attempts: number }[]> {
+    this.assertConnected();
+    const jobs = await this.guard(() => this.queue.getJobs(["failed"], 0, limit - 1));
+    return jobs.map((j) => ({ id: j.id ?? "", job: j.data as ScanJob, reason: decodeFailure(j.failedReason ?? ""), attempts: j.attemptsMade }));
+  }
+
+  /** Jobs being processed now and the worker holding each (`host#pid`), for operators and tests. */
+  async active(limit: number): Promise<{ id: string; job: ScanJob; worker: string }[]> {
+    this.assertConnected();
+    const jobs = await this.guard(() => this.queue.getJobs(["active"], 0, limit - 1));
+    return jobs.map((j) => ({ id: j.id ?? "", job: j.data as ScanJob, worker: j.processedBy ?? "" }));
+  }
+
+  async close(): Promise<void> {
+    await this.events.close().catch(() => undefined);
+    await this.queue.close().catch(() => undefined);
+    this.client.disconnect();
+    this.eventsClient.disconnect();
+  }
+
+  private jobOptions(id: string, job: ScanJob): JobsOptions {
+    return {
+      jobId: id,
+      attempts: this.options.attempts ?? DEFAULT_ATTEMPTS,
+      backoff: { type: "exponential", delay: this.options.backoffMillis ?? DEFAULT_BACKOFF_MILLIS },
+      removeOnComplete: KEEP_COMPLETED,
+      removeOnFail: KEEP_FAILED,
+      ...(job.origin === "gate" ? {} : { priority: CRAWL_PRIORITY }),
+    };
+  }
+
+  private assertConnected(): void {
+    if (this.client.status !== "ready") throw new QueueUnavailableError(`The scan queue (Redis) is unreachable (connection ${this.client.status}); files not judged yet are not served until it is back`);
+  }
+
+  /** Runs a Redis call; a connection failure becomes QueueUnavailableError (503). */
+  private async guard<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof JobError) throw error;
+      throw new QueueUnavailableError(`The scan queue (Redis) failed: ${(error as Error).message}; not served`);
+    }
+  }
+
+  /** The job's outcome from QueueEvents; a lost connection or the time limit ends the wait (503, 504), never a pass. */
+  private waitFor(id: string, timeoutMillis: number, name: string): { finished: Promise<JobOutcome>; cancel: () => void } {
+    // QueueEvents emits `completed:<id>` and `failed:<id>` besides its typed events.
+    const events = this.events as unknown as EventEmitter;
+    let cancel = (): void => undefined;
+    const finished = new Promise<JobOutcome>((resolve, reject) => {
+      const onCompleted = ({ returnvalue }: { returnvalue: unknown }): void => end(() => resolve(returnvalue as JobOutcome));
+      const onFailed = ({ failedReason }: { failedReason: string }): void => end(() => reject(decodeFailure(failedReason)));
+      const onClose = (): void => end(() => reject(new QueueUnavailableError(`The scan queue (Redis) went away while ${name} waited for its verdict; not served`)));
+      const timer = setTimeout(() => end(() => reject(new JobError(`No verdict on ${name} within ${timeoutMillis} ms (queue wait plus scan); not served`, "transient", 504, "ScanTimeout"))), timeoutMillis);
+      // Events can be missed (QueueEvents still starting, a Redis blip): the job itself is looked at now and then too.
+      const poll = setInterval(() => {
+        void Job.fromId<ScanJob, JobOutcome>(this.queue, id).then(
+          (job) => {
+            if (job?.finishedOn === undefined) return;
+            if (job.failedReason && !job.returnvalue) onFailed({ failedReason: job.failedReason });
+            else if (job.returnvalue) onCompleted({ returnvalue: job.returnvalue });
+          },
+          () => undefined,
+        );
+      }, STATE_POLL_MILLIS);
+      const end = (settle: () => void): void => {
+        clearTimeout(timer);
+        clearInterval(poll);
+        events.off(`completed:${id}`, onCompleted);
+        events.off(`failed:${id}`, onFailed);
+        this.client.off("close", onClose);
+        this.eventsClient.off("close", onClose);
+        settle();
+      };
+      events.on(`completed:${id}`, onCompleted);
+      events.on(`failed:${id}`, onFailed);
+      this.client.once("close", onClose);
+      this.eventsClient.once("close", onClose);
+      cancel = () => end(() => undefined);
+    });
+    return { finished, cancel: () => cancel() };
+  }
+}
+
+/** Deletes the lock only if it is still ours: a lock that expired and was taken by another worker stays theirs. */
+const RELEASE_LOCK = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
+/** How often a worker waiting on another's lock looks again. */
+const LOCK_POLL_MILLIS = 100;
+
+/**
+ * Locks per verdict key in Redis (`SET NX PX`, renewed while held), so that two workers never scan
+ * the same digest at once even when their jobs had different ids (made without a digest). A lock
+ * of a killed worker lapses after `ttlMillis`, like its job's claim.
+ *
+ * @example
+ * const locks = new KeyLocks(redis, 30_000);
+ * await locks.exclusive(key, () => scanAndStore());
+ */
+export class KeyLocks {
+  constructor(
+    private readonly client: Redis,
+    private readonly ttlMillis: number,
+    private readonly waitMillis: number,
+  ) {}
+
+  async exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const name = `modelvet:scanning:${jobIdOf(key)}`;
+    const token = randomUUID();
+    const until = Date.now() + this.waitMillis;
+    while ((await this.client.set(name, token, "PX", this.ttlMillis, "NX")) !== "OK") {
+      if (Date.now() > until) throw new JobError(`Another worker has been scanning ${key} for over ${this.waitMillis} ms`, "transient", 503, "ScanBusy");
+      await new Promise((r) => setTimeout(r, LOCK_POLL_MILLIS));
+    }
+    const renew = setInterval(() => void this.client.pexpire(name, this.ttlMillis).catch(() => undefined), this.ttlMillis / 2);
+    try {
+      return await work();
+    } finally {
+      clearInterval(renew);
+      await this.client.eval(RELEASE_LOCK, 1, name, token).catch(() => undefined);
+    }
+  }
+}
+
+export interface BullWorkerOptions {
+  url: string;
+  name?: string;
+  /** Recorded on the jobs it takes (BullMQ `processedBy`), so an operator sees who holds what. */
+  workerName?: string;
+  /** Jobs this process runs at once (each scan on its own worker thread). */
+  concurrency?: number;
+  /**
+   * How long a job stays claimed without its worker renewing the claim (the visibility timeout).
+   * The worker renews it every half of this while alive; a killed worker's job returns to the
+   * queue at the next stalled check after it lapses.
+   */
+  lockMillis?: number;
+  /** How often this worker looks for stalled jobs (claims of dead workers). */
+  stalledIntervalMillis?: number;
+  /** Times a job may lose its worker before it is dead-lettered as poison (BullMQ maxStalledCount). */
+  maxStalledCount?: number;
+  /** The most one job may take (resolve, fetch, scan); past it the attempt fails transiently. */
+  jobTimeoutMillis: number;
+}
+
+/**
+ * `modelvet worker`'s side: takes jobs and runs them with `runJob`. Permanent failures go straight
+ * to the dead-letter state (BullMQ's failed set, reason in `failedReason`); transient ones are
+ * retried with backoff.
+ */
+export function startBullWorker(runJob: (job: ScanJob) => Promise<JobOutcome>, options: BullWorkerOptions): { worker: Worker; locks: KeyLocks; close(): Promise<void> } {
+  const connection = blockingConnection(options.url);
+  connection.on("error", () => undefined);
+  const lockClient = blockingConnection(options.url);
+  lockClient.on("error", () => undefined);
+  const locks = new KeyLocks(lockClient, options.lockMillis ?? 30_000, options.jobTimeoutMillis);
+  const worker = new Worker<ScanJob, JobOutcome>(
+    options.name ?? DEFAULT_QUEUE_NAME,
+    async (job) => {
+      try {
+        return await withTimeout(runJob(job.data), options.jobTimeoutMillis, () => new JobError(`The job took longer than ${options.jobTimeoutMillis} ms (limit jobTimeoutMillis)`, "transient", 504, "ScanTimeout"));
+      } catch (error) {
+        const failure = classifyFailure(error);
+        if (failure.kind === "permanent") throw new UnrecoverableError(encodeFailure(failure));
+        throw new Error(encodeFailure(failure));
+      }
+    },
+    {
+      connection,
+      name: options.workerName,
+      concurrency: options.concurrency ?? 1,
+      lockDuration: options.lockMillis ?? 30_000,
+      stalledInterval: options.stalledIntervalMillis ?? 30_000,
+      maxStalledCount: options.maxStalledCount ?? 1,
+    },
+  );
+  worker.on("error", () => undefined);
+  return {
+    worker,
+    locks,
+    async close() {
+      await worker.close();
+      connection.disconnect();
+      lockClient.disconnect();
+    },
+  };
+}
+
+async function withTimeout<T>(work: Promise<T>, millis: number, error: () => Error): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(error()), millis);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
