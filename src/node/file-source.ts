@@ -1,6 +1,8 @@
 import { constants, type BigIntStats } from "node:fs";
 import { lstat, open, stat, type FileHandle } from "node:fs/promises";
 import { ByteSourceError, SliceSource, checkRange, type ByteSource, type ReadStats } from "../core/byte-source.js";
+import { DEFAULT_LIMITS } from "../core/limits.js";
+import type { ReadLog } from "../core/read-log.js";
 import { displayPath, toOsPath, type OsPath } from "./os-path.js";
 
 /** Why a file could not be scanned as a stable regular file; each becomes that code in the report. */
@@ -27,6 +29,28 @@ export interface FileSourceOptions {
   noFollow?: boolean;
   /** Device and inode the file had when its folder was listed; another file at the path is refused. */
   expect?: { dev: bigint; ino: bigint };
+  /** Logs every read that reaches the file (benchmarks and tests: "read each byte once"). */
+  log?: ReadLog;
+  /** Files up to this size are read whole by the first read (default WHOLE_FILE_BYTES). */
+  wholeFileBytes?: number;
+}
+
+/**
+ * Files up to this size are read whole, in one `pread`, by the first read: recognition reads the
+ * first `headBytes` and the last `tailBytes` of every file, which together cover such a file, so
+ * reading it whole costs no byte the scan does not need, and every later read is served from memory.
+ */
+export const WHOLE_FILE_BYTES = DEFAULT_LIMITS.headBytes + DEFAULT_LIMITS.tailBytes;
+/** Bytes of earlier reads kept per open file to serve re-reads (CWE-770: bounded whatever the file asks for). */
+export const MAX_RETAINED_BYTES = 4 * 1024 * 1024;
+/** Reads larger than this are not kept: a stream that large is parsed in one pass, not re-read. */
+export const MAX_RETAINED_READ_BYTES = 1024 * 1024;
+/** Kept reads per open file (CWE-407): a read looks through them all, so their number is bounded too. */
+export const MAX_RETAINED_RANGES = 256;
+
+interface Retained {
+  start: number;
+  bytes: Uint8Array;
 }
 
 /**
@@ -48,6 +72,9 @@ type Identity = Pick<BigIntStats, "dev" | "ino" | "size" | "mtimeNs" | "ctimeNs"
  */
 export class FileSource implements ByteSource {
   readonly stats: ReadStats = { bytesRead: 0, reads: 0 };
+  private whole: Promise<Uint8Array> | undefined;
+  private readonly retained: Retained[] = [];
+  private retainedBytes = 0;
 
   private constructor(
     private readonly handle: FileHandle,
@@ -55,6 +82,8 @@ export class FileSource implements ByteSource {
     private readonly osPath: OsPath,
     readonly path: string,
     private readonly noFollow: boolean,
+    private readonly wholeFileBytes: number,
+    private readonly log: ReadLog | undefined,
   ) {}
 
   get size(): number {
@@ -79,7 +108,7 @@ export class FileSource implements ByteSource {
       if (expect !== undefined && (info.dev !== expect.dev || info.ino !== expect.ino)) {
         throw new FileSourceError("changed-while-reading", `${JSON.stringify(shown)} was replaced between listing its folder and opening it; not scanned`);
       }
-      const source = new FileSource(handle, info, osPath, shown, options.noFollow === true);
+      const source = new FileSource(handle, info, osPath, shown, options.noFollow === true, options.wholeFileBytes ?? WHOLE_FILE_BYTES, options.log);
       // /proc and sysfs files report size 0 and still return bytes: nothing about their size holds.
       if (info.size === 0n) await source.checkNothingPast(0n);
       return source;
@@ -91,18 +120,86 @@ export class FileSource implements ByteSource {
 
   async read(offset: number, length: number): Promise<Uint8Array> {
     checkRange(this.size, offset, length);
-    const buffer = new Uint8Array(length);
-    let done = 0;
-    while (done < length) {
-      const { bytesRead } = await this.handle.read(buffer, done, length - done, offset + done);
-      if (bytesRead === 0) {
-        throw new FileSourceError("changed-while-reading", `Cannot read ${JSON.stringify(this.path)}: file shrank to ${offset + done} bytes while scanning`);
-      }
-      done += bytesRead;
-    }
+    if (length === 0) return new Uint8Array(0);
+    const bytes = this.size <= this.wholeFileBytes ? (await this.readWhole()).subarray(offset, offset + length) : await this.readRetained(offset, length);
     this.stats.bytesRead += length;
     this.stats.reads += 1;
-    return buffer;
+    return bytes;
+  }
+
+  /** The whole file, read by the first read (one `pread` of size + 1, which also proves nothing lies past the size). */
+  private readWhole(): Promise<Uint8Array> {
+    this.whole ??= this.readWholeOnce();
+    return this.whole;
+  }
+
+  private async readWholeOnce(): Promise<Uint8Array> {
+    const buffer = new Uint8Array(this.size + 1);
+    let done = 0;
+    // A regular file's pread comes back short only at its end: getting `size` bytes of the
+    // `size + 1` asked for is the whole file, in one call.
+    while (done < this.size) {
+      const { bytesRead } = await this.handle.read(buffer, done, buffer.length - done, done);
+      this.log?.record(done, bytesRead);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    if (done < this.size) throw this.shrank(done);
+    if (done > this.size) throw new FileSourceError("changed-while-reading", `${JSON.stringify(this.path)} changed while it was scanned (it has bytes past its size of ${this.size}); the verdict would not be about the file as it is now`);
+    return buffer.subarray(0, this.size);
+  }
+
+  /**
+   * A read of a larger file: bytes an earlier read fetched are served again from memory, only the
+   * gaps between them go to the file, and what was fetched is kept for the next read (within
+   * MAX_RETAINED_BYTES). Parsers re-read headers and members (recognition, then parsing, then a
+   * nested handler): the file is read once all the same.
+   */
+  private async readRetained(offset: number, length: number): Promise<Uint8Array> {
+    const end = offset + length;
+    const covering = this.retained.find((r) => r.start <= offset && end <= r.start + r.bytes.length);
+    if (covering) return covering.bytes.subarray(offset - covering.start, end - covering.start);
+    const out = new Uint8Array(length);
+    let at = offset;
+    for (const r of this.retained.filter((c) => c.start < end && c.start + c.bytes.length > offset).sort((a, b) => a.start - b.start)) {
+      if (r.start > at) await this.fetch(out, offset, at, r.start);
+      const from = Math.max(at, r.start);
+      const to = Math.min(end, r.start + r.bytes.length);
+      if (to > from) {
+        out.set(r.bytes.subarray(from - r.start, to - r.start), from - offset);
+        at = to;
+      }
+    }
+    if (at < end) await this.fetch(out, offset, at, end);
+    return out;
+  }
+
+  /** Reads [from, to) into `out` (which starts at `base`) and keeps those bytes for later reads. */
+  private async fetch(out: Uint8Array, base: number, from: number, to: number): Promise<void> {
+    const target = out.subarray(from - base, to - base);
+    let done = 0;
+    while (done < target.length) {
+      const { bytesRead } = await this.handle.read(target, done, target.length - done, from + done);
+      this.log?.record(from + done, bytesRead);
+      if (bytesRead === 0) throw this.shrank(from + done);
+      done += bytesRead;
+    }
+    this.retain(from, target);
+  }
+
+  private retain(start: number, bytes: Uint8Array): void {
+    if (bytes.length > MAX_RETAINED_READ_BYTES) return;
+    // A copy: `bytes` is a view into the caller's buffer, which is the caller's to keep or drop.
+    this.retained.push({ start, bytes: bytes.slice() });
+    this.retainedBytes += bytes.length;
+    while (this.retainedBytes > MAX_RETAINED_BYTES || this.retained.length > MAX_RETAINED_RANGES) {
+      const oldest = this.retained.shift() as Retained;
+      this.retainedBytes -= oldest.bytes.length;
+    }
+  }
+
+  private shrank(at: number): FileSourceError {
+    return new FileSourceError("changed-while-reading", `Cannot read ${JSON.stringify(this.path)}: file shrank to ${at} bytes while scanning`);
   }
 
   slice(offset: number, length: number): ByteSource {
@@ -134,6 +231,7 @@ export class FileSource implements ByteSource {
   /** Reads one byte at `end`: there must be none, or the size stat gave was not the file's size. */
   private async checkNothingPast(end: bigint): Promise<void> {
     const { bytesRead } = await this.handle.read(new Uint8Array(1), 0, 1, Number(end));
+    this.log?.probe();
     if (bytesRead === 0) return;
     if (end === 0n) {
       throw new FileSourceError("size-unknown", `Cannot scan ${JSON.stringify(this.path)}: size unknown (the file system reports 0 bytes but it has content, as /proc and sysfs files do); not a regular file`);

@@ -3,8 +3,12 @@ import { FIXED_SIZE, ValueType } from "./constants.js";
 
 /** First read of the header walk: small headers (no vocabulary) finish in one read and overrun into tensor data by at most this much. */
 const FIRST_CHUNK = 4 * 1024;
-/** Reads grow to this while walking large vocabularies (StingySource and HTTP sources like ≤ 1 MiB). */
-const MAX_CHUNK = 1024 * 1024;
+/**
+ * Reads double up to this while walking large vocabularies. The header's end is only known once it
+ * is parsed, so the last read overruns it by up to one chunk: 64 KiB keeps that under a tenth of a
+ * large header (a 32,000-token vocabulary is about 0.6 MB) and is one HTTP source block.
+ */
+const MAX_CHUNK = 64 * 1024;
 
 export type Fill = "ok" | "eof" | "limit";
 
@@ -46,11 +50,14 @@ export class Cursor {
     if (this.pos + n > this.source.size) return "eof";
     if (this.pos + n > this.limit) return "limit";
     const wanted = Math.max(n, Math.min(this.chunk, this.expectedEnd - this.pos));
-    const length = Math.min(wanted, this.source.size - this.pos, this.limit - this.pos);
-    this.buf = await this.source.read(this.pos, length);
+    const end = this.pos + Math.min(wanted, this.source.size - this.pos, this.limit - this.pos);
+    // Bytes already buffered at the cursor are kept, not read again.
+    const kept = this.pos >= this.bufStart && this.pos < this.bufStart + this.buf.length ? this.buf.subarray(this.pos - this.bufStart) : new Uint8Array(0);
+    const fresh = await this.source.read(this.pos + kept.length, end - this.pos - kept.length);
+    this.buf = kept.length === 0 ? fresh : concat(kept, fresh);
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
     this.bufStart = this.pos;
-    this.chunk = Math.min(this.chunk * 4, MAX_CHUNK);
+    this.chunk = Math.min(this.chunk * 2, MAX_CHUNK);
     return "ok";
   }
 
@@ -115,4 +122,11 @@ export class Cursor {
     this.pos += n;
     return this.buf.subarray(at, at + n);
   }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
 }
