@@ -1,5 +1,4 @@
-import { constants, type BigIntStats } from "node:fs";
-import { lstat, open, stat, type FileHandle } from "node:fs/promises";
+import { closeSync, constants, fstatSync, lstatSync, openSync, read as readCallback, readSync, statSync, type BigIntStats } from "node:fs";
 import { ByteSourceError, SliceSource, checkRange, type ByteSource, type ReadStats } from "../core/byte-source.js";
 import { DEFAULT_LIMITS } from "../core/limits.js";
 import type { ReadLog } from "../core/read-log.js";
@@ -48,6 +47,15 @@ export const MAX_RETAINED_READ_BYTES = 1024 * 1024;
 /** Kept reads per open file (CWE-407): a read looks through them all, so their number is bounded too. */
 export const MAX_RETAINED_RANGES = 256;
 
+/**
+ * Reads up to this size are synchronous `pread`s; larger ones go through the thread pool. A scan of
+ * a folder of small files makes a handful of system calls per file: on the page cache each costs
+ * microseconds, the promise round trip through libuv's thread pool about a tenth of a millisecond
+ * (measured: 0.04 ms against 0.3 ms per small file). A read this small never holds the event loop
+ * for long, even on a slow disk; the larger reads of a big stream do not hold it at all.
+ */
+export const SYNC_READ_BYTES = 256 * 1024;
+
 interface Retained {
   start: number;
   bytes: Uint8Array;
@@ -75,9 +83,10 @@ export class FileSource implements ByteSource {
   private whole: Promise<Uint8Array> | undefined;
   private readonly retained: Retained[] = [];
   private retainedBytes = 0;
+  private closed = false;
 
   private constructor(
-    private readonly handle: FileHandle,
+    private readonly fd: number,
     private readonly opened: Identity,
     private readonly osPath: OsPath,
     readonly path: string,
@@ -100,20 +109,21 @@ export class FileSource implements ByteSource {
     // O_NONBLOCK: a FIFO swapped in for a listed file must not block the open forever (it has no
     // effect on regular files). Both flags are 0 where the platform lacks them.
     const flags = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (options.noFollow ? (constants.O_NOFOLLOW ?? 0) : 0);
-    const handle = await open(osPath, flags);
+    // Synchronous: see SYNC_READ_BYTES. O_NONBLOCK keeps even this open from waiting on a FIFO.
+    const fd = openSync(osPath, flags);
     try {
-      const info = await handle.stat({ bigint: true });
+      const info = fstatSync(fd, { bigint: true });
       if (!info.isFile()) throw new FileSourceError("not-a-file", `Cannot scan ${JSON.stringify(shown)}: not a regular file (${kindOf(info)})`);
       const { expect } = options;
       if (expect !== undefined && (info.dev !== expect.dev || info.ino !== expect.ino)) {
         throw new FileSourceError("changed-while-reading", `${JSON.stringify(shown)} was replaced between listing its folder and opening it; not scanned`);
       }
-      const source = new FileSource(handle, info, osPath, shown, options.noFollow === true, options.wholeFileBytes ?? WHOLE_FILE_BYTES, options.log);
+      const source = new FileSource(fd, info, osPath, shown, options.noFollow === true, options.wholeFileBytes ?? WHOLE_FILE_BYTES, options.log);
       // /proc and sysfs files report size 0 and still return bytes: nothing about their size holds.
       if (info.size === 0n) await source.checkNothingPast(0n);
       return source;
     } catch (error) {
-      await handle.close();
+      closeSync(fd);
       throw error;
     }
   }
@@ -139,7 +149,7 @@ export class FileSource implements ByteSource {
     // A regular file's pread comes back short only at its end: getting `size` bytes of the
     // `size + 1` asked for is the whole file, in one call.
     while (done < this.size) {
-      const { bytesRead } = await this.handle.read(buffer, done, buffer.length - done, done);
+      const bytesRead = await this.pread(buffer, done, buffer.length - done, done);
       this.log?.record(done, bytesRead);
       if (bytesRead === 0) break;
       done += bytesRead;
@@ -179,7 +189,7 @@ export class FileSource implements ByteSource {
     const target = out.subarray(from - base, to - base);
     let done = 0;
     while (done < target.length) {
-      const { bytesRead } = await this.handle.read(target, done, target.length - done, from + done);
+      const bytesRead = await this.pread(target, done, target.length - done, from + done);
       this.log?.record(from + done, bytesRead);
       if (bytesRead === 0) throw this.shrank(from + done);
       done += bytesRead;
@@ -198,6 +208,12 @@ export class FileSource implements ByteSource {
     }
   }
 
+  /** One `pread`: synchronous when small (see SYNC_READ_BYTES), through the thread pool when large. */
+  private pread(buffer: Uint8Array, at: number, length: number, position: number): Promise<number> | number {
+    if (length <= SYNC_READ_BYTES) return readSync(this.fd, buffer, at, length, position);
+    return new Promise((resolve, reject) => readCallback(this.fd, buffer, at, length, position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))));
+  }
+
   private shrank(at: number): FileSourceError {
     return new FileSourceError("changed-while-reading", `Cannot read ${JSON.stringify(this.path)}: file shrank to ${at} bytes while scanning`);
   }
@@ -213,9 +229,9 @@ export class FileSource implements ByteSource {
    * past the size it had. Call it after the scan, before `close()`.
    */
   async verify(): Promise<void> {
-    const now = await this.handle.stat({ bigint: true });
+    const now = fstatSync(this.fd, { bigint: true });
     const changed = differences(this.opened, now);
-    const atPath = await (this.noFollow ? lstat : stat)(this.osPath, { bigint: true }).catch(() => undefined);
+    const atPath = statAt(this.osPath, this.noFollow);
     if (atPath === undefined) changed.push("the path no longer exists");
     else if (atPath.ino !== this.opened.ino || atPath.dev !== this.opened.dev) changed.push("the path now names another file");
     if (changed.length > 0) {
@@ -224,19 +240,33 @@ export class FileSource implements ByteSource {
     await this.checkNothingPast(this.opened.size);
   }
 
+  /** Closes the file; a second call does nothing. */
   close(): Promise<void> {
-    return this.handle.close();
+    if (!this.closed) {
+      this.closed = true;
+      closeSync(this.fd);
+    }
+    return Promise.resolve();
   }
 
   /** Reads one byte at `end`: there must be none, or the size stat gave was not the file's size. */
   private async checkNothingPast(end: bigint): Promise<void> {
-    const { bytesRead } = await this.handle.read(new Uint8Array(1), 0, 1, Number(end));
+    const bytesRead = await this.pread(new Uint8Array(1), 0, 1, Number(end));
     this.log?.probe();
     if (bytesRead === 0) return;
     if (end === 0n) {
       throw new FileSourceError("size-unknown", `Cannot scan ${JSON.stringify(this.path)}: size unknown (the file system reports 0 bytes but it has content, as /proc and sysfs files do); not a regular file`);
     }
     throw new FileSourceError("changed-while-reading", `${JSON.stringify(this.path)} changed while it was scanned (it has bytes past its size of ${end}); the verdict would not be about the file as it is now`);
+  }
+}
+
+/** The path's identity now, or undefined when it cannot be looked up (gone, or no longer reachable). */
+function statAt(path: OsPath, noFollow: boolean): BigIntStats | undefined {
+  try {
+    return (noFollow ? lstatSync : statSync)(path, { bigint: true, throwIfNoEntry: false });
+  } catch {
+    return undefined;
   }
 }
 
