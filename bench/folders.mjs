@@ -119,91 +119,98 @@ const tools = [
   ...peers.map((peer) => ({ tool: peer.tool, run: (dir) => best(python, peer.args(dir), { PYTHONPATH: peer.pythonPath }) })),
 ];
 
-const one = oneFileFolder();
-const startup = new Map(tools.map((t) => [t.tool, t.run(one).wall]));
-const folderRows = [];
-const mixed = mixedFolder();
-for (const { label, dir } of [{ label: "2,000 small pickles and state dicts", dir: smallFolder() }, mixed]) {
-  const files = countFiles(dir);
-  const walls = new Map();
-  for (const t of tools) {
-    const r = t.run(dir);
-    walls.set(t.tool, r.wall);
-    folderRows.push({
-      folder: label,
-      files,
-      tool: t.tool,
-      wall_s: +r.wall.toFixed(2),
-      cpu_s: +r.cpu.toFixed(2),
-      rss_MB: r.rssMB,
-      per_file_ms: +((1000 * (r.wall - (startup.get(t.tool) ?? 0))) / files).toFixed(3),
-    });
+// --reads-only / --folders-only: one half of the bench (the other takes minutes on a busy machine).
+const doFolders = !process.argv.includes("--reads-only");
+const doReads = !process.argv.includes("--folders-only");
+
+if (doFolders) {
+  const one = oneFileFolder();
+  const startup = new Map(tools.map((t) => [t.tool, t.run(one).wall]));
+  const folderRows = [];
+  const mixed = mixedFolder();
+  for (const { label, dir } of [{ label: "2,000 small pickles and state dicts", dir: smallFolder() }, mixed]) {
+    const files = countFiles(dir);
+    const walls = new Map();
+    for (const t of tools) {
+      const r = t.run(dir);
+      walls.set(t.tool, r.wall);
+      folderRows.push({
+        folder: label,
+        files,
+        tool: t.tool,
+        wall_s: +r.wall.toFixed(2),
+        cpu_s: +r.cpu.toFixed(2),
+        rss_MB: r.rssMB,
+        per_file_ms: +((1000 * (r.wall - (startup.get(t.tool) ?? 0))) / files).toFixed(3),
+      });
+    }
+    const speedup = walls.get("modelvet (1 worker)") / walls.get(`modelvet (pool of ${cores})`);
+    console.log(`${label}: pool of ${cores} vs 1 worker: ${speedup.toFixed(2)}x (goal >= 1.7x on 2 cores)`);
   }
-  const speedup = walls.get("modelvet (1 worker)") / walls.get(`modelvet (pool of ${cores})`);
-  console.log(`${label}: pool of ${cores} vs 1 worker: ${speedup.toFixed(2)}x (goal >= 1.7x on 2 cores)`);
+  console.log(`Start-up (one-file folder, wall s): ${[...startup].map(([k, v]) => `${k} ${v.toFixed(2)}`).join("; ")}`);
+  console.table(folderRows);
 }
-console.log(`Start-up (one-file folder, wall s): ${[...startup].map(([k, v]) => `${k} ${v.toFixed(2)}`).join("; ")}`);
-console.table(folderRows);
 
 // ---- read accounting -----------------------------------------------------------------------------
 
-const { FileSource } = await import(join(root, "dist/node/file-source.js"));
-const { scanSource } = await import(join(root, "dist/engine/scan.js"));
-const { CountingSource, ReadLog } = await import(join(root, "dist/core/read-log.js"));
+if (doReads) {
+  const { FileSource } = await import(join(root, "dist/node/file-source.js"));
+  const { scanSource } = await import(join(root, "dist/engine/scan.js"));
+  const { CountingSource, ReadLog } = await import(join(root, "dist/core/read-log.js"));
 
-const big = join(DATA, "big");
-mkdirSync(big, { recursive: true });
-const large = [
-  { label: "legacy checkpoint, 512 MiB", path: join(big, "legacy-512m.pt"), make: (p) => writeSparseLegacyCheckpoint(p, 8, 64 * MiB) },
-  { label: "torch zip, 1 GiB", path: join(big, "torch-1g.pt"), make: (p) => writeSparseTorchZip(p, 16, 64 * MiB) },
-  { label: "GGUF, 1 GiB, 32k vocabulary", path: join(big, "model-1g.gguf"), make: (p) => writeSparseGguf(p, GiB) },
-  { label: "safetensors, 2 GiB", path: join(big, "model-2g.safetensors"), make: (p) => writeSparseSafetensors(p, 2 * GiB) },
-];
-for (const f of large) if (!existsSync(f.path)) f.make(f.path);
-const small = [
-  { label: "small pickle", path: join(root, "fixtures/pickle/benign/sklearn_random_forest_proto4.pkl") },
-  { label: "small torch zip", path: join(root, "fixtures/torch/benign/state_dict.pt") },
-  { label: "small GGUF", path: join(root, "fixtures/gguf/benign/llama3_template.gguf") },
-];
+  const big = join(DATA, "big");
+  mkdirSync(big, { recursive: true });
+  const large = [
+    { label: "legacy checkpoint, 512 MiB", path: join(big, "legacy-512m.pt"), make: (p) => writeSparseLegacyCheckpoint(p, 8, 64 * MiB) },
+    { label: "torch zip, 1 GiB", path: join(big, "torch-1g.pt"), make: (p) => writeSparseTorchZip(p, 16, 64 * MiB) },
+    { label: "GGUF, 1 GiB, 32k vocabulary", path: join(big, "model-1g.gguf"), make: (p) => writeSparseGguf(p, GiB) },
+    { label: "safetensors, 2 GiB", path: join(big, "model-2g.safetensors"), make: (p) => writeSparseSafetensors(p, 2 * GiB) },
+  ];
+  for (const f of large) if (!existsSync(f.path)) f.make(f.path);
+  const small = [
+    { label: "small pickle", path: join(root, "fixtures/pickle/benign/sklearn_random_forest_proto4.pkl") },
+    { label: "small torch zip", path: join(root, "fixtures/torch/benign/state_dict.pt") },
+    { label: "small GGUF", path: join(root, "fixtures/gguf/benign/llama3_template.gguf") },
+  ];
 
-const readRows = [];
-for (const f of [...large, ...small]) {
-  const physical = new ReadLog();
-  const file = await FileSource.open(f.path, { log: physical });
-  const counted = new CountingSource(file);
-  let report;
-  try {
-    report = await scanSource(counted, { path: f.path });
-    await file.verify();
-  } finally {
-    await file.close();
+  const readRows = [];
+  for (const f of [...large, ...small]) {
+    const physical = new ReadLog();
+    const file = await FileSource.open(f.path, { log: physical });
+    const counted = new CountingSource(file);
+    let report;
+    try {
+      report = await scanSource(counted, { path: f.path });
+      await file.verify();
+    } finally {
+      await file.close();
+    }
+    const needed = counted.log.distinctBytes();
+    readRows.push({
+      file: f.label,
+      size_MB: +(file.size / MiB).toFixed(3),
+      verdict: report.verdict,
+      needed_KB: +(needed / 1024).toFixed(1),
+      read_KB: +(physical.bytes / 1024).toFixed(1),
+      read_x_needed: +(physical.bytes / needed).toFixed(3),
+      read_calls: physical.calls,
+      end_probes: physical.probes,
+      asked_calls: counted.log.calls,
+      asked_KB: +(counted.log.bytes / 1024).toFixed(1),
+    });
   }
-  const needed = counted.log.distinctBytes();
-  readRows.push({
-    file: f.label,
-    size_MB: +(file.size / MiB).toFixed(3),
-    verdict: report.verdict,
-    needed_KB: +(needed / 1024).toFixed(1),
-    read_KB: +(physical.bytes / 1024).toFixed(1),
-    read_x_needed: +(physical.bytes / needed).toFixed(3),
-    read_calls: physical.calls,
-    end_probes: physical.probes,
-    asked_calls: counted.log.calls,
-    asked_KB: +(counted.log.bytes / 1024).toFixed(1),
-  });
-}
-console.log("Read accounting: read = bytes and pread calls that reached the file; needed = distinct bytes the engine and parsers asked for; asked = their requests, repeats included; end_probes = verify()'s 1-byte read past the end");
-console.table(readRows);
-const worst = Math.max(...readRows.map((r) => r.read_x_needed));
-console.log(worst <= 1.1 ? `ok: read at most ${worst}x the needed bytes` : `GOAL MISSED: ${worst}x the needed bytes`);
+  console.log("Read accounting: read = bytes and pread calls that reached the file; needed = distinct bytes the engine and parsers asked for; asked = their requests, repeats included; end_probes = verify()'s 1-byte read past the end");
+  console.table(readRows);
+  const worst = Math.max(...readRows.map((r) => r.read_x_needed));
+  console.log(worst <= 1.1 ? `ok: read at most ${worst}x the needed bytes` : `GOAL MISSED: ${worst}x the needed bytes`);
 
-// One large file, whole process: start-up dominates here.
-const singleRows = [];
-for (const f of large) {
-  const row = { file: f.label, "modelvet bin wall_s": +best(process.execPath, [bin, "scan", f.path, "--format", "json"]).wall.toFixed(2) };
-  for (const peer of peers) row[`${peer.tool} wall_s`] = +best(python, peer.args(f.path), { PYTHONPATH: peer.pythonPath }).wall.toFixed(2);
-  singleRows.push(row);
+  // One large file, whole process: start-up dominates here.
+  const singleRows = [];
+  for (const f of large) {
+    const row = { file: f.label, "modelvet bin wall_s": +best(process.execPath, [bin, "scan", f.path, "--format", "json"]).wall.toFixed(2) };
+    for (const peer of peers) row[`${peer.tool} wall_s`] = +best(python, peer.args(f.path), { PYTHONPATH: peer.pythonPath }).wall.toFixed(2);
+    singleRows.push(row);
+  }
+  console.table(singleRows);
+  if (!process.argv.includes("--keep")) rmSync(big, { recursive: true, force: true });
 }
-console.table(singleRows);
-if (!process.argv.includes("--keep")) rmSync(big, { recursive: true, force: true });
-
