@@ -93,6 +93,7 @@ export class ScanPool {
   readonly size: number;
   private readonly hardMillis: number;
   private closed = false;
+  private pumpScheduled = false;
 
   constructor(private readonly options: ScanPoolOptions) {
     this.size = Math.max(1, options.size ?? availableParallelism());
@@ -103,7 +104,14 @@ export class ScanPool {
     if (this.closed) return Promise.reject(new Error("Scan pool is closed"));
     return new Promise((resolve) => {
       this.queue.push({ job, resolve });
-      this.pump();
+      // After the caller's synchronous burst of scan() calls: the first batches are then full.
+      if (!this.pumpScheduled) {
+        this.pumpScheduled = true;
+        queueMicrotask(() => {
+          this.pumpScheduled = false;
+          if (!this.closed) this.pump();
+        });
+      }
     });
   }
 
