@@ -83,6 +83,29 @@ describe("FileSource reads each byte once", () => {
     expect(physical.bytes).toBe(size);
   });
 
+  it("serves a read across kept ranges from memory and reads only the gaps, with the right bytes", async () => {
+    const bytes = Uint8Array.from({ length: 200_000 }, (_, i) => (i * 7919) % 251);
+    const path = join(dir, "ranges.bin");
+    writeFileSync(path, bytes);
+    const physical = new ReadLog();
+    const file = await FileSource.open(path, { log: physical });
+    try {
+      expect(await file.read(1000, 100)).toEqual(bytes.subarray(1000, 1100));
+      expect(await file.read(3000, 100)).toEqual(bytes.subarray(3000, 3100));
+      expect(await file.read(500, 3000)).toEqual(bytes.subarray(500, 3500));
+      expect(physical.bytes).toBe(3000); // 100 + 100, then the three gaps around them
+      expect(physical.distinctBytes()).toBe(3000);
+      expect(await file.read(600, 2800)).toEqual(bytes.subarray(600, 3400));
+      expect(physical.bytes).toBe(3000); // all kept: no read reached the file
+      // Past the whole-file size, a read larger than what is kept is read again, never served stale.
+      const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+      expect(same(await file.read(0, 199_000), bytes.subarray(0, 199_000))).toBe(true);
+      expect(same(await file.read(0, 199_000), bytes.subarray(0, 199_000))).toBe(true);
+    } finally {
+      await file.close();
+    }
+  });
+
   it("reads a GGUF header of about 0.6 MB for at most 1.1 times its size", async () => {
     const tokens = Array.from({ length: 32_000 }, (_, i) => `tok${i}`);
     const header = new GgufBuilder()
