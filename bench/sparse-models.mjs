@@ -126,3 +126,86 @@ export function writeSparseTorchZip(path, count, storageBytes) {
   closeSync(fd);
   return at;
 }
+
+/**
+ * A legacy (pre-1.6) torch.save checkpoint: magic, protocol version and sys_info pickles, the
+ * state dict with `count` float32 storages of `storageBytes` each, the storage keys, then each
+ * storage as an 8-byte element count and its data, left as holes.
+ */
+export function writeSparseLegacyCheckpoint(path, count, storageBytes) {
+  const numel = storageBytes / 4;
+  const latin = (s) => Buffer.from(s, "latin1");
+  const str = (s) => {
+    const b = Buffer.from(s, "utf8");
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(b.length);
+    return Buffer.concat([latin("X"), len, b]);
+  };
+  const int4 = (n) => {
+    const b = Buffer.alloc(5);
+    b[0] = 0x4a; // BININT
+    b.writeInt32LE(n, 1);
+    return b;
+  };
+  const magic = latin("\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.");
+  const protocol = latin("\x80\x02M\xe9\x03.");
+  const sysInfo = Buffer.concat([latin("\x80\x02}("), str("protocol_version"), latin("M\xe9\x03"), str("little_endian"), latin("\x88"), str("type_sizes"), latin("}("), str("short"), latin("K\x02"), str("int"), latin("K\x04"), str("long"), latin("K\x04uu.")]);
+  const keys = Array.from({ length: count }, (_, i) => String(i));
+  const state = [latin("\x80\x02ccollections\nOrderedDict\n)R(")];
+  keys.forEach((key, i) => {
+    state.push(str(`layer${i}.weight`), latin("ctorch._utils\n_rebuild_tensor_v2\n(("), str("storage"), latin("ctorch\nFloatStorage\n"), str(key), str("cpu"), int4(numel), latin("NtQK\x00"), int4(numel), latin("\x85K\x01\x85\x89ccollections\nOrderedDict\n)RtR"));
+  });
+  state.push(latin("u."));
+  const keyList = Buffer.concat([latin("\x80\x02("), ...keys.map(str), latin("l.")]);
+  const head = Buffer.concat([magic, protocol, sysInfo, ...state, keyList]);
+  mkdirSync(dirname(path), { recursive: true });
+  const fd = openSync(path, "w");
+  writeSync(fd, head, 0, head.length, 0);
+  let at = head.length;
+  for (let i = 0; i < count; i++) {
+    const n = Buffer.alloc(8);
+    n.writeBigUInt64LE(BigInt(numel));
+    writeSync(fd, n, 0, 8, at);
+    at += 8 + storageBytes;
+  }
+  ftruncateSync(fd, at);
+  closeSync(fd);
+  return at;
+}
+
+/**
+ * GGUF v3 with a Llama-style tokenizer (`vocab` tokens and their scores) and `tensors` F32 tensors
+ * summing to about `total` bytes, left as a hole: a 32,000-token vocabulary makes a header of about
+ * 0.6 MB, read in many small pieces.
+ */
+export function writeSparseGguf(path, total, vocab = 32_000, tensors = 64) {
+  const parts = [];
+  const u32 = (n) => { const b = Buffer.alloc(4); b.writeUInt32LE(n); parts.push(b); };
+  const u64 = (n) => { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(n)); parts.push(b); };
+  const str = (s) => { const b = Buffer.from(s); u64(b.length); parts.push(b); };
+  const elements = Math.floor(total / tensors / 4 / 32) * 32;
+  parts.push(Buffer.from("GGUF"));
+  u32(3);
+  u64(tensors);
+  u64(vocab ? 4 : 2);
+  str("general.architecture"); u32(8); str("llama");
+  str("llama.block_count"); u32(4); u32(32);
+  if (vocab) {
+    str("tokenizer.ggml.tokens"); u32(9); u32(8); u64(vocab);
+    for (let i = 0; i < vocab; i++) str(`tok${i}`);
+    str("tokenizer.ggml.scores"); u32(9); u32(6); u64(vocab); parts.push(Buffer.alloc(vocab * 4));
+  }
+  let offset = 0;
+  for (let i = 0; i < tensors; i++) {
+    str(`blk.${i}.weight`); u32(1); u64(elements); u32(0); u64(offset);
+    offset += elements * 4;
+  }
+  const header = Buffer.concat(parts);
+  const dataStart = header.length + ((32 - (header.length % 32)) % 32);
+  mkdirSync(dirname(path), { recursive: true });
+  const fd = openSync(path, "w");
+  writeSync(fd, header);
+  ftruncateSync(fd, dataStart + offset);
+  closeSync(fd);
+  return { size: dataStart + offset, headerBytes: header.length };
+}

@@ -93,10 +93,17 @@ export async function scanSource(source: ByteSource, options: ScanOptions & { pa
   };
 }
 
+/** Lists already made unique, by the list given: a folder scan passes the same registry for every file. */
+const uniqueLists = new WeakMap<readonly unknown[], { from: number; unique: unknown[] }>();
+
 /** First item per key: callers may pass the registry plus extras that are already in it. */
 function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const known = uniqueLists.get(items);
+  if (known !== undefined && known.from === items.length) return known.unique as T[];
   const seen = new Set<string>();
-  return items.filter((item) => !seen.has(key(item)) && seen.add(key(item)) !== undefined);
+  const unique = items.filter((item) => !seen.has(key(item)) && seen.add(key(item)) !== undefined);
+  uniqueLists.set(items, { from: items.length, unique });
+  return unique;
 }
 
 interface Engine {

@@ -14,7 +14,7 @@ import type { SymlinkDocument } from "../rules/filesystem/fs001-symlink-escape.j
 import type { OnnxDocument } from "../formats/onnx/types.js";
 import { availableParallelism } from "node:os";
 import { FileSource, FileSourceError } from "./file-source.js";
-import { POOL_AVAILABLE, ScanPool } from "./scan-pool.js";
+import { MAX_BATCH_FILES, POOL_AVAILABLE, ScanPool } from "./scan-pool.js";
 import { checkOnnxExternalFiles, ExternalFilesLimitError } from "./onnx-external.js";
 import { folderPass, type FolderSource, type ScannedFile } from "./folder-pass.js";
 import { binary, displayPath, fromBinary, toOsPath, type OsPath } from "./os-path.js";
@@ -46,6 +46,8 @@ export interface ScanPathsOptions {
   cache?: VerdictCache;
   /** Put the SHA-256 of every regular file in its report (`sha256`); always on with `cache`. */
   digests?: boolean;
+  /** Worker threads when isolated (default: the cores available, at most one per file). */
+  workers?: number;
 }
 
 /**
@@ -84,7 +86,7 @@ export async function scanPaths(paths: readonly Given[], given: ScanPathsOptions
 
   const files: FileReport[] = new Array<FileReport>(entries.length);
   const fileCount = entries.filter((e) => e.kind === "file").length;
-  const pool = (options.isolate ?? true) && POOL_AVAILABLE && fileCount > 0 ? new ScanPool({ policyLayers: options.policy.layers, limits: options.limits, size: Math.min(availableParallelism(), fileCount) }) : undefined;
+  const pool = (options.isolate ?? true) && POOL_AVAILABLE && fileCount > 0 ? new ScanPool({ policyLayers: options.policy.layers, limits: options.limits, size: Math.min(options.workers ?? availableParallelism(), fileCount) }) : undefined;
   const sources: FolderSource[] = [];
   let next = 0;
   let done = 0;
@@ -100,7 +102,10 @@ export async function scanPaths(paths: readonly Given[], given: ScanPathsOptions
       options.onProgress?.(++done, entries.length, entry.path);
     }
   };
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? Math.max(4, availableParallelism()), entries.length));
+  // With the pool, enough files in flight to fill a batch for every worker and the next one; the
+  // pool bounds the work, this bounds the waiting promises.
+  const inFlight = pool ? pool.size * MAX_BATCH_FILES * 2 : (options.concurrency ?? Math.max(4, availableParallelism()));
+  const concurrency = Math.max(1, Math.min(inFlight, entries.length));
   try {
     await Promise.all(Array.from({ length: concurrency }, worker));
   } finally {

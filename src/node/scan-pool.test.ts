@@ -33,6 +33,39 @@ describe.skipIf(!existsSync(built))("scan pool (worker threads, from dist/)", ()
     }
   });
 
+  it("scans small files in batches: every file gets its own report, in order, malicious ones found", async () => {
+    const { ScanPool } = (await import(built.href)) as PoolModule;
+    const pool = new ScanPool({ policyLayers: [DEFAULT_POLICY_DATA], size: 2 });
+    try {
+      const entries = Array.from({ length: 40 }, (_, i) => {
+        const bytes = i % 7 === 3 ? P.call("os", "system", `id${i}`) : new P().proto(2).raw(0x4e).stop().toBytes();
+        return { ...file(`batch${i}.pkl`, bytes), size: bytes.length };
+      });
+      const results = await Promise.all(entries.map((entry) => pool.scan({ entry })));
+      expect(results.map((r) => r.report.path)).toEqual(entries.map((e) => e.path));
+      results.forEach((r, i) => expect(r.report.verdict).toBe(i % 7 === 3 ? "unsafe" : "clean"));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("a batch whose worker runs out of heap: each file is retried alone and gets its own report", async () => {
+    const { ScanPool } = (await import(built.href)) as PoolModule;
+    const pool = new ScanPool({ policyLayers: [DEFAULT_POLICY_DATA], size: 1, heapMb: 4 });
+    try {
+      const bytes = P.call("os", "system", "id");
+      const entries = Array.from({ length: 3 }, (_, i) => ({ ...file(`oom${i}.pkl`, bytes), size: bytes.length }));
+      const results = await Promise.all(entries.map((entry) => pool.scan({ entry })));
+      expect(results.map((r) => r.report.path)).toEqual(["oom0.pkl", "oom1.pkl", "oom2.pkl"]);
+      for (const r of results) {
+        expect(r.report.verdict).toBe("error");
+        expect(r.report.errors[0]?.message).toContain("WORKER_HEAP_MB");
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("a worker that runs out of heap costs only that file's verdict (error), and the next file still gets a report", async () => {
     const { ScanPool } = (await import(built.href)) as PoolModule;
     // 4 MB of heap is less than loading the engine takes: every job exhausts its worker.

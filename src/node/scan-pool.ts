@@ -29,6 +29,17 @@ const WORKER_SCRIPT = new URL("./scan-worker.js", import.meta.url);
  */
 export const POOL_AVAILABLE: boolean = existsSync(fileURLToPath(WORKER_SCRIPT));
 
+/**
+ * Files sent to a worker in one message (CWE-400 on the other side: a batch whose worker dies is
+ * scanned again file by file). One message per file costs more than scanning a small file: the
+ * round trip, and waking both threads, is most of the time a folder of small pickles takes.
+ */
+export const MAX_BATCH_FILES = 32;
+/** Only files up to this size share a message; a larger one goes alone (its scan dwarfs the message). */
+export const BATCH_FILE_BYTES = 256 * 1024;
+/** Bytes of files in one batch: bounds what one worker holds for a batch, whatever the files. */
+export const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+
 export interface ScanPoolOptions {
   policyLayers: readonly PolicyData[];
   limits?: Partial<Limits>;
@@ -58,19 +69,45 @@ export interface RemoteTarget {
 /** What a worker is asked to scan: one file entry of a walk (with the folder it was found under), or a remote file. */
 export type PoolJob = { entry: Entry } | { remote: RemoteTarget };
 
+/** The name a job's report carries. */
+function jobPath(job: PoolJob): string {
+  return "entry" in job ? job.entry.path : job.remote.path;
+}
+
+/** Bytes of a local file job as the walk saw them; remote jobs are never batched. */
+function jobFileSize(job: PoolJob): number | undefined {
+  return "entry" in job && job.entry.kind === "file" ? job.entry.size : undefined;
+}
+
+/** One message to a worker: the files it scans, in order. */
+export interface PoolBatch {
+  jobs: PoolJob[];
+}
+
+/**
+ * Shared with each worker (no message needed): [0] when the current file's scan started (ms since
+ * the epoch), [1] how many files the worker has started. The hard time limit is per file.
+ */
+const PROGRESS_SLOTS = 2;
+
 interface Slot {
   worker: Worker;
   busy: boolean;
+  progress: BigInt64Array;
 }
 
 interface Pending {
   job: PoolJob;
   resolve: (result: ScannedEntry) => void;
+  /** Scanned in a batch whose worker died: now scanned alone, so a failure is its own. */
+  alone?: boolean;
 }
 
 /**
  * Scans files on worker threads: in parallel across cores, and in isolation, so that a file that
  * exhausts memory or hangs in synchronous code costs its own verdict (`error`) and nothing else.
+ * Small files go in batches (one message, one reply); when a worker dies in a batch, the file that
+ * hung is reported and every other file of the batch is scanned again on its own.
  *
  * @example
  * const pool = new ScanPool({ policyLayers: policy.layers });
@@ -80,9 +117,10 @@ interface Pending {
 export class ScanPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
-  private readonly size: number;
+  readonly size: number;
   private readonly hardMillis: number;
   private closed = false;
+  private pumpScheduled = false;
 
   constructor(private readonly options: ScanPoolOptions) {
     this.size = Math.max(1, options.size ?? availableParallelism());
@@ -93,7 +131,14 @@ export class ScanPool {
     if (this.closed) return Promise.reject(new Error("Scan pool is closed"));
     return new Promise((resolve) => {
       this.queue.push({ job, resolve });
-      this.pump();
+      // After the caller's synchronous burst of scan() calls: the first batches are then full.
+      if (!this.pumpScheduled) {
+        this.pumpScheduled = true;
+        queueMicrotask(() => {
+          this.pumpScheduled = false;
+          if (!this.closed) this.pump();
+        });
+      }
     });
   }
 
@@ -107,33 +152,55 @@ export class ScanPool {
     while (this.queue.length > 0) {
       let slot = this.slots.find((s) => !s.busy);
       if (!slot && this.slots.length < this.size) {
-        slot = { worker: this.spawn(), busy: false };
+        slot = this.spawn();
         this.slots.push(slot);
       }
       if (!slot) return;
-      this.run(slot, this.queue.shift() as Pending);
+      this.run(slot, this.nextBatch());
     }
   }
 
-  private spawn(): Worker {
+  /**
+   * The next files for one worker: small ones together, up to an equal share of what is queued
+   * (so the last files of a folder still spread over every worker).
+   */
+  private nextBatch(): Pending[] {
+    const first = this.queue.shift() as Pending;
+    const batch = [first];
+    if (first.alone || !batchable(first)) return batch;
+    const share = Math.min(MAX_BATCH_FILES, Math.ceil((this.queue.length + 1) / this.size));
+    let bytes = jobFileSize(first.job) ?? 0;
+    while (batch.length < share && this.queue.length > 0) {
+      const next = this.queue[0] as Pending;
+      const size = jobFileSize(next.job) ?? 0;
+      if (next.alone || !batchable(next) || bytes + size > MAX_BATCH_BYTES) break;
+      batch.push(this.queue.shift() as Pending);
+      bytes += size;
+    }
+    return batch;
+  }
+
+  private spawn(): Slot {
     const heap = this.options.heapMb ?? WORKER_HEAP_MB;
+    const progress = new BigInt64Array(new SharedArrayBuffer(PROGRESS_SLOTS * BigInt64Array.BYTES_PER_ELEMENT));
     const worker = new Worker(WORKER_SCRIPT, {
-      workerData: { policyLayers: this.options.policyLayers, limits: this.options.limits },
+      workerData: { policyLayers: this.options.policyLayers, limits: this.options.limits, progress },
       resourceLimits: { maxOldGenerationSizeMb: heap, maxYoungGenerationSizeMb: 64 },
       stdout: false,
       stderr: false,
     });
     worker.unref();
-    return worker;
+    return { worker, busy: false, progress };
   }
 
-  private run(slot: Slot, pending: Pending): void {
+  private run(slot: Slot, batch: Pending[]): void {
     slot.busy = true;
-    const { worker } = slot;
-    const { job } = pending;
-    const path = "entry" in job ? job.entry.path : job.remote.path;
+    const { worker, progress } = slot;
+    const startedBefore = Atomics.load(progress, 1);
+    let seen = startedBefore;
     let settled = false;
-    const finish = (result: ScannedEntry, replace: boolean): void => {
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (results: ScannedEntry[] | undefined, failure: ScannedEntry | undefined, replace: boolean): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -148,27 +215,77 @@ export class ScanPool {
         slot.busy = false;
         worker.unref(); // an idle worker must not keep the process alive
       }
-      pending.resolve(result);
+      if (results !== undefined) batch.forEach((pending, i) => pending.resolve(results[i] ?? lost(pending)));
+      else this.retryAlone(batch, failure, Number(Atomics.load(progress, 1) - startedBefore) - 1);
       if (!this.closed) this.pump();
     };
-    const onMessage = (result: ScannedEntry): void => finish(result, false);
+    const onMessage = (results: ScannedEntry[]): void => finish(results, undefined, false);
     const onError = (error: Error & { code?: string }): void => {
       const oom = error.code === "ERR_WORKER_OUT_OF_MEMORY";
       const message = oom
         ? `Scanning needed more than ${this.options.heapMb ?? WORKER_HEAP_MB} MB of memory and was stopped; not fully scanned (limit WORKER_HEAP_MB)`
         : `Scanner failed: ${error.message}`;
-      finish(failed(path, oom ? "limit-exceeded" : "internal-error", message), true);
+      // Which file of a batch ran out of memory is not known: each is scanned again alone.
+      finish(undefined, failedAs(oom ? "limit-exceeded" : "internal-error", message), true);
     };
-    const onExit = (code: number): void => finish(failed(path, "internal-error", `Scanner thread exited (code ${code}) before reporting`), true);
-    const timer = setTimeout(() => {
-      finish(failed(path, "timeout", `Scan did not finish within ${this.hardMillis} ms and was stopped; not fully scanned (limit maxMillisPerFile)`), true);
-    }, this.hardMillis);
+    const onExit = (code: number): void => finish(undefined, failedAs("internal-error", `Scanner thread exited (code ${code}) before reporting`), true);
+    // The hard limit is per file: each time it runs out, a worker that has moved on to another file
+    // gets the full limit for that one; one still on the same file is stopped.
+    const check = (): void => {
+      const started = Atomics.load(progress, 1);
+      if (started !== seen) {
+        seen = started;
+        timer = setTimeout(check, Math.max(0, Number(Atomics.load(progress, 0)) + this.hardMillis - Date.now()));
+        return;
+      }
+      finish(undefined, failedAs("timeout", `Scan did not finish within ${this.hardMillis} ms and was stopped; not fully scanned (limit maxMillisPerFile)`), true);
+    };
+    timer = setTimeout(check, this.hardMillis);
     worker.on("message", onMessage);
     worker.on("error", onError);
     worker.on("exit", onExit);
     worker.ref();
-    worker.postMessage(job);
+    const message: PoolBatch = { jobs: batch.map((p) => p.job) };
+    worker.postMessage(message);
   }
+
+  /**
+   * A worker died in a batch. A lone file gets the failure as its verdict. In a batch, the file it
+   * died on gets it when that is known (a timeout: the file it was on); every other file, and all
+   * of them when it is not known (memory, a crash), are queued again to be scanned alone.
+   */
+  private retryAlone(batch: Pending[], failure: ScannedEntry | undefined, current: number): void {
+    const reason = failure ?? failedAs("internal-error", "Scanner thread failed");
+    if (batch.length === 1) {
+      const only = batch[0] as Pending;
+      only.resolve(withPath(reason, jobPath(only.job)));
+      return;
+    }
+    const known = reason.report.errors[0]?.code === "timeout" && current >= 0 && current < batch.length ? current : -1;
+    const again: Pending[] = [];
+    batch.forEach((pending, i) => {
+      if (i === known) pending.resolve(withPath(reason, jobPath(pending.job)));
+      else again.push({ ...pending, alone: true });
+    });
+    this.queue.unshift(...again);
+  }
+}
+
+function batchable(pending: Pending): boolean {
+  const size = jobFileSize(pending.job);
+  return size !== undefined && size <= BATCH_FILE_BYTES;
+}
+
+function lost(pending: Pending): ScannedEntry {
+  return failed(jobPath(pending.job), "internal-error", "Scanner thread sent no report for this file");
+}
+
+function failedAs(code: string, message: string): ScannedEntry {
+  return failed("", code, message);
+}
+
+function withPath(result: ScannedEntry, path: string): ScannedEntry {
+  return { report: { ...result.report, path }, sources: result.sources };
 }
 
 function failed(path: string, code: string, message: string): ScannedEntry {

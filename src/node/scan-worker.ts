@@ -1,4 +1,5 @@
-// Worker thread of ScanPool: rebuilds the policy once, then scans one file per message.
+// Worker thread of ScanPool: rebuilds the policy once, then scans each batch of jobs it is sent
+// (files of a walk, or hub files) and replies with their results in one message.
 import { parentPort, workerData } from "node:worker_threads";
 import { MemorySource, type ByteSource } from "../core/byte-source.js";
 import { verdictOf, type FileReport } from "../core/finding.js";
@@ -6,14 +7,25 @@ import type { Limits } from "../core/limits.js";
 import { scanSource } from "../engine/scan.js";
 import { createPolicy, type PolicyData } from "../policy/policy.js";
 import { HttpSource } from "../web/http-source.js";
-import type { PoolJob, RemoteTarget } from "./scan-pool.js";
+import type { PoolBatch, PoolJob, RemoteTarget } from "./scan-pool.js";
 import { scanEntry, type ScannedEntry } from "./scan-paths.js";
 
-const data = workerData as { policyLayers: PolicyData[]; limits?: Partial<Limits> };
+const data = workerData as { policyLayers: PolicyData[]; limits?: Partial<Limits>; progress: BigInt64Array };
 const policy = createPolicy(data.policyLayers);
 
-parentPort?.on("message", (job: PoolJob) => {
-  void scanJob(job).then((report) => parentPort?.postMessage(report));
+async function scanBatch({ jobs }: PoolBatch): Promise<ScannedEntry[]> {
+  const results: ScannedEntry[] = [];
+  for (const job of jobs) {
+    // Read by the pool's hard time limit, without a message: when this file started, and that it did.
+    Atomics.store(data.progress, 0, BigInt(Date.now()));
+    Atomics.add(data.progress, 1, 1n);
+    results.push(await scanJob(job));
+  }
+  return results;
+}
+
+parentPort?.on("message", (batch: PoolBatch) => {
+  void scanBatch(batch).then((results) => parentPort?.postMessage(results));
 });
 
 function scanJob(job: PoolJob): Promise<ScannedEntry> {

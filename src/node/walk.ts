@@ -1,4 +1,5 @@
-import { lstat, readdir, readlink, realpath, stat } from "node:fs/promises";
+import { lstatSync, readdirSync } from "node:fs";
+import { lstat, readlink, realpath, stat } from "node:fs/promises";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { binary, displayPath, fromBinary, joinOsPath, toOsPath, type OsPath } from "./os-path.js";
 
@@ -7,7 +8,7 @@ import { binary, displayPath, fromBinary, joinOsPath, toOsPath, type OsPath } fr
  * UTF-8); `absolute` is the bytes to open it by.
  */
 export type WalkEntry =
-  | { kind: "file"; path: string; absolute: OsPath; identity?: FileIdentity }
+  | { kind: "file"; path: string; absolute: OsPath; identity?: FileIdentity; size?: number }
   | { kind: "symlink"; path: string; absolute: OsPath; target: string; resolved: string | undefined; escapes: boolean; loop?: string }
   | { kind: "special"; path: string; absolute: OsPath; what: string }
   | { kind: "unreadable"; path: string; absolute: OsPath; message: string; code?: string };
@@ -56,9 +57,11 @@ export async function* walk(root: string | Uint8Array, display: string, options:
         continue;
       }
       visited.add(key);
-      names = (await readdir(dir, { encoding: "buffer" })).sort(Buffer.compare);
+      // Synchronous listing and lstat: one call per entry, where a promise round trip through the
+      // thread pool costs more than the call itself (see SYNC_READ_BYTES in file-source.ts).
+      names = readdirSync(dir, { encoding: "buffer" }).sort(Buffer.compare);
       // readdir follows a link: a folder swapped for one between the two calls shows here.
-      const after = await lstat(dir, { bigint: true });
+      const after = lstatSync(dir, { bigint: true });
       if (identity !== undefined && !sameIdentity(identity, after)) {
         yield { kind: "unreadable", path: shown, absolute: dir, code: "changed-while-reading", message: "Folder was replaced while the scan walked it; not walked" };
         continue;
@@ -79,7 +82,7 @@ export async function* walk(root: string | Uint8Array, display: string, options:
       if (options.exclude?.(childRel) === true) continue;
       let info;
       try {
-        info = await lstat(absolute, { bigint: true });
+        info = lstatSync(absolute, { bigint: true });
       } catch (error) {
         yield { kind: "unreadable", path, absolute, message: (error as Error).message };
         continue;
@@ -89,7 +92,7 @@ export async function* walk(root: string | Uint8Array, display: string, options:
       } else if (info.isDirectory()) {
         subdirs.push({ dir: absolute, shown: path, identity: { dev: info.dev, ino: info.ino }, rel: childRel });
       } else if (info.isFile()) {
-        yield { kind: "file", path, absolute, identity: { dev: info.dev, ino: info.ino } };
+        yield { kind: "file", path, absolute, identity: { dev: info.dev, ino: info.ino }, size: Number(info.size) };
       } else {
         const what = info.isFIFO() ? "FIFO" : info.isSocket() ? "socket" : info.isCharacterDevice() || info.isBlockDevice() ? "device" : "special file";
         yield { kind: "special", path, absolute, what };

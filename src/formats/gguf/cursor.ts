@@ -3,8 +3,19 @@ import { FIXED_SIZE, ValueType } from "./constants.js";
 
 /** First read of the header walk: small headers (no vocabulary) finish in one read and overrun into tensor data by at most this much. */
 const FIRST_CHUNK = 4 * 1024;
-/** Reads grow to this while walking large vocabularies (StingySource and HTTP sources like ≤ 1 MiB). */
-const MAX_CHUNK = 1024 * 1024;
+/**
+ * Reads double up to this while walking large vocabularies. The header's end is only known once it
+ * is parsed, so the last read overruns it by up to one chunk: 64 KiB keeps that under a tenth of a
+ * large header (a 32,000-token vocabulary is about 0.6 MB) and is one HTTP source block.
+ */
+const MAX_CHUNK = 64 * 1024;
+/**
+ * Past that, a read may be a tenth of what the walk has read so far (so the overrun stays under a
+ * tenth of the header), up to this: a 128k-token vocabulary of several MB in tens of reads, not
+ * hundreds (each is a request on an HTTP source).
+ */
+const MAX_GROWN_CHUNK = 1024 * 1024;
+const OVERRUN_SHARE = 10;
 
 export type Fill = "ok" | "eof" | "limit";
 
@@ -18,6 +29,9 @@ export class Cursor {
   private view = new DataView(this.buf.buffer);
   private bufStart = 0;
   private chunk = FIRST_CHUNK;
+  /** Bytes read so far by this cursor. */
+  private walked = 0;
+  private certainEnd = 0;
   /** Reads stop here unless a field needs more (set once the rest of the header has a known upper bound). */
   private expectedEnd = Number.POSITIVE_INFINITY;
 
@@ -45,13 +59,27 @@ export class Cursor {
     if (this.has(n)) return "ok";
     if (this.pos + n > this.source.size) return "eof";
     if (this.pos + n > this.limit) return "limit";
-    const wanted = Math.max(n, Math.min(this.chunk, this.expectedEnd - this.pos));
-    const length = Math.min(wanted, this.source.size - this.pos, this.limit - this.pos);
-    this.buf = await this.source.read(this.pos, length);
+    // Bytes the header certainly still holds are read at once (they cannot overrun it), a MiB at most.
+    const certain = Math.min(this.certainEnd - this.pos, MAX_GROWN_CHUNK);
+    const wanted = Math.max(n, Math.min(Math.max(this.chunk, certain), this.expectedEnd - this.pos));
+    const end = this.pos + Math.min(wanted, this.source.size - this.pos, this.limit - this.pos);
+    // Bytes already buffered at the cursor are kept, not read again.
+    const kept = this.pos >= this.bufStart && this.pos < this.bufStart + this.buf.length ? this.buf.subarray(this.pos - this.bufStart) : new Uint8Array(0);
+    const fresh = await this.source.read(this.pos + kept.length, end - this.pos - kept.length);
+    this.buf = kept.length === 0 ? fresh : concat(kept, fresh);
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
     this.bufStart = this.pos;
-    this.chunk = Math.min(this.chunk * 4, MAX_CHUNK);
+    this.walked += fresh.length;
+    this.chunk = Math.max(Math.min(this.chunk * 2, MAX_CHUNK), Math.min(Math.floor(this.walked / OVERRUN_SHARE), MAX_GROWN_CHUNK));
     return "ok";
+  }
+
+  /**
+   * The header runs at least to `offset` if it is valid (the strings an array declares still need
+   * their lengths): later reads may fetch up to there in one go.
+   */
+  certainUntil(offset: number): void {
+    this.certainEnd = offset;
   }
 
   /** The header ends by `offset` if it is valid: buffer no further than that (never tensor data). */
@@ -115,4 +143,11 @@ export class Cursor {
     this.pos += n;
     return this.buf.subarray(at, at + n);
   }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
 }

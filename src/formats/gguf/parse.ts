@@ -224,6 +224,8 @@ class GgufParser {
     const n = Number(count);
     for (let i = 0; i < n; i++) {
       if (elementType === ValueType.STRING) {
+        // The strings left each have a length field at least: that much header is certain.
+        c.certainUntil(c.pos + (n - i) * lengthSize);
         if ((await this.string("an array string", -1)) === undefined) return false;
       } else if (!(await this.array(depth + 1, undefined))) return false;
       if ((i & (CLOCK_EVERY - 1)) === 0 && !this.clock()) return false;
