@@ -7,6 +7,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VERSION } from "../node/scan-paths.js";
 import { listen, type TestServer } from "../test-support/http-files.js";
+import { runCli } from "../test-support/run-cli.js";
 import { HUB_REPOS, makeHubFolder } from "../test-support/hub-fixtures.js";
 import { startHubStandin, type HubStandin } from "../test-support/hub-standin.js";
 import { HAVE_REDIS, startRedis, type RedisServer } from "../test-support/redis-server.js";
@@ -265,6 +266,23 @@ describe.skipIf(!HAVE_REDIS || !BUILT)("modelvet serve --queue with modelvet wor
     expect(again.headers.get("x-error-code")).toBe("PoisonFile");
     expect(proxy.seen.length).toBe(requestsBefore);
     hold.release();
+  });
+
+  it("crawls a repo list into the queue: workers judge every file, results are queryable by rule", async () => {
+    await liveWorker();
+    const run = await runCli(["crawl", "--repos", `${HUB_REPOS.evil},${HUB_REPOS.clean}`, "--upstream", hub.url, "--db", db, "--queue", redis.url, "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const crawl = JSON.parse(run.stdout) as { id: string; status: string; reposListed: number };
+    // With a queue the crawl ends once every job is queued; the workers judge them after.
+    expect(crawl).toMatchObject({ status: "queued", reposListed: 2 });
+    const files = async (repo: string) => (await store.filesByRepo(repo, 100)).filter((f) => f.crawlId === crawl.id);
+    for (let i = 0; i < 300 && (await files(HUB_REPOS.evil)).length + (await files(HUB_REPOS.clean)).length < 7; i++) await new Promise((r) => setTimeout(r, 100));
+    const evil = await files(HUB_REPOS.evil);
+    expect(evil.map((f) => f.path).sort()).toEqual(["config.json", "extra/model.pkl", "pytorch_model.bin"]);
+    expect(evil.find((f) => f.path === "pytorch_model.bin")?.rules).toContain("PKL001");
+    expect((await files(HUB_REPOS.clean)).map((f) => f.verdict)).toEqual(["clean", "clean", "clean", "clean"]);
+    const byRule = await store.filesByRule("PKL001", { org: "acme", limit: 100 });
+    expect(byRule.filter((f) => f.crawlId === crawl.id).map((f) => f.path).sort()).toEqual(["extra/model.pkl", "pytorch_model.bin"]);
   });
 
   it("answers 503 for pulls that need a scan while Redis is down, serves cached verdicts, and recovers by itself", async () => {
