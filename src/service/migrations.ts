@@ -107,6 +107,11 @@ CREATE TABLE crawls (
 );
 CREATE INDEX crawls_by_start ON crawls(started_at, id);`,
   },
+  {
+    version: 3,
+    name: "crawl counts beyond the contract (already judged, skipped, last error, policy digest)",
+    sql: `ALTER TABLE crawls ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';`,
+  },
 ];
 
 /** The tables whose presence, without `schema_migrations`, marks a database of the pre-migration gate. */
@@ -205,6 +210,11 @@ CREATE TABLE crawls (
   updated_at TEXT NOT NULL
 );
 CREATE INDEX crawls_by_start ON crawls(started_at, id);`,
+  },
+  {
+    version: 3,
+    name: "crawl counts beyond the contract (already judged, skipped, last error, policy digest)",
+    sql: `ALTER TABLE crawls ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';`,
   },
 ];
 

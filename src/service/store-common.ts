@@ -1,4 +1,4 @@
-import type { FileResult, ResultStore } from "./jobs.js";
+import type { CrawlState, FileResult, ResultStore } from "./jobs.js";
 import { InvalidCursorError } from "./store-errors.js";
 import type { VerdictStore } from "./store.js";
 
@@ -57,4 +57,42 @@ export function normalizeOrg(org: string): string {
 /** Rule ids as stored: deduplicated, in the order given (one row per rule in the rule index). */
 export function normalizeRules(rules: readonly string[]): string[] {
   return [...new Set(rules)];
+}
+
+/** The fields of the CrawlState contract, which have columns of their own. */
+const CRAWL_COLUMNS = new Set(["id", "target", "status", "cursor", "reposListed", "filesQueued", "startedAt", "updatedAt"]);
+/** Bytes of a crawl's extra fields kept (counts and one error message): a bound on what one row holds (CWE-770). */
+const MAX_CRAWL_EXTRA_BYTES = 16 * 1024;
+
+/**
+ * What a crawler adds to its state beyond the contract (counts of files already judged and repos
+ * skipped, the last error, the policy digest a resume must match), as the JSON of the `extra`
+ * column: only string and number fields, so a row never holds more than the crawler put in.
+ */
+export function crawlExtra(state: CrawlState): string {
+  const extra: Record<string, string | number> = {};
+  for (const [key, value] of Object.entries(state)) {
+    if (CRAWL_COLUMNS.has(key)) continue;
+    if (typeof value === "number" && Number.isFinite(value)) extra[key] = value;
+    else if (typeof value === "string") extra[key] = value.slice(0, 4096);
+  }
+  const text = JSON.stringify(extra);
+  return text.length <= MAX_CRAWL_EXTRA_BYTES ? text : "{}";
+}
+
+/** `state` with the fields of its `extra` column restored; a column that does not parse adds nothing. */
+export function withCrawlExtra(state: CrawlState, extra: string | null | undefined): CrawlState {
+  if (!extra || extra === "{}") return state;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(extra);
+  } catch {
+    return state;
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return state;
+  const out: Record<string, unknown> = { ...state };
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!CRAWL_COLUMNS.has(key) && (typeof value === "string" || typeof value === "number")) out[key] = value;
+  }
+  return out as unknown as CrawlState;
 }

@@ -1,7 +1,7 @@
 import { Pool, type PoolClient, type QueryConfig, type QueryResultRow } from "pg";
 import type { CrawlState, FileResult, ResultStore } from "./jobs.js";
 import { checkMigrationList, POSTGRES_MIGRATIONS } from "./migrations.js";
-import { normalizeOrg, normalizeRules, orgOf, pageSize, parseResultCursor } from "./store-common.js";
+import { crawlExtra, normalizeOrg, normalizeRules, orgOf, pageSize, parseResultCursor, withCrawlExtra } from "./store-common.js";
 import { SchemaTooNewError, StoreUnavailableError } from "./store-errors.js";
 import type { AuditEntry, StoredVerdict, TokenRecord, VerdictStore } from "./store.js";
 
@@ -103,6 +103,8 @@ interface CrawlRow {
   files_queued: string;
   started_at: string;
   updated_at: string;
+  /** JSON of the crawler's own fields (migration 3). */
+  extra: string;
 }
 
 /**
@@ -305,10 +307,10 @@ export class PostgresStore implements VerdictStore, ResultStore {
   }
 
   async saveCrawl(c: CrawlState): Promise<void> {
-    const text = `INSERT INTO crawls (id, target, status, cursor, repos_listed, files_queued, started_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    const text = `INSERT INTO crawls (id, target, status, cursor, repos_listed, files_queued, started_at, updated_at, extra) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
       ON CONFLICT (id) DO UPDATE SET target = EXCLUDED.target, status = EXCLUDED.status, cursor = EXCLUDED.cursor,
-        repos_listed = EXCLUDED.repos_listed, files_queued = EXCLUDED.files_queued, started_at = EXCLUDED.started_at, updated_at = EXCLUDED.updated_at`;
-    await this.query({ name: "modelvet_save_crawl", text }, [c.id, c.target, c.status, c.cursor, c.reposListed, c.filesQueued, c.startedAt, c.updatedAt]);
+        repos_listed = EXCLUDED.repos_listed, files_queued = EXCLUDED.files_queued, started_at = EXCLUDED.started_at, updated_at = EXCLUDED.updated_at, extra = EXCLUDED.extra`;
+    await this.query({ name: "modelvet_save_crawl_v3", text }, [c.id, c.target, c.status, c.cursor, c.reposListed, c.filesQueued, c.startedAt, c.updatedAt, crawlExtra(c)]);
   }
 
   async getCrawl(id: string): Promise<CrawlState | undefined> {
@@ -426,7 +428,7 @@ function fileResultFromRow(r: FileResultRow): FileResult {
 }
 
 function crawlFromRow(r: CrawlRow): CrawlState {
-  return {
+  return withCrawlExtra({
     id: r.id,
     target: r.target,
     status: r.status,
@@ -435,5 +437,5 @@ function crawlFromRow(r: CrawlRow): CrawlState {
     filesQueued: Number(r.files_queued),
     startedAt: r.started_at,
     updatedAt: r.updated_at,
-  };
+  }, r.extra);
 }

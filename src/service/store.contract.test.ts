@@ -280,15 +280,23 @@ describe.each([sqliteHarness(), postgresHarness()])("store contract: $name", (ha
       expect((await store.getCrawl("crawl-b"))?.reposListed).toBe(3_000_000_000);
     });
 
+    it("keeps a crawler's own fields beside the contract's (counts, last error, policy digest), and nothing else", async () => {
+      const extended = { id: "crawl-x", target: "org:acme", status: "listing" as const, cursor: "", reposListed: 2, filesQueued: 5, startedAt: at(600), updatedAt: at(600), filesKnown: 7, reposSkipped: 1, lastError: "acme/gone: 404", policyDigest: "f".repeat(64), nested: { no: 1 } };
+      await store.saveCrawl(extended);
+      const { nested: _dropped, ...kept } = extended;
+      expect(await store.getCrawl("crawl-x")).toEqual(kept);
+      expect((await store.listCrawls(1000)).find((c) => c.id === "crawl-x")).toEqual(kept);
+    });
+
     it("applies each migration once, however often and however concurrently it is opened", async () => {
-      expect(await store.migrationsApplied()).toEqual([1, 2]);
+      expect(await store.migrationsApplied()).toEqual([1, 2, 3]);
       const again = await harness.open(url);
-      expect(await again.migrationsApplied()).toEqual([1, 2]);
+      expect(await again.migrationsApplied()).toEqual([1, 2, 3]);
       expect(await again.getVerdict(`sha256:${"2".repeat(64)}|pol|1.0`)).toBeDefined();
       await again.close();
       const empty = await harness.fresh();
       const racing = await Promise.all([harness.open(empty), harness.open(empty), harness.open(empty)]);
-      for (const s of racing) expect(await s.migrationsApplied()).toEqual([1, 2]);
+      for (const s of racing) expect(await s.migrationsApplied()).toEqual([1, 2, 3]);
       await Promise.all(racing.map((s) => s.close()));
     });
 
@@ -336,7 +344,7 @@ CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT 
 CREATE TABLE IF NOT EXISTS tokens (id TEXT PRIMARY KEY, name TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, scopes TEXT NOT NULL, policy TEXT,
   rate_per_minute INTEGER, created_at TEXT NOT NULL, revoked_at TEXT);`;
 
-  it("is recognised as version 1, keeps its rows and gains version 2", async () => {
+  it("is recognised as version 1, keeps its rows and gains the later versions", async () => {
     const dir = mkdtempSync(join(tmpdir(), "modelvet-legacy-"));
     try {
       const path = join(dir, "old-gate.db");
@@ -347,7 +355,7 @@ CREATE TABLE IF NOT EXISTS tokens (id TEXT PRIMARY KEY, name TEXT NOT NULL, hash
       db.close();
       const store = (await openStore(path)) as MigratedStore;
       try {
-        expect(await store.migrationsApplied()).toEqual([1, 2]);
+        expect(await store.migrationsApplied()).toEqual([1, 2, 3]);
         expect(await store.getVerdict("sha256:ab|p|0.1")).toMatchObject({ verdict: "clean", allowed: true, rules: [] });
         expect((await store.tokenByHash("hash"))?.scopes).toEqual(["pull", "scan"]);
         await store.recordFileResult(fileResult("old/x", "y.bin", 1, ["PKL001"]));
@@ -399,10 +407,10 @@ describe.skipIf(!existsSync(builtStore))("SQLite migrations from several process
       for (const result of await Promise.all(openers.map((o) => o.done))) {
         expect(result.err).toBe("");
         expect(result.code).toBe(0);
-        expect(result.out.trim().split("\n").pop()).toBe("[1,2]");
+        expect(result.out.trim().split("\n").pop()).toBe("[1,2,3]");
       }
       const db = new Database(path, { readonly: true });
-      expect(db.prepare("SELECT version FROM schema_migrations ORDER BY version").pluck().all()).toEqual([1, 2]);
+      expect(db.prepare("SELECT version FROM schema_migrations ORDER BY version").pluck().all()).toEqual([1, 2, 3]);
       db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

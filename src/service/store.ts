@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import type { CrawlState, FileResult, ResultStore } from "./jobs.js";
 import { checkMigrationList, LEGACY_TABLES, SQLITE_MIGRATIONS } from "./migrations.js";
-import { normalizeOrg, normalizeRules, orgOf, pageSize, parseResultCursor } from "./store-common.js";
+import { crawlExtra, normalizeOrg, normalizeRules, orgOf, pageSize, parseResultCursor, withCrawlExtra } from "./store-common.js";
 import { SchemaTooNewError, StoreUnavailableError } from "./store-errors.js";
 
 export { InvalidCursorError, SchemaTooNewError, StoreUnavailableError } from "./store-errors.js";
@@ -137,6 +137,8 @@ interface CrawlRow {
   files_queued: number;
   started_at: string;
   updated_at: string;
+  /** JSON of the crawler's own fields (migration 3). */
+  extra: string;
 }
 
 /**
@@ -313,10 +315,10 @@ export class SqliteStore implements VerdictStore, ResultStore {
   }
 
   async saveCrawl(c: CrawlState): Promise<void> {
-    const sql = `INSERT INTO crawls (id, target, status, cursor, repos_listed, files_queued, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    const sql = `INSERT INTO crawls (id, target, status, cursor, repos_listed, files_queued, started_at, updated_at, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET target = excluded.target, status = excluded.status, cursor = excluded.cursor,
-        repos_listed = excluded.repos_listed, files_queued = excluded.files_queued, started_at = excluded.started_at, updated_at = excluded.updated_at`;
-    this.guard(() => this.statement(sql).run(c.id, c.target, c.status, c.cursor, c.reposListed, c.filesQueued, c.startedAt, c.updatedAt));
+        repos_listed = excluded.repos_listed, files_queued = excluded.files_queued, started_at = excluded.started_at, updated_at = excluded.updated_at, extra = excluded.extra`;
+    this.guard(() => this.statement(sql).run(c.id, c.target, c.status, c.cursor, c.reposListed, c.filesQueued, c.startedAt, c.updatedAt, crawlExtra(c)));
   }
 
   async getCrawl(id: string): Promise<CrawlState | undefined> {
@@ -462,7 +464,7 @@ function fileResultFromRow(r: FileResultRow): FileResult {
 }
 
 function crawlFromRow(r: CrawlRow): CrawlState {
-  return {
+  return withCrawlExtra({
     id: r.id,
     target: r.target,
     status: r.status,
@@ -471,5 +473,5 @@ function crawlFromRow(r: CrawlRow): CrawlState {
     filesQueued: r.files_queued,
     startedAt: r.started_at,
     updatedAt: r.updated_at,
-  };
+  }, r.extra);
 }
