@@ -117,9 +117,17 @@ export class Memo {
     return true;
   }
 
-  /** True when put(key, a string) would only mark a new key dropped: then putDropped() does it without the string. */
+  /**
+   * True when put(key, a string) would only mark a new key dropped, unless the string is a name
+   * and keepsNames is true: then putDropped() does it without the string.
+   */
   dropsText(key: number): boolean {
-    return key >= KEEP_ALL_ENTRIES && key > this.maxKey && this.count >= KEEP_ALL_ENTRIES && this.keptNames >= MAX_KEPT_NAMES;
+    return key >= KEEP_ALL_ENTRIES && key > this.maxKey && this.count >= KEEP_ALL_ENTRIES;
+  }
+
+  /** Whether strings that match NAME are still kept past KEEP_ALL_ENTRIES. */
+  get keepsNames(): boolean {
+    return this.keptNames < MAX_KEPT_NAMES;
   }
 
   /** put() of a value not kept, for a key dropsText() accepted. */

@@ -258,6 +258,21 @@ function decodeUtf8(win: Uint8Array, start: number, length: number): string {
   return textDecoder.decode(win.subarray(start, start + length));
 }
 
+/**
+ * Whether UTF-8 bytes decode to a string that matches the memo's NAME (`^[A-Za-z_][A-Za-z0-9_.]{0,127}$`):
+ * a non-ASCII byte never decodes to one of those characters, and `n` is under 128 here.
+ */
+function isNameBytes(win: Uint8Array, start: number, n: number): boolean {
+  if (n === 0) return false;
+  const first = win[start] as number;
+  if (!((first >= 0x61 && first <= 0x7a) || (first >= 0x41 && first <= 0x5a) || first === 0x5f)) return false;
+  for (let i = start + 1; i < start + n; i++) {
+    const c = win[i] as number;
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2e)) return false;
+  }
+  return true;
+}
+
 function isIdentifierPath(text: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_<>][A-Za-z0-9_<>]*)*$/.test(text);
 }
@@ -537,6 +552,13 @@ export class PickleVM {
             stack[len - 3] = this.tuple([a, b, c]);
             gate = Math.min(this.maxOps + 1, checkAt);
             p += 1;
+            // Protocol 4 memoizes every tuple: the MEMOIZE after it is run here, one dispatch less.
+            if (win[r + 1] === Op.MEMOIZE && ops + 1 < gate) {
+              ops++;
+              this.memoPut(this.memo.count, p);
+              room = this.room;
+              p += 1;
+            }
             continue;
           }
           case Op.TUPLE2: {
@@ -568,7 +590,11 @@ export class PickleVM {
       this.pos = p;
       this.ops = ops;
       const step = this.step(op, win, r, p, winLen, atEof, view, size);
-      if (step !== undefined) return step;
+      if (step !== undefined) {
+        // An op cut by the window's end runs again from the next window: count it once.
+        if (step.kind === "need") this.ops--;
+        return step;
+      }
       p = this.pos;
       ops = this.ops;
       stack = this.stack;
@@ -1325,8 +1351,13 @@ export class PickleVM {
     this.memoPuts++;
     const memo = this.memo;
     const held = memo.held;
-    // A short str the memo would drop is never decoded.
-    const stored = this.stack[this.stack.length - 1] === LAZY && memo.dropsText(index) ? memo.putDropped(index) : memo.put(index, this.peek(offset));
+    // A short str the memo would drop is never decoded; whether it is a name (kept for a while)
+    // is read from its bytes.
+    const at = this.stack.length - 1;
+    const stored =
+      this.stack[at] === LAZY && memo.dropsText(index) && !(memo.keepsNames && isNameBytes(this.win, TEXT_START[at] as number, TEXT_LENGTH[at] as number))
+        ? memo.putDropped(index)
+        : memo.put(index, this.peek(offset));
     if (memo.held !== held) this.updateRoom();
     if (stored || this.memoOverflow) return;
     this.memoOverflow = true;
