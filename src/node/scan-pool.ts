@@ -16,6 +16,14 @@ import type { Entry, ScannedEntry } from "./scan-paths.js";
  */
 export const WORKER_HEAP_MB = 768;
 /**
+ * Young generation of a worker. Scans make many short-lived values (a pickle VM's tuples and
+ * strings) that die young; a larger young generation only holds more garbage between collections:
+ * scanning a list of a million small tuples peaked at 186-190 MB RSS with 64 MB, 155-162 MB with
+ * 32 MB and 142 MB with 24 MB (16 MB: the same RSS, more collections). bench/pickle-throughput.mjs,
+ * issue 14.
+ */
+export const WORKER_YOUNG_MB = 24;
+/**
  * Time past `maxMillisPerFile` after which a worker is terminated (CWE-400). The engine checks its
  * deadline itself; this catches synchronous work it cannot interrupt (a third-party parser).
  */
@@ -185,7 +193,7 @@ export class ScanPool {
     const progress = new BigInt64Array(new SharedArrayBuffer(PROGRESS_SLOTS * BigInt64Array.BYTES_PER_ELEMENT));
     const worker = new Worker(WORKER_SCRIPT, {
       workerData: { policyLayers: this.options.policyLayers, limits: this.options.limits, progress },
-      resourceLimits: { maxOldGenerationSizeMb: heap, maxYoungGenerationSizeMb: 64 },
+      resourceLimits: { maxOldGenerationSizeMb: heap, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
       stdout: false,
       stderr: false,
     });

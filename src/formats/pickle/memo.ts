@@ -58,9 +58,14 @@ export class Memo {
 
   constructor(private readonly maxEntries: number) {}
 
-  /** Entries holding a value in memory (not just a dropped bit): the memo's share of the VM's live-values budget. */
-  get held(): number {
-    return Math.min(this.count, KEEP_ALL_ENTRIES) + this.sparse.size + this.droppedHigh.size;
+  /**
+   * Entries holding a value in memory (not just a dropped bit): the memo's share of the VM's
+   * live-values budget. A field, kept current by every change, because the VM reads it at each put.
+   */
+  held = 0;
+
+  private updateHeld(): void {
+    this.held = Math.min(this.count, KEEP_ALL_ENTRIES) + this.sparse.size + this.droppedHigh.size;
   }
 
   /** The stored value, DROPPED for a present but dropped entry, undefined when absent. */
@@ -72,6 +77,12 @@ export class Memo {
 
   /** Stores `value` at `key`; false when a new key would exceed `maxEntries`. */
   put(key: number, value: PyValue): boolean {
+    const stored = this.store(key, value);
+    this.updateHeld();
+    return stored;
+  }
+
+  private store(key: number, value: PyValue): boolean {
     if (key < KEEP_ALL_ENTRIES) {
       if (this.dense[key] === undefined) {
         if (this.count >= this.maxEntries) return false;
@@ -106,9 +117,17 @@ export class Memo {
     return true;
   }
 
-  /** True when put(key, a string) would only mark a new key dropped: then putDropped() does it without the string. */
+  /**
+   * True when put(key, a string) would only mark a new key dropped, unless the string is a name
+   * and keepsNames is true: then putDropped() does it without the string.
+   */
   dropsText(key: number): boolean {
-    return key >= KEEP_ALL_ENTRIES && key > this.maxKey && this.count >= KEEP_ALL_ENTRIES && this.keptNames >= MAX_KEPT_NAMES;
+    return key >= KEEP_ALL_ENTRIES && key > this.maxKey && this.count >= KEEP_ALL_ENTRIES;
+  }
+
+  /** Whether strings that match NAME are still kept past KEEP_ALL_ENTRIES. */
+  get keepsNames(): boolean {
+    return this.keptNames < MAX_KEPT_NAMES;
   }
 
   /** put() of a value not kept, for a key dropsText() accepted. */
@@ -117,6 +136,8 @@ export class Memo {
     if (this.count >= this.maxEntries) return false;
     this.count++;
     this.setDropped(key);
+    // Past KEEP_ALL_ENTRIES only a key in the dropped set (not the bitset) changes what is held.
+    if (key >= BITSET_KEYS) this.updateHeld();
     return true;
   }
 
@@ -127,9 +148,12 @@ export class Memo {
   private worthKeeping(value: PyValue): boolean {
     if (typeof value === "object" && value !== null) {
       if (value.k === K.Global) return true;
+      // Checked first: past KEEP_ALL_ENTRIES most values are containers that are not kept, and
+      // retained() would only be spent on them.
+      if (this.count > KEEP_ALL_ENTRIES && value.k !== K.Call) return false;
       const weight = retained(value);
       if (this.weight + weight > MAX_KEPT_WEIGHT) return false;
-      if (this.count > KEEP_ALL_ENTRIES && !(value.k === K.Call && this.keptCalls++ < MAX_KEPT_CALLS)) return false;
+      if (this.count > KEEP_ALL_ENTRIES && !(this.keptCalls++ < MAX_KEPT_CALLS)) return false;
       this.weight += weight;
       return true;
     }

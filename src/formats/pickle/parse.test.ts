@@ -491,4 +491,91 @@ describe("pickle VM: a vocabulary of short strings (decoded only when read)", ()
     expect(list.n).toBe(139_999);
     expect(list.items.slice(0, 3)).toEqual(["os", "system", "w3"]);
   });
+
+  it("names past the memo's whole entries are kept while other strs are dropped undecoded", async () => {
+    // A GPT-2 style vocabulary: most keys are not names ("Ġk…"), so the name budget never fills and
+    // the memo must tell names from bytes alone. "os" and "system" are memoized late and read back.
+    const b = new P().proto(4).emptyList().memoize().mark();
+    for (let i = 1; i < 100_000; i++) b.unicode(`Ġk${i}`).memoize();
+    b.unicode("os").memoize().unicode("system").memoize().unicode("Ġlast").memoize().appends();
+    const get = (i: number): void => void b.raw(OP.LONG_BINGET, ...u32(i));
+    get(100_000);
+    get(100_001);
+    b.stackGlobal().pop();
+    get(100_002);
+    b.pop().stop();
+    const doc = await parsePickle(new MemorySource(b.toBytes()));
+    expect(doc.imports.map(importName)).toEqual(["os.system"]);
+    expect(doc.imports[0]?.resolved).toBe(true);
+    // The late non-name was dropped: its GET is unknown, said once.
+    expect(doc.defects.map((d) => d.limit)).toEqual(["memoKeptValues"]);
+    expect(doc.results[0]).toMatchObject({ n: 100_002, items: ["Ġk1", "Ġk2"].concat(Array.from({ length: 14 }, (_, i) => `Ġk${i + 3}`)) });
+  });
+
+  it("strs keep their own text across MARKs, pops, nested frames and TUPLEs", async () => {
+    // Each frame's strs are read after a frame above it was built and consumed.
+    const b = new P().proto(4).mark().unicode("os").unicode("system");
+    b.mark().unicode("a").unicode("b").unicode("c").tuple().pop();
+    b.mark().unicode("x").memoize().unicode("y").tuple2().unicode("z").tuple().pop();
+    b.stackGlobal().unicode("id").tuple1().reduce().unicode("tail").tuple2();
+    b.mark().unicode("k1").int(1).unicode("k2").unicode("v2").raw(OP.DICT).tuple2().tuple().stop();
+    const doc = await parsePickle(new MemorySource(b.toBytes()));
+    expect(doc.defects).toEqual([]);
+    expect([...doc.calls.values()].map((g) => g.samples[0]?.text)).toEqual(["os.system('id')"]);
+    // The first MARK's TUPLE holds ((call, "tail"), {"k1": 1, "k2": "v2"}).
+    const result = doc.results[0] as { n: number; items: { items: { items: unknown[] }[] }[] };
+    expect(result.n).toBe(1);
+    expect(result.items[0]?.items[0]?.items[1]).toBe("tail");
+    expect(result.items[0]?.items[1]).toMatchObject({ pairs: ["k1", 1, "k2", "v2"] });
+  });
+
+  it("strs keep their own text when constants below them are summarised", async () => {
+    // 100 constants, two strs, then enough constants to pass the budget: the run folded under the
+    // strs moves them down the frame; the dict must still pair them.
+    const b = new P().proto(4).mark();
+    for (let i = 0; i < 100; i++) b.int(i);
+    b.unicode("os").unicode("system");
+    for (let i = 0; i < 3000; i++) b.int(7);
+    b.raw(OP.DICT).stop();
+    const doc = await parsePickle(new MemorySource(b.toBytes()), { limits: resolveLimits({ maxStackDepth: 1000 }) });
+    expect(doc.defects).toEqual([]);
+    const dict = doc.results[0] as { n: number; pairs: unknown[] };
+    expect(dict.n).toBe(1551);
+    expect(dict.pairs.slice(16, 18)).toEqual(["os", "system"]);
+  });
+
+  it("reads the same whatever the window edge falls on (a str and its memo put split across windows)", async () => {
+    const body = new P().emptyDict().memoize();
+    for (let i = 0; i < 80_000; i += 1000) {
+      body.mark();
+      for (let j = i; j < i + 1000; j++) body.unicode(`key${j}`).memoize().int(j);
+      body.setitems();
+    }
+    const tail = body.unicode("os").memoize().unicode("system").memoize().stackGlobal().pop().stop().toBytes();
+    // A str of 0-7 bytes and a POP before it move the 1 MiB edge across every byte of a record.
+    for (let pad = 0; pad < 8; pad++) {
+      const head = new P().proto(4).unicode("x".repeat(pad)).pop().toBytes();
+      const bytes = new Uint8Array(head.length + tail.length);
+      bytes.set(head);
+      bytes.set(tail, head.length);
+      const doc = await parsePickle(new MemorySource(bytes));
+      expect(doc.defects).toEqual([]);
+      expect(doc.stats.memoPuts).toBe(80_000 + 3);
+      // PROTO, the padding, EMPTY_DICT MEMOIZE, 80 x (MARK, 1,000 x 3, SETITEMS), the import: each op once.
+      expect(doc.stats.ops).toBe(1 + 2 + 2 + 80 * 3002 + 7);
+      const dict = doc.results[0] as { n: number; pairs: unknown[] };
+      expect(dict.n).toBe(80_000);
+      expect(dict.pairs.slice(0, 4)).toEqual(["key0", 0, "key1", 1]);
+      expect(doc.imports.map(importName)).toEqual(["os.system"]);
+    }
+  });
+
+  it("maxPickleOps counts a memo put run with its str: at the limit passes, one past fails closed", async () => {
+    const b = new P().proto(4).emptyList().mark();
+    for (let i = 0; i < 10; i++) b.unicode(`s${i}`).memoize();
+    const bytes = b.appends().stop().toBytes(); // 2 + 1 + 20 + 1 + 1 = 25 ops
+    const run = (maxPickleOps: number) => parsePickle(new MemorySource(bytes), { limits: resolveLimits({ maxPickleOps }) });
+    expect((await run(25)).defects).toEqual([]);
+    for (const limit of [24, 13, 12]) expect((await run(limit)).defects.map((d) => d.limit)).toEqual(["maxPickleOps"]);
+  });
 });

@@ -75,47 +75,29 @@ class Run {
   ) {}
 }
 /**
- * A short str not decoded yet: where its UTF-8 bytes are in a window. A vocabulary pickle holds
- * millions of short strings that are memoized (and dropped past the memo budget) and folded into
- * dicts that keep their first pairs only; decoding them all was most of the scan. A Text is
- * decoded when a value is read (pop, peek, kept memo entries, kept container items) and never
- * leaves the VM's stacks: run() settles the ones still on a stack before it returns, so a Text
- * holds at most the current window alive (windows are fresh arrays from the source, never reused).
+ * A short str not decoded yet. A vocabulary pickle holds millions of short strings that are
+ * memoized (and dropped past the memo budget) and folded into dicts that keep their first pairs
+ * only; decoding them all was most of the scan. Such a str is pushed as LAZY, and where its UTF-8
+ * bytes are in the window goes in TEXT_START/TEXT_LENGTH at the slot's index in the current
+ * frame: no object per string. It is decoded when a value is read (pop, peek, kept memo entries,
+ * kept container items). Lazy slots live only in the current frame and only during run(): MARK,
+ * compact() and run()'s return settle them, so the index stays the slot's own and no string
+ * outlives its window. run() is synchronous, so the tables can be shared by every VM.
  */
-class Text {
-  constructor(
-    readonly w: Uint8Array,
-    readonly s: number,
-    readonly n: number,
-  ) {}
-}
-type Slot = PyValue | Run | Text;
-
-function textOf(slot: Text): string {
-  return decodeUtf8(slot.w, slot.s, slot.n);
-}
-
-/** A stack slot's value where the slot cannot be a Run. */
-function settled(slot: PyValue | Text): PyValue {
-  return slot instanceof Text ? textOf(slot) : slot;
-}
-
-/** Strings shorter than this are left as Text (under 64 characters, so they weigh nothing; see retained()). */
-const LAZY_TEXT_BYTES = 64;
+const LAZY: unique symbol = Symbol("undecoded str");
+type Lazy = typeof LAZY;
+type Slot = PyValue | Run | Lazy;
 
 /**
- * Whether the op after a str (past one memo put) reads it at once: a TUPLE1-3 (a record such as
- * `(id, weight, "name")`) or STACK_GLOBAL. Then a Text would only cost an object more.
+ * Lazy strs are made only in the first slots of a frame (one table entry each). Past it strs are
+ * decoded at once, as before.
  */
-function readNext(win: Uint8Array, at: number): boolean {
-  let q = at;
-  const put = win[q];
-  if (put === 0x94) q += 1; // MEMOIZE
-  else if (put === 0x71) q += 2; // BINPUT
-  else if (put === 0x72) q += 5; // LONG_BINPUT
-  const op = win[q];
-  return op === 0x85 || op === 0x86 || op === 0x87 || op === 0x93;
-}
+const LAZY_STACK_SLOTS = 1 << 14;
+const TEXT_START = new Int32Array(LAZY_STACK_SLOTS);
+const TEXT_LENGTH = new Uint8Array(LAZY_STACK_SLOTS);
+
+/** Strings shorter than this may stay lazy (under 64 characters, so they weigh nothing; see retained()). Fits TEXT_LENGTH. */
+const LAZY_TEXT_BYTES = 64;
 
 /**
  * Whether a str of MIN_ENCODED_PICKLE bytes or more may be an encoded pickle (decodeEncodedPickle
@@ -125,12 +107,6 @@ function readNext(win: Uint8Array, at: number): boolean {
 function mayBeEncoded(first: number): boolean {
   return first === 0x38 || first === 0x67 || first === 0xef;
 }
-/**
- * Texts are made only while the stacks hold fewer slots than this, so settling them when run()
- * returns costs little; a deep stack decodes at once, as before.
- */
-const LAZY_STACK_SLOTS = 1 << 14;
-
 const enum FrameIssue {
   Overlap,
   PastEnd,
@@ -203,6 +179,7 @@ export function decodeEncodedPickle(text: string): Uint8Array | undefined {
   return undefined;
 }
 
+const NO_WINDOW = new Uint8Array(0);
 const SMALL_INTS: number[] = Array.from({ length: 256 }, (_, i) => i);
 
 export function emptyDocument(): PickleDocument {
@@ -281,6 +258,21 @@ function decodeUtf8(win: Uint8Array, start: number, length: number): string {
   return textDecoder.decode(win.subarray(start, start + length));
 }
 
+/**
+ * Whether UTF-8 bytes decode to a string that matches the memo's NAME (`^[A-Za-z_][A-Za-z0-9_.]{0,127}$`):
+ * a non-ASCII byte never decodes to one of those characters, and `n` is under 128 here.
+ */
+function isNameBytes(win: Uint8Array, start: number, n: number): boolean {
+  if (n === 0) return false;
+  const first = win[start] as number;
+  if (!((first >= 0x61 && first <= 0x7a) || (first >= 0x41 && first <= 0x5a) || first === 0x5f)) return false;
+  for (let i = start + 1; i < start + n; i++) {
+    const c = win[i] as number;
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2e)) return false;
+  }
+  return true;
+}
+
 function isIdentifierPath(text: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_<>][A-Za-z0-9_<>]*)*$/.test(text);
 }
@@ -318,8 +310,10 @@ export class PickleVM {
   private readonly floors: number[] = [];
   /** Items stood for by runs in the frame that popMark() returned last. */
   private runItems = 0;
-  /** Texts may be on the stacks (see Text). */
+  /** Lazy strs may be on the current frame (see LAZY). */
   private texts = false;
+  /** The window run() was handed: lazy strs are read from it. */
+  private win: Uint8Array = NO_WINDOW;
   /** Slots held by the frames under the current one. */
   private buried = 0;
   /**
@@ -368,21 +362,29 @@ export class PickleVM {
 
   /** Runs until more bytes are needed, STOP, end of input, or an undecodable op. */
   run(win: Uint8Array, winStart: number, size: number): Step {
+    this.win = win;
     const step = this.runWindow(win, winStart, size);
     if (this.texts) this.settleTexts();
+    this.win = NO_WINDOW;
     return step;
   }
 
-  /** Decodes the Texts still on the stacks, so that none outlives its window (see Text). */
+  /** Decodes the lazy strs of the current frame (see LAZY). */
   private settleTexts(): void {
     this.texts = false;
-    for (let f = 0; f <= this.metastack.length; f++) {
-      const frame = f < this.metastack.length ? (this.metastack[f] as Slot[]) : this.stack;
-      for (let i = 0; i < frame.length; i++) {
-        const slot = frame[i];
-        if (slot instanceof Text) frame[i] = textOf(slot);
-      }
-    }
+    const stack = this.stack;
+    for (let i = 0; i < stack.length; i++) if (stack[i] === LAZY) stack[i] = this.textAt(i);
+  }
+
+  /** The lazy str at index `i` of the current frame (or of the frame popMarkSlots() just returned). */
+  private textAt(i: number): string {
+    return decodeUtf8(this.win, TEXT_START[i] as number, TEXT_LENGTH[i] as number);
+  }
+
+  /** Item `i` of a frame that holds no Run, decoded if lazy. */
+  private itemAt(items: readonly (PyValue | Lazy)[], i: number): PyValue {
+    const value = items[i] as PyValue | Lazy;
+    return value === LAZY ? this.textAt(i) : value;
   }
 
   private runWindow(win: Uint8Array, winStart: number, size: number): Step {
@@ -390,137 +392,215 @@ export class PickleVM {
     const winLen = win.length;
     const atEof = winStart + winLen >= size;
     const view = new DataView(win.buffer, win.byteOffset, win.byteLength);
+    // The hot path keeps the VM's state in locals (registers), not fields: the position, the op
+    // count, the current frame, its room, where the current FRAME ends (Infinity when none is
+    // ahead), and `gate`, the op count at which the op budget or the periodic check needs a look.
+    // They go back to the fields before step(), a return, or a helper that may report at this.pos,
+    // and are read again after anything that may change them.
+    let p = this.pos;
+    let ops = this.ops;
+    let stack = this.stack;
+    let room = this.room;
+    let frameLimit = this.frameEnd > p ? this.frameEnd : Infinity;
+    let checkAt = (ops | 0xffff) + 1;
+    let gate = Math.min(this.maxOps + 1, checkAt);
 
     for (;;) {
-      const p = this.pos;
       const r = p - winStart;
-      if (r >= winLen) return p >= size ? { kind: "eof" } : { kind: "need", offset: p, length: 1 };
-
-      if (++this.ops > this.maxOps) {
-        this.ops--;
-        if (this.halt !== undefined) return this.halt;
-        if (this.options.speculative && this.ops >= MAX_SPECULATIVE_OPS) {
-          return { kind: "error", defect: defect("limit-exceeded", `A possible hidden pickle at offset ${this.start} was followed for ${MAX_SPECULATIVE_OPS} opcodes only`, { offset: p, limit: "maxSpeculativeOps", fatal: false }) };
-        }
-        return this.limit("maxPickleOps", `More than ${limits.maxPickleOps} opcodes`, p);
+      if (r >= winLen) {
+        this.pos = p;
+        this.ops = ops;
+        return p >= size ? { kind: "eof" } : { kind: "need", offset: p, length: 1 };
       }
-      if ((this.ops & 0xffff) === 0) {
-        const stop = this.periodicCheck(p);
-        if (stop) return stop;
+
+      if (++ops >= gate) {
+        if (ops > this.maxOps) {
+          this.ops = ops - 1;
+          this.pos = p;
+          if (this.halt !== undefined) return this.halt;
+          if (this.options.speculative && this.ops >= MAX_SPECULATIVE_OPS) {
+            return { kind: "error", defect: defect("limit-exceeded", `A possible hidden pickle at offset ${this.start} was followed for ${MAX_SPECULATIVE_OPS} opcodes only`, { offset: p, limit: "maxSpeculativeOps", fatal: false }) };
+          }
+          return this.limit("maxPickleOps", `More than ${limits.maxPickleOps} opcodes`, p);
+        }
+        if (ops >= checkAt) {
+          checkAt += 0x10000;
+          this.pos = p;
+          this.ops = ops;
+          const stop = this.periodicCheck(p);
+          if (stop) return stop;
+        }
+        gate = Math.min(this.maxOps + 1, checkAt);
       }
       const op = win[r] as number;
-      const stack = this.stack;
 
       // Hot path: the few ops that make up nearly all of a large pickle, kept small so the
       // compiler can inline it. Anything unusual (a frame edge, a full stack, a mark where a
       // value should be) falls through to the complete implementation in step().
-      if (stack.length < this.room && !(this.frameEnd > p && p + 9 > this.frameEnd)) {
+      if (stack.length < room && p + 9 <= frameLimit) {
         switch (op) {
           case Op.BININT1:
             if (r + 2 > winLen) break;
             stack.push(SMALL_INTS[win[r + 1] as number] as number);
-            this.pos = p + 2;
+            p += 2;
             continue;
           case Op.BININT2:
             if (r + 3 > winLen) break;
             stack.push(view.getUint16(r + 1, true));
-            this.pos = p + 3;
+            p += 3;
             continue;
           case Op.BININT:
             if (r + 5 > winLen) break;
             stack.push(view.getInt32(r + 1, true));
-            this.pos = p + 5;
+            p += 5;
             continue;
           case Op.BINFLOAT:
             if (r + 9 > winLen) break;
             stack.push(view.getFloat64(r + 1, false));
-            this.pos = p + 9;
+            p += 9;
             continue;
           case Op.NONE:
             stack.push(null);
-            this.pos = p + 1;
+            p += 1;
             continue;
           case Op.SHORT_BINUNICODE: {
             if (r + 2 > winLen) break;
             const n = win[r + 1] as number;
-            if (r + 2 + n > winLen || p + 2 + n > this.frameEnd && this.frameEnd > p) break;
-            if (n < LAZY_TEXT_BYTES && (n < MIN_ENCODED_PICKLE || !mayBeEncoded(win[r + 2] as number)) && stack.length + this.buried < LAZY_STACK_SLOTS && !readNext(win, r + 2 + n)) {
-              stack.push(new Text(win, r + 2, n));
+            if (r + 2 + n > winLen || p + 2 + n > frameLimit) break;
+            // Long strs, and strs that may be encoded pickles (noteEncoded), are step()'s.
+            if (n >= LAZY_TEXT_BYTES || (n >= MIN_ENCODED_PICKLE && mayBeEncoded(win[r + 2] as number))) break;
+            const at = stack.length;
+            if (at < LAZY_STACK_SLOTS) {
+              TEXT_START[at] = r + 2;
+              TEXT_LENGTH[at] = n;
+              stack.push(LAZY);
               this.texts = true;
-            } else if (n < MIN_ENCODED_PICKLE) stack.push(decodeUtf8(win, r + 2, n));
-            else break;
-            this.pos = p + 2 + n;
+            } else stack.push(decodeUtf8(win, r + 2, n));
+            p += 2 + n;
+            // Protocol 4 memoizes nearly every str: the MEMOIZE after it is run here, one dispatch less.
+            if (win[r + 2 + n] === Op.MEMOIZE && ops + 1 < gate && r + 3 + n <= winLen) {
+              ops++;
+              this.memoPut(this.memo.count, p);
+              room = this.room;
+              p += 1;
+            }
             continue;
           }
           case Op.BINUNICODE: {
             // Protocols 1-3 write every str with a 4-byte length.
             if (r + 5 > winLen) break;
             const n = view.getUint32(r + 1, true);
-            if (n >= LAZY_TEXT_BYTES || n > limits.maxInlineStringBytes || r + 5 + n > winLen || p + 5 + n > this.frameEnd && this.frameEnd > p) break;
+            if (n >= LAZY_TEXT_BYTES || n > limits.maxInlineStringBytes || r + 5 + n > winLen || p + 5 + n > frameLimit) break;
             if (n >= MIN_ENCODED_PICKLE && mayBeEncoded(win[r + 5] as number)) break;
-            if (stack.length + this.buried < LAZY_STACK_SLOTS && !readNext(win, r + 5 + n)) {
-              stack.push(new Text(win, r + 5, n));
+            const at = stack.length;
+            if (at < LAZY_STACK_SLOTS) {
+              TEXT_START[at] = r + 5;
+              TEXT_LENGTH[at] = n;
+              stack.push(LAZY);
               this.texts = true;
             } else stack.push(decodeUtf8(win, r + 5, n));
-            this.pos = p + 5 + n;
+            p += 5 + n;
+            // Protocols 1-3 put nearly every str in the memo: the BINPUT or LONG_BINPUT after it is
+            // run here, one dispatch less (within the window and the current FRAME, as in step()).
+            const q = r + 5 + n;
+            const put = win[q];
+            if (put === Op.BINPUT && ops + 1 < gate && q + 2 <= winLen && p + 2 <= frameLimit) {
+              ops++;
+              this.memoPut(win[q + 1] as number, p);
+              room = this.room;
+              p += 2;
+            } else if (put === Op.LONG_BINPUT && ops + 1 < gate && q + 5 <= winLen && p + 5 <= frameLimit) {
+              ops++;
+              this.memoPut(view.getUint32(q + 1, true), p);
+              room = this.room;
+              p += 5;
+            }
             continue;
           }
           case Op.LONG_BINPUT:
             if (r + 5 > winLen) break;
             this.memoPut(view.getUint32(r + 1, true), p);
-            this.pos = p + 5;
+            room = this.room;
+            p += 5;
             continue;
           case Op.MEMOIZE:
             this.memoPut(this.memo.count, p);
-            this.pos = p + 1;
+            room = this.room;
+            p += 1;
             continue;
           case Op.BINPUT:
             if (r + 2 > winLen) break;
             this.memoPut(win[r + 1] as number, p);
-            this.pos = p + 2;
+            room = this.room;
+            p += 2;
             continue;
           case Op.BINGET:
             if (r + 2 > winLen) break;
             stack.push(this.memoGet(win[r + 1] as number, p));
-            this.pos = p + 2;
+            p += 2;
             continue;
           case Op.TUPLE3: {
             const len = stack.length;
             if (len < 3 + this.runFloor) break;
-            const c = settled(stack[len - 1] as PyValue | Text);
-            const b = settled(stack[len - 2] as PyValue | Text);
-            const a = settled(stack[len - 3] as PyValue | Text);
+            const c = this.itemAt(stack as (PyValue | Lazy)[], len - 1);
+            const b = this.itemAt(stack as (PyValue | Lazy)[], len - 2);
+            const a = this.itemAt(stack as (PyValue | Lazy)[], len - 3);
             // pop() is inlined; assigning `length` is a slow runtime call.
             stack.pop();
             stack.pop();
+            this.pos = p;
             stack[len - 3] = this.tuple([a, b, c]);
-            this.pos = p + 1;
+            gate = Math.min(this.maxOps + 1, checkAt);
+            p += 1;
+            // Protocol 4 memoizes every tuple: the MEMOIZE after it is run here, one dispatch less.
+            if (win[r + 1] === Op.MEMOIZE && ops + 1 < gate) {
+              ops++;
+              this.memoPut(this.memo.count, p);
+              room = this.room;
+              p += 1;
+            }
             continue;
           }
           case Op.TUPLE2: {
             const len = stack.length;
             if (len < 2 + this.runFloor) break;
-            const b = settled(stack[len - 1] as PyValue | Text);
-            const a = settled(stack[len - 2] as PyValue | Text);
+            const b = this.itemAt(stack as (PyValue | Lazy)[], len - 1);
+            const a = this.itemAt(stack as (PyValue | Lazy)[], len - 2);
             stack.pop();
+            this.pos = p;
             stack[len - 2] = this.tuple([a, b]);
-            this.pos = p + 1;
+            gate = Math.min(this.maxOps + 1, checkAt);
+            p += 1;
             continue;
           }
           case Op.TUPLE1: {
             const len = stack.length;
             if (len < 1 + this.runFloor) break;
-            const a = settled(stack[len - 1] as PyValue | Text);
+            const a = this.itemAt(stack as (PyValue | Lazy)[], len - 1);
+            this.pos = p;
             stack[len - 1] = this.tuple([a]);
-            this.pos = p + 1;
+            gate = Math.min(this.maxOps + 1, checkAt);
+            p += 1;
             continue;
           }
           default:
             break;
         }
       }
+      this.pos = p;
+      this.ops = ops;
       const step = this.step(op, win, r, p, winLen, atEof, view, size);
-      if (step !== undefined) return step;
+      if (step !== undefined) {
+        // An op cut by the window's end runs again from the next window: count it once.
+        if (step.kind === "need") this.ops--;
+        return step;
+      }
+      p = this.pos;
+      ops = this.ops;
+      stack = this.stack;
+      room = this.room;
+      frameLimit = this.frameEnd > p ? this.frameEnd : Infinity;
+      gate = Math.min(this.maxOps + 1, checkAt);
     }
   }
 
@@ -772,6 +852,7 @@ export class PickleVM {
         this.pos = p + 1;
         break;
       case Op.MARK:
+        if (this.texts) this.settleTexts();
         this.metastack.push(this.stack);
         this.floors.push(this.runFloor);
         this.buried += this.stack.length;
@@ -909,6 +990,7 @@ export class PickleVM {
             // A nested pickle is read by a fresh Unpickler: its own memo, its own protocol.
             this.nested.push({ memo: this.memo, proto: this.proto });
             this.memo = new Memo(limits.maxMemoEntries);
+            this.updateRoom();
           }
         }
         const state = this.pop(p);
@@ -956,6 +1038,7 @@ export class PickleVM {
           // End of a nested pickle written inline (joblib object arrays): the outer stream goes on.
           this.memo = outer.memo;
           this.proto = outer.proto;
+          this.updateRoom();
           this.pop(p);
           this.pos = p + 1;
           break;
@@ -998,7 +1081,7 @@ export class PickleVM {
     for (let f = 0; f <= this.metastack.length; f++) {
       const frame = f < this.metastack.length ? (this.metastack[f] as Slot[]) : this.stack;
       weight += frame.length;
-      for (const slot of frame) if (typeof slot === "object" && slot !== null && !(slot instanceof Run) && !(slot instanceof Text)) weight += retained(slot);
+      for (const slot of frame) if (typeof slot === "object" && slot !== null && !(slot instanceof Run)) weight += retained(slot);
       else if (typeof slot === "string") weight += slot.length >> 6;
     }
     if (weight > this.maxStack) {
@@ -1025,6 +1108,8 @@ export class PickleVM {
    * frame of strings fails at once rather than compacting again at every push).
    */
   private compact(): boolean {
+    // Lazy strs are found by their index in the frame, which compaction changes.
+    if (this.texts) this.settleTexts();
     const stack = this.stack;
     const len = stack.length;
     const top = Math.max(RUN_KEEP_BOTTOM, len - RUN_KEEP_TOP);
@@ -1049,7 +1134,7 @@ export class PickleVM {
           sample = slot.sample;
         } else {
           n++;
-          // isConstantSlot() let only constants and runs through: no Text here.
+          // isConstantSlot() let only constants and runs through: no lazy str here.
           plain = slot as PyValue;
           sample = slot as PyValue;
         }
@@ -1077,7 +1162,7 @@ export class PickleVM {
     const value = this.stack.pop();
     if (value === undefined) return this.semantic("pickle-stack-underflow", `Stack underflow at offset ${offset}`, offset);
     if (value instanceof Run) return this.takeFromRun(value);
-    if (value instanceof Text) return textOf(value);
+    if (value === LAZY) return this.textAt(this.stack.length);
     return value;
   }
 
@@ -1102,39 +1187,49 @@ export class PickleVM {
 
   /** The value `depth` places below the top, without popping; a mark or nothing reads as unknown. */
   private peekAt(depth: number): PyValue {
-    const value = this.stack[this.stack.length - 1 - depth];
+    const at = this.stack.length - 1 - depth;
+    const value = this.stack[at];
     if (value instanceof Run) return value.sample;
-    if (value instanceof Text) return (this.stack[this.stack.length - 1 - depth] = textOf(value));
+    if (value === LAZY) return (this.stack[at] = this.textAt(at));
     return value === undefined ? unknown("empty stack") : value;
   }
 
   private peek(offset: number): PyValue {
-    const value = this.stack[this.stack.length - 1];
+    const at = this.stack.length - 1;
+    const value = this.stack[at];
     if (value instanceof Run) return value.sample;
-    if (value instanceof Text) return (this.stack[this.stack.length - 1] = textOf(value));
+    if (value === LAZY) return (this.stack[at] = this.textAt(at));
     if (value === undefined) return this.semantic("pickle-stack-underflow", `Empty stack at offset ${offset}`, offset);
     return value;
   }
 
   /** The current frame's values (runs left out, their item count in `runItems`), back to the frame below. */
   private popMark(offset: number): PyValue[] {
+    const lazy = this.texts;
     const items = this.popMarkSlots(offset);
-    if (this.texts) for (let i = 0; i < items.length; i++) items[i] = settled(items[i] as PyValue | Text);
+    if (lazy) for (let i = 0; i < items.length; i++) if (items[i] === LAZY) items[i] = this.textAt(i);
     return items as PyValue[];
   }
 
-  /** popMark() for ops that keep only the first items (the rest stay undecoded Texts). */
-  private popMarkSlots(offset: number): (PyValue | Text)[] {
-    let items = this.stack as (PyValue | Text)[];
+  /**
+   * popMark() for ops that keep only the first items: the rest stay lazy strs, read with
+   * itemAt() before anything else runs (the tables are reused by the next frame's strs).
+   */
+  private popMarkSlots(offset: number): (PyValue | Lazy)[] {
+    let items = this.stack as (PyValue | Lazy)[];
     this.runItems = 0;
     if (this.runFloor > 0) {
-      const kept: (PyValue | Text)[] = [];
+      // Leaving the runs out moves items away from their index: no lazy str may be left.
+      if (this.texts) this.settleTexts();
+      const kept: PyValue[] = [];
       for (const slot of this.stack) {
         if (slot instanceof Run) this.runItems += slot.n;
-        else kept.push(slot);
+        else kept.push(slot as PyValue);
       }
       items = kept;
     }
+    // The frame below was settled by its MARK.
+    this.texts = false;
     const previous = this.metastack.pop();
     if (previous === undefined) {
       this.semantic("pickle-no-mark", `No MARK on the stack at offset ${offset}`, offset);
@@ -1180,33 +1275,30 @@ export class PickleVM {
     if (v > max) this.stopWith(this.limit("maxVirtualElements", `Memo/DUP expansion reaches more than ${max} elements`, this.pos));
   }
 
-  private addItems(op: "APPEND" | "APPENDS" | "ADDITEMS", target: PyValue, items: (PyValue | Text)[], offset: number, runItems = 0): void {
+  private addItems(op: "APPEND" | "APPENDS" | "ADDITEMS", target: PyValue, items: readonly (PyValue | Lazy)[], offset: number, runItems = 0): void {
     if (isObj(target) && (target.k === K.List || target.k === K.Set)) {
-      for (const slot of items) {
-        if (slot instanceof Text) {
-          // Short: weighs nothing and holds nothing; decoded only when kept.
-          if (target.items.length < KEEP_ITEMS) target.items.push(textOf(slot));
-          target.n++;
-          target.v++;
-          continue;
-        }
-        const item = slot;
-        if (target.items.length < KEEP_ITEMS) {
-          target.items.push(item);
-          target.r = (target.r ?? 1) + retained(item);
-        }
-        target.n++;
-        target.v += 1 + virtualSize(item);
+      let i = 0;
+      for (; i < items.length && target.items.length < KEEP_ITEMS; i++) {
+        const item = this.itemAt(items, i);
+        target.items.push(item);
+        target.r = (target.r ?? 1) + retained(item);
+        target.v += virtualSize(item);
       }
-      target.n += runItems;
-      target.v += runItems;
+      // Past the kept items only counts matter; a lazy str is short and holds nothing.
+      let nested = 0;
+      for (; i < items.length; i++) {
+        const item = items[i];
+        if (typeof item === "object" && item !== null) nested += virtualSize(item);
+      }
+      target.n += items.length + runItems;
+      target.v += items.length + nested + runItems;
       this.trackVirtual(target.v);
       return;
     }
     this.recordMutation(op, target, offset);
   }
 
-  private setItems(op: "SETITEM" | "SETITEMS", target: PyValue, items: (PyValue | Text)[], offset: number, runItems = 0): void {
+  private setItems(op: "SETITEM" | "SETITEMS", target: PyValue, items: readonly (PyValue | Lazy)[], offset: number, runItems = 0): void {
     if (isObj(target) && target.k === K.Dict) {
       this.dictUpdate(target, items, runItems);
       return;
@@ -1214,20 +1306,24 @@ export class PickleVM {
     this.recordMutation(op, target, offset);
   }
 
-  private dictUpdate(dict: DictValue, items: (PyValue | Text)[], runItems = 0): void {
-    for (let i = 0; i + 1 < items.length; i += 2) {
-      const value = items[i + 1] as PyValue | Text;
-      if (dict.pairs.length < KEEP_ITEMS * 2) {
-        const key = settled(items[i] as PyValue | Text);
-        const kept = settled(value);
-        dict.pairs.push(key, kept);
-        dict.r = (dict.r ?? 1) + retained(key) + retained(kept);
-      }
-      dict.n++;
-      dict.v += value instanceof Text ? 1 : 1 + virtualSize(value);
+  private dictUpdate(dict: DictValue, items: readonly (PyValue | Lazy)[], runItems = 0): void {
+    const pairs = items.length >> 1;
+    let i = 0;
+    for (; i + 1 < items.length && dict.pairs.length < KEEP_ITEMS * 2; i += 2) {
+      const key = this.itemAt(items, i);
+      const kept = this.itemAt(items, i + 1);
+      dict.pairs.push(key, kept);
+      dict.r = (dict.r ?? 1) + retained(key) + retained(kept);
+      dict.v += virtualSize(kept);
     }
-    dict.n += runItems >> 1;
-    dict.v += runItems >> 1;
+    // Past the kept pairs only counts matter; a lazy str is short and holds nothing.
+    let nested = 0;
+    for (let j = i + 1; j < items.length; j += 2) {
+      const value = items[j];
+      if (typeof value === "object" && value !== null) nested += virtualSize(value);
+    }
+    dict.n += pairs + (runItems >> 1);
+    dict.v += pairs + nested + (runItems >> 1);
     this.trackVirtual(dict.v);
   }
 
@@ -1253,10 +1349,16 @@ export class PickleVM {
 
   private memoPut(index: number, offset: number): void {
     this.memoPuts++;
-    // A short str the memo would drop is never decoded.
-    const top = this.stack[this.stack.length - 1];
-    const stored = top instanceof Text && this.memo.dropsText(index) ? this.memo.putDropped(index) : this.memo.put(index, this.peek(offset));
-    this.room = this.maxStack - this.buried - this.metastack.length - this.memo.held;
+    const memo = this.memo;
+    const held = memo.held;
+    // A short str the memo would drop is never decoded; whether it is a name (kept for a while)
+    // is read from its bytes.
+    const at = this.stack.length - 1;
+    const stored =
+      this.stack[at] === LAZY && memo.dropsText(index) && !(memo.keepsNames && isNameBytes(this.win, TEXT_START[at] as number, TEXT_LENGTH[at] as number))
+        ? memo.putDropped(index)
+        : memo.put(index, this.peek(offset));
+    if (memo.held !== held) this.updateRoom();
     if (stored || this.memoOverflow) return;
     this.memoOverflow = true;
     this.doc.defects.push(
