@@ -103,8 +103,18 @@ export class BullQueue implements JobQueue {
       for (const { id } of entries) pipeline.exists(this.queue.toKey(id));
       return ((await pipeline.exec()) ?? []).map(([, value]) => value === 1);
     });
+    // A job that already ended (completed, or dead-lettered) is not joined: its id would make BullMQ
+    // ignore the new job, and this caller (a crawl) would never get its file's result. It is removed
+    // and queued again; a verdict already stored answers it at once.
+    let joined = 0;
+    for (let i = 0; i < entries.length; i++) {
+      if (!exists[i]) continue;
+      const old = await this.guard(() => Job.fromId<ScanJob, JobOutcome>(this.queue, entries[i]!.id));
+      const state = old ? await this.guard(() => old.getState()) : "unknown";
+      if (old && (state === "completed" || state === "failed")) await this.guard(() => old.remove());
+      else joined++;
+    }
     await this.guard(() => this.queue.addBulk(entries.map(({ job, id }) => ({ name: "scan", data: job, opts: this.jobOptions(id, job) }))));
-    const joined = exists.filter(Boolean).length;
     return { queued: entries.length - joined, joined };
   }
 

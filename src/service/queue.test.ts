@@ -268,23 +268,6 @@ describe.skipIf(!HAVE_REDIS || !BUILT)("modelvet serve --queue with modelvet wor
     hold.release();
   });
 
-  it("crawls a repo list into the queue: workers judge every file, results are queryable by rule", async () => {
-    await liveWorker();
-    const run = await runCli(["crawl", "--repos", `${HUB_REPOS.evil},${HUB_REPOS.clean}`, "--upstream", hub.url, "--db", db, "--queue", redis.url, "--json"]);
-    expect(run.code, run.stderr).toBe(0);
-    const crawl = JSON.parse(run.stdout) as { id: string; status: string; reposListed: number };
-    // With a queue the crawl ends once every job is queued; the workers judge them after.
-    expect(crawl).toMatchObject({ status: "queued", reposListed: 2 });
-    const files = async (repo: string) => (await store.filesByRepo(repo, 100)).filter((f) => f.crawlId === crawl.id);
-    for (let i = 0; i < 300 && (await files(HUB_REPOS.evil)).length + (await files(HUB_REPOS.clean)).length < 7; i++) await new Promise((r) => setTimeout(r, 100));
-    const evil = await files(HUB_REPOS.evil);
-    expect(evil.map((f) => f.path).sort()).toEqual(["config.json", "extra/model.pkl", "pytorch_model.bin"]);
-    expect(evil.find((f) => f.path === "pytorch_model.bin")?.rules).toContain("PKL001");
-    expect((await files(HUB_REPOS.clean)).map((f) => f.verdict)).toEqual(["clean", "clean", "clean", "clean"]);
-    const byRule = await store.filesByRule("PKL001", { org: "acme", limit: 100 });
-    expect(byRule.filter((f) => f.crawlId === crawl.id).map((f) => f.path).sort()).toEqual(["extra/model.pkl", "pytorch_model.bin"]);
-  });
-
   it("answers 503 for pulls that need a scan while Redis is down, serves cached verdicts, and recovers by itself", async () => {
     await liveWorker();
     const cached = await pull(HUB_REPOS.clean, "model.safetensors");
@@ -314,6 +297,23 @@ describe.skipIf(!HAVE_REDIS || !BUILT)("modelvet serve --queue with modelvet wor
     }
     expect(recovered?.status).toBe(200);
     expect((await pull(HUB_REPOS.evil, "extra/model.pkl")).status).toBe(403);
+  });
+
+  it("crawls a repo list into the queue: workers judge every file, even those an earlier job judged, and results are queryable by rule", async () => {
+    await liveWorker();
+    const run = await runCli(["crawl", "--repos", `${HUB_REPOS.evil},${HUB_REPOS.clean}`, "--upstream", hub.url, "--db", db, "--queue", redis.url, "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const crawl = JSON.parse(run.stdout) as { id: string; status: string; reposListed: number };
+    // With a queue the crawl ends once every job is queued; the workers judge them after.
+    expect(crawl).toMatchObject({ status: "queued", reposListed: 2 });
+    const files = async (repo: string) => (await store.filesByRepo(repo, 100)).filter((f) => f.crawlId === crawl.id);
+    for (let i = 0; i < 300 && (await files(HUB_REPOS.evil)).length + (await files(HUB_REPOS.clean)).length < 7; i++) await new Promise((r) => setTimeout(r, 100));
+    const evil = await files(HUB_REPOS.evil);
+    expect(evil.map((f) => f.path).sort()).toEqual(["config.json", "extra/model.pkl", "pytorch_model.bin"]);
+    expect(evil.find((f) => f.path === "pytorch_model.bin")?.rules).toContain("PKL001");
+    expect((await files(HUB_REPOS.clean)).map((f) => f.verdict)).toEqual(["clean", "clean", "clean", "clean"]);
+    const byRule = await store.filesByRule("PKL001", { org: "acme", limit: 100 });
+    expect(byRule.filter((f) => f.crawlId === crawl.id).map((f) => f.path).sort()).toEqual(["extra/model.pkl", "pytorch_model.bin"]);
   });
 });
 

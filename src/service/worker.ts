@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import type { FileReport } from "../core/finding.js";
 import { HARD_TIMEOUT_GRACE_MS, POOL_AVAILABLE, ScanPool } from "../node/scan-pool.js";
+import { decodeFailure } from "./job-errors.js";
 import { JobRunner, type ScanFile } from "./job-runner.js";
 import type { ResultStore } from "./jobs.js";
 import { Metrics } from "./metrics.js";
@@ -74,7 +75,28 @@ export async function runWorker(options: WorkerOptions): Promise<{ close(): Prom
     jobTimeoutMillis: options.scanTimeoutMillis + HARD_TIMEOUT_GRACE_MS + JOB_MARGIN_MILLIS,
   });
   worker.on("completed", (job, outcome) => options.log(`job ${job.id} ${job.data.repo}/${job.data.path}: ${outcome.verdict}${outcome.fromStore ? " (from store)" : ""}`));
-  worker.on("failed", (job, error) => options.log(`job ${job?.id ?? "?"} ${job ? `${job.data.repo}/${job.data.path}` : ""} attempt ${job?.attemptsMade ?? "?"} failed: ${error.message}`));
+  worker.on("failed", (job, error) => {
+    options.log(`job ${job?.id ?? "?"} ${job ? `${job.data.repo}/${job.data.path}` : ""} attempt ${job?.attemptsMade ?? "?"} failed: ${error.message}`);
+    // A crawl's file that ends dead-lettered is recorded as an error, so the crawl's results say so
+    // instead of leaving the file out (a query by repo must never look complete when it is not).
+    const final = job !== undefined && (error.name === "UnrecoverableError" || job.attemptsMade >= (job.opts.attempts ?? 1));
+    if (final && job.data.origin.startsWith("crawl:") && options.store.recordFileResult) {
+      const failure = decodeFailure(error.message);
+      void options.store
+        .recordFileResult({
+          repo: job.data.repo,
+          revision: job.data.revision,
+          path: job.data.path,
+          digest: job.data.digest ?? "",
+          verdictKey: "",
+          verdict: "error",
+          rules: [],
+          scannedAt: new Date().toISOString(),
+          crawlId: job.data.origin.slice("crawl:".length),
+        })
+        .catch((e: Error) => options.log(`cannot record the dead-lettered ${job.data.repo}/${job.data.path} (${failure.message}): ${e.message}`));
+    }
+  });
   await worker.waitUntilReady().catch((error: Error) => options.log(`queue not reachable yet (${error.message}); retrying in the background`));
 
   let resolveClosed = (): void => undefined;
