@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
-import { PathError, VERSION } from "../node/scan-paths.js";
+import { PathError } from "../node/path-error.js";
+import { VERSION } from "../node/version.js";
 import { safeLine } from "../core/safe-text.js";
 import { PolicyError } from "../policy/policy.js";
 import type { CommandContext } from "./commands/context.js";

@@ -12,7 +12,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { summarize, type FileReport, type ScanReport } from "../core/finding.js";
 import { scanSource } from "../engine/scan.js";
 import { FileSource } from "../node/file-source.js";
-import { policyFromText } from "../node/policy-file.js";
+import { policyFromText } from "../engine/policy-text.js";
 import { DEFAULT_POLICY_DATA } from "../policy/default.js";
 import type { Policy } from "../policy/policy.js";
 import { renderJson } from "../report/json.js";

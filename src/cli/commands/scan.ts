@@ -3,8 +3,6 @@ import { resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { summarize, type FileReport, type ScanReport, type Severity } from "../../core/finding.js";
 import { loadPolicy } from "../../node/policy-file.js";
-import { isRemoteTarget, scanTargets } from "../../node/remote-scan.js";
-import { signatureReport } from "../../node/signing/verify-for-scan.js";
 import type { TrustedSigners } from "../../node/signing/verify-model.js";
 import type { Policy } from "../../policy/policy.js";
 import { applyBaseline, parseBaseline, renderBaseline } from "../../report/baseline.js";
@@ -63,6 +61,8 @@ export function addScanCommand(program: Command, ctx: CommandContext): void {
  * entry in the report, and the other paths are still scanned and reported.
  */
 async function runScan(paths: string[], flags: ScanFlags, io: CliIo): Promise<ExitCode> {
+  // Loaded here, not with the command list: `modelvet --version` and `--help` load no scanner.
+  const { isRemoteTarget, scanTargets } = await import("../../node/remote-scan.js");
   const policy = await loadPolicy(flags.policy);
   if (paths.filter((path) => path === "-").length > 1) throw new UsageError("'-' (standard input) can be given once");
   if (paths.includes("-") && (flags.requireSignature || policy.signing.require)) throw new UsageError("--require-signature needs files or folders; standard input has no signature");
@@ -84,7 +84,7 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIo): Promise<Ex
   if (flags.writeBaseline && flags.baseline === undefined) throw new UsageError("--write-baseline needs --baseline FILE: the file to write");
   if (flags.baseline !== undefined) report = await withBaseline(report, flags.baseline, flags.writeBaseline === true);
   const color = flags.output === undefined && flags.color && colorWanted(io);
-  await emitReport(renderReport(report, flags.format, { color, quiet: flags.quiet === true }), flags.output, io);
+  await emitReport(await renderReport(report, flags.format, { color, quiet: flags.quiet === true }), flags.output, io);
   return gateExitCode(report, flags.failOn ?? policy.failOn);
 }
 
@@ -92,6 +92,7 @@ async function runScan(paths: string[], flags: ScanFlags, io: CliIo): Promise<Ex
 async function withSignatures(report: ScanReport, paths: readonly string[], flags: ScanFlags, policy: Policy): Promise<ScanReport> {
   if (flags.signature !== undefined && paths.length > 1) throw new UsageError("--signature names one signature file; with several paths, each model's own signature is used");
   const trust = trustFrom(flags, policy);
+  const { signatureReport } = await import("../../node/signing/verify-for-scan.js");
   const signatures: FileReport[] = [];
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);

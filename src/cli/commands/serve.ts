@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { hfEndpoint } from "../../node/remote-scan.js";
-import { VERSION } from "../../node/scan-paths.js";
+import { VERSION } from "../../node/version.js";
 import type { SqliteStore } from "../../service/store.js";
 import { createToken, parseScopes, type Scope } from "../../service/tokens.js";
 import { EXIT, UsageError } from "../exit-codes.js";
@@ -56,6 +55,7 @@ export function addServeCommand(program: Command, ctx: CommandContext): void {
       });
       const store = await openStore(flags.db);
       const { buildGate } = await import("../../service/app.js");
+      const { hfEndpoint } = await import("../../node/remote-scan.js");
       const app = await buildGate({
         upstream: flags.upstream ?? hfEndpoint(env),
         upstreamToken: env.MODELVET_UPSTREAM_TOKEN || env.HF_TOKEN || undefined,
