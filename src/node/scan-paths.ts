@@ -35,7 +35,10 @@ export interface ScanPathsOptions {
   /**
    * Scan files on worker threads (default true where the compiled worker exists): in parallel
    * across cores, each under a heap cap and a hard time limit, so one hostile file costs only its
-   * own verdict.
+   * own verdict. A single file is scanned in this thread whatever this says: a worker would double
+   * the start-up cost and add ~12 MB (a pre-commit hook runs once per file), and with one file
+   * there is no other verdict to protect. Its limits still hold (the engine's per-file deadline);
+   * a runaway parse ends the process (an abort or a hang, never a clean verdict).
    */
   isolate?: boolean;
   /** `--exclude` globs, relative to each folder argument; `.git`, `.hg`, `.svn` are always left out. */
@@ -66,7 +69,7 @@ export async function scanPaths(paths: readonly Given[], given: ScanPathsOptions
 
   const files: FileReport[] = new Array<FileReport>(entries.length);
   const fileCount = entries.filter((e) => e.kind === "file").length;
-  const pool = (options.isolate ?? true) && POOL_AVAILABLE && fileCount > 0 ? new ScanPool({ policyLayers: options.policy.layers, limits: options.limits, size: Math.min(availableParallelism(), fileCount) }) : undefined;
+  const pool = (options.isolate ?? true) && POOL_AVAILABLE && fileCount > 1 ? new ScanPool({ policyLayers: options.policy.layers, limits: options.limits, size: Math.min(availableParallelism(), fileCount) }) : undefined;
   const sources: FolderSource[] = [];
   let next = 0;
   let done = 0;

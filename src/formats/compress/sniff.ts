@@ -1,7 +1,5 @@
 import type { FormatSniffer, SniffStrength } from "../../core/handler.js";
-import { isBzip2Header } from "../codecs/bzip2.js";
-import { looksLikeLzmaAlone } from "../codecs/lzma-alone.js";
-import { isSevenZip, isXz } from "../codecs/magic.js";
+import { isBzip2Header, isSevenZip, isXz, looksLikeLzmaAlone } from "../codecs/magic.js";
 import { isGzip } from "./gzip-header.js";
 
 const startsWith = (h: Uint8Array, sig: readonly number[], at = 0): boolean => sig.every((b, i) => h[at + i] === b);
