@@ -36,6 +36,8 @@ const gguf = join(work, "header.gguf");
 writeFileSync(gguf, ggufHeader());
 
 const cases = [
+  // Node's own start, for scale: what no change to modelvet can remove.
+  { label: "node -e 0 (Node itself)", node: ["-e", "0"] },
   { label: "--version", argv: ["--version"] },
   { label: "--help", argv: ["--help"] },
   { label: "scan small pickle (732 B)", argv: ["scan", fixture("samples/classifier.pkl")] },
@@ -45,21 +47,21 @@ const cases = [
 
 const rows = [];
 try {
-  for (const { label, argv } of cases) rows.push(measure(label, argv));
+  for (const { label, argv, node } of cases) rows.push(measure(label, node ?? [bin, ...argv]));
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
 console.log(`bin: ${bin}  (node ${process.version}, ${runs} runs each)`);
 console.table(rows);
 
-function measure(label, argv) {
+function measure(label, nodeArgs) {
   const walls = [];
   const cpus = [];
   const rss = [];
   let status;
   for (let i = 0; i < runs; i++) {
     const command = hasTime ? GNU_TIME : process.execPath;
-    const commandArgs = hasTime ? ["-f", "%U %S %M", process.execPath, bin, ...argv] : [bin, ...argv];
+    const commandArgs = hasTime ? ["-f", "%U %S %M", process.execPath, ...nodeArgs] : nodeArgs;
     const started = performance.now();
     const result = spawnSync(command, commandArgs, { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
     walls.push(performance.now() - started);
