@@ -20,7 +20,7 @@ export {
   type Severity,
   type Verdict,
 } from "./core/finding.js";
-export { scanSource, reportDocument, type ScanOptions } from "./engine/scan.js";
+export { scanSource, type ScanOptions } from "./engine/scan.js";
 export type { FormatHandler, FormatAnalysis, Member, ScanContext } from "./core/handler.js";
 export { FORMAT_HANDLERS } from "./formats/index.js";
 export { parsePickle, type ParsePickleOptions } from "./formats/pickle/parse.js";
@@ -33,6 +33,7 @@ export { renderJson } from "./report/json.js";
 export { renderSarif } from "./report/sarif.js";
 export { renderCycloneDx, isModelFile, type CycloneDxOptions } from "./report/cyclonedx.js";
 export { RULES } from "./rules/index.js";
+export { reportDocument } from "./engine/report-document.js";
 export type { Rule, RuleMeta, Hit } from "./rules/types.js";
 export * as audit from "./audit/index.js";
 export { HttpSource, HttpSourceError, DEFAULT_HTTP_LIMITS, type HttpLimits, type HttpSourceOptions, type HttpReadStats } from "./web/http-source.js";

@@ -1,22 +1,9 @@
 import { Command, CommanderError } from "commander";
-import { PathError, VERSION } from "../node/scan-paths.js";
+import { PathError } from "../node/path-error.js";
+import { VERSION } from "../node/version.js";
 import { safeLine } from "../core/safe-text.js";
 import { PolicyError } from "../policy/policy.js";
 import type { CommandContext } from "./commands/context.js";
-import { addAuditCommand } from "./commands/audit.js";
-import { addConvertCommand } from "./commands/convert.js";
-import { addCrawlCommand } from "./commands/crawl.js";
-import { addExplainCommand } from "./commands/explain.js";
-import { addExtractCommand } from "./commands/extract.js";
-import { addHashCommand } from "./commands/hash.js";
-import { addInspectCommand } from "./commands/inspect.js";
-import { addLockCommand } from "./commands/lock.js";
-import { addRulesCommand } from "./commands/rules.js";
-import { addScanCommand } from "./commands/scan.js";
-import { addServeCommand } from "./commands/serve.js";
-import { addSignCommand } from "./commands/sign.js";
-import { addVerifyCommand } from "./commands/verify.js";
-import { addWorkerCommand } from "./commands/worker.js";
 import { EXIT, UsageError, type ExitCode } from "./exit-codes.js";
 import { processIo, type CliIo } from "./io.js";
 
@@ -44,7 +31,7 @@ Docs: https://github.com/modelvet/modelvet/blob/main/docs/cli.md
  */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<ExitCode> {
   let exitCode: ExitCode = EXIT.ok;
-  const program = buildProgram({ io, setExitCode: (code) => (exitCode = code) });
+  const program = await buildProgram({ io, setExitCode: (code) => (exitCode = code) }, argv[2]);
   try {
     await program.parseAsync([...argv]);
   } catch (error) {
@@ -53,7 +40,37 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   return exitCode;
 }
 
-function buildProgram(ctx: CommandContext): Command {
+type AddCommand = (program: Command, ctx: CommandContext) => void;
+
+/**
+ * The commands in help order. Each module holds the command's definition only (its code loads
+ * when it runs); `modelvet scan …` loads the scan definition alone, `--version` none.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<AddCommand>>> = {
+  scan: async () => (await import("./commands/scan.js")).addScanCommand,
+  rules: async () => (await import("./commands/rules.js")).addRulesCommand,
+  explain: async () => (await import("./commands/explain.js")).addExplainCommand,
+  sign: async () => (await import("./commands/sign.js")).addSignCommand,
+  verify: async () => (await import("./commands/verify.js")).addVerifyCommand,
+  hash: async () => (await import("./commands/hash.js")).addHashCommand,
+  lock: async () => (await import("./commands/lock.js")).addLockCommand,
+  audit: async () => (await import("./commands/audit.js")).addAuditCommand,
+  serve: async () => (await import("./commands/serve.js")).addServeCommand,
+  crawl: async () => (await import("./commands/crawl.js")).addCrawlCommand,
+  worker: async () => (await import("./commands/worker.js")).addWorkerCommand,
+  convert: async () => (await import("./commands/convert.js")).addConvertCommand,
+  extract: async () => (await import("./commands/extract.js")).addExtractCommand,
+  inspect: async () => (await import("./commands/inspect.js")).addInspectCommand,
+};
+
+/** The commands to register for this command line: the one it names, none for a lone --version, else all (help, errors). */
+function commandsFor(first: string | undefined): string[] {
+  if (first !== undefined && Object.hasOwn(COMMANDS, first)) return [first];
+  if (first === "-V" || first === "--version") return [];
+  return Object.keys(COMMANDS);
+}
+
+async function buildProgram(ctx: CommandContext, first: string | undefined): Promise<Command> {
   const program = new Command("modelvet")
     .description("Vet machine-learning model files before anyone loads them. Files are parsed, never executed.")
     .version(VERSION, "-V, --version", "print the version")
@@ -68,20 +85,8 @@ function buildProgram(ctx: CommandContext): Command {
       // "error: unknown option" in the same voice as our own messages.
       outputError: (text, write) => write(`modelvet: ${text.replace(/^error: /, "")}`),
     });
-  addScanCommand(program, ctx);
-  addRulesCommand(program, ctx);
-  addExplainCommand(program, ctx);
-  addSignCommand(program, ctx);
-  addVerifyCommand(program, ctx);
-  addHashCommand(program, ctx);
-  addLockCommand(program, ctx);
-  addAuditCommand(program, ctx);
-  addServeCommand(program, ctx);
-  addCrawlCommand(program, ctx);
-  addWorkerCommand(program, ctx);
-  addConvertCommand(program, ctx);
-  addExtractCommand(program, ctx);
-  addInspectCommand(program, ctx);
+  const adders = await Promise.all(commandsFor(first).map((name) => (COMMANDS[name] as () => Promise<AddCommand>)()));
+  for (const add of adders) add(program, ctx);
   return program;
 }
 

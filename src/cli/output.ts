@@ -1,24 +1,27 @@
 import { writeFile } from "node:fs/promises";
 import type { ScanReport } from "../core/finding.js";
 import { renderJson } from "../report/json.js";
-import { renderSarif } from "../report/sarif.js";
 import { renderText } from "../report/text.js";
-import { RULES } from "../rules/index.js";
 import { UsageError } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 
 /** The report formats every reporting command offers (`scan`, `audit`). */
 export type ReportFormat = "text" | "json" | "sarif";
 
-/** Renders a report the way every command prints it; SARIF paths are relative to the working folder. */
-export function renderReport(report: ScanReport, format: ReportFormat, options: { color: boolean; quiet: boolean }): string {
+/**
+ * Renders a report the way every command prints it; SARIF paths are relative to the working
+ * folder. SARIF describes every rule, so only it loads them all.
+ */
+export async function renderReport(report: ScanReport, format: ReportFormat, options: { color: boolean; quiet: boolean }): Promise<string> {
   switch (format) {
     case "text":
       return renderText(report, options);
     case "json":
       return renderJson(report);
-    case "sarif":
+    case "sarif": {
+      const [{ renderSarif }, { RULES }] = await Promise.all([import("../report/sarif.js"), import("../rules/index.js")]);
       return renderSarif(report, RULES, { srcRoot: process.cwd() });
+    }
   }
 }
 

@@ -108,3 +108,10 @@ export interface FormatHandler {
   /** Parses and returns an analysis, or undefined when a weak match turns out not to be this format. */
   analyze(source: ByteSource, ctx: ScanContext): Promise<FormatAnalysis | undefined>;
 }
+
+/**
+ * The cheap half of a handler: what the engine needs to decide which handlers to try. Kept in
+ * modules of its own (`formats/<format>/sniff.ts`) so that sniffing loads no parser: the parser,
+ * its rules and its third-party dependencies load when a file needs them.
+ */
+export type FormatSniffer = Pick<FormatHandler, "id" | "priority" | "supersedes" | "sniff">;

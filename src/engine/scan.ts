@@ -6,7 +6,7 @@ import { resolveLimits, type Limits } from "../core/limits.js";
 import { FORMAT_HANDLERS } from "../formats/index.js";
 import { defaultPolicy } from "../policy/default.js";
 import type { Policy } from "../policy/policy.js";
-import { RULES } from "../rules/index.js";
+import { loadedRulesForFormat, rulesForFormat } from "../rules/families.js";
 import type { Rule } from "../rules/types.js";
 import { describeNonModel } from "./kind.js";
 import { findResidual, lfsPointer, type Residual } from "./recognize.js";
@@ -65,13 +65,15 @@ export async function scanSource(source: ByteSource, options: ScanOptions & { pa
   const limits = resolveLimits(options.limits);
   const policy = options.policy ?? defaultPolicy();
   const handlers = uniqueBy(options.handlers ?? FORMAT_HANDLERS, (h) => h.id);
-  const rules = uniqueBy(options.rules ?? RULES, (r) => r.meta.id);
+  const given = options.rules === undefined ? undefined : uniqueBy(options.rules, (r) => r.meta.id);
+  // Without a rule list, each format's rules load when a document of that format is checked.
+  const rulesFor = given === undefined ? rulesForFormat : async (): Promise<readonly Rule[]> => given;
   const state: FileState = { findings: [], errors: [], notes: [], formats: [], dropped: { findings: 0, errors: 0, notes: 0 } };
   const budget = { members: 0, inflatedBytes: 0 };
   const deadline = started + limits.maxMillisPerFile;
   const name = options.path.split(/[\\/]/).pop() ?? options.path;
 
-  const engine: Engine = { limits, policy, handlers, rules, budget, deadline, now, state, onDocument: options.onDocument };
+  const engine: Engine = { limits, policy, handlers, rulesFor, budget, deadline, now, state, onDocument: options.onDocument };
   try {
     await scanFrame(engine, { source, name, memberPath: undefined, depth: 0, parents: [], speculative: false, forceFormat: undefined });
   } catch (error) {
@@ -110,7 +112,8 @@ interface Engine {
   limits: Limits;
   policy: Policy;
   handlers: readonly FormatHandler[];
-  rules: readonly Rule[];
+  /** The rules that may read documents of a format (runRules still checks each rule's formats). */
+  rulesFor: (format: string) => Promise<readonly Rule[]>;
   budget: { members: number; inflatedBytes: number };
   deadline: number;
   now: () => number;
@@ -143,7 +146,7 @@ async function scanAnalysis(engine: Engine, frame: Frame, analysis: FormatAnalys
   const ownDocuments = frame.secondary && frame.memberPath === undefined ? [] : [analysis, ...(analysis.also ?? [])];
   for (const view of ownDocuments) {
     if (!state.formats.includes(view.format)) state.formats.push(view.format);
-    runRules(engine, view, frame);
+    runRules(engine, view, frame, await engine.rulesFor(view.format));
     engine.onDocument?.(view, frame.memberPath);
   }
   for (const note of analysis.notes ?? []) pushNote(engine, frame.memberPath ? `${frame.memberPath}: ${note}` : note);
@@ -339,8 +342,8 @@ async function analyze(engine: Engine, frame: Frame): Promise<Recognition> {
 /** Names under which a loader expects model bytes: an empty file there is a broken model, not "no model". */
 const MODEL_FILE_NAME = /(?:^(?:pytorch_model|model|training_args|optimizer|scheduler|adapter_model|rng_state)[^/]*\.bin|\.(?:pt|pth|ckpt|pkl|pickle|joblib|safetensors|gguf|onnx|h5|hdf5|keras|npy|npz|tflite|msgpack|mar|nemo))$/i;
 
-function runRules(engine: Engine, analysis: { format: string; document: unknown }, frame: Frame): void {
-  for (const rule of engine.rules) {
+function runRules(engine: Engine, analysis: { format: string; document: unknown }, frame: Frame, rules: readonly Rule[]): void {
+  for (const rule of rules) {
     if (!rule.meta.formats.includes(analysis.format)) continue;
     const severity = engine.policy.severityOf(rule.meta.id, rule.meta.defaultSeverity);
     if (severity === "off") continue;
@@ -429,22 +432,26 @@ function toScanError(error: unknown, member: string | undefined): ScanError {
 
 /**
  * A report for a fact found outside any file's bytes (a symlink met while walking a folder):
- * the rules of `format` run on `document` as if a handler had produced it.
+ * the rules of `format` run on `document` as if a handler had produced it. Synchronous, so the
+ * rules come from `options.rules` or were loaded before (`await rulesForFormat(format)`); the
+ * library entry (`modelvet`) passes every rule.
  */
 export function reportDocument(format: string, document: unknown, options: ScanOptions & { path: string; notes?: string[] }): FileReport {
   const now = options.now ?? (() => Date.now());
   const state: FileState = { findings: [], errors: [], notes: [...(options.notes ?? [])], formats: [format], dropped: { findings: 0, errors: 0, notes: 0 } };
+  const rules = options.rules ?? loadedRulesForFormat(format);
+  if (rules === undefined) throw new Error(`Rules for format "${format}" are not loaded: pass options.rules or await rulesForFormat("${format}") first`);
   const engine: Engine = {
     limits: resolveLimits(options.limits),
     policy: options.policy ?? defaultPolicy(),
     handlers: options.handlers ?? FORMAT_HANDLERS,
-    rules: options.rules ?? RULES,
+    rulesFor: async () => rules,
     budget: { members: 0, inflatedBytes: 0 },
     deadline: now(),
     now,
     state,
   };
   const frame: Frame = { source: undefined as unknown as ByteSource, name: options.path, memberPath: undefined, depth: 0, parents: [], speculative: false, forceFormat: undefined };
-  runRules(engine, { format, document }, frame);
+  runRules(engine, { format, document }, frame, rules);
   return { path: options.path, verdict: verdictOf(state.findings, state.errors), formats: state.formats, findings: state.findings, errors: state.errors, notes: state.notes };
 }

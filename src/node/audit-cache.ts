@@ -6,8 +6,9 @@ import { unzipSync } from "fflate";
 import { advisoryDbOf, BUNDLED_PYPA, bundledAdvisoryDb, type AdvisoryFile } from "../audit/data/index.js";
 import { MAX_ADVISORIES, osvProblem, packageKey, type AdvisoryDb, type OsvAdvisory } from "../audit/osv.js";
 
-/** Default feed: OSV's PyPI export. It publishes no checksum file, so `--sha256` is needed with it. */
-export const DEFAULT_FEED_URL = "https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip";
+import { DEFAULT_FEED_URL } from "./audit-feed.js";
+
+export { DEFAULT_FEED_URL };
 const CACHE_FILE = "advisories.json";
 
 /** Largest feed downloaded (CWE-400): OSV's PyPI export is tens of megabytes. */

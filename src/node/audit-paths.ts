@@ -9,8 +9,10 @@ import { resolveRequirements, type LoadResult } from "../audit/parse/requirement
 import type { DependencyList } from "../audit/types.js";
 import { summarize, verdictOf, type FileReport, type ScanReport } from "../core/finding.js";
 import { reportDocument } from "../engine/scan.js";
+import { AUDIT_RULES } from "../rules/audit/index.js";
 import type { Policy } from "../policy/policy.js";
-import { PathError, VERSION } from "./scan-paths.js";
+import { PathError } from "./path-error.js";
+import { VERSION } from "./version.js";
 
 export interface AuditPathsOptions {
   db: AdvisoryDb;
@@ -169,7 +171,7 @@ async function loadInside(path: string, root: string): Promise<LoadResult> {
 function reportOf(path: string, doc: AuditDocument, options: AuditPathsOptions): FileReport {
   const exact = doc.dependencies.filter((d) => d.pinning === "exact").length;
   const summary = `${doc.kind}: ${doc.dependencies.length} package(s) read (${exact} exact, ${doc.dependencies.length - exact} ranged or unpinned); ${doc.matches.length} advisory match(es) from ${options.db.sources.join(" + ")}.`;
-  const report = reportDocument(AUDIT_FORMAT, doc, { path, policy: options.policy, notes: [summary, ...doc.notes] });
+  const report = reportDocument(AUDIT_FORMAT, doc, { path, policy: options.policy, notes: [summary, ...doc.notes], rules: AUDIT_RULES });
   const errors = [...report.errors, ...doc.problems.map((message) => ({ code: "unreadable-input", message, location: {} }))];
   return { ...report, formats: [AUDIT_FORMAT, doc.kind], errors, verdict: verdictOf(report.findings, errors) };
 }

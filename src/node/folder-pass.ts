@@ -7,6 +7,7 @@ import type { ConfigDocument } from "../formats/hf-config/types.js";
 import type { MlflowModelDocument } from "../formats/mlflow/parse.js";
 import { MAX_PYTHON_MODULE_BYTES, PYTHON_MODULE_FORMAT, analyzePython } from "../formats/python/analyze.js";
 import type { Policy } from "../policy/policy.js";
+import { rulesForFormat } from "../rules/families.js";
 import { codeRefs } from "../rules/hfconfig/auto-map.js";
 
 /** Python files judged per scan (CWE-400): a model ships a handful; a code/ tree may hold more. */
@@ -111,7 +112,7 @@ async function judgePython(file: ScannedFile, why: string[], policy: Policy): Pr
   const text = await readHead(file.absolute, MAX_PYTHON_MODULE_BYTES + 1);
   if (text === undefined) return;
   const document = analyzePython(text.text, { path: file.shown, tiedBy: why, size: text.size });
-  const judged = reportDocument(PYTHON_MODULE_FORMAT, document, { policy, path: file.shown });
+  const judged = reportDocument(PYTHON_MODULE_FORMAT, document, { policy, path: file.shown, rules: await rulesForFormat(PYTHON_MODULE_FORMAT) });
   const report = file.report;
   report.findings.push(...judged.findings);
   report.notes.push(`Runs when the model loads: ${why.slice(0, 3).join("; ")}${why.length > 3 ? ` (+${why.length - 3} more)` : ""}.`);

@@ -11,5 +11,7 @@ export { hashModel } from "./signing/hash-model.js";
 export { SigningError, type SigningErrorCode } from "../signing/errors.js";
 export { auditPaths, type AuditPathsOptions } from "./audit-paths.js";
 export { scanTargets, hfEndpoint, hfToken, isRemoteTarget, type ScanTargetsOptions } from "./remote-scan.js";
-export { loadPolicy, policyFromText } from "./policy-file.js";
+export { loadPolicy } from "./policy-file.js";
+// The pure part lives in the engine layer (it checks rule ids against the rules), so the browser build can use it too.
+export { policyFromText } from "../engine/policy-text.js";
 export { defaultSignaturePath } from "./signing/signature-place.js";

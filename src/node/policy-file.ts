@@ -1,10 +1,6 @@
 import { open } from "node:fs/promises";
 import { PolicyError, type Policy } from "../policy/policy.js";
 import { defaultPolicy } from "../policy/default.js";
-import { policyFromText } from "../engine/policy-text.js";
-
-/** Re-exported: the pure part lives in the engine layer (it checks rule ids against the rules), so the browser build can use it too. */
-export { policyFromText };
 
 /** Largest policy file read: real policies are a few KiB; this stops `--policy /dev/zero` (CWE-400). */
 const MAX_POLICY_BYTES = 1024 * 1024;
@@ -35,6 +31,8 @@ export async function loadPolicy(file?: string): Promise<Policy> {
   } catch {
     throw fail("file is not valid UTF-8");
   }
+  // YAML and the rule list (to check the ids a policy names) load only when there is a policy file.
+  const { policyFromText } = await import("../engine/policy-text.js");
   return policyFromText(text, file);
 }
 

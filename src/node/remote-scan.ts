@@ -6,10 +6,9 @@ import { safeLine } from "../core/safe-text.js";
 import type { Limits } from "../core/limits.js";
 import type { Policy } from "../policy/policy.js";
 import { defaultPolicy } from "../policy/default.js";
-import { parseHfRef } from "../web/hf-ref.js";
-import { HubApiError } from "../web/hub-api.js";
-import { scanHfRef, scanRemoteFile } from "../web/remote-scan.js";
-import { VERSION, scanPaths } from "./scan-paths.js";
+import type { HubApiError } from "../web/hub-api.js";
+import { scanPaths } from "./scan-paths.js";
+import { VERSION } from "./version.js";
 import type { VerdictCache } from "./verdict-cache.js";
 
 /** The public hub, as `huggingface_hub` defaults to it. */
@@ -86,7 +85,12 @@ export async function scanTargets(targets: readonly (string | Uint8Array)[], giv
     const errors = [{ code: "not-found", message: `Cannot scan: ${message}`, location: {} }];
     return { path: safeLine(target), verdict: verdictOf([], errors), formats: [], findings: [], errors, notes: [] };
   };
-  for (const target of targets.filter(remote)) {
+  const remoteTargets = targets.filter(remote);
+  // The HTTP and hub clients load only when a target needs them.
+  const web = remoteTargets.length === 0 ? undefined : await loadWeb();
+  for (const target of remoteTargets) {
+    if (web === undefined) break;
+    const { parseHfRef, HubApiError, scanHfRef, scanRemoteFile } = web;
     if (target.startsWith("hf://")) {
       const parsed = parseHfRef(target);
       if (!parsed.ok) {
@@ -114,6 +118,11 @@ export async function scanTargets(targets: readonly (string | Uint8Array)[], giv
   // Folder verdicts come from the local pass; remote repos have none yet.
   if (localReport?.folders) report.folders = localReport.folders;
   return report;
+}
+
+async function loadWeb() {
+  const [ref, hub, scan] = await Promise.all([import("../web/hf-ref.js"), import("../web/hub-api.js"), import("../web/remote-scan.js")]);
+  return { parseHfRef: ref.parseHfRef, HubApiError: hub.HubApiError, scanHfRef: scan.scanHfRef, scanRemoteFile: scan.scanRemoteFile };
 }
 
 function hubHint(error: HubApiError, token: string | undefined): string {

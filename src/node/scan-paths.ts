@@ -1,7 +1,6 @@
 import type { Stats } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
 import { dirname, sep } from "node:path";
-import { createRequire } from "node:module";
 import { ByteSourceError } from "../core/byte-source.js";
 import { safeLine } from "../core/safe-text.js";
 import { summarize, verdictOf, type FileReport, type ScanReport } from "../core/finding.js";
@@ -10,19 +9,23 @@ import { reportDocument, scanSource } from "../engine/scan.js";
 import type { Policy } from "../policy/policy.js";
 import { defaultPolicy } from "../policy/default.js";
 import { excludePredicate, type ExcludePredicate } from "./exclude.js";
+import { rulesForFormat } from "../rules/families.js";
+import { FILESYSTEM_RULES } from "../rules/filesystem/index.js";
 import type { SymlinkDocument } from "../rules/filesystem/fs001-symlink-escape.js";
 import type { OnnxDocument } from "../formats/onnx/types.js";
 import { availableParallelism } from "node:os";
 import { FileSource, FileSourceError } from "./file-source.js";
 import { MAX_BATCH_FILES, POOL_AVAILABLE, ScanPool } from "./scan-pool.js";
 import { checkOnnxExternalFiles, ExternalFilesLimitError } from "./onnx-external.js";
-import { folderPass, type FolderSource, type ScannedFile } from "./folder-pass.js";
+import type { FolderSource, ScannedFile } from "./folder-pass.js";
 import { binary, displayPath, fromBinary, toOsPath, type OsPath } from "./os-path.js";
+import { PathError } from "./path-error.js";
+import { VERSION } from "./version.js";
 import { walk, type WalkEntry } from "./walk.js";
 import { absoluteBinary, hashFile, sameStamp, stampAt } from "./file-digest.js";
 import type { FileDigest, VerdictCache } from "./verdict-cache.js";
 
-export const VERSION: string = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
+export { PathError, VERSION };
 
 export interface ScanPathsOptions {
   /** Default: the default policy, as `scanSource`. */
@@ -34,7 +37,10 @@ export interface ScanPathsOptions {
   /**
    * Scan files on worker threads (default true where the compiled worker exists): in parallel
    * across cores, each under a heap cap and a hard time limit, so one hostile file costs only its
-   * own verdict.
+   * own verdict. A single file is scanned in this thread whatever this says: a worker would double
+   * the start-up cost and add ~12 MB (a pre-commit hook runs once per file), and with one file
+   * there is no other verdict to protect. Its limits still hold (the engine's per-file deadline);
+   * a runaway parse ends the process (an abort or a hang, never a clean verdict).
    */
   isolate?: boolean;
   /** `--exclude` globs, relative to each folder argument; `.git`, `.hg`, `.svn` are always left out. */
@@ -50,17 +56,6 @@ export interface ScanPathsOptions {
   workers?: number;
 }
 
-/**
- * A path the user named that cannot be scanned at all. No longer thrown by `scanPaths` (each such
- * path gets a file report with verdict `error`, and the other paths are still scanned); kept for
- * callers that catch it.
- */
-export class PathError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "PathError";
-  }
-}
 
 /** A path, scanned or not: what the report shows, and the bytes to open it by. */
 type Given = string | Uint8Array;
@@ -86,7 +81,7 @@ export async function scanPaths(paths: readonly Given[], given: ScanPathsOptions
 
   const files: FileReport[] = new Array<FileReport>(entries.length);
   const fileCount = entries.filter((e) => e.kind === "file").length;
-  const pool = (options.isolate ?? true) && POOL_AVAILABLE && fileCount > 0 ? new ScanPool({ policyLayers: options.policy.layers, limits: options.limits, size: Math.min(options.workers ?? availableParallelism(), fileCount) }) : undefined;
+  const pool = (options.isolate ?? true) && POOL_AVAILABLE && fileCount > 1 ? new ScanPool({ policyLayers: options.policy.layers, limits: options.limits, size: Math.min(options.workers ?? availableParallelism(), fileCount) }) : undefined;
   const sources: FolderSource[] = [];
   let next = 0;
   let done = 0;
@@ -113,7 +108,8 @@ export async function scanPaths(paths: readonly Given[], given: ScanPathsOptions
   }
   // The model is a folder: tie the Python its configs make loading import, and judge each folder.
   const scanned: ScannedFile[] = entries.flatMap((entry, i) => (entry.kind === "file" ? [{ shown: entry.path, absolute: textPath(entry.absolute), report: files[i] as FileReport }] : []));
-  const folders = await folderPass(scanned, sources, folderArgs, options.policy);
+  // Only folders and configs tie files together: a one-file scan loads no Python parser for it.
+  const folders = folderArgs.length > 0 || sources.length > 0 ? await (await import("./folder-pass.js")).folderPass(scanned, sources, folderArgs, options.policy) : [];
   const report: ScanReport = { schemaVersion: 1, tool: { name: "modelvet", version: VERSION }, files, summary: summarize(files) };
   if (folders.length > 0) report.folders = folders;
   return report;
@@ -259,7 +255,7 @@ async function scanEntryReport(entry: Entry, options: { policy: Policy; limits?:
     try {
       for (const doc of onnx) {
         for (const fact of await checkOnnxExternalFiles({ absolute: entry.absolute, shown: entry.path }, doc, { root: entry.root })) {
-          report.findings.push(...reportDocument("onnx-external-file", fact, base).findings);
+          report.findings.push(...reportDocument("onnx-external-file", fact, { ...base, rules: await rulesForFormat("onnx-external-file") }).findings);
         }
       }
     } catch (error) {
@@ -295,7 +291,8 @@ function openFailure(entry: Entry, error: unknown): FileReport {
   return errorReport(entry.path, "io-error", `Cannot open: ${systemReason(error)}`);
 }
 
-function symlinkReport(entry: Extract<WalkEntry, { kind: "symlink" }>, base: { policy: Policy; limits?: Partial<Limits>; path: string }): FileReport {
+function symlinkReport(entry: Extract<WalkEntry, { kind: "symlink" }>, given: { policy: Policy; limits?: Partial<Limits>; path: string }): FileReport {
+  const base = { ...given, rules: FILESYSTEM_RULES };
   const doc: SymlinkDocument = { format: "symlink", target: entry.target, resolved: entry.resolved, escapes: entry.escapes };
   const failClosed = (report: FileReport, code: string, message: string): FileReport => {
     report.errors.push({ code, message, location: {} });

@@ -1,4 +1,4 @@
-import { policyFromText } from "../node/policy-file.js";
+import { policyFromText } from "../engine/policy-text.js";
 import { policyDigestOf } from "./policy-context.js";
 import type { VerdictStore } from "./store.js";
 import type { PolicyContext } from "./vet.js";

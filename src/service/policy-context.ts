@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { policyFromText } from "../node/policy-file.js";
+import { policyFromText } from "../engine/policy-text.js";
 import { DEFAULT_POLICY_DATA } from "../policy/default.js";
 import type { PolicyContext } from "./vet.js";
 

@@ -1,11 +1,7 @@
 import { Option, type Command } from "commander";
 import type { Severity } from "../../core/finding.js";
-import { AdvisoryUpdateError, DEFAULT_FEED_URL, defaultCacheDir, loadAdvisoryDb, updateAdvisories } from "../../node/audit-cache.js";
-import { auditPaths } from "../../node/audit-paths.js";
-import { loadPolicy } from "../../node/policy-file.js";
-import { emitReport, renderReport } from "../output.js";
+import { DEFAULT_FEED_URL } from "../../node/audit-feed.js";
 import { EXIT, UsageError, type ExitCode } from "../exit-codes.js";
-import { gateExitCode } from "../gate.js";
 import type { CliIo } from "../io.js";
 import type { CommandContext } from "./context.js";
 
@@ -52,6 +48,12 @@ export function addAuditCommand(program: Command, ctx: CommandContext): void {
 }
 
 async function runAudit(paths: string[], flags: AuditFlags, io: CliIo): Promise<ExitCode> {
+  // Loaded when the command runs: `modelvet --help` and `scan` need none of the advisory code.
+  const { AdvisoryUpdateError, defaultCacheDir, loadAdvisoryDb, updateAdvisories } = await import("../../node/audit-cache.js");
+  const { auditPaths } = await import("../../node/audit-paths.js");
+  const { loadPolicy } = await import("../../node/policy-file.js");
+  const { emitReport, renderReport } = await import("../output.js");
+  const { gateExitCode } = await import("../gate.js");
   const cacheDir = flags.cacheDir ?? defaultCacheDir(io.env ?? {});
   if (flags.update) {
     try {
@@ -73,7 +75,7 @@ async function runAudit(paths: string[], flags: AuditFlags, io: CliIo): Promise<
   if (note) io.stderr.write(`modelvet: ${note}\n`);
   const report = await auditPaths(paths, { db, policy });
   const color = flags.output === undefined && flags.color && io.isTTY.stdout && !(io.env?.NO_COLOR ?? "");
-  await emitReport(renderReport(report, flags.format, { color, quiet: flags.quiet === true }), flags.output, io);
+  await emitReport(await renderReport(report, flags.format, { color, quiet: flags.quiet === true }), flags.output, io);
   return gateExitCode(report, flags.failOn ?? policy.failOn);
 }
 

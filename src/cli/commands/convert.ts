@@ -1,6 +1,5 @@
 import { Option, type Command } from "commander";
-import { convertPath, type ConvertedFile, type ConvertResult } from "../../node/convert-file.js";
-import { loadPolicy } from "../../node/policy-file.js";
+import type { ConvertedFile, ConvertResult } from "../../node/convert-file.js";
 import { printable } from "../../report/printable.js";
 import { EXIT } from "../exit-codes.js";
 import type { CommandContext } from "./context.js";
@@ -25,6 +24,8 @@ export function addConvertCommand(program: Command, ctx: CommandContext): void {
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .addHelpText("after", "\nThe file is scanned first and converted only when the scan is clean; its pickle may only\nrebuild tensors and plain containers. Nothing is executed. Exit 0 converted, 1 refused.\n")
     .action(async (file: string, flags: ConvertFlags) => {
+      const { convertPath } = await import("../../node/convert-file.js");
+      const { loadPolicy } = await import("../../node/policy-file.js");
       const policy = await loadPolicy(flags.policy);
       const result = await convertPath(file, { policy, ...(flags.out !== undefined ? { out: flags.out } : {}), ...(flags.stateDictKey !== undefined ? { stateDictKey: flags.stateDictKey } : {}), overwrite: flags.overwrite === true });
       ctx.io.stdout.write(flags.format === "json" ? renderJson(result) : renderText(result));

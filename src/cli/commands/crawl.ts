@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { hfEndpoint } from "../../node/remote-scan.js";
-import { VERSION } from "../../node/scan-paths.js";
+import { VERSION } from "../../node/version.js";
 import type { CrawlExtendedState, CrawlTarget } from "../../service/crawl.js";
 import { safeLine } from "../../core/safe-text.js";
 import { EXIT, UsageError } from "../exit-codes.js";
@@ -71,7 +70,7 @@ export function addCrawlCommand(program: Command, ctx: CommandContext): void {
         });
         const { policyContextOf } = await import("../../service/policy-context.js");
         const policy = policyContextOf(policyText, flags.policy ?? "default policy");
-        const upstream = flags.upstream ?? hfEndpoint(env);
+        const upstream = flags.upstream ?? (await import("../../node/remote-scan.js")).hfEndpoint(env);
         const token = env.MODELVET_UPSTREAM_TOKEN || env.HF_TOKEN || undefined;
         const queue = await openCrawlQueue(flags.queue, { upstream, upstreamToken: token, store: opened, policy, toolVersion: VERSION, concurrency }).catch((error: unknown) => {
           throw error instanceof BackendError ? new UsageError(error.message) : error;

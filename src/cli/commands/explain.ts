@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { RULES } from "../../rules/index.js";
 import type { Rule } from "../../rules/types.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { closest } from "../suggest.js";
@@ -18,12 +17,13 @@ export function addExplainCommand(program: Command, ctx: CommandContext): void {
     .description("print a rule's documentation: what it catches, why it matters, how to fix")
     .argument("<rule>", "rule id (PKL001) or slug (pickle-dangerous-global)")
     .action(async (query: string) => {
-      ctx.io.stdout.write(await explain(findRule(query)));
+      const { RULES } = await import("../../rules/index.js");
+      ctx.io.stdout.write(await explain(findRule(query, RULES)));
       ctx.setExitCode(EXIT.ok);
     });
 }
 
-function findRule(query: string): Rule {
+function findRule(query: string, RULES: readonly Rule[]): Rule {
   const wanted = query.toLowerCase();
   const rule = RULES.find((r) => r.meta.id.toLowerCase() === wanted || r.meta.slug === wanted);
   if (rule) return rule;

@@ -1,14 +1,7 @@
 import { Option, type Command } from "commander";
 import { summarize, type FileReport, type ScanReport, type Severity } from "../../core/finding.js";
-import { loadPolicy } from "../../node/policy-file.js";
-import { extractArchive, type ExtractResult } from "../../node/safe-extract.js";
-import { scanPaths } from "../../node/scan-paths.js";
-import { renderJson } from "../../report/json.js";
-import { renderSarif } from "../../report/sarif.js";
-import { renderText } from "../../report/text.js";
-import { RULES } from "../../rules/index.js";
+import type { ExtractResult } from "../../node/safe-extract.js";
 import { UsageError } from "../exit-codes.js";
-import { gateExitCode } from "../gate.js";
 import type { CommandContext } from "./context.js";
 
 const OUTPUT_FORMATS = ["text", "json", "sarif"] as const;
@@ -40,6 +33,14 @@ export function addExtractCommand(program: Command, ctx: CommandContext): void {
     .option("--max-ratio <n>", "stop when output passes this multiple of the archive size (default 1000)")
     .option("--no-color", "no ANSI colours in text output")
     .action(async (archive: string, dest: string, flags: ExtractFlags) => {
+      const { loadPolicy } = await import("../../node/policy-file.js");
+      const { extractArchive } = await import("../../node/safe-extract.js");
+      const { scanPaths } = await import("../../node/scan-paths.js");
+      const { renderJson } = await import("../../report/json.js");
+      const { renderSarif } = await import("../../report/sarif.js");
+      const { renderText } = await import("../../report/text.js");
+      const { RULES } = await import("../../rules/index.js");
+      const { gateExitCode } = await import("../gate.js");
       const policy = await loadPolicy(flags.policy);
       const scan = await scanPaths([archive], { policy });
       const limits = {

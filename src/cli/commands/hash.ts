@@ -1,10 +1,7 @@
 import { Option, type Command } from "commander";
 import { SigningError } from "../../signing/errors.js";
 import { safeLine } from "../../core/safe-text.js";
-import { renderLock } from "../../signing/lock.js";
 import { HASH_TYPES, type HashType } from "../../signing/serialization.js";
-import { sha256 } from "../../node/signing/sha256.js";
-import { manifestOf } from "../../node/signing/verify-model.js";
 import { EXIT, UsageError, type ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import type { CommandContext } from "./context.js";
@@ -67,6 +64,9 @@ export function addHashCommand(program: Command, ctx: CommandContext): void {
     .description("print the manifest of a model (per-file sha256 digests) as JSON, without signing it")
     .argument("<model>", "model folder or file");
   addSerializationOptions(addModelOptions(command)).action(async (model: string, flags: ModelFlags & SerializationFlags) => {
+    const { renderLock } = await import("../../signing/lock.js");
+    const { sha256 } = await import("../../node/signing/sha256.js");
+    const { manifestOf } = await import("../../node/signing/verify-model.js");
     try {
       const manifest = await manifestOf(model, serializationFrom(flags), { ignorePaths: flags.ignorePaths, ignoreGitPaths: flags.ignoreGitPaths });
       ctx.io.stdout.write(renderLock(manifest, sha256));

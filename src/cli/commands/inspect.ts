@@ -1,9 +1,5 @@
 import { Option, type Command } from "commander";
-import { inspectSource } from "../../inspect/inspect.js";
-import { renderInspectText } from "../../inspect/render-text.js";
-import { FileSource } from "../../node/file-source.js";
-import { loadPolicy } from "../../node/policy-file.js";
-import { PathError } from "../../node/scan-paths.js";
+import { PathError } from "../../node/path-error.js";
 import { EXIT } from "../exit-codes.js";
 import type { CommandContext } from "./context.js";
 
@@ -20,6 +16,10 @@ export function addInspectCommand(program: Command, ctx: CommandContext): void {
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("-p, --policy <file>", "policy used to label imports (safe, dangerous, unknown)")
     .action(async (file: string, flags: InspectFlags) => {
+      const { inspectSource } = await import("../../inspect/inspect.js");
+      const { renderInspectText } = await import("../../inspect/render-text.js");
+      const { FileSource } = await import("../../node/file-source.js");
+      const { loadPolicy } = await import("../../node/policy-file.js");
       const policy = await loadPolicy(flags.policy);
       const source = await FileSource.open(file).catch((error: NodeJS.ErrnoException) => {
         throw new PathError(`cannot inspect ${JSON.stringify(file)}: ${error.code === "ENOENT" ? "no such file or directory" : error.message}`);

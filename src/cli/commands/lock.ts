@@ -1,11 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { quote } from "../../signing/errors.js";
-import { renderLock } from "../../signing/lock.js";
-import { rootDigest } from "../../signing/statement.js";
-import { sha256 } from "../../node/signing/sha256.js";
-import { defaultSignaturePath } from "../../node/signing/signature-place.js";
-import { manifestOf } from "../../node/signing/verify-model.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import type { CommandContext } from "./context.js";
 import { addModelOptions, addSerializationOptions, reportFailure, serializationFrom, type ModelFlags, type SerializationFlags } from "./hash.js";
@@ -20,6 +15,11 @@ export function addLockCommand(program: Command, ctx: CommandContext): void {
     .argument("<model>", "model folder or file")
     .option("-o, --output <file>", "lock file to write", DEFAULT_LOCK_FILE);
   addSerializationOptions(addModelOptions(command)).action(async (model: string, flags: ModelFlags & SerializationFlags & { output: string }) => {
+    const { renderLock } = await import("../../signing/lock.js");
+    const { rootDigest } = await import("../../signing/statement.js");
+    const { sha256 } = await import("../../node/signing/sha256.js");
+    const { defaultSignaturePath } = await import("../../node/signing/signature-place.js");
+    const { manifestOf } = await import("../../node/signing/verify-model.js");
     try {
       // The model's signature is left out, so that signing after locking does not break the lock.
       const signature = await defaultSignaturePath(model);

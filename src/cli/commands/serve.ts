@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { hfEndpoint } from "../../node/remote-scan.js";
-import { VERSION } from "../../node/scan-paths.js";
+import { VERSION } from "../../node/version.js";
 import { createToken, parseScopes, type Scope } from "../../service/tokens.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import type { CommandContext } from "./context.js";
@@ -60,6 +59,7 @@ export function addServeCommand(program: Command, ctx: CommandContext): void {
       const queue = flags.queue === undefined ? undefined : (await import("../../service/queue-bullmq.js")).BullQueue.open({ url: flags.queue, name: flags.queueName, toolVersion: VERSION });
       if (queue && !(await queue.ready(5_000))) ctx.io.stderr.write(`modelvet gate: the queue ${redactUrl(flags.queue ?? "")} is not reachable yet; pulls that need a scan answer 503 until it is\n`);
       const { buildGate } = await import("../../service/app.js");
+      const { hfEndpoint } = await import("../../node/remote-scan.js");
       const app = await buildGate({
         upstream: flags.upstream ?? hfEndpoint(env),
         upstreamToken: env.MODELVET_UPSTREAM_TOKEN || env.HF_TOKEN || undefined,

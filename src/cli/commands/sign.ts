@@ -1,7 +1,5 @@
 import { Option, type Command } from "commander";
 import { stat } from "node:fs/promises";
-import { signModel } from "../../node/signing/sign-model.js";
-import { defaultSignaturePath } from "../../node/signing/signature-place.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import type { CommandContext } from "./context.js";
 import { addModelOptions, addSerializationOptions, asUsageError, reportFailure, type ModelFlags, type SerializationFlags } from "./hash.js";
@@ -36,6 +34,8 @@ export function addSignCommand(program: Command, ctx: CommandContext): void {
   addSerializationOptions(addModelOptions(command)).action(async (model: string, raw: SignFlags & { certificate_chain: string[]; private_key?: string; signing_certificate?: string }) => {
     const key = raw.key ?? raw.private_key;
     if (key === undefined) throw new UsageError("sign needs --key PEM (keyless Sigstore signing needs the network and is not supported; sign with a key or a certificate)");
+    const { signModel } = await import("../../node/signing/sign-model.js");
+    const { defaultSignaturePath } = await import("../../node/signing/signature-place.js");
     try {
       const signaturePath = raw.signature ?? (await defaultSignaturePath(model));
       // A shared --signature path would silently replace another model's signature; the default

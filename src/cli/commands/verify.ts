@@ -1,11 +1,10 @@
 import { Option, type Command } from "commander";
 import { safeLine } from "../../core/safe-text.js";
 import type { TrustedIdentity } from "../../node/signing/sigstore-keyless.js";
-import { verifyLock, verifyModel, type TrustedSigners } from "../../node/signing/verify-model.js";
+import type { TrustedSigners } from "../../node/signing/verify-model.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import type { CommandContext } from "./context.js";
 import { addModelOptions, reportFailure, type ModelFlags } from "./hash.js";
-import { defaultSignaturePath } from "../../node/signing/signature-place.js";
 
 /** The trust flags of `verify`, shared with `scan --require-signature`. */
 export interface TrustFlags {
@@ -65,6 +64,8 @@ export function addVerifyCommand(program: Command, ctx: CommandContext): void {
     .option("--signature <path>", "the signature to check (default: model.sig inside a model folder, FILE.sig next to a one-file model)")
     .option("--lock <file>", "check the model against a lock file from 'modelvet lock' instead of a signature");
   addModelOptions(addTrustOptions(command)).action(async (model: string, flags: VerifyFlags) => {
+    const { verifyLock, verifyModel } = await import("../../node/signing/verify-model.js");
+    const { defaultSignaturePath } = await import("../../node/signing/signature-place.js");
     const local = { ignorePaths: flags.ignorePaths, ignoreGitPaths: flags.ignoreGitPaths, allowSymlinks: flags.allowSymlinks };
     try {
       if (flags.lock !== undefined) {

@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { hfEndpoint } from "../../node/remote-scan.js";
-import { VERSION } from "../../node/scan-paths.js";
+import { VERSION } from "../../node/version.js";
 import { UsageError } from "../exit-codes.js";
 import type { CommandContext } from "./context.js";
 import { openStore } from "./store-url.js";
@@ -49,7 +48,7 @@ export function addWorkerCommand(program: Command, ctx: CommandContext): void {
       const policyText = flags.policy === undefined ? undefined : await readFile(flags.policy, "utf8").catch((e: Error) => {
         throw new UsageError(`cannot read policy ${JSON.stringify(flags.policy)}: ${e.message}`);
       });
-      const upstream = flags.upstream ?? hfEndpoint(env);
+      const upstream = flags.upstream ?? (await import("../../node/remote-scan.js")).hfEndpoint(env);
       const { runWorker } = await import("../../service/worker.js");
       const store = await openStore(flags.db);
       const running = await runWorker({

@@ -10,6 +10,9 @@ import { SourceReader } from "./input.js";
 import { MAX_BZIP2_BLOCK_INPUT_BYTES, MAX_BZIP2_SELECTORS, MAX_BZIP2_STREAMS } from "./limits.js";
 import { Output, type OutputSink } from "./output.js";
 import type { CodecDefect, CodecNote, DecodeControl, DecodeResult } from "./types.js";
+import { isBzip2Header } from "./magic.js";
+
+export { isBzip2Header };
 
 const BLOCK_MAGIC_HI = 0x314159;
 const BLOCK_MAGIC_LO = 0x265359;
@@ -23,11 +26,6 @@ const GROUP_SIZE = 50;
 const OUT_BUFFER_BYTES = 256 * 1024;
 /** libbzip2's bound on one RUNA/RUNB run length (2 Mi). */
 const MAX_RUN = 2 * 1024 * 1024;
-
-/** True when `head` is "BZh" + a level digit. */
-export function isBzip2Header(head: Uint8Array): boolean {
-  return head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68 && head[3]! >= 0x31 && head[3]! <= 0x39;
-}
 
 /** MSB-first bit reader over a buffer; past its end it reads zeros, and `overrun` says so. */
 class BitReader {

@@ -12,6 +12,7 @@ import { SourceReader } from "./input.js";
 import { INITIAL_WINDOW_BYTES, INPUT_CHUNK_BYTES, MAX_DICT_BYTES, OUTPUT_STEP_BYTES } from "./limits.js";
 import type { OutputSink } from "./output.js";
 import type { CodecDefect } from "./types.js";
+import { parseLzmaProps, type LzmaProps } from "./magic.js";
 
 /** Range-decoder bits one symbol can take: 5 match/rep flags, 10 length, 6 slot, 26 direct, 4 align. */
 const MAX_SYMBOL_INPUT = 64;
@@ -64,17 +65,7 @@ export const Step = {
 } as const;
 export type Step = (typeof Step)[keyof typeof Step];
 
-export interface LzmaProps {
-  lc: number;
-  lp: number;
-  pb: number;
-}
-
-/** The lc/lp/pb properties byte ((pb * 5 + lp) * 9 + lc); undefined when out of range. */
-export function parseLzmaProps(byte: number): LzmaProps | undefined {
-  if (byte >= 9 * 5 * 5) return undefined;
-  return { lc: byte % 9, lp: Math.floor(byte / 9) % 5, pb: Math.floor(byte / 45) };
-}
+export { parseLzmaProps, type LzmaProps };
 
 /** Problem with a declared dictionary size, or undefined when it is acceptable. */
 export function dictProblem(dictSize: number, offset: number): CodecDefect | undefined {

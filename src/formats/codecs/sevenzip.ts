@@ -11,11 +11,13 @@ import { Output } from "./output.js";
 import { decodeFolder, planFolder } from "./sevenzip-folder.js";
 import { Cursor, HeaderError, NID, readFilesInfo, readStreamsInfo, type SevenZipFileInfo, type SevenZipFolder, type StreamsInfo } from "./sevenzip-header.js";
 import type { CodecDefect, CodecNote, DecodeControl } from "./types.js";
+import { SEVEN_ZIP_MAGIC, isSevenZip } from "./magic.js";
 
 export type { SevenZipCoder, SevenZipFileInfo, SevenZipFolder, SevenZipSubstream } from "./sevenzip-header.js";
 export { planFolder } from "./sevenzip-folder.js";
 
-export const SEVEN_ZIP_MAGIC = [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c] as const;
+export { SEVEN_ZIP_MAGIC, isSevenZip };
+
 const SIGNATURE_HEADER_BYTES = 32;
 
 export interface SevenZipArchive {
@@ -35,11 +37,6 @@ export interface SevenZipArchive {
 }
 
 export type SevenZipRead = { ok: true; archive: SevenZipArchive; notes: CodecNote[] } | { ok: false; defect: CodecDefect; partial: Partial<SevenZipArchive> };
-
-/** True when `head` starts with the 7z signature. */
-export function isSevenZip(head: Uint8Array): boolean {
-  return SEVEN_ZIP_MAGIC.every((b, i) => head[i] === b);
-}
 
 /**
  * Reads the archive structure (no file data). Encoded headers are decoded within

@@ -14,8 +14,10 @@ import { decodeLzma2, lzma2Props } from "./lzma2.js";
 import { Output, type OutputSink } from "./output.js";
 import { Sha256 } from "./sha256.js";
 import type { CodecDefect, CodecNote, DecodeControl, DecodeResult } from "./types.js";
+import { XZ_MAGIC, isXz } from "./magic.js";
 
-export const XZ_MAGIC = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00] as const;
+export { XZ_MAGIC, isXz };
+
 const FOOTER_MAGIC = [0x59, 0x5a] as const;
 /** Check field sizes by check ID (xz-file-format 3.4). */
 const CHECK_SIZES = [0, 4, 4, 4, 8, 8, 8, 16, 16, 16, 32, 32, 32, 64, 64, 64];
@@ -37,11 +39,6 @@ const fail = (code: CodecDefect["code"], message: string, offset: number): never
 
 const startsWith = (b: Uint8Array, sig: readonly number[], at = 0): boolean => sig.every((x, i) => b[at + i] === x);
 const u32le = (b: Uint8Array, o: number): number => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
-
-/** True when `head` starts with the xz stream header magic. */
-export function isXz(head: Uint8Array): boolean {
-  return startsWith(head, XZ_MAGIC);
-}
 
 /** Running check of a block's output. */
 interface Check {

@@ -1,5 +1,6 @@
 import type { FormatHandler } from "../../core/handler.js";
-import { isGzip, readGzipHeader } from "./gzip-header.js";
+import { readGzipHeader } from "./gzip-header.js";
+import { gzipSniffer } from "./sniff.js";
 import type { CompressedDocument } from "./types.js";
 import { decodeWrapper } from "./wrapper-analysis.js";
 
@@ -10,9 +11,7 @@ import { decodeWrapper } from "./wrapper-analysis.js";
  * const analysis = await gzipHandler.analyze(source, ctx); // member "model.pt" for "model.pt.gz"
  */
 export const gzipHandler: FormatHandler = {
-  id: "gzip",
-  priority: 10,
-  sniff: (head) => (isGzip(head) ? "strong" : "no"),
+  ...gzipSniffer,
   async analyze(source, ctx) {
     const doc: CompressedDocument = { container: "gzip", size: source.size, anomalies: [] };
     const header = await readGzipHeader(source);

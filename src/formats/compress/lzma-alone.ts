@@ -1,7 +1,8 @@
 import type { FormatHandler } from "../../core/handler.js";
-import { decodeLzmaAlone, looksLikeLzmaAlone } from "../codecs/lzma-alone.js";
+import { decodeLzmaAlone } from "../codecs/lzma-alone.js";
 import { decodeWithCodec } from "./codec-wrapper.js";
 import { innerName } from "./member-name.js";
+import { lzmaAloneSniffer } from "./sniff.js";
 import type { CompressedDocument } from "./types.js";
 
 /** `w.joblib.lzma` holds `w.joblib`; `x.tlz` holds `x.tar`. */
@@ -22,9 +23,7 @@ function lzmaInnerName(outer: string): string {
  * const analysis = await lzmaAloneHandler.analyze(source, ctx); // member "w.joblib" for "w.joblib.lzma"
  */
 export const lzmaAloneHandler: FormatHandler = {
-  id: "lzma",
-  priority: 5,
-  sniff: (head) => (looksLikeLzmaAlone(head) ? "weak" : "no"),
+  ...lzmaAloneSniffer,
   async analyze(source, ctx) {
     const doc: CompressedDocument = { container: "lzma", size: source.size, anomalies: [] };
     const r = await decodeWithCodec(source, ctx, { doc, decode: decodeLzmaAlone, memberName: lzmaInnerName(ctx.name) });

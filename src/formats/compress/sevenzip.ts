@@ -1,12 +1,13 @@
 import { MemorySource, type ByteSource } from "../../core/byte-source.js";
 import { defect, type Defect } from "../../core/defect.js";
 import type { FormatAnalysis, FormatHandler, Member, ScanContext } from "../../core/handler.js";
-import { extractFolder, isSevenZip, readSevenZip, type SevenZipArchive, type SevenZipFileInfo } from "../codecs/sevenzip.js";
+import { extractFolder, readSevenZip, type SevenZipArchive, type SevenZipFileInfo } from "../codecs/sevenzip.js";
 import { outputCap } from "./bounded-decode.js";
 import { PathNamer } from "../zip/path-namer.js";
 import { ChunkCollector } from "./chunk-collector.js";
 import { recordDefect } from "./codec-wrapper.js";
 import { MAX_MEMBER_OUTPUT_BYTES } from "./limits.js";
+import { sevenZipSniffer } from "./sniff.js";
 import type { CompressedDocument, SevenZipEntry, SevenZipListing } from "./types.js";
 
 /** Unix file type bits (st_mode) in the high half of 7z attributes (p7zip's FILE_ATTRIBUTE_UNIX_EXTENSION). */
@@ -27,9 +28,7 @@ const MAX_LINK_TARGET_BYTES = 4096;
  * const analysis = await sevenZipHandler.analyze(source, ctx); // members "data.pkl", ...
  */
 export const sevenZipHandler: FormatHandler = {
-  id: "7z",
-  priority: 10,
-  sniff: (head) => (isSevenZip(head) ? "strong" : "no"),
+  ...sevenZipSniffer,
   analyze: (source, ctx) => analyzeSevenZip(source, ctx),
 };
 

@@ -1,6 +1,7 @@
 import type { FormatHandler } from "../../core/handler.js";
-import { decodeXz, isXz } from "../codecs/xz.js";
+import { decodeXz } from "../codecs/xz.js";
 import { decodeWithCodec } from "./codec-wrapper.js";
+import { xzSniffer } from "./sniff.js";
 import type { CompressedDocument } from "./types.js";
 
 /**
@@ -11,9 +12,7 @@ import type { CompressedDocument } from "./types.js";
  * const analysis = await xzHandler.analyze(source, ctx); // member "model.pt" for "model.pt.xz"
  */
 export const xzHandler: FormatHandler = {
-  id: "xz",
-  priority: 10,
-  sniff: (head) => (isXz(head) ? "strong" : "no"),
+  ...xzSniffer,
   async analyze(source, ctx) {
     const doc: CompressedDocument = { container: "xz", size: source.size, anomalies: [] };
     return (await decodeWithCodec(source, ctx, { doc, decode: decodeXz })).analysis;

@@ -6,9 +6,8 @@ import type { FormatAnalysis, FormatHandler } from "../../core/handler.js";
 import { looksLikeText, readBytes } from "../hf-config/read-bytes.js";
 import { pickleHandler } from "../pickle/handler.js";
 import { yamlConfigHandler } from "../yaml-config/handler.js";
+import { dependencyFileSniffer } from "./sniff.js";
 
-/** The files a model folder uses to declare its environment (MLflow models, Hugging Face repos). */
-const MODEL_ENVIRONMENT_FILE = /^(?:[\w.-]*requirements[\w.-]*\.txt|python_env\.ya?ml|conda\.ya?ml)$/i;
 
 /**
  * The environment a model declares: `requirements*.txt` (MLflow models, Hugging Face repos),
@@ -21,13 +20,7 @@ const MODEL_ENVIRONMENT_FILE = /^(?:[\w.-]*requirements[\w.-]*\.txt|python_env\.
  * const analysis = await dependencyFileHandler.analyze(source, ctx); // format "dependency-audit"
  */
 export const dependencyFileHandler: FormatHandler = {
-  id: AUDIT_FORMAT,
-  // Above yaml-config (4) so conda.yaml gets both views; below pickle (10) so a strong pickle sniff wins.
-  priority: 9,
-  sniff(head, hint) {
-    if (!MODEL_ENVIRONMENT_FILE.test(hint.name) || !looksLikeText(head)) return "no";
-    return "strong";
-  },
+  ...dependencyFileSniffer,
   async analyze(source, ctx): Promise<FormatAnalysis | undefined> {
     const kind = inputKindOf(ctx.name);
     if (kind === undefined) return undefined;

@@ -1,8 +1,9 @@
 import type { FormatAnalysis, FormatHandler, Member } from "../../core/handler.js";
-import { CHAT_TEMPLATE_FORMAT } from "../jinja/handler.js";
+import { CHAT_TEMPLATE_FORMAT } from "../jinja/sniff.js";
 import { readGguf } from "./parse.js";
+import { GGUF_FORMAT, ggufSniffer } from "./sniff.js";
 
-export const GGUF_FORMAT = "gguf";
+export { GGUF_FORMAT };
 
 /**
  * GGUF v1-v3 (llama.cpp, ollama): magic `GGUF` then a version the header walk understands.
@@ -12,11 +13,7 @@ export const GGUF_FORMAT = "gguf";
  * const analysis = await ggufHandler.analyze(source, ctx);
  */
 export const ggufHandler: FormatHandler = {
-  id: GGUF_FORMAT,
-  priority: 20,
-  sniff(head) {
-    return head.length >= 8 && head[0] === 0x47 && head[1] === 0x47 && head[2] === 0x55 && head[3] === 0x46 ? "strong" : "no";
-  },
+  ...ggufSniffer,
   async analyze(source, ctx): Promise<FormatAnalysis | undefined> {
     const { document, defects } = await readGguf(source, { now: ctx.now, deadline: ctx.deadline });
     const members: Member[] = document.templates.map((t) => ({ path: t.key, source: source.slice(t.offset, t.length), forceFormat: CHAT_TEMPLATE_FORMAT }));

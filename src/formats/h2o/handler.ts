@@ -2,14 +2,14 @@ import { readHead } from "../../core/byte-source.js";
 import type { FormatHandler } from "../../core/handler.js";
 import { searchCarrier } from "../java/handler.js";
 import { readRange } from "../java/source-reads.js";
-import { looksLikeIcedModel, parseIcedHeader } from "./iced-header.js";
+import { parseIcedHeader } from "./iced-header.js";
 import { looksLikeModelIni, parseModelIni, type MojoIni } from "./model-ini.js";
+import { h2oBinarySniffer, h2oMojoSniffer, MOJO_MAX_INI_BYTES } from "./sniff.js";
 
 /** Bytes read for the Iced header and type map (CWE-770): H2O's type map is tens of kilobytes. */
 export const H2O_MAX_HEADER_BYTES = 4 * 1024 * 1024;
 
-/** Largest model.ini read (CWE-400): one line per column, so wide frames still fit. */
-export const MOJO_MAX_INI_BYTES = 16 * 1024 * 1024;
+export { MOJO_MAX_INI_BYTES };
 
 /** Type-map prefixes of H2O's own classes and the JDK types it registers. */
 const H2O_TYPE_PREFIXES = ["water.", "hex.", "ai.h2o.", "java.", "[", " "];
@@ -41,11 +41,7 @@ export interface H2oMojoDocument {
  * const analysis = await h2oBinaryHandler.analyze(source, ctx); // format "h2o-binary"
  */
 export const h2oBinaryHandler: FormatHandler = {
-  id: "h2o-binary",
-  priority: 50,
-  sniff(head) {
-    return looksLikeIcedModel(head) ? "strong" : "no";
-  },
+  ...h2oBinarySniffer,
   async analyze(source, ctx) {
     const head = await readRange(source, 0, Math.min(source.size, H2O_MAX_HEADER_BYTES));
     const header = parseIcedHeader(head);
@@ -78,14 +74,7 @@ export const h2oBinaryHandler: FormatHandler = {
  * const analysis = await h2oMojoHandler.analyze(source, ctx); // format "h2o-mojo"
  */
 export const h2oMojoHandler: FormatHandler = {
-  id: "h2o-mojo",
-  priority: 50,
-  sniff(head, hint) {
-    if (hint.size > MOJO_MAX_INI_BYTES) return "no";
-    const text = new TextDecoder("utf-8", { fatal: false }).decode(head);
-    if (!looksLikeModelIni(text)) return "no";
-    return hint.name === "model.ini" || hint.parents.includes("zip") ? "strong" : "weak";
-  },
+  ...h2oMojoSniffer,
   async analyze(source) {
     const text = new TextDecoder("utf-8", { fatal: false }).decode(await readHead(source, MOJO_MAX_INI_BYTES));
     if (!looksLikeModelIni(text)) return undefined;

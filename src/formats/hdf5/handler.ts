@@ -7,6 +7,7 @@ import type { KerasDocument } from "../keras/types.js";
 import { MAX_HDF5_BYTES } from "./limits.js";
 import { findSuperblock, hasSignatureAt } from "./superblock.js";
 import type { Hdf5Document, Hdf5Facts } from "./types.js";
+import { hdf5Sniffer } from "./sniff.js";
 import { walkHdf5 } from "./walk.js";
 
 /** Root attributes Keras 2 writes with a JSON config in them (Keras `legacy_h5_format`). */
@@ -24,12 +25,7 @@ export type KerasH5Document = KerasDocument & { format: "keras-h5"; hdf5: Hdf5Fa
  * const analysis = await hdf5Handler.analyze(source, ctx); // format "keras-h5"
  */
 export const hdf5Handler: FormatHandler = {
-  id: "hdf5",
-  priority: 20,
-  sniff(head) {
-    if (hasSignatureAt(head, 0)) return "strong";
-    return findSuperblock(head) !== undefined ? "weak" : "no";
-  },
+  ...hdf5Sniffer,
   async analyze(source, ctx): Promise<FormatAnalysis | undefined> {
     if (source.size > MAX_HDF5_BYTES) {
       const head = await source.read(0, Math.min(source.size, 8));

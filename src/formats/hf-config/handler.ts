@@ -4,11 +4,12 @@ import type { ByteSource } from "../../core/byte-source.js";
 import { lookup } from "./config-tree.js";
 import { firstContentByte, readBytes } from "./read-bytes.js";
 import { hasMarkerKey, isConfigFileName, hasMarkerText, roleOf } from "./recognise.js";
+import { HF_CONFIG_FORMAT, hfConfigSniffer } from "./sniff.js";
 import { parseJson, PYTHON_JSON } from "../json/reader.js";
 import { findTemplates } from "./templates.js";
 import type { ConfigDocument } from "./types.js";
 
-export const HF_CONFIG_FORMAT = "hf-config";
+export { HF_CONFIG_FORMAT };
 
 /** Largest config parsed (CWE-400): tokenizer configs with large added-token tables reach tens of MB. */
 export const MAX_CONFIG_BYTES = 64 * 1024 * 1024;
@@ -29,14 +30,7 @@ export const MAX_CONFIG_NODES = 4_000_000;
  * const analysis = await hfConfigHandler.analyze(new MemorySource(bytes), ctx);
  */
 export const hfConfigHandler: FormatHandler = {
-  id: HF_CONFIG_FORMAT,
-  priority: 6,
-  sniff(head, hint) {
-    if (head[firstContentByte(head)] !== 0x7b) return "no";
-    const text = new TextDecoder("utf-8").decode(head);
-    // Any JSON object may be a config: the name or the keys decide in analyze.
-    return hasMarkerText(text) || isConfigFileName(hint.name) ? "strong" : "weak";
-  },
+  ...hfConfigSniffer,
   analyze: analyzeConfig,
 };
 

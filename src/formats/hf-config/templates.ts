@@ -1,7 +1,7 @@
 import { MemorySource } from "../../core/byte-source.js";
 import type { Member } from "../../core/handler.js";
 import { analyzeTemplate } from "../jinja/analyze.js";
-import { CHAT_TEMPLATE_FORMAT } from "../jinja/handler.js";
+import { CHAT_TEMPLATE_FORMAT } from "../jinja/sniff.js";
 import { childPath, lookupString, walkConfig, type ConfigNode, type ConfigString } from "./config-tree.js";
 import type { StrayTemplate } from "./types.js";
 

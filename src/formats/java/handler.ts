@@ -1,19 +1,14 @@
 import { readHead, type ByteSource } from "../../core/byte-source.js";
 import { defect, type Defect } from "../../core/defect.js";
-import type { FormatAnalysis, FormatHandler, Member, ScanContext, SniffHint } from "../../core/handler.js";
+import type { FormatAnalysis, FormatHandler, Member, ScanContext } from "../../core/handler.js";
 import { JAVA_STREAM_MAGIC, startsWith } from "./grammar.js";
 import { JAVA_MAX_STREAMS_PER_FILE, JAVA_SEARCH_MAX_BYTES } from "./limits.js";
 import { isPlausibleStream } from "./plausible.js";
-import { findJavaMagic, indexOfJavaMagic, parseJavaStreamAt } from "./source-reads.js";
+import { findJavaMagic, parseJavaStreamAt } from "./source-reads.js";
+import { JAVA_CARRIER_FORMAT, JAVA_STREAM_FORMAT, javaSniffer } from "./sniff.js";
 import type { JavaStreamDocument } from "./types.js";
 
-/** Format of one parsed stream (rules JAVA001-JAVA003 read it). */
-export const JAVA_STREAM_FORMAT = "java-serialized";
-/** Format of a file that is not a stream itself but carries streams at some offsets. */
-export const JAVA_CARRIER_FORMAT = "java-embedded";
-
-/** Zip members worth a full magic search even when the head shows none (MOJO blobs, `.ser` files). */
-const CARRIER_NAME = /\.(?:bin|ser|jser|obj|dat)$/i;
+export { JAVA_CARRIER_FORMAT, JAVA_STREAM_FORMAT };
 
 /** What a carrier file holds: where the streams are. The streams are members. */
 export interface JavaCarrierDocument {
@@ -30,17 +25,7 @@ export interface JavaCarrierDocument {
  * const analysis = await javaHandler.analyze(source, ctx); // format "java-serialized"
  */
 export const javaHandler: FormatHandler = {
-  id: JAVA_STREAM_FORMAT,
-  // Lowest: the weak search must never claim a file another format's weak trial would take (a
-  // protocol-0 pickle with a Java stream in a string is a pickle first). Strong matches (magic at
-  // offset 0) compete with nobody.
-  priority: 1,
-  sniff(head: Uint8Array, hint: SniffHint) {
-    if (startsWith(head, 0, JAVA_STREAM_MAGIC)) return "strong";
-    if (indexOfJavaMagic(head, 1) !== -1) return "weak";
-    if (hint.parents.includes("zip") && CARRIER_NAME.test(hint.name)) return "weak";
-    return "no";
-  },
+  ...javaSniffer,
   async analyze(source, ctx) {
     const head = await readHead(source, JAVA_STREAM_MAGIC.length);
     if (startsWith(head, 0, JAVA_STREAM_MAGIC)) return analyzeStream(source, ctx);

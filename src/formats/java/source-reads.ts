@@ -2,6 +2,9 @@ import type { ByteSource } from "../../core/byte-source.js";
 import { JAVA_STREAM_MAGIC } from "./grammar.js";
 import { JAVA_MAX_STREAM_BYTES, JAVA_READ_CHUNK } from "./limits.js";
 import { parseJavaStream, type JavaParseResult } from "./parse.js";
+import { indexOfJavaMagic } from "./sniff.js";
+
+export { indexOfJavaMagic };
 
 /** Reads `length` bytes at `offset` in chunks no larger than JAVA_READ_CHUNK. */
 export async function readRange(source: ByteSource, offset: number, length: number): Promise<Uint8Array> {
@@ -90,10 +93,3 @@ export async function findJavaMagic(source: ByteSource, options: MagicSearchOpti
   return result;
 }
 
-/** Index of the first magic in `head` at or after `from`, or -1. */
-export function indexOfJavaMagic(head: Uint8Array, from = 0): number {
-  for (let i = head.indexOf(0xac, from); i !== -1 && i + 3 < head.length; i = head.indexOf(0xac, i + 1)) {
-    if (head[i + 1] === 0xed && head[i + 2] === 0x00 && head[i + 3] === 0x05) return i;
-  }
-  return -1;
-}

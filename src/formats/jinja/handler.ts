@@ -1,17 +1,14 @@
 import { defect, type Defect } from "../../core/defect.js";
 import type { FormatAnalysis, FormatHandler } from "../../core/handler.js";
-import { firstContentByte, looksLikeText, readBytes } from "../hf-config/read-bytes.js";
+import { looksLikeText, readBytes } from "../hf-config/read-bytes.js";
 import { analyzeTemplate } from "./analyze.js";
+import { CHAT_TEMPLATE_FORMAT, chatTemplateSniffer, opensWithJinja, TEMPLATE_NAME } from "./sniff.js";
 import type { TemplateDocument } from "./types.js";
 
-/** Format id of chat templates; container handlers (GGUF, configs) force it on their template members. */
-export const CHAT_TEMPLATE_FORMAT = "chat-template";
+export { CHAT_TEMPLATE_FORMAT };
 
 /** Largest template parsed (CWE-400). Real chat templates stay under 64 KiB; beyond this only the start is scanned. */
 export const MAX_TEMPLATE_BYTES = 1024 * 1024;
-
-/** File names that say "Jinja template" (the name only hints; content still has to parse or match). */
-const TEMPLATE_NAME = /\.(jinja2?|j2|tmpl|template)$/i;
 
 /** Formats whose template members are templates by construction (a GGUF key, a `chat_template` field). */
 const TEMPLATE_PARENTS: ReadonlySet<string> = new Set(["gguf", "hf-config", "yaml-config"]);
@@ -25,15 +22,7 @@ const TEMPLATE_PARENTS: ReadonlySet<string> = new Set(["gguf", "hf-config", "yam
  * const analysis = await chatTemplateHandler.analyze(new MemorySource(bytes), ctx);
  */
 export const chatTemplateHandler: FormatHandler = {
-  id: CHAT_TEMPLATE_FORMAT,
-  priority: 3,
-  sniff(head, hint) {
-    if (!looksLikeText(head)) return "no";
-    // Named like a template and holding Jinja tags: strong (template text may start with a
-    // letter that is also a protocol-0 pickle opcode).
-    if (TEMPLATE_NAME.test(hint.name)) return hasJinjaTag(head) ? "strong" : "weak";
-    return opensWithJinja(head) ? "weak" : "no";
-  },
+  ...chatTemplateSniffer,
   async analyze(source, ctx): Promise<FormatAnalysis | undefined> {
     const embedded = TEMPLATE_PARENTS.has(ctx.parents.at(-1) ?? "");
     const named = TEMPLATE_NAME.test(ctx.name);
@@ -56,14 +45,3 @@ export const chatTemplateHandler: FormatHandler = {
     return { format: CHAT_TEMPLATE_FORMAT, document, defects, notes };
   },
 };
-
-function hasJinjaTag(head: Uint8Array): boolean {
-  const text = new TextDecoder("utf-8").decode(head);
-  return text.includes("{{") || text.includes("{%");
-}
-
-/** Text whose first non-blank characters are a Jinja tag (`{%`, `{{`, `{#`). */
-function opensWithJinja(head: Uint8Array): boolean {
-  const i = firstContentByte(head);
-  return head[i] === 0x7b && (head[i + 1] === 0x25 || head[i + 1] === 0x7b || head[i + 1] === 0x23);
-}

@@ -1,30 +1,13 @@
 import type { ByteSource } from "../../core/byte-source.js";
-import type { FormatAnalysis, FormatHandler, SniffHint } from "../../core/handler.js";
+import type { FormatAnalysis, FormatHandler } from "../../core/handler.js";
 import { pickleAnalysis } from "../pickle/handler.js";
 import { parsePickle } from "../pickle/parse.js";
 import type { PickleDocument } from "../pickle/types.js";
 import { emptyDocument } from "../pickle/vm.js";
 import { pickleAt, type SequenceOptions } from "../torch/pickle-sequence.js";
 import { collectingJoblibHooks, isJoblibWrapperName, type JoblibArrayFacts } from "./array-wrapper.js";
+import { joblibSniffer, startsLikePickle } from "./sniff.js";
 import type { JoblibDocument } from "./types.js";
-
-/** Byte strings that only joblib dumps carry near their start. */
-const MARKERS = ["joblib.numpy_pickle", "NumpyArrayWrapper", "NDArrayWrapper"].map((m) => new TextEncoder().encode(m));
-const JOBLIB_NAME = /\.(joblib|jbl)$/i;
-
-function contains(head: Uint8Array, needle: Uint8Array): boolean {
-  const first = needle[0] as number;
-  for (let i = head.indexOf(first); i !== -1 && i + needle.length <= head.length; i = head.indexOf(first, i + 1)) {
-    let j = 1;
-    while (j < needle.length && head[i + j] === needle[j]) j++;
-    if (j === needle.length) return true;
-  }
-  return false;
-}
-
-function startsLikePickle(head: Uint8Array): boolean {
-  return head.length >= 2 && head[0] === 0x80 && (head[1] as number) <= 5;
-}
 
 /**
  * A joblib dump is one pickle that ends the file. It is read with small windows that restart
@@ -64,14 +47,7 @@ export function joblibView(doc: PickleDocument, facts: JoblibArrayFacts): { form
  * const analysis = await joblibHandler.analyze(source, ctx); // format "joblib"
  */
 export const joblibHandler: FormatHandler = {
-  id: "joblib",
-  priority: 15,
-  supersedes: ["pickle"],
-  sniff(head: Uint8Array, hint: SniffHint) {
-    if (!startsLikePickle(head) && !(head.length > 0 && MARKERS.some((m) => contains(head, m)))) return "no";
-    if (MARKERS.some((m) => contains(head, m))) return "strong";
-    return JOBLIB_NAME.test(hint.name) ? "strong" : "no";
-  },
+  ...joblibSniffer,
   async analyze(source: ByteSource, ctx): Promise<FormatAnalysis | undefined> {
     const head = await source.read(0, Math.min(2, source.size));
     const strong = startsLikePickle(head);

@@ -3,6 +3,7 @@ import { defect, type Defect } from "../../core/defect.js";
 import type { FormatAnalysis, FormatHandler, Member } from "../../core/handler.js";
 import { decodeStream, innerName } from "../compress/index.js";
 import { MAX_MEMBER_OUTPUT_BYTES } from "../compress/limits.js";
+import { readZFileHeader, ZFILE_HEADER_BYTES as HEADER_BYTES, zfileSniffer } from "./sniff.js";
 
 /**
  * joblib < 0.10 compressed dumps ("Z-files", joblib/numpy_pickle_compat.py `write_zfile`):
@@ -22,23 +23,7 @@ export interface ZFileDocument {
   memberPath?: string;
 }
 
-/** `ZF` + `hex_str(2 ** 64)` ("0x10000000000000000"), joblib's _MAX_LEN. */
-const HEADER_BYTES = 2 + 19;
-const HEADER = /^ZF0x([0-9a-f]{1,17}) *$/;
-
-/** Reads the Z-file header: the declared length and where the zlib data starts. */
-export function readZFileHeader(head: Uint8Array): { declaredLength: number; dataOffset: number } | undefined {
-  if (head.length < HEADER_BYTES + 2) return undefined;
-  let text = "";
-  for (let i = 0; i < HEADER_BYTES; i++) text += String.fromCharCode(head[i] as number);
-  const m = HEADER.exec(text);
-  if (!m) return undefined;
-  const declaredLength = parseInt(m[1] as string, 16);
-  if (!Number.isSafeInteger(declaredLength)) return undefined;
-  // numpy_pickle_compat.read_zfile: a zlib stream never starts with a space (RFC 6713 2.1).
-  const dataOffset = head[HEADER_BYTES] === 0x20 ? HEADER_BYTES + 1 : HEADER_BYTES;
-  return { declaredLength, dataOffset };
-}
+export { readZFileHeader };
 
 /**
  * Legacy joblib Z-files: the zlib stream is decoded within the shared budget, at most to the
@@ -48,11 +33,7 @@ export function readZFileHeader(head: Uint8Array): { declaredLength: number; dat
  * const analysis = await zfileHandler.analyze(source, ctx);
  */
 export const zfileHandler: FormatHandler = {
-  id: "joblib-zfile",
-  priority: 20,
-  sniff(head) {
-    return readZFileHeader(head) ? "strong" : "no";
-  },
+  ...zfileSniffer,
   async analyze(source, ctx): Promise<FormatAnalysis | undefined> {
     const header = readZFileHeader(await source.read(0, Math.min(source.size, HEADER_BYTES + 2)));
     if (!header) return undefined;

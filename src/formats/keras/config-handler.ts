@@ -1,28 +1,15 @@
 import { MemorySource } from "../../core/byte-source.js";
 import { defect, type Defect } from "../../core/defect.js";
-import type { FormatAnalysis, FormatHandler, Member, ScanContext, SniffHint, SniffStrength } from "../../core/handler.js";
+import type { FormatAnalysis, FormatHandler, Member, ScanContext } from "../../core/handler.js";
 import { analyzeKerasConfig } from "./analyze-config.js";
 import type { KerasBlob } from "./config-walk.js";
 import { MAX_KERAS_CONFIG_BYTES } from "./limits.js";
+import { kerasConfigSniffer, sniffKerasConfig } from "./sniff.js";
 import type { KerasDocument } from "./types.js";
 
-const latin1 = new TextDecoder("latin1");
 const utf8 = new TextDecoder("utf-8");
 
-/**
- * A Keras config is a JSON object with `class_name` and `config` at the top. Strong when the
- * head also shows a `"module": "keras…"` reference, a `keras_version`, or it is the
- * `config.json` member of a zip (a `.keras` file); weak (a trial) otherwise.
- *
- * @example
- * sniffKerasConfig(head, { name: "config.json", size, parents: ["zip"] }); // "strong"
- */
-export function sniffKerasConfig(head: Uint8Array, hint: SniffHint): SniffStrength {
-  const text = latin1.decode(head).replace(/^\xef\xbb\xbf/, ""); // a UTF-8 BOM, which Python's json accepts in bytes
-  if (!/^\s*\{/.test(text) || !/"class_name"\s*:/.test(text)) return "no";
-  const kerasish = /"module"\s*:\s*"keras|"keras_version"\s*:/.test(text) || (hint.name === "config.json" && hint.parents.includes("zip"));
-  return kerasish && /"config"\s*:/.test(text) ? "strong" : "weak";
-}
+export { sniffKerasConfig };
 
 /**
  * Keras configs: the `config.json` of a `.keras` zip (or model folder). The zip handler hands
@@ -33,9 +20,7 @@ export function sniffKerasConfig(head: Uint8Array, hint: SniffHint): SniffStreng
  * const analysis = await kerasConfigHandler.analyze(source, ctx); // format "keras-config"
  */
 export const kerasConfigHandler: FormatHandler = {
-  id: "keras-config",
-  priority: 30,
-  sniff: sniffKerasConfig,
+  ...kerasConfigSniffer,
   async analyze(source, ctx): Promise<FormatAnalysis | undefined> {
     const defects: Defect[] = [];
     let length = source.size;

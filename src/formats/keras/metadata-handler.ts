@@ -1,33 +1,16 @@
 import { readHead } from "../../core/byte-source.js";
 import type { Defect } from "../../core/defect.js";
-import type { FormatAnalysis, FormatHandler, SniffHint, SniffStrength } from "../../core/handler.js";
+import type { FormatAnalysis, FormatHandler } from "../../core/handler.js";
 import { ProtoReader, isLen } from "../protobuf/index.js";
-import { WIRE_LEN, sniffFields } from "../protobuf/sniff.js";
 import { analyzeKerasConfig } from "./analyze-config.js";
 import { blobMembers } from "./config-handler.js";
 import type { KerasBlob } from "./config-walk.js";
 import { MAX_KERAS_CONFIG_BYTES } from "./limits.js";
+import { KERAS_METADATA_FILE as FILE_NAME, kerasMetadataSniffer, sniffKerasMetadata } from "./sniff.js";
 import type { KerasDocument } from "./types.js";
 
-const FILE_NAME = "keras_metadata.pb";
-const utf8 = new TextDecoder("utf-8");
 
-/**
- * `keras_metadata.pb` (TF-Keras SavedModels): SavedMetadata { 1 nodes: SavedObject { 3 node_path,
- * 4 identifier "_tf_keras_layer"…, 5 metadata: JSON } }. Strong when the first node's identifier
- * starts with `_tf_keras_`; weak by file name.
- *
- * @example
- * sniffKerasMetadata(head, { name: "keras_metadata.pb", size, parents: [] }); // "strong"
- */
-export function sniffKerasMetadata(head: Uint8Array, hint: SniffHint): SniffStrength {
-  const fallback = hint.name === FILE_NAME ? "weak" : "no";
-  const [node] = sniffFields(head, { end: hint.size, max: 1 });
-  if (!node || node.no !== 1 || node.wire !== WIRE_LEN) return fallback;
-  const identifier = sniffFields(head, { start: node.start, end: node.end, max: 4 }).find((f) => f.no === 4 && f.wire === WIRE_LEN);
-  if (!identifier || identifier.end > head.length) return fallback;
-  return utf8.decode(head.subarray(identifier.start, identifier.end)).startsWith("_tf_keras_") ? "strong" : fallback;
-}
+export { sniffKerasMetadata };
 
 /**
  * TF-Keras SavedModel layer metadata: each node's JSON is analysed like a Keras config (Lambda
@@ -37,9 +20,7 @@ export function sniffKerasMetadata(head: Uint8Array, hint: SniffHint): SniffStre
  * const analysis = await kerasMetadataHandler.analyze(source, ctx); // format "keras-metadata"
  */
 export const kerasMetadataHandler: FormatHandler = {
-  id: "keras-metadata",
-  priority: 25,
-  sniff: sniffKerasMetadata,
+  ...kerasMetadataSniffer,
   async analyze(source, ctx): Promise<FormatAnalysis | undefined> {
     const strength = sniffKerasMetadata(await readHead(source, 4096), { name: ctx.name, size: source.size, parents: ctx.parents });
     const r = new ProtoReader(source, { now: ctx.now, deadline: ctx.deadline });

@@ -1,20 +1,10 @@
-import type { FormatHandler, SniffHint } from "../../core/handler.js";
+import type { FormatHandler } from "../../core/handler.js";
 import { readRange } from "../java/source-reads.js";
 import { readYaml, YAML_CONFIG_FORMAT } from "../yaml-config/handler.js";
 import { emptyModel, parseMlmodel, type MlflowModelDocument } from "./parse.js";
+import { MLMODEL_MAX_BYTES, mlmodelSniffer, sniffMlmodel } from "./sniff.js";
 
-/** Largest MLmodel read (CWE-400): MLflow writes a few kilobytes (signatures can be larger). */
-export const MLMODEL_MAX_BYTES = 8 * 1024 * 1024;
-
-/** Top-level keys MLflow writes next to `flavors:`. */
-const MLMODEL_KEYS = /^(?:artifact_path|mlflow_version|model_uuid|model_id|utc_time_created|run_id|signature|model_size_bytes|saved_input_example_info|databricks_runtime):/m;
-
-export function sniffMlmodel(head: Uint8Array, hint: SniffHint): "strong" | "weak" | "no" {
-  if (hint.size > MLMODEL_MAX_BYTES || head.includes(0)) return "no";
-  const text = new TextDecoder("utf-8", { fatal: false }).decode(head);
-  if (!/^flavors:[ \t]*(?:#.*)?\r?$/m.test(text)) return "no";
-  return hint.name === "MLmodel" || MLMODEL_KEYS.test(text) ? "strong" : "weak";
-}
+export { MLMODEL_MAX_BYTES, sniffMlmodel };
 
 /**
  * MLflow `MLmodel` files (YAML, no extension, recognised by a top-level `flavors:` key): lists
@@ -25,9 +15,7 @@ export function sniffMlmodel(head: Uint8Array, hint: SniffHint): "strong" | "wea
  * const analysis = await mlmodelHandler.analyze(source, ctx); // format "mlflow-model"
  */
 export const mlmodelHandler: FormatHandler = {
-  id: "mlflow-model",
-  priority: 20,
-  sniff: sniffMlmodel,
+  ...mlmodelSniffer,
   async analyze(source, ctx) {
     if (source.size > MLMODEL_MAX_BYTES) return undefined;
     const text = new TextDecoder("utf-8", { fatal: false }).decode(await readRange(source, 0, source.size));

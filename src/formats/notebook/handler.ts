@@ -1,9 +1,12 @@
 import { defect } from "../../core/defect.js";
-import type { FormatHandler, SniffHint } from "../../core/handler.js";
+import type { FormatHandler } from "../../core/handler.js";
 import { readRange } from "../java/source-reads.js";
 import { toPlain } from "../json/plain.js";
 import { parseJson, PYTHON_JSON } from "../json/reader.js";
 import { emptyNotebook, readNotebook, type Json } from "./parse.js";
+import { notebookSniffer, sniffNotebook } from "./sniff.js";
+
+export { sniffNotebook };
 
 /** Largest notebook parsed (CWE-400): outputs with images make notebooks tens of megabytes. */
 export const NOTEBOOK_MAX_BYTES = 256 * 1024 * 1024;
@@ -11,16 +14,6 @@ export const NOTEBOOK_MAX_BYTES = 256 * 1024 * 1024;
 export const NOTEBOOK_MAX_DEPTH = 512;
 /** JSON values in a notebook (CWE-770): output lines are one value each; 256 MiB of them is about this many. */
 export const NOTEBOOK_MAX_NODES = 8_000_000;
-
-/** JSON that opens with a notebook's top-level keys (json.dump sorts them: cells, metadata, nbformat). */
-const NOTEBOOK_START = /^\s*\{\s*"(?:cells|metadata|nbformat|nbformat_minor|worksheets)"\s*:/;
-
-export function sniffNotebook(head: Uint8Array, hint: SniffHint): "strong" | "weak" | "no" {
-  const text = new TextDecoder("utf-8", { fatal: false }).decode(head).replace(/^\ufeff/, "");
-  if (NOTEBOOK_START.test(text) && /"(?:cell_type|nbformat|kernelspec)"/.test(text)) return "strong";
-  if (/^\s*\{/.test(text) && /\.ipynb$/i.test(hint.name)) return "weak";
-  return "no";
-}
 
 /**
  * Jupyter notebooks (`.ipynb`, nbformat 3/4): outputs, markdown, attachments and widget state
@@ -30,9 +23,7 @@ export function sniffNotebook(head: Uint8Array, hint: SniffHint): "strong" | "we
  * const analysis = await notebookHandler.analyze(source, ctx); // format "jupyter-notebook"
  */
 export const notebookHandler: FormatHandler = {
-  id: "jupyter-notebook",
-  priority: 20,
-  sniff: sniffNotebook,
+  ...notebookSniffer,
   async analyze(source, ctx) {
     if (source.size > NOTEBOOK_MAX_BYTES) {
       return { format: "jupyter-notebook", document: emptyNotebook(), defects: [defect("limit-exceeded", `Notebook is ${source.size} bytes, over the ${NOTEBOOK_MAX_BYTES}-byte limit; not parsed`, { limit: "NOTEBOOK_MAX_BYTES" })] };

@@ -3,7 +3,8 @@ import type { FormatAnalysis, FormatHandler, ScanContext } from "../../core/hand
 import { pickleAnalysis } from "../pickle/handler.js";
 import { parsePickle } from "../pickle/parse.js";
 import type { PickleDocument } from "../pickle/types.js";
-import { hasNpyMagic, readNpy } from "./npy.js";
+import { readNpy } from "./npy.js";
+import { npySniffer } from "./sniff.js";
 import type { NpyDocument } from "./types.js";
 
 /**
@@ -16,11 +17,7 @@ import type { NpyDocument } from "./types.js";
  * analysis?.format; // "numpy" or "numpy-object"
  */
 export const npyHandler: FormatHandler = {
-  id: "numpy",
-  priority: 20,
-  sniff(head) {
-    return hasNpyMagic(head) ? "strong" : "no";
-  },
+  ...npySniffer,
   async analyze(source, ctx): Promise<FormatAnalysis> {
     const doc = await readNpy(source);
     const body = await dataPickle(source, doc, ctx);

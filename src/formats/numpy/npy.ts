@@ -1,10 +1,11 @@
 import type { ByteSource } from "../../core/byte-source.js";
 import { readDescr, shapeDims } from "./dtype.js";
 import { dictGet, parsePyLiteral, renderLiteral, type PyLiteral } from "./literal.js";
+import { NPY_MAGIC, hasNpyMagic } from "./sniff.js";
 import type { NpyDocument, NpyProblem } from "./types.js";
 
-/** `\x93NUMPY` (numpy/lib/format.py MAGIC_PREFIX). */
-export const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59] as const;
+export { NPY_MAGIC, hasNpyMagic };
+
 /** numpy.load refuses longer headers unless the caller raises max_header_size (numpy >= 1.24). */
 export const NUMPY_MAX_HEADER_SIZE = 10_000;
 /** Longest header we read at all: far past numpy's limit, small enough to hold (CWE-770). */
@@ -13,9 +14,6 @@ export const MAX_HEADER_BYTES = 1024 * 1024;
 const ARRAY_ALIGN = 64;
 const KEYS = ["descr", "fortran_order", "shape"];
 
-export function hasNpyMagic(head: Uint8Array): boolean {
-  return NPY_MAGIC.every((b, i) => head[i] === b);
-}
 
 /**
  * Reads a `.npy` header the way numpy.load does (format.py `read_magic`,

@@ -1,7 +1,7 @@
 import { readHead } from "../../core/byte-source.js";
 import type { FormatAnalysis, FormatHandler } from "../../core/handler.js";
 import { parseOnnx } from "./parse.js";
-import { sniffOnnx } from "./sniff.js";
+import { onnxSniffer, sniffOnnx } from "./sniff.js";
 import type { OnnxDocument } from "./types.js";
 
 const SNIFF_BYTES = 4096;
@@ -15,9 +15,7 @@ const SNIFF_BYTES = 4096;
  * const analysis = await onnxHandler.analyze(source, ctx); // { format: "onnx", document, … }
  */
 export const onnxHandler: FormatHandler = {
-  id: "onnx",
-  priority: 20,
-  sniff: sniffOnnx,
+  ...onnxSniffer,
   async analyze(source, ctx): Promise<FormatAnalysis | undefined> {
     const head = await readHead(source, SNIFF_BYTES);
     const strength = sniffOnnx(head, { name: ctx.name, size: source.size, parents: ctx.parents });

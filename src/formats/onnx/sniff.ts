@@ -1,4 +1,4 @@
-import type { SniffHint, SniffStrength } from "../../core/handler.js";
+import type { FormatSniffer, SniffHint, SniffStrength } from "../../core/handler.js";
 import { WIRE_LEN, WIRE_VARINT, isIdentifierText, sniffFields, type SniffedField } from "../protobuf/sniff.js";
 
 /** ModelProto fields and their wire types (onnx.proto3); anything else at the top is not ONNX. */
@@ -47,3 +47,5 @@ function graphStartsWithNode(head: Uint8Array, graph: SniffedField): boolean {
   const opType = sniffFields(head, { start: node.start, end: node.end, max: 64 }).find((f) => f.no === 4);
   return opType !== undefined && opType.wire === WIRE_LEN && isIdentifierText(head, opType);
 }
+
+export const onnxSniffer: FormatSniffer = { id: "onnx", priority: 20, sniff: sniffOnnx };

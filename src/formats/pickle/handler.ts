@@ -2,32 +2,17 @@ import { MemorySource } from "../../core/byte-source.js";
 import type { FormatAnalysis, FormatHandler, Member } from "../../core/handler.js";
 import type { HandlerPolicy } from "../../core/handler.js";
 import { joblibHooks } from "../joblib/array-wrapper.js";
-import { isOpcode } from "./opcodes.js";
 import { parsePickle } from "./parse.js";
+import { MAX_CLAIMED_PROTOCOL, pickleSniffer } from "./sniff.js";
 import type { PickleDocument } from "./types.js";
 import { K, isObj, type PyValue } from "./values.js";
-
-/**
- * PROTO with a version up to this claims the file: versions past 5 are refused by CPython, and a
- * pickle in a future protocol must be an error in the report, not a file nobody looked at.
- */
-const MAX_CLAIMED_PROTOCOL = 15;
 
 /** Bytes arguments of calls shorter than this are not worth a nested scan. */
 const MIN_NESTED_BYTES = 8;
 
-/**
- * Raw pickle streams of every protocol. Protocol 2+ starts with PROTO (strong); protocol 0/1
- * has no magic, so any opcode byte at offset 0 is a weak match tried by parsing.
- */
+/** Raw pickle streams of every protocol (sniffed in `sniff.ts`), parsed by the symbolic VM. */
 export const pickleHandler: FormatHandler = {
-  id: "pickle",
-  priority: 10,
-  sniff(head) {
-    if (head.length >= 2 && head[0] === 0x80 && (head[1] as number) <= MAX_CLAIMED_PROTOCOL) return "strong";
-    if (head.length >= 1 && isOpcode(head[0] as number)) return "weak";
-    return "no";
-  },
+  ...pickleSniffer,
   async analyze(source, ctx): Promise<FormatAnalysis | undefined> {
     const head = await source.read(0, Math.min(2, source.size));
     const strong = head[0] === 0x80 && (head[1] ?? 0xff) <= MAX_CLAIMED_PROTOCOL;

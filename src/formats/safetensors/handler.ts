@@ -1,7 +1,8 @@
 import type { FormatAnalysis, FormatHandler, Member } from "../../core/handler.js";
-import { MAX_HEADER_BYTES, readSafetensors } from "./header.js";
+import { readSafetensors } from "./header.js";
+import { SAFETENSORS_FORMAT, safetensorsSniffer } from "./sniff.js";
 
-export const SAFETENSORS_FORMAT = "safetensors";
+export { SAFETENSORS_FORMAT };
 
 /**
  * Safetensors: u64 little-endian header length N (2 ≤ N ≤ 100 MB) and a JSON header opening at
@@ -13,17 +14,7 @@ export const SAFETENSORS_FORMAT = "safetensors";
  * const analysis = await safetensorsHandler.analyze(source, ctx);
  */
 export const safetensorsHandler: FormatHandler = {
-  id: SAFETENSORS_FORMAT,
-  priority: 20,
-  sniff(head) {
-    if (head.length < 9 || head[8] !== 0x7b) return "no";
-    const view = new DataView(head.buffer, head.byteOffset, 8);
-    const low = view.getUint32(0, true);
-    const high = view.getUint32(4, true);
-    if (high === 0 && low >= 2 && low <= MAX_HEADER_BYTES) return "strong";
-    // A "{" at byte 8 behind an oversized length: worth a trial, which reports HeaderTooLarge.
-    return "weak";
-  },
+  ...safetensorsSniffer,
   async analyze(source): Promise<FormatAnalysis | undefined> {
     const { document, defects } = await readSafetensors(source);
     const members: Member[] = [];

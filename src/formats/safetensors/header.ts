@@ -6,8 +6,9 @@ import { parseJson } from "../json/reader.js";
 import { DTYPE_BITS } from "./dtypes.js";
 import type { SafetensorsDocument, SafetensorsProblem, SafetensorsProblemKind, SafetensorsTensor } from "./types.js";
 
-/** The reference loader's MAX_HEADER_SIZE: longer headers are HeaderTooLarge (CWE-400). */
-export const MAX_HEADER_BYTES = 100_000_000;
+import { MAX_HEADER_BYTES } from "./sniff.js";
+
+export { MAX_HEADER_BYTES };
 /** Nesting of the header JSON (CWE-674); a valid header nests three levels. */
 export const MAX_HEADER_DEPTH = 64;
 /** Values in the header JSON (CWE-770): about eight per tensor, so half a million tensors. */

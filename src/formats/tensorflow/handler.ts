@@ -1,7 +1,8 @@
 import { readHead } from "../../core/byte-source.js";
 import type { FormatAnalysis, FormatHandler } from "../../core/handler.js";
 import { parseGraphDef, parseSavedModel } from "./parse-graph.js";
-import { sniffGraphDef, sniffSavedModel } from "./sniff-graph.js";
+import { sniffSavedModel } from "./sniff-graph.js";
+import { graphDefSniffer, savedModelSniffer } from "./sniff.js";
 import type { TfGraphDocument } from "./types.js";
 
 const SNIFF_BYTES = 4096;
@@ -14,9 +15,7 @@ const SNIFF_BYTES = 4096;
  * const analysis = await savedModelHandler.analyze(source, ctx); // format "tf-savedmodel"
  */
 export const savedModelHandler: FormatHandler = {
-  id: "tf-savedmodel",
-  priority: 20,
-  sniff: sniffSavedModel,
+  ...savedModelSniffer,
   async analyze(source, ctx): Promise<FormatAnalysis | undefined> {
     const head = await readHead(source, SNIFF_BYTES);
     const strength = sniffSavedModel(head, { name: ctx.name, size: source.size, parents: ctx.parents });
@@ -34,9 +33,7 @@ export const savedModelHandler: FormatHandler = {
  * const analysis = await graphDefHandler.analyze(source, ctx); // format "tf-graphdef"
  */
 export const graphDefHandler: FormatHandler = {
-  id: "tf-graphdef",
-  priority: 15,
-  sniff: (head, hint) => sniffGraphDef(head, hint.size),
+  ...graphDefSniffer,
   async analyze(source, ctx): Promise<FormatAnalysis | undefined> {
     const parsed = await parseGraphDef(source, { now: ctx.now, deadline: ctx.deadline });
     if (!parsed.convincing) return undefined;

@@ -1,5 +1,6 @@
 import type { FormatAnalysis, FormatHandler } from "../../core/handler.js";
-import { hasTfliteIdentifier, parseTflite } from "./tflite.js";
+import { tfliteSniffer } from "./sniff.js";
+import { parseTflite } from "./tflite.js";
 
 /**
  * TFLite flatbuffers, recognised by the `TFL3` identifier at bytes 4..8.
@@ -8,9 +9,7 @@ import { hasTfliteIdentifier, parseTflite } from "./tflite.js";
  * const analysis = await tfliteHandler.analyze(source, ctx); // format "tflite"
  */
 export const tfliteHandler: FormatHandler = {
-  id: "tflite",
-  priority: 20,
-  sniff: (head) => (hasTfliteIdentifier(head) ? "strong" : "no"),
+  ...tfliteSniffer,
   async analyze(source, ctx): Promise<FormatAnalysis> {
     const { document, defects } = await parseTflite(source, { now: ctx.now, deadline: ctx.deadline });
     const notes: string[] = [];

@@ -3,10 +3,10 @@ import { defect, type Defect } from "../../core/defect.js";
 import { ByteWindow } from "../compress/byte-window.js";
 import { FlatReader, type FlatTable, type FlatVector } from "./flatbuffer.js";
 import { MAX_TFLITE_STRING_BYTES, MAX_TF_OP_SITES } from "./limits.js";
+import { TFLITE_IDENTIFIER, hasTfliteIdentifier } from "./sniff.js";
 import { TFLITE_CUSTOM, type TfliteDocument, type TfliteOperatorCode } from "./types.js";
 
-/** File identifier at bytes 4..8 (schema.fbs `file_identifier "TFL3"`). */
-export const TFLITE_IDENTIFIER = "TFL3";
+export { TFLITE_IDENTIFIER, hasTfliteIdentifier };
 
 /** Custom op names starting with this run a TensorFlow kernel through the Flex delegate. */
 const FLEX_PREFIX = "Flex";
@@ -140,7 +140,3 @@ function collectCustomOps(doc: TfliteDocument, uses: number[]): void {
   }
 }
 
-/** True when bytes 4..8 are the TFLite identifier. */
-export function hasTfliteIdentifier(head: Uint8Array): boolean {
-  return head.length >= 8 && String.fromCharCode(...head.subarray(4, 8)) === TFLITE_IDENTIFIER;
-}

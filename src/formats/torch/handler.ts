@@ -1,6 +1,7 @@
 import type { FormatHandler } from "../../core/handler.js";
-import { analyzeLegacy, sniffLegacy } from "./legacy-stream.js";
-import { analyzeLegacyTar, sniffLegacyTar } from "./legacy-tar.js";
+import { analyzeLegacy } from "./legacy-stream.js";
+import { analyzeLegacyTar } from "./legacy-tar.js";
+import { torchLegacySniffer, torchLegacyTarSniffer } from "./sniff.js";
 
 /**
  * Legacy (pre-1.6, non-zip) `torch.save` files: five pickles and raw storages. Ranked above the
@@ -10,10 +11,7 @@ import { analyzeLegacyTar, sniffLegacyTar } from "./legacy-tar.js";
  * const analysis = await torchLegacyHandler.analyze(source, ctx); // formats pytorch-legacy, pytorch-legacy-layout
  */
 export const torchLegacyHandler: FormatHandler = {
-  id: "pytorch-legacy",
-  priority: 15,
-  supersedes: ["pickle"],
-  sniff: (head) => (sniffLegacy(head) ? "strong" : "no"),
+  ...torchLegacySniffer,
   analyze: (source, ctx) => analyzeLegacy(source, ctx),
 };
 
@@ -26,9 +24,6 @@ export const torchLegacyHandler: FormatHandler = {
  * const analysis = await torchLegacyTarHandler.analyze(source, ctx); // formats tar, pytorch-legacy-tar
  */
 export const torchLegacyTarHandler: FormatHandler = {
-  id: "pytorch-legacy-tar",
-  priority: 20,
-  supersedes: ["tar"],
-  sniff: (head) => (sniffLegacyTar(head) ? "strong" : "no"),
+  ...torchLegacyTarSniffer,
   analyze: (source, ctx) => analyzeLegacyTar(source, ctx),
 };

@@ -13,6 +13,9 @@ import { readPersistentId, tensorMutations } from "./persistent-ids.js";
 import { pickleAt } from "./pickle-sequence.js";
 import { READ_CONCURRENCY, mapConcurrent } from "./concurrent.js";
 import { emptyTorchDocument, type StorageRef, type TorchDocument } from "./types.js";
+import { sniffLegacy } from "./sniff.js";
+
+export { sniffLegacy };
 
 /** torch/serialization.py MAGIC_NUMBER and PROTOCOL_VERSION. */
 export const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
@@ -22,27 +25,6 @@ const LEGACY_PICKLES = 5;
 /** Longest storage-key list read whole (CWE-770): about 20 bytes per storage. */
 const MAX_KEY_LIST_BYTES = 64 * 1024 * 1024;
 const STREAM_NAMES = ["magic number", "protocol version", "sys_info", "object", "storage keys"];
-
-/** `STOP PROTO n BININT2 1001 STOP`: the protocol-version pickle right after the magic one. */
-function hasProtocolPickle(head: Uint8Array): boolean {
-  for (let i = head.indexOf(0x2e); i !== -1 && i + 6 < head.length; i = head.indexOf(0x2e, i + 1)) {
-    if (head[i + 1] === 0x80 && head[i + 3] === 0x4d && head[i + 4] === 0xe9 && head[i + 5] === 0x03 && head[i + 6] === 0x2e) return true;
-  }
-  return false;
-}
-
-const MAGIC_LONG1 = [0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
-
-/**
- * A legacy (pre-1.6, non-zip) `torch.save` file: PROTO at 0 and either the magic number as a
- * LONG1 literal or the protocol-version pickle that follows it. The second test also catches
- * files whose magic is computed by a call (the GHSA-97f8-7cmv-76j2 bypass).
- */
-export function sniffLegacy(head: Uint8Array): boolean {
-  if (head.length < 4 || head[0] !== 0x80 || (head[1] as number) > 5) return false;
-  if (MAGIC_LONG1.every((b, i) => head[2 + i] === b)) return true;
-  return hasProtocolPickle(head);
-}
 
 /**
  * Reads a legacy checkpoint the way `torch.serialization._legacy_load` does: five pickles, then

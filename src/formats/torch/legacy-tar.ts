@@ -11,25 +11,12 @@ import { storageElementSize, tensorMutations } from "./persistent-ids.js";
 import { TORCH_PICKLE, parseMemberPickle, rememberParsed } from "./pickle-member.js";
 import { pickleAt, type SequenceOptions } from "./pickle-sequence.js";
 import { emptyTorchDocument, type TorchDocument } from "./types.js";
+import { TORCH_TAR_MEMBERS, sniffLegacyTar } from "./sniff.js";
 
-/** Members of the pre-0.1.10 tar checkpoint (torch/serialization.py `legacy_load`). */
-export const TORCH_TAR_MEMBERS = ["sys_info", "pickle", "storages", "tensors"] as const;
+export { TORCH_TAR_MEMBERS, sniffLegacyTar };
+
 /** Dimensions a tensor record may declare: torch caps tensors at 64 dims (CWE-770). */
 const MAX_DIMS = 64;
-
-const enc = new TextEncoder();
-
-/** A ustar archive whose first member is one of torch's four. */
-export function sniffLegacyTar(head: Uint8Array): boolean {
-  if (head.length < 512 || !isAt(head, 257, enc.encode("ustar"))) return false;
-  const nul = head.indexOf(0);
-  const name = new TextDecoder("latin1").decode(head.subarray(0, nul === -1 || nul > 100 ? 100 : nul));
-  return (TORCH_TAR_MEMBERS as readonly string[]).includes(name);
-}
-
-function isAt(head: Uint8Array, at: number, bytes: Uint8Array): boolean {
-  return bytes.every((b, i) => head[at + i] === b);
-}
 
 interface Walk {
   doc: TorchDocument;

@@ -4,6 +4,7 @@ import { pickleAnalysis } from "../pickle/handler.js";
 import { parsePickle } from "../pickle/parse.js";
 import type { PickleDocument } from "../pickle/types.js";
 import { resolveModulePids } from "./module-pids.js";
+import { TORCH_PICKLE, TORCHSCRIPT_PICKLE, torchPickleSniffer, torchScriptPickleSniffer } from "./sniff.js";
 import { torchScriptView } from "./torchscript-pickle.js";
 
 /**
@@ -13,8 +14,7 @@ import { torchScriptView } from "./torchscript-pickle.js";
  */
 const preparsed = new WeakMap<ByteSource, PickleDocument>();
 
-export const TORCH_PICKLE = "pytorch-pickle";
-export const TORCHSCRIPT_PICKLE = "torchscript-pickle";
+export { TORCH_PICKLE, TORCHSCRIPT_PICKLE };
 
 /** Parses a pickle member once and remembers the result for the member handler. */
 export async function parseMemberPickle(source: ByteSource, ctx: ScanContext): Promise<PickleDocument> {
@@ -41,9 +41,7 @@ async function takeParsed(source: ByteSource, ctx: ScanContext): Promise<PickleD
  * of a legacy tar). Never sniffed: only reached through `Member.forceFormat`.
  */
 export const torchPickleHandler: FormatHandler = {
-  id: TORCH_PICKLE,
-  priority: 0,
-  sniff: () => "no",
+  ...torchPickleSniffer,
   async analyze(source, ctx): Promise<FormatAnalysis> {
     return pickleAnalysis(resolveModulePids(await takeParsed(source, ctx)), source, "pickle");
   },
@@ -51,9 +49,7 @@ export const torchPickleHandler: FormatHandler = {
 
 /** A pickle of a TorchScript archive, read by the TorchScript unpickler (see torchScriptView). */
 export const torchScriptPickleHandler: FormatHandler = {
-  id: TORCHSCRIPT_PICKLE,
-  priority: 0,
-  sniff: () => "no",
+  ...torchScriptPickleSniffer,
   async analyze(source, ctx): Promise<FormatAnalysis> {
     const doc = await takeParsed(source, ctx);
     const view = torchScriptView(doc);

@@ -1,7 +1,8 @@
 import type { FormatAnalysis, FormatHandler } from "../../core/handler.js";
 import { detectMleap } from "../mleap/index.js";
 import { detectNpz } from "../numpy/index.js";
-import { readZip, sniffZip } from "../zip/index.js";
+import { readZip } from "../zip/index.js";
+import { zipModelSniffer } from "./sniff.js";
 import { analyzeTorchArchive, findTorchArchive } from "./zip-archive.js";
 
 /**
@@ -15,10 +16,7 @@ import { analyzeTorchArchive, findTorchArchive } from "./zip-archive.js";
  * analysis?.also?.[0]?.format; // "pytorch-zip"
  */
 export const zipModelHandler: FormatHandler = {
-  id: "zip-model",
-  priority: 20,
-  supersedes: ["zip"],
-  sniff: sniffZip,
+  ...zipModelSniffer,
   async analyze(source, ctx): Promise<FormatAnalysis | undefined> {
     const zip = await readZip(source, ctx);
     if (!zip.document.eocd && zip.document.entries.length === 0) return undefined;

@@ -1,21 +1,15 @@
 import { defect, type Defect } from "../../core/defect.js";
 import type { FormatAnalysis, FormatHandler, Member } from "../../core/handler.js";
-import { firstContentByte, looksLikeText, readBytes } from "../hf-config/read-bytes.js";
+import { looksLikeText, readBytes } from "../hf-config/read-bytes.js";
 import { findTemplates } from "../hf-config/templates.js";
 import type { ConfigDocument } from "../hf-config/types.js";
 import { parseYaml, type YamlTag } from "./parse-yaml.js";
+import { YAML_CONFIG_FORMAT, YAML_MARKERS, YAML_NAME, yamlConfigSniffer } from "./sniff.js";
 
-export const YAML_CONFIG_FORMAT = "yaml-config";
+export { YAML_CONFIG_FORMAT };
 
 /** Largest YAML parsed (CWE-400): model and training configs are kilobytes. */
 export const MAX_YAML_BYTES = 16 * 1024 * 1024;
-
-const YAML_NAME = /\.ya?ml$/i;
-/** Content that makes unnamed text worth parsing as YAML: a directive, a document marker, a tag, or a key loaders act on. */
-/** A YAML first line: `key:`, `- item`, `---` or a `%` directive. */
-const YAML_FIRST_LINE = /^(?:[\w"'.-][^:#\n]*:(?:\s|$)|-\s|---|%(?:YAML|TAG)\s)/;
-/** `[^\S\n]*`, not `\s*`: under `m`, a leading `\s*` rescans every following blank line from each line start. */
-const YAML_MARKERS = /^%YAML|^---|!!\w|!<tag:|!python\/|^[^\S\n]*(?:-\s+)?(?:_target_|_component_|chat_template)\s*:/m;
 
 /** A YAML config: the shared config tree plus what only YAML has (tags, aliases). */
 export interface YamlDocument extends ConfigDocument {
@@ -39,18 +33,7 @@ export interface YamlDocument extends ConfigDocument {
  * const analysis = await yamlConfigHandler.analyze(new MemorySource(bytes), ctx);
  */
 export const yamlConfigHandler: FormatHandler = {
-  id: YAML_CONFIG_FORMAT,
-  priority: 4,
-  sniff(head, hint) {
-    if (!looksLikeText(head)) return "no";
-    const text = new TextDecoder("utf-8").decode(head);
-    // A .yaml name and a first line that is a key, a list item or a document marker: strong,
-    // so that text starting with a letter that is also a pickle opcode is not tried as pickle.
-    if (YAML_NAME.test(hint.name)) return YAML_FIRST_LINE.test(firstLine(text)) ? "strong" : "weak";
-    const first = head[firstContentByte(head)];
-    if (first === 0x7b || first === 0x5b) return "no";
-    return YAML_MARKERS.test(text) ? "weak" : "no";
-  },
+  ...yamlConfigSniffer,
   async analyze(source, ctx): Promise<FormatAnalysis | undefined> {
     const named = YAML_NAME.test(ctx.name);
     if (source.size > MAX_YAML_BYTES) {
@@ -98,11 +81,6 @@ export function readYaml(name: string, text: string): { document: YamlDocument; 
   // Refused for a limit: only a lexical tag search covered the file, so it is not clean (fail closed).
   const defects = parsed.refusedLimit === undefined ? [] : [defect("limit-exceeded", `YAML not parsed: ${parsed.errors[0] ?? "refused"}`, { limit: parsed.refusedLimit })];
   return { document, defects, members: found.members, notes };
-}
-
-/** The first line that is neither blank nor a comment. */
-function firstLine(text: string): string {
-  return text.split("\n").find((l) => l.trim() !== "" && !l.trimStart().startsWith("#")) ?? "";
 }
 
 function emptyDocument(name: string): YamlDocument {

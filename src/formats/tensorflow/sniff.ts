@@ -1,0 +1,14 @@
+import type { FormatSniffer } from "../../core/handler.js";
+import { sniffGraphDef, sniffSavedModel } from "./sniff-graph.js";
+
+export const savedModelSniffer: FormatSniffer = { id: "tf-savedmodel", priority: 20, sniff: sniffSavedModel };
+export const graphDefSniffer: FormatSniffer = { id: "tf-graphdef", priority: 15, sniff: (head, hint) => sniffGraphDef(head, hint.size) };
+export const tfliteSniffer: FormatSniffer = { id: "tflite", priority: 20, sniff: (head) => (hasTfliteIdentifier(head) ? "strong" : "no") };
+
+/** File identifier at bytes 4..8 (schema.fbs `file_identifier "TFL3"`). */
+export const TFLITE_IDENTIFIER = "TFL3";
+
+/** True when bytes 4..8 are the TFLite identifier. */
+export function hasTfliteIdentifier(head: Uint8Array): boolean {
+  return head.length >= 8 && String.fromCharCode(...head.subarray(4, 8)) === TFLITE_IDENTIFIER;
+}
