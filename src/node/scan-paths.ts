@@ -61,6 +61,24 @@ export interface ScanPathsOptions {
 type Given = string | Uint8Array;
 
 /**
+ * Largest lone file scanned in the calling thread rather than on a worker (CWE-400): below it the
+ * engine's budgets bound memory and time well under the worker's caps, and a worker would double
+ * a one-file call's start-up; above it the worker's heap cap and hard time limit stay in force.
+ */
+export const IN_PROCESS_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Whether files of these sizes (undefined: not known) are scanned in the calling thread: none at
+ * all, or one small file (start-up and memory of a hook's per-file call). A lone large file still
+ * gets a worker, whose heap cap and hard time limit turn what the engine's own budgets miss into
+ * that file's `error` instead of a crashed process.
+ */
+export function scansInThread(sizes: readonly (number | undefined)[]): boolean {
+  if (sizes.length === 0) return true;
+  return sizes.length === 1 && sizes[0] !== undefined && sizes[0] <= IN_PROCESS_MAX_BYTES;
+}
+
+/**
  * Scans files and folders. Folders are walked recursively; every regular file is sniffed by
  * content. Report paths are as given, or `<dir>/<relative path>` inside a folder argument, with
  * control characters escaped and bytes that are not UTF-8 shown as `\xNN`. Never throws for a
@@ -80,8 +98,9 @@ export async function scanPaths(paths: readonly Given[], given: ScanPathsOptions
   if (options.cache) await dropCacheFiles(entries, options.cache.dir);
 
   const files: FileReport[] = new Array<FileReport>(entries.length);
-  const fileCount = entries.filter((e) => e.kind === "file").length;
-  const pool = (options.isolate ?? true) && POOL_AVAILABLE && fileCount > 1 ? new ScanPool({ policyLayers: options.policy.layers, limits: options.limits, size: Math.min(options.workers ?? availableParallelism(), fileCount) }) : undefined;
+  const sizes = entries.flatMap((e) => (e.kind === "file" ? [e.size] : []));
+  const fileCount = sizes.length;
+  const pool = (options.isolate ?? true) && POOL_AVAILABLE && !scansInThread(sizes) ? new ScanPool({ policyLayers: options.policy.layers, limits: options.limits, size: Math.min(options.workers ?? availableParallelism(), fileCount) }) : undefined;
   const sources: FolderSource[] = [];
   let next = 0;
   let done = 0;

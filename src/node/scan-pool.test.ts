@@ -82,3 +82,15 @@ describe.skipIf(!existsSync(built))("scan pool (worker threads, from dist/)", ()
     }
   });
 });
+
+describe("which scans get a worker", () => {
+  it("scans a lone file of at most IN_PROCESS_MAX_BYTES in this thread, and everything else on workers", async () => {
+    const { scansInThread, IN_PROCESS_MAX_BYTES } = await import("./scan-paths.js");
+    expect(scansInThread([])).toBe(true);
+    expect(scansInThread([IN_PROCESS_MAX_BYTES])).toBe(true);
+    expect(scansInThread([IN_PROCESS_MAX_BYTES + 1])).toBe(false);
+    // A size the walk did not learn is treated as large.
+    expect(scansInThread([undefined])).toBe(false);
+    expect(scansInThread([10, 10])).toBe(false);
+  });
+});
