@@ -5,6 +5,7 @@ import { Redis, type RedisOptions } from "ioredis";
 import { classifyFailure, decodeFailure, encodeFailure, JobError, QueueUnavailableError } from "./job-errors.js";
 import { jobIdOf, jobKeyOf } from "./job-keys.js";
 import type { JobOutcome, JobQueue, QueueCounts, ScanJob } from "./jobs.js";
+import { withTimeout } from "./timeout.js";
 
 /** The BullMQ queue's name (Redis keys `bull:modelvet-scan:*`). */
 export const DEFAULT_QUEUE_NAME = "modelvet-scan";
@@ -349,16 +350,4 @@ export function startBullWorker(runJob: (job: ScanJob) => Promise<JobOutcome>, o
       lockClient.disconnect();
     },
   };
-}
-
-async function withTimeout<T>(work: Promise<T>, millis: number, error: () => Error): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(error()), millis);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

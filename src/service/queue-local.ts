@@ -1,6 +1,7 @@
 import { JobError } from "./job-errors.js";
 import { jobKeyOf } from "./job-keys.js";
 import type { JobOutcome, JobQueue, QueueCounts, ScanJob } from "./jobs.js";
+import { withTimeout } from "./timeout.js";
 
 /** Runs one job; the embedded gate's is a JobRunner scanning in this process. */
 export type RunJob = (job: ScanJob) => Promise<JobOutcome>;
@@ -95,17 +96,5 @@ export class LocalQueue implements JobQueue {
       const next = this.waiting.shift() as { key: string; job: ScanJob };
       if (!this.running.has(next.key)) this.start(next.key, next.job).catch(() => undefined);
     }
-  }
-}
-
-async function withTimeout<T>(work: Promise<T>, millis: number, error: () => Error): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(error()), millis);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -7,6 +7,7 @@ import { resolvePath } from "../web/hf-ref.js";
 import { HttpSource, HttpSourceError, type HttpLimits } from "../web/http-source.js";
 import type { Metrics } from "./metrics.js";
 import type { StoredVerdict } from "./store.js";
+import { withTimeout } from "./timeout.js";
 
 /** Bounds of the gate's own work per request. */
 export interface GateLimits {
@@ -215,18 +216,6 @@ export function verdictRecord(key: string, digest: string, policy: PolicyContext
     report: JSON.stringify(report),
     createdAt: new Date().toISOString(),
   };
-}
-
-async function withTimeout<T>(work: Promise<T>, millis: number, error: () => Error): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(error()), millis);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 async function readBounded(response: Response, max: number, target: FileTarget): Promise<Uint8Array> {
