@@ -204,7 +204,7 @@ async function entriesOf(given: Given, exclude: ExcludePredicate, folderArgs: st
   } catch (error) {
     return [{ ...unreadable(shown, absolute, error), root: fromBinary(dirname(binary(absolute))), named: true }];
   }
-  if (info.isFile()) return [{ kind: "file", path: shown, absolute, root: fromBinary(dirname(binary(absolute))), named: true }];
+  if (info.isFile()) return [{ kind: "file", path: shown, absolute, root: fromBinary(dirname(binary(absolute))), named: true, size: Number(info.size) }];
   // Never opened: opening a device can act on it (a tape rewinds), and a FIFO would block.
   if (!info.isDirectory()) return [{ kind: "special", path: shown, absolute, what: specialKind(info), root: absolute, named: true }];
   const display = shown.replace(/[\\/]+$/, "") || shown;
