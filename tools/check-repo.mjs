@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Repo checks run in CI (npm run check:repo):
 //  1. Pure layers never touch Node or the network: no `node:` imports, no `fetch`, no `process`.
-//  2. Every rule has its test file and its docs page, and is registered in src/rules/index.ts.
+//  2. Every rule has its test file and its docs page, and is registered in src/rules/index.ts and its family index.ts.
 //  3. No regular expression in src/formats or src/rules can backtrack super-linearly (tools/safe-regex.mjs).
 import { readFileSync, readdirSync, existsSync, statSync } from "node:fs";
 import { join, basename, relative, dirname } from "node:path";
@@ -96,6 +96,11 @@ for (const file of files(join(root, "src/rules"))) {
   }
   const importPath = `./${relative(join(root, "src/rules"), file).replace(/\.ts$/, ".js")}`;
   if (!registry.includes(importPath)) problems.push(`${rel}: rule ${id} is not registered in src/rules/index.ts`);
+  // Rules load per family (src/rules/families.ts): a rule missing from its family's index would
+  // never run on a scan, though `modelvet rules` lists it.
+  const familyIndex = join(dirname(file), "index.ts");
+  if (!existsSync(familyIndex)) problems.push(`${rel}: its folder has no index.ts listing the family's rules`);
+  else if (!readFileSync(familyIndex, "utf8").includes(`./${basename(file).replace(/\.ts$/, ".js")}`)) problems.push(`${rel}: rule ${id} is not listed in ${relative(root, familyIndex)}`);
 }
 for (const doc of readdirSync(join(root, "docs/rules"))) {
   const id = doc.replace(/\.md$/, "");
