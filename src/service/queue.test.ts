@@ -315,6 +315,22 @@ describe.skipIf(!HAVE_REDIS || !BUILT)("modelvet serve --queue with modelvet wor
     const byRule = await store.filesByRule("PKL001", { org: "acme", limit: 100 });
     expect(byRule.filter((f) => f.crawlId === crawl.id).map((f) => f.path).sort()).toEqual(["extra/model.pkl", "pytorch_model.bin"]);
   });
+
+  it("records a crawl's file whose job is dead-lettered as an error, so the crawl's results do not look complete", async () => {
+    await liveWorker();
+    // A file outside LFS has no digest in the listing, so a worker resolves it; that gets a 404
+    // (permanent: dead-lettered at once). LFS files already judged are answered from the store.
+    hub.failNext(404, 1, /resolve\/[^/]+\/config\.json/);
+    const run = await runCli(["crawl", "--repos", HUB_REPOS.evil, "--upstream", hub.url, "--db", db, "--queue", redis.url, "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const { id } = JSON.parse(run.stdout) as { id: string };
+    const files = async () => (await store.filesByRepo(HUB_REPOS.evil, 100)).filter((f) => f.crawlId === id);
+    for (let i = 0; i < 300 && (await files()).length < 3; i++) await new Promise((r) => setTimeout(r, 100));
+    const byPath = new Map((await files()).map((f) => [f.path, f.verdict]));
+    expect(byPath.get("config.json")).toBe("error");
+    expect(byPath.get("pytorch_model.bin")).toBe("unsafe");
+    expect((await queue.deadLetters(50)).some((d) => d.job.path === "config.json" && d.job.origin === `crawl:${id}`)).toBe(true);
+  });
 });
 
 interface Hold {
