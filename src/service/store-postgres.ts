@@ -1,9 +1,23 @@
 import { Pool, type PoolClient, type QueryConfig, type QueryResultRow } from "pg";
 import type { CrawlState, FileResult, ResultStore } from "./jobs.js";
 import { checkMigrationList, POSTGRES_MIGRATIONS } from "./migrations.js";
-import { crawlExtra, normalizeOrg, normalizeRules, orgOf, pageSize, parseResultCursor, withCrawlExtra } from "./store-common.js";
+import { crawlExtra, normalizeOrg, normalizeRules, orgOf, pageSize, parseResultCursor } from "./store-common.js";
 import { SchemaTooNewError, StoreUnavailableError } from "./store-errors.js";
 import type { AuditEntry, StoredVerdict, TokenRecord, VerdictStore } from "./store.js";
+import * as rows from "./store-rows.js";
+
+/** pg returns text[] as arrays and booleans as booleans (BIGINT as strings, which the mappers convert). */
+const DECODE: rows.RowDecoders<string[], boolean> = { list: (v) => v, bool: (v) => v };
+type VerdictRow = rows.VerdictRow<string[], boolean>;
+type AuditRow = rows.AuditRow<string[]>;
+type TokenRow = rows.TokenRow<string[]>;
+type FileResultRow = rows.FileResultRow<string[]>;
+type CrawlRow = rows.CrawlRow;
+const verdictFromRow = (r: VerdictRow): StoredVerdict => rows.verdictFromRow(r, DECODE);
+const auditFromRow = (r: AuditRow): AuditEntry => rows.auditFromRow(r, DECODE);
+const tokenFromRow = (r: TokenRow): TokenRecord => rows.tokenFromRow(r, (v) => v);
+const fileResultFromRow = (r: FileResultRow): FileResult => rows.fileResultFromRow(r, DECODE);
+const crawlFromRow = rows.crawlFromRow;
 
 /**
  * Connections per process. Each is a Postgres backend (~10 MB of server memory); ten per gate or
@@ -41,71 +55,10 @@ export interface PostgresStoreOptions {
   onIdleError?: (error: Error) => void;
 }
 
-interface VerdictRow {
-  cache_key: string;
-  digest: string;
-  policy_digest: string;
-  tool_version: string;
-  verdict: string;
-  allowed: boolean;
-  rules: string[];
-  report: string;
-  created_at: string;
-}
 
-interface AuditRow {
-  id: string;
-  at: string;
-  actor: string;
-  action: AuditEntry["action"];
-  repo: string;
-  revision: string;
-  commit_sha: string;
-  path: string;
-  digest: string;
-  verdict: string;
-  decision: AuditEntry["decision"];
-  rules: string[];
-  status: number;
-  reason: string;
-  verdict_key: string;
-}
 
-interface TokenRow {
-  id: string;
-  name: string;
-  hash: string;
-  scopes: string[];
-  policy: string | null;
-  rate_per_minute: number | null;
-  created_at: string;
-  revoked_at: string | null;
-}
 
-interface FileResultRow {
-  repo: string;
-  path: string;
-  revision: string;
-  digest: string;
-  verdict_key: string;
-  verdict: string;
-  rules: string[];
-  scanned_at: string;
-  crawl_id: string | null;
-}
 
-interface CrawlRow {
-  id: string;
-  target: string;
-  status: CrawlState["status"];
-  cursor: string;
-  repos_listed: string;
-  files_queued: string;
-  started_at: string;
-  updated_at: string;
-  /** JSON of the crawler's own fields (migration 3). */
-  extra: string;
-}
 
 /**
  * Verdicts, the audit log, tokens, file results and crawls in Postgres, for gates and workers on
@@ -365,77 +318,7 @@ function pgUnavailable(error: unknown): StoreUnavailableError | undefined {
   return new StoreUnavailableError(`The Postgres store is unavailable: ${error.message || (typeof code === "string" ? code : "connection failed")}`, typeof code === "string" ? code : undefined, { cause: error });
 }
 
-function verdictFromRow(r: VerdictRow): StoredVerdict {
-  return {
-    key: r.cache_key,
-    digest: r.digest,
-    policyDigest: r.policy_digest,
-    toolVersion: r.tool_version,
-    verdict: r.verdict,
-    allowed: r.allowed,
-    rules: r.rules,
-    report: r.report,
-    createdAt: r.created_at,
-  };
-}
 
-function auditFromRow(r: AuditRow): AuditEntry {
-  return {
-    id: Number(r.id),
-    at: r.at,
-    actor: r.actor,
-    action: r.action,
-    repo: r.repo,
-    revision: r.revision,
-    commit: r.commit_sha,
-    path: r.path,
-    digest: r.digest,
-    verdict: r.verdict,
-    decision: r.decision,
-    rules: r.rules,
-    status: r.status,
-    reason: r.reason,
-    verdictKey: r.verdict_key,
-  };
-}
 
-function tokenFromRow(r: TokenRow): TokenRecord {
-  return {
-    id: r.id,
-    name: r.name,
-    hash: r.hash,
-    scopes: r.scopes,
-    policy: r.policy ?? undefined,
-    ratePerMinute: r.rate_per_minute ?? undefined,
-    createdAt: r.created_at,
-    revokedAt: r.revoked_at ?? undefined,
-  };
-}
 
-function fileResultFromRow(r: FileResultRow): FileResult {
-  const result: FileResult = {
-    repo: r.repo,
-    revision: r.revision,
-    path: r.path,
-    digest: r.digest,
-    verdictKey: r.verdict_key,
-    verdict: r.verdict,
-    rules: r.rules,
-    scannedAt: r.scanned_at,
-  };
-  if (r.crawl_id !== null) result.crawlId = r.crawl_id;
-  return result;
-}
 
-function crawlFromRow(r: CrawlRow): CrawlState {
-  return withCrawlExtra({
-    id: r.id,
-    target: r.target,
-    status: r.status,
-    cursor: r.cursor,
-    reposListed: Number(r.repos_listed),
-    filesQueued: Number(r.files_queued),
-    startedAt: r.started_at,
-    updatedAt: r.updated_at,
-  }, r.extra);
-}

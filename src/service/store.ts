@@ -1,8 +1,22 @@
 import Database from "better-sqlite3";
 import type { CrawlState, FileResult, ResultStore } from "./jobs.js";
 import { checkMigrationList, LEGACY_TABLES, SQLITE_MIGRATIONS } from "./migrations.js";
-import { crawlExtra, normalizeOrg, normalizeRules, orgOf, pageSize, parseResultCursor, withCrawlExtra } from "./store-common.js";
+import { crawlExtra, normalizeOrg, normalizeRules, orgOf, pageSize, parseResultCursor } from "./store-common.js";
 import { SchemaTooNewError, StoreUnavailableError } from "./store-errors.js";
+import * as rows from "./store-rows.js";
+
+/** better-sqlite3 returns lists as JSON text (scopes comma-joined) and booleans as 0/1. */
+const DECODE: rows.RowDecoders<string, number> = { list: (v) => JSON.parse(v) as string[], bool: (v) => v === 1 };
+type VerdictRow = rows.VerdictRow<string, number>;
+type AuditRow = rows.AuditRow<string>;
+type TokenRow = rows.TokenRow<string>;
+type FileResultRow = rows.FileResultRow<string>;
+type CrawlRow = rows.CrawlRow;
+const verdictFromRow = (r: VerdictRow): StoredVerdict => rows.verdictFromRow(r, DECODE);
+const auditFromRow = (r: AuditRow): AuditEntry => rows.auditFromRow(r, DECODE);
+const tokenFromRow = (r: TokenRow): TokenRecord => rows.tokenFromRow(r, (v) => v.split(",").filter((s) => s !== ""));
+const fileResultFromRow = (r: FileResultRow): FileResult => rows.fileResultFromRow(r, DECODE);
+const crawlFromRow = rows.crawlFromRow;
 
 export { InvalidCursorError, SchemaTooNewError, StoreUnavailableError } from "./store-errors.js";
 
@@ -75,71 +89,10 @@ export interface VerdictStore {
   close(): Promise<void>;
 }
 
-interface VerdictRow {
-  cache_key: string;
-  digest: string;
-  policy_digest: string;
-  tool_version: string;
-  verdict: string;
-  allowed: number;
-  rules: string;
-  report: string;
-  created_at: string;
-}
 
-interface AuditRow {
-  id: number;
-  at: string;
-  actor: string;
-  action: AuditEntry["action"];
-  repo: string;
-  revision: string;
-  commit_sha: string;
-  path: string;
-  digest: string;
-  verdict: string;
-  decision: AuditEntry["decision"];
-  rules: string;
-  status: number;
-  reason: string;
-  verdict_key: string;
-}
 
-interface TokenRow {
-  id: string;
-  name: string;
-  hash: string;
-  scopes: string;
-  policy: string | null;
-  rate_per_minute: number | null;
-  created_at: string;
-  revoked_at: string | null;
-}
 
-interface FileResultRow {
-  repo: string;
-  path: string;
-  revision: string;
-  digest: string;
-  verdict_key: string;
-  verdict: string;
-  rules: string;
-  scanned_at: string;
-  crawl_id: string | null;
-}
 
-interface CrawlRow {
-  id: string;
-  target: string;
-  status: CrawlState["status"];
-  cursor: string;
-  repos_listed: number;
-  files_queued: number;
-  started_at: string;
-  updated_at: string;
-  /** JSON of the crawler's own fields (migration 3). */
-  extra: string;
-}
 
 /**
  * How long a write waits for another process's write lock before the store reports itself
@@ -401,77 +354,7 @@ function sqliteUnavailable(error: unknown): StoreUnavailableError | undefined {
   return undefined;
 }
 
-function verdictFromRow(r: VerdictRow): StoredVerdict {
-  return {
-    key: r.cache_key,
-    digest: r.digest,
-    policyDigest: r.policy_digest,
-    toolVersion: r.tool_version,
-    verdict: r.verdict,
-    allowed: r.allowed === 1,
-    rules: JSON.parse(r.rules) as string[],
-    report: r.report,
-    createdAt: r.created_at,
-  };
-}
 
-function auditFromRow(r: AuditRow): AuditEntry {
-  return {
-    id: r.id,
-    at: r.at,
-    actor: r.actor,
-    action: r.action,
-    repo: r.repo,
-    revision: r.revision,
-    commit: r.commit_sha,
-    path: r.path,
-    digest: r.digest,
-    verdict: r.verdict,
-    decision: r.decision,
-    rules: JSON.parse(r.rules) as string[],
-    status: r.status,
-    reason: r.reason,
-    verdictKey: r.verdict_key,
-  };
-}
 
-function tokenFromRow(r: TokenRow): TokenRecord {
-  return {
-    id: r.id,
-    name: r.name,
-    hash: r.hash,
-    scopes: r.scopes.split(",").filter((s) => s !== ""),
-    policy: r.policy ?? undefined,
-    ratePerMinute: r.rate_per_minute ?? undefined,
-    createdAt: r.created_at,
-    revokedAt: r.revoked_at ?? undefined,
-  };
-}
 
-function fileResultFromRow(r: FileResultRow): FileResult {
-  const result: FileResult = {
-    repo: r.repo,
-    revision: r.revision,
-    path: r.path,
-    digest: r.digest,
-    verdictKey: r.verdict_key,
-    verdict: r.verdict,
-    rules: JSON.parse(r.rules) as string[],
-    scannedAt: r.scanned_at,
-  };
-  if (r.crawl_id !== null) result.crawlId = r.crawl_id;
-  return result;
-}
 
-function crawlFromRow(r: CrawlRow): CrawlState {
-  return withCrawlExtra({
-    id: r.id,
-    target: r.target,
-    status: r.status,
-    cursor: r.cursor,
-    reposListed: r.repos_listed,
-    filesQueued: r.files_queued,
-    startedAt: r.started_at,
-    updatedAt: r.updated_at,
-  }, r.extra);
-}
