@@ -6,6 +6,7 @@
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { writeSparseGguf } from "./sparse-models.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
 const DATA = join(here, ".data/safe-formats");
@@ -55,37 +56,10 @@ function sparseSafetensors(path, total) {
 
 /** GGUF v3: a few KVs, the Llama 3 chat template, optionally a vocabulary, F32 tensors summing to `total`. */
 function sparseGguf(path, total, vocab = 0) {
-  const parts = [];
-  const u32 = (n) => { const b = Buffer.alloc(4); b.writeUInt32LE(n); parts.push(b); };
-  const u64 = (n) => { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(n)); parts.push(b); };
-  const str = (s) => { const b = Buffer.from(s); u64(b.length); parts.push(b); };
   const template = readFileSync(join(here, "../fixtures/jinja/benign/llama3_instruct.jinja"), "utf8");
-  const tensors = 64;
-  const elements = Math.floor(total / tensors / 4 / 32) * 32;
-  parts.push(Buffer.from("GGUF"));
-  u32(3);
-  u64(tensors);
-  u64(vocab ? 5 : 3);
-  str("general.architecture"); u32(8); str("llama");
-  str("llama.block_count"); u32(4); u32(32);
-  str("tokenizer.chat_template"); u32(8); str(template);
-  if (vocab) {
-    str("tokenizer.ggml.tokens"); u32(9); u32(8); u64(vocab);
-    for (let i = 0; i < vocab; i++) str(`tok${i}`);
-    str("tokenizer.ggml.scores"); u32(9); u32(6); u64(vocab); parts.push(Buffer.alloc(vocab * 4));
-  }
-  let offset = 0;
-  for (let i = 0; i < tensors; i++) {
-    str(`blk.${i}.weight`); u32(1); u64(elements); u32(0); u64(offset);
-    offset += elements * 4;
-  }
-  const header = Buffer.concat(parts);
-  const dataStart = header.length + ((32 - (header.length % 32)) % 32);
-  const fd = openSync(path, "w");
-  writeSync(fd, header);
-  ftruncateSync(fd, dataStart + offset);
-  closeSync(fd);
-  return dataStart;
+  const { headerBytes } = writeSparseGguf(path, total, vocab, 64, template);
+  // Where the tensor data starts: the header padded to GGUF's 32-byte alignment.
+  return headerBytes + ((32 - (headerBytes % 32)) % 32);
 }
 
 async function bench(label, path, headerBytes) {

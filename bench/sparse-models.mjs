@@ -176,9 +176,9 @@ export function writeSparseLegacyCheckpoint(path, count, storageBytes) {
 /**
  * GGUF v3 with a Llama-style tokenizer (`vocab` tokens and their scores) and `tensors` F32 tensors
  * summing to about `total` bytes, left as a hole: a 32,000-token vocabulary makes a header of about
- * 0.6 MB, read in many small pieces.
+ * 0.6 MB, read in many small pieces. `chatTemplate`, when given, is stored as tokenizer.chat_template.
  */
-export function writeSparseGguf(path, total, vocab = 32_000, tensors = 64) {
+export function writeSparseGguf(path, total, vocab = 32_000, tensors = 64, chatTemplate = undefined) {
   const parts = [];
   const u32 = (n) => { const b = Buffer.alloc(4); b.writeUInt32LE(n); parts.push(b); };
   const u64 = (n) => { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(n)); parts.push(b); };
@@ -187,9 +187,10 @@ export function writeSparseGguf(path, total, vocab = 32_000, tensors = 64) {
   parts.push(Buffer.from("GGUF"));
   u32(3);
   u64(tensors);
-  u64(vocab ? 4 : 2);
+  u64((vocab ? 4 : 2) + (chatTemplate === undefined ? 0 : 1));
   str("general.architecture"); u32(8); str("llama");
   str("llama.block_count"); u32(4); u32(32);
+  if (chatTemplate !== undefined) { str("tokenizer.chat_template"); u32(8); str(chatTemplate); }
   if (vocab) {
     str("tokenizer.ggml.tokens"); u32(9); u32(8); u64(vocab);
     for (let i = 0; i < vocab; i++) str(`tok${i}`);
