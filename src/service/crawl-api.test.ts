@@ -4,7 +4,8 @@ import { startHubStandin, type HubStandin } from "../test-support/hub-standin.js
 import { EVIL_PATH, makeSyntheticHub } from "../test-support/synthetic-hub.js";
 import { buildGate } from "./app.js";
 import { startCrawl, type CrawlExtendedState } from "./crawl.js";
-import { InProcessQueue, judgeJob, MemoryStore } from "./crawl-memory.js";
+import { judgeJob, MemoryStore } from "./crawl-memory.js";
+import { LocalQueue } from "./queue-local.js";
 import type { FileResult } from "./jobs.js";
 import { Metrics } from "./metrics.js";
 import { policyContextOf } from "./policy-context.js";
@@ -25,7 +26,8 @@ beforeAll(async () => {
   store = new MemoryStore();
   const policy = policyContextOf(undefined, "default policy");
   const vetter = new Vetter({ upstream: hub.url, metrics: new Metrics(), toolVersion: "test", limits: DEFAULT_GATE_LIMITS });
-  const queue = new InProcessQueue((job) => judgeJob(job, { vetter, store, policy }));
+  const judge = { vetter, store, policy };
+  const queue = new LocalQueue((job) => judgeJob(job, judge), { toolVersion: "test", maxRunning: 4 });
   crawl = await startCrawl({ kind: "org", org: "acme" }, { upstream: hub.url, queue, store, policyDigest: policy.digest, toolVersion: "test", waitForJobs: () => queue.idle() });
   await store.recordFileResult({ repo: "acme/odd", revision: "f".repeat(40), path: HOSTILE_PATH, digest: "sha256:00", verdictKey: "k", verdict: "unsafe", rules: ["PKL001"], scannedAt: "2000-01-01T00:00:00.000Z" });
   tokens.scan = (await createToken(store, { name: "reader", scopes: ["scan"] })).token;

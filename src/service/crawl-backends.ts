@@ -4,11 +4,12 @@
  *
  * - `--db memory:NAME`: a MemoryStore kept for the life of the process (tests, trials).
  * - `--db postgres://…`: the Postgres store; `--db FILE` (or `sqlite:FILE`): the gate's SQLite file.
- * - no `--queue`: scans run in this process (InProcessQueue + judgeJob), with backpressure.
+ * - no `--queue`: scans run in this process (LocalQueue + judgeJob), with backpressure.
  * - `--queue redis://…`: BullMQ, judged by `modelvet worker` processes (started with the same --policy).
  */
 import type { JobQueue, ResultStore } from "./jobs.js";
-import { InProcessQueue, judgeJob, MemoryStore } from "./crawl-memory.js";
+import { judgeJob, MemoryStore } from "./crawl-memory.js";
+import { LocalQueue } from "./queue-local.js";
 import { Metrics } from "./metrics.js";
 import type { VerdictStore } from "./store.js";
 import { DEFAULT_GATE_LIMITS, Vetter, type PolicyContext } from "./vet.js";
@@ -77,7 +78,8 @@ export async function openCrawlQueue(
     return { queue: BullQueue.open({ url, toolVersion: deps.toolVersion }), inProcess: false };
   }
   const vetter = new Vetter({ upstream: deps.upstream, upstreamToken: deps.upstreamToken, metrics: new Metrics(), toolVersion: deps.toolVersion, limits: DEFAULT_GATE_LIMITS });
-  const queue = new InProcessQueue((job) => judgeJob(job, { vetter, store: deps.store, policy: deps.policy }), { concurrency: deps.concurrency ?? 4 });
+  const judge = { vetter, store: deps.store, policy: deps.policy };
+  const queue = new LocalQueue((job) => judgeJob(job, judge), { toolVersion: deps.toolVersion, maxRunning: deps.concurrency ?? 4 });
   return { queue, inProcess: true, backpressure: () => queue.waitForRoom(MAX_IN_PROCESS_BACKLOG), drained: () => queue.idle() };
 }
 

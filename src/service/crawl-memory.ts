@@ -1,12 +1,12 @@
 /**
  * In-memory stand-ins for the scale-out contracts (src/service/jobs.ts), so that the crawler runs
- * and is tested without Redis or a database: a `MemoryStore` (VerdictStore + ResultStore) and an
- * `InProcessQueue` (JobQueue) that judges jobs here, with `judgeJob`.
+ * and is tested without Redis or a database: a `MemoryStore` (VerdictStore + ResultStore), and
+ * `judgeJob`, which judges a job here for the in-process `LocalQueue`.
  *
  * For tests and for `modelvet crawl --db memory:` only. Everything is lost when the process ends;
  * the SQLite/Postgres stores and the BullMQ queue are the real implementations.
  */
-import type { CrawlState, FileResult, JobOutcome, JobQueue, QueueCounts, ResultStore, ScanJob } from "./jobs.js";
+import type { CrawlState, FileResult, JobOutcome, ResultStore, ScanJob } from "./jobs.js";
 import type { AuditEntry, StoredVerdict, TokenRecord, VerdictStore } from "./store.js";
 import type { PolicyContext, Vetter } from "./vet.js";
 import { parseResultCursor } from "./result-cursor.js";
@@ -132,126 +132,3 @@ export function judgeJob(job: ScanJob, deps: JudgeDeps): Promise<JobOutcome> {
 
 /** One runner per set of dependencies (the same object for every job of a crawl). */
 const runners = new WeakMap<JudgeDeps, JobRunner>();
-
-interface Pending {
-  job: ScanJob;
-  key: string;
-  queuedAt: number;
-  waiters: { resolve(o: JobOutcome): void; reject(e: unknown): void }[];
-}
-
-/**
- * A JobQueue that runs jobs in this process, `concurrency` at a time, joining a job whose key
- * (digest and policy, or repo, commit and path when the digest is unknown) is already queued or
- * running.
- *
- * @example
- * const queue = new InProcessQueue((job) => judgeJob(job, deps), { concurrency: 4 });
- */
-export class InProcessQueue implements JobQueue {
-  private readonly waiting: Pending[] = [];
-  private readonly byKey = new Map<string, Pending>();
-  private active = 0;
-  private completed = 0;
-  private failed = 0;
-  private readonly idleWaiters: (() => void)[] = [];
-  private readonly roomWaiters: { max: number; resolve: () => void }[] = [];
-  private closed = false;
-  /** Why jobs failed, newest last (bounded: a test reads it, a long crawl must not grow it). */
-  readonly failures: string[] = [];
-
-  constructor(
-    private readonly handle: (job: ScanJob) => Promise<JobOutcome>,
-    private readonly options: { concurrency?: number } = {},
-  ) {}
-
-  async enqueue(jobs: readonly ScanJob[]): Promise<{ queued: number; joined: number }> {
-    let queued = 0;
-    let joined = 0;
-    for (const job of jobs) {
-      if (this.add(job).joined) joined++;
-      else queued++;
-    }
-    this.pump();
-    return { queued, joined };
-  }
-
-  run(job: ScanJob, timeoutMillis: number): Promise<JobOutcome> {
-    const { pending } = this.add(job);
-    this.pump();
-    return new Promise<JobOutcome>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Job ${job.repo}/${job.path} not done within ${timeoutMillis} ms`)), timeoutMillis);
-      pending.waiters.push({
-        resolve: (o) => {
-          clearTimeout(timer);
-          resolve(o);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      });
-    });
-  }
-
-  async counts(): Promise<QueueCounts> {
-    const oldest = this.waiting[0];
-    return { waiting: this.waiting.length, active: this.active, delayed: 0, failed: this.failed, completed: this.completed, oldestWaitingMillis: oldest ? Date.now() - oldest.queuedAt : 0 };
-  }
-
-  /** Resolves once fewer than `max` jobs wait: the crawler's backpressure, so the backlog stays bounded. */
-  waitForRoom(max: number): Promise<void> {
-    if (this.waiting.length < max) return Promise.resolve();
-    return new Promise((resolve) => this.roomWaiters.push({ max, resolve }));
-  }
-
-  /** Resolves when nothing waits or runs. */
-  idle(): Promise<void> {
-    if (this.waiting.length === 0 && this.active === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.idle();
-  }
-
-  private add(job: ScanJob): { pending: Pending; joined: boolean } {
-    const key = job.digest !== undefined ? `${job.digest}|${job.policyDigest}` : `${job.repo}@${job.revision}/${job.path}|${job.policyDigest}`;
-    const known = this.byKey.get(key);
-    if (known) return { pending: known, joined: true };
-    if (this.closed) throw new Error("The queue is closed");
-    const pending: Pending = { job, key, queuedAt: Date.now(), waiters: [] };
-    this.byKey.set(key, pending);
-    this.waiting.push(pending);
-    return { pending, joined: false };
-  }
-
-  private pump(): void {
-    while (this.active < (this.options.concurrency ?? 4) && this.waiting.length > 0) {
-      const next = this.waiting.shift() as Pending;
-      this.active++;
-      void this.handle(next.job).then(
-        (outcome) => {
-          this.completed++;
-          for (const w of next.waiters) w.resolve(outcome);
-        },
-        (error: unknown) => {
-          this.failed++;
-          this.failures.push(`${next.job.repo}/${next.job.path}: ${error instanceof Error ? error.message : String(error)}`);
-          if (this.failures.length > 100) this.failures.shift();
-          for (const w of next.waiters) w.reject(error);
-        },
-      ).finally(() => {
-        this.active--;
-        this.byKey.delete(next.key);
-        this.pump();
-        for (const waiter of this.roomWaiters.filter((w) => this.waiting.length < w.max)) {
-          this.roomWaiters.splice(this.roomWaiters.indexOf(waiter), 1);
-          waiter.resolve();
-        }
-        if (this.waiting.length === 0 && this.active === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
-      });
-    }
-  }
-}

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVIL_PATH, makeSyntheticHub, type SyntheticHub } from "../test-support/synthetic-hub.js";
 import { startHubStandin, type HubStandin } from "../test-support/hub-standin.js";
 import { startCrawl, resumeCrawl, parseTarget, type CrawlOptions } from "./crawl.js";
-import { InProcessQueue, judgeJob, MemoryStore } from "./crawl-memory.js";
+import { judgeJob, MemoryStore } from "./crawl-memory.js";
+import { LocalQueue } from "./queue-local.js";
 import type { JobQueue, ScanJob } from "./jobs.js";
 import { Metrics } from "./metrics.js";
 import { policyContextOf } from "./policy-context.js";
@@ -28,10 +29,11 @@ const filesOf = (repos: string[]) => repos.reduce((n, r) => n + (synthetic.repos
 const listingRequests = () => hub.requests.filter((r) => r.url.startsWith("/api/models?"));
 
 /** A store, a queue that judges in-process, and the crawl options wired to them. */
-function setup(): { store: MemoryStore; queue: InProcessQueue; options: CrawlOptions } {
+function setup(): { store: MemoryStore; queue: LocalQueue; options: CrawlOptions } {
   const store = new MemoryStore();
   const vetter = new Vetter({ upstream: hub.url, metrics: new Metrics(), toolVersion: "test", limits: DEFAULT_GATE_LIMITS });
-  const queue = new InProcessQueue((job) => judgeJob(job, { vetter, store, policy: POLICY }), { concurrency: 4 });
+  const judge = { vetter, store, policy: POLICY };
+  const queue = new LocalQueue((job) => judgeJob(job, judge), { toolVersion: "test", maxRunning: 4 });
   return { store, queue, options: { upstream: hub.url, queue, store, policyDigest: POLICY.digest, toolVersion: "test", waitForJobs: () => queue.idle() } };
 }
 

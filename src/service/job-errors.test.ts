@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { classifyFailure, decodeFailure, encodeFailure, JobError } from "./job-errors.js";
 import { jobIdOf, jobKeyOf } from "./job-keys.js";
+import type { JobOutcome } from "./jobs.js";
 import { LocalQueue } from "./queue-local.js";
 import { UpstreamError } from "./vet.js";
 
@@ -64,5 +65,37 @@ describe("LocalQueue (the embedded default)", () => {
     const queue = new LocalQueue(async () => Promise.reject(new JobError("gone", "permanent", 404, "EntryNotFound")), { toolVersion: "1.0" });
     await expect(queue.run(job, 10_000)).rejects.toMatchObject({ status: 404, code: "EntryNotFound" });
     expect((await queue.counts()).failed).toBe(1);
+  });
+
+  it("runs background jobs maxRunning at a time, joins by key in O(1), and tells a crawler when there is room and when it is idle", async () => {
+    const gates: (() => void)[] = [];
+    const queue = new LocalQueue(
+      (j) =>
+        new Promise<JobOutcome>((resolve, reject) => {
+          gates.push(() => (j.path === "bad.bin" ? reject(new Error("boom")) : resolve({ verdictKey: j.path, verdict: "clean", allowed: true, fromStore: false })));
+        }),
+      { toolVersion: "1.0", maxRunning: 1 },
+    );
+    const jobs = ["a.bin", "b.bin", "bad.bin", "c.bin"].map((path) => ({ ...job, path }));
+    expect(await queue.enqueue([...jobs, jobs[1]!])).toEqual({ queued: 4, joined: 1 });
+    expect(await queue.counts()).toMatchObject({ active: 1, waiting: 3 });
+    let room = false;
+    void queue.waitForRoom(2).then(() => (room = true));
+    let idle = false;
+    void queue.idle().then(() => (idle = true));
+    const step = async (): Promise<void> => {
+      gates.shift()?.();
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+    };
+    await step(); // a done, b starts: 2 wait, still no room below 2
+    expect(room).toBe(false);
+    await step(); // b done, bad starts: 1 waits
+    expect(room).toBe(true);
+    await step(); // bad fails, c starts
+    await step(); // c done
+    await new Promise((r) => setTimeout(r, 0));
+    expect(idle).toBe(true);
+    expect(queue.failures).toEqual(["acme/m/bad.bin: boom"]);
+    expect(await queue.counts()).toMatchObject({ active: 0, waiting: 0, completed: 3, failed: 1 });
   });
 });
