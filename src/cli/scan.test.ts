@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ScanReport } from "../core/finding.js";
 import type { CliIo } from "./io.js";
-import { main } from "./main.js";
+import { runCli } from "../test-support/run-cli.js";
 
 /** Protocol 0: `os.system('echo hi')` on load. */
 const MALICIOUS = "cos\nsystem\n(S'echo hi'\ntR.";
@@ -24,24 +24,9 @@ function write(name: string, content: string): string {
 const evil = write("evil.pkl", MALICIOUS);
 const benign = write("benign.pkl", BENIGN);
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = Awaited<ReturnType<typeof runCli>>;
 
-async function run(args: string[], io: Partial<CliIo> = {}): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(["node", "modelvet", ...args], {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    isTTY: { stdout: false, stderr: false },
-    env: {},
-    ...io,
-  });
-  return { code, stdout, stderr };
-}
+const run = (args: string[], io: Partial<CliIo> = {}): Promise<Run> => runCli(args, { env: {}, ...io });
 
 describe("modelvet scan: exit codes", () => {
   it("exits 0 for a benign pickle", async () => {

@@ -7,6 +7,7 @@ import { advisoryDbOf, BUNDLED_PYPA, bundledAdvisoryDb, type AdvisoryFile } from
 import { MAX_ADVISORIES, osvProblem, packageKey, type AdvisoryDb, type OsvAdvisory } from "../audit/osv.js";
 
 import { DEFAULT_FEED_URL } from "./audit-feed.js";
+import { readBoundedBody } from "../web/bounded-body.js";
 
 export { DEFAULT_FEED_URL };
 const CACHE_FILE = "advisories.json";
@@ -116,27 +117,9 @@ async function download(get: typeof fetch, url: string, limit: number): Promise<
   if (!response.ok) throw new AdvisoryUpdateError(`Cannot download ${url}: HTTP ${response.status}`);
   const declared = Number(response.headers.get("content-length") ?? "0");
   if (declared > limit) throw new AdvisoryUpdateError(`${url} is ${declared} bytes, more than ${limit} (limit MAX_FEED_BYTES)`);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = response.body?.getReader();
-  if (!reader) return new Uint8Array(0);
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel();
-      throw new AdvisoryUpdateError(`${url} is larger than ${limit} bytes (limit MAX_FEED_BYTES)`);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+  const body = await readBoundedBody(response, limit);
+  if ("over" in body) throw new AdvisoryUpdateError(`${url} is larger than ${limit} bytes (limit MAX_FEED_BYTES)`);
+  return body;
 }
 
 /** `<url>.sha256` in `sha256sum` format (`<hex>  <name>`) or a bare digest. */

@@ -3,6 +3,7 @@ import { MemorySource, type ByteSource } from "../core/byte-source.js";
 import { atLeast, type FileReport } from "../core/finding.js";
 import { scanSource } from "../engine/scan.js";
 import type { Policy } from "../policy/policy.js";
+import { readBoundedBody } from "../web/bounded-body.js";
 import { resolvePath } from "../web/hf-ref.js";
 import { HttpSource, HttpSourceError, type HttpLimits } from "../web/http-source.js";
 import type { Metrics } from "./metrics.js";
@@ -224,24 +225,7 @@ async function readBounded(response: Response, max: number, target: FileTarget):
     await response.body?.cancel().catch(() => undefined);
     throw new UpstreamError(`Cannot vet ${target.path}: a file outside LFS of ${declared} bytes exceeds ${max} bytes (limit maxInlineFileBytes); not served`, 502, undefined);
   }
-  const reader = response.body?.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  while (reader) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > max) {
-      await reader.cancel().catch(() => undefined);
-      throw new UpstreamError(`Cannot vet ${target.path}: a file outside LFS exceeds ${max} bytes (limit maxInlineFileBytes); not served`, 502, undefined);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  const body = await readBoundedBody(response, max);
+  if ("over" in body) throw new UpstreamError(`Cannot vet ${target.path}: a file outside LFS exceeds ${max} bytes (limit maxInlineFileBytes); not served`, 502, undefined);
+  return body;
 }

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { FileReport, ScanReport } from "../../src/core/finding.js";
-import { main } from "../../src/cli/main.js";
+import { runCli } from "../../src/test-support/run-cli.js";
 import { FileSource } from "../../src/node/file-source.js";
 import { scanPaths } from "../../src/node/scan-paths.js";
 import { walk } from "../../src/node/walk.js";
@@ -41,18 +41,7 @@ const posix = process.platform !== "win32";
 /** Linux file systems take any bytes but `/` and NUL in a name; macOS (APFS) and Windows want UTF-8. */
 const byteNames = process.platform === "linux";
 
-async function cli(args: string[], rawArgv?: Uint8Array[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(["node", "modelvet", ...args], {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    isTTY: { stdout: false, stderr: false },
-    env: {},
-    rawArgv,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], rawArgv?: Uint8Array[]): ReturnType<typeof runCli> => runCli(args, { env: {}, rawArgv });
 
 describe("a missing path is an error for that path only", () => {
   const dir = folder("missing");

@@ -180,28 +180,26 @@ class ZstdFrameStreamer implements Streamer {
   ) {}
 
   push(chunk: Uint8Array, final: boolean): void {
-    let at = 0;
-    // The residual decoder also gets an empty final push, so empty or frameless input is reported as before.
-    while (at < chunk.length || (final && this.index >= this.frames.length && (this.decoder !== undefined || this.frames.length === 0) && at === chunk.length)) {
+    for (let at = 0; at < chunk.length; ) {
       const frame = this.frames[this.index];
       const end = frame ? frame.offset + frame.length : Infinity;
-      const take = Math.min(chunk.length - at, end - this.pos);
-      const piece = chunk.subarray(at, at + take);
-      at += take;
-      this.pos += take;
+      const piece = chunk.subarray(at, Math.min(chunk.length, at + (end - this.pos)));
+      at += piece.length;
+      this.pos += piece.length;
       const frameDone = this.pos === end;
-      if (!frame || !frame.skippable) {
-        if (!this.decoder) this.open(frame);
-        this.keepLast(piece);
-        // A whole frame is pushed as final, so fzstd emits all of its output before we hash-check it.
-        this.decoder!.push(piece, frameDone || (final && at === chunk.length));
-      }
+      // A whole frame is pushed as final, so fzstd emits all of its output before it is hash-checked.
+      if (!frame?.skippable) this.feed(frame, piece, frameDone || (final && at === chunk.length));
       if (frameDone) this.close(frame!);
-      if (!frame && final && at === chunk.length) {
-        this.decoder = undefined;
-        break;
-      }
     }
+    // Input with no frame at all still reaches a decoder, which reports it as before.
+    if (final && chunk.length === 0 && this.frames.length === 0) this.feed(undefined, chunk, true);
+  }
+
+  /** Pushes `piece` to the current frame's decoder (or the one for bytes after the walked frames). */
+  private feed(frame: ZstdFrame | undefined, piece: Uint8Array, last: boolean): void {
+    if (!this.decoder) this.open(frame);
+    this.keepLast(piece);
+    this.decoder!.push(piece, last);
   }
 
   private open(frame: ZstdFrame | undefined): void {
