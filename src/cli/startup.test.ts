@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -15,16 +15,32 @@ const PICKLE = join(ROOT, "samples/classifier.pkl");
 /** Third-party packages that only some formats or commands need. */
 const HEAVY_PACKAGES = ["yaml", "@huggingface/jinja", "htmlparser2", "jsfive", "@lezer/python", "fflate", "fzstd", "smol-toml", "@renovatebot/pep440", "@sigstore/verify", "@sigstore/bundle", "fastify", "better-sqlite3", "@fastify/swagger"];
 
-/** Every module URL the ESM loader loads (entry points of CommonJS packages included), via a load hook. */
-function loadedModules(args: string[]): { status: number | null; modules: string[] } {
+/**
+ * Every module the bin loads: each URL the ESM loader loads (entry points of CommonJS packages
+ * included), via a load hook, and each file `require()` loads (the bundles' packages), via a
+ * preload that watches Module._load.
+ */
+function loadedModules(args: string[], env: Record<string, string> = {}): { status: number | null; modules: string[]; stdout: string } {
   const dir = mkdtempSync(join(tmpdir(), "modelvet-startup-"));
   const hook = join(dir, "hook.mjs");
   const register = join(dir, "register.mjs");
+  const preload = join(dir, "preload.cjs");
   writeFileSync(hook, 'export async function load(url, context, next) { process.stderr.write(`LOADED ${url}\\n`); return next(url, context); }\n');
   writeFileSync(register, `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(hook).href)});\n`);
-  const result = spawnSync(process.execPath, ["--import", pathToFileURL(register).href, BIN, ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  writeFileSync(
+    preload,
+    'const Module = require("node:module"); const { pathToFileURL } = require("node:url"); const load = Module._load;\n' +
+      "Module._load = function (request, parent, isMain) { const exports = load.apply(this, arguments);\n" +
+      '  try { process.stderr.write(`LOADED ${pathToFileURL(Module._resolveFilename(request, parent)).href}\\n`); } catch {}\n' +
+      "  return exports; };\n",
+  );
+  const result = spawnSync(process.execPath, ["--require", preload, "--import", pathToFileURL(register).href, BIN, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1", ...env },
+  });
+  rmSync(dir, { recursive: true, force: true });
   const modules = result.stderr.split("\n").filter((l) => l.startsWith("LOADED ")).map((l) => l.slice("LOADED ".length));
-  return { status: result.status, modules };
+  return { status: result.status, modules, stdout: result.stdout };
 }
 
 const fromPackage = (modules: string[], name: string): string[] => modules.filter((m) => m.includes(`/node_modules/${name}/`));
@@ -43,8 +59,9 @@ describe.skipIf(!existsSync(BIN))("start-up: what the bin loads (dist/)", () => 
     });
   }
 
+  // The ES module graph: what the library loads, and the bin without its bundle.
   it("scanning one pickle loads the pickle parser and rules, and no other format's parser or heavy dependency", () => {
-    const { status, modules } = loadedModules(["scan", PICKLE]);
+    const { status, modules } = loadedModules(["scan", PICKLE], { MODELVET_NO_BUNDLE: "1" });
     expect(status).toBe(0);
     expect(fromDist(modules, "formats/pickle").some((m) => m.endsWith("/parse.js"))).toBe(true);
     expect(fromDist(modules, "rules/pickle").length).toBeGreaterThan(0);
@@ -57,4 +74,40 @@ describe.skipIf(!existsSync(BIN))("start-up: what the bin loads (dist/)", () => 
     // A one-file scan runs in this thread: no worker reloads the engine.
     expect(modules.filter((m) => m.endsWith("/dist/node/scan-worker.js"))).toEqual([]);
   });
+
+  it("scan runs from the bundle: no scanner module loads on its own, and no heavy package loads for a pickle", () => {
+    const { status, modules } = loadedModules(["scan", PICKLE]);
+    expect(status).toBe(0);
+    expect(modules.some((m) => m.endsWith("/dist/cli/scan-bundle.cjs") || m.endsWith("/dist/cli/bin.js"))).toBe(true);
+    for (const folder of ["formats", "rules", "engine", "policy", "report"]) expect(fromDist(modules, folder), folder).toEqual([]);
+    for (const name of HEAVY_PACKAGES) expect(fromPackage(modules, name), name).toEqual([]);
+  });
+
+  it("the bundle reports exactly what the ES modules report (files, folders, workers)", () => {
+    const samples = join(ROOT, "samples");
+    // More than one file: the scan goes to the worker pool, so the worker's bundle runs too.
+    const args = ["scan", samples, PICKLE, "--format", "json"];
+    const bundled = loadedModules(args);
+    const modules = loadedModules(args, { MODELVET_NO_BUNDLE: "1" });
+    expect(bundled.status).toBe(1); // samples/ holds a malicious model
+    expect(modules.status).toBe(1);
+    expect(bundled.modules.some((m) => m.endsWith("/dist/node/scan-worker-boot.js"))).toBe(true);
+    expect(fromDist(bundled.modules, "formats")).toEqual([]);
+    const comparable = (json: string): unknown => JSON.parse(json, (key, value: unknown) => (key === "millis" ? 0 : value));
+    expect(comparable(bundled.stdout)).toEqual(comparable(modules.stdout));
+  });
+});
+
+describe.skipIf(!existsSync(BIN))("start-up: the bundles' code caches fit this Node (dist/)", () => {
+  // A cache V8 rejects costs nothing but speed, so only this test would notice a build that
+  // writes caches no run can use (other flags, a warm-up in another V8).
+  const probe = (bundle: string, inWorker: boolean): string => {
+    const loader = pathToFileURL(join(ROOT, "dist/node/bundle-loader.js")).href;
+    const code = `import(${JSON.stringify(loader)}).then((m) => { const b = m.loadBundle(${JSON.stringify(join(ROOT, "dist", bundle))}); console.log(b.cacheUsed); });`;
+    const script = inWorker ? `new (require("node:worker_threads").Worker)(${JSON.stringify(code)}, { eval: true });` : code;
+    return spawnSync(process.execPath, ["-e", script], { encoding: "utf8" }).stdout.trim();
+  };
+
+  it("the CLI's bundle loads with its cache", () => expect(probe("cli/scan-bundle.cjs", false)).toBe("true"));
+  it("the worker's bundle loads with its cache in a worker thread", () => expect(probe("node/scan-worker-bundle.cjs", true)).toBe("true"));
 });

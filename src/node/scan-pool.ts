@@ -29,7 +29,7 @@ export const WORKER_YOUNG_MB = 24;
  */
 export const HARD_TIMEOUT_GRACE_MS = 5_000;
 
-const WORKER_SCRIPT = new URL("./scan-worker.js", import.meta.url);
+const WORKER_SCRIPT = new URL("./scan-worker-boot.js", import.meta.url);
 
 /**
  * Whether worker threads can be used: the compiled worker script sits beside this module. Running

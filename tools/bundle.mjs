@@ -1,0 +1,109 @@
+// Part of `npm run build`, after tsc: bundles into one CommonJS file each
+// - what `modelvet scan` runs (dist/cli/scan-bundle.cjs, loaded by bin.js), and
+// - what a scan pool's worker thread runs (dist/node/scan-worker-bundle.cjs, loaded by scan-worker-boot.js),
+// and writes each one's V8 code cache (`<bundle>.v8cache`) after a warm-up scan of the samples and
+// a few fixtures, so that the cache holds the functions a scan compiles, not only the top level.
+// Why: src/node/bundle-loader.ts. Bundles are made from dist/ (tsc's output): the same code as the
+// ES modules, in one file.
+//
+// What stays out: every npm package but commander (they load when a file or option needs them, as
+// before), and from the CLI bundle every command but scan (bin.js sends the others to the ES
+// modules: a second copy of a module in one process would break `instanceof` between the copies).
+import { createHash } from "node:crypto";
+import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { MessageChannel } from "node:worker_threads";
+import { build } from "esbuild";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const dist = join(root, "dist");
+const { BUNDLE_ID_PREFIX, BUNDLE_ID_LENGTH, cacheFileOf, loadBundle } = await import(pathToFileURL(join(dist, "node/bundle-loader.js")).href);
+const { DEFAULT_POLICY_DATA } = await import(pathToFileURL(join(dist, "policy/default.js")).href);
+
+/** Files users scan most: what the warm-up scans, so the cache holds the functions they need. */
+const WARM_FILES = [
+  "samples/classifier.pkl",
+  "samples/suspicious_model.bin",
+  "samples/embeddings.pkl",
+  "fixtures/safetensors/benign/torch_state_dict.safetensors",
+  "fixtures/torch/benign/checkpoint.bin",
+  "fixtures/torch/benign/arrays.npz",
+  "fixtures/gguf/benign/llama3_template.gguf",
+].map((path) => join(root, path));
+
+
+await makeBundle("cli/main.js", "cli/scan-bundle.cjs", async (exports) => {
+  const sink = { write: () => true };
+  const io = { stdout: sink, stderr: sink, isTTY: { stdout: false, stderr: false }, env: {} };
+  for (const [i, file] of WARM_FILES.entries()) await exports.main(["node", "modelvet", "scan", file, "--format", ["text", "json", "sarif"][i % 3]], io);
+  await exports.main(["node", "modelvet", "scan", join(root, "samples")], io);
+});
+
+await makeBundle("node/scan-worker.js", "node/scan-worker-bundle.cjs", async (exports) => {
+  // The worker's own code path, in this thread: a port pair stands in for the worker's parentPort.
+  const { port1, port2 } = new MessageChannel();
+  exports.startScanWorker(port1, { policyLayers: [DEFAULT_POLICY_DATA], progress: new BigInt64Array(new SharedArrayBuffer(16)) });
+  const jobs = WARM_FILES.map((file) => ({
+    entry: { kind: "file", path: relative(root, file), absolute: Buffer.from(file), root: Buffer.from(dirname(file)), named: false, size: statSync(file).size },
+  }));
+  await new Promise((done) => {
+    port2.once("message", done);
+    port2.postMessage({ jobs });
+  });
+  port1.close();
+});
+
+/** Bundles dist/`entry` into dist/`out`, loads it, runs `warm` on its exports, then writes its code cache. */
+async function makeBundle(entry, out, warm) {
+  const bundleFile = join(dist, out);
+  const cacheFile = cacheFileOf(bundleFile);
+  rmSync(cacheFile, { force: true });
+  const cliMain = join(dist, "cli/main.js");
+  const result = await build({
+    entryPoints: [join(dist, entry)],
+    bundle: true,
+    write: false,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    // A script compiled from a V8 code cache loses its dynamic import() callback on Node 20
+    // (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), so the bundle has no import(): packages left out
+    // load through require(), which Node >= 20.19 also gives ES-module-only packages.
+    supported: { "dynamic-import": false },
+    charset: "ascii",
+    // Whitespace and syntax only: names stay, so stack traces from a bundle still read.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: "none",
+    logLevel: "warning",
+    // Each module's import.meta.url becomes its dist/ file's URL, so files it finds beside itself
+    // (package.json, docs/rules, trust/, the worker script) are found from the bundle too.
+    banner: { js: `const __modelvetUrl = (p) => require("node:url").pathToFileURL(require("node:path").join(__dirname, "..", p)).href;` },
+    plugins: [
+      {
+        name: "modelvet-bundle",
+        setup(b) {
+          b.onResolve({ filter: /^[^./]/ }, (args) => (args.path === "commander" || args.path.startsWith("node:") ? undefined : { external: true }));
+          b.onResolve({ filter: /^\.\/commands\/[a-z-]+\.js$/ }, (args) =>
+            args.importer === cliMain && args.path !== "./commands/scan.js" ? { external: true, path: args.path } : undefined,
+          );
+          b.onLoad({ filter: /\.js$/ }, (args) => {
+            const contents = readFileSync(args.path, "utf8");
+            if (!args.path.startsWith(dist) || !contents.includes("import.meta.url")) return undefined;
+            return { contents: contents.replaceAll("import.meta.url", `__modelvetUrl(${JSON.stringify(relative(dist, args.path))})`), loader: "js" };
+          });
+        },
+      },
+    ],
+  });
+  const body = result.outputFiles[0].text;
+  const id = createHash("sha256").update(body).digest("hex").slice(0, BUNDLE_ID_LENGTH);
+  writeFileSync(bundleFile, `${BUNDLE_ID_PREFIX}${id} */\n${body}`);
+  // Warm-up: scan what users scan most, in this process, then keep what V8 compiled.
+  const loaded = loadBundle(bundleFile);
+  await warm(loaded.exports);
+  const cache = loaded.script.createCachedData();
+  writeFileSync(cacheFile, Buffer.concat([Buffer.from(id, "latin1"), cache]));
+  console.log(`bundle: dist/${out} (${Math.round(body.length / 1024)} KiB, code cache ${Math.round(cache.length / 1024)} KiB)`);
+}
