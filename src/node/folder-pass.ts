@@ -5,7 +5,6 @@ import { reportDocument } from "../engine/scan.js";
 import { lookup, type ConfigNode } from "../formats/hf-config/config-tree.js";
 import type { ConfigDocument } from "../formats/hf-config/types.js";
 import type { MlflowModelDocument } from "../formats/mlflow/parse.js";
-import { MAX_PYTHON_MODULE_BYTES, PYTHON_MODULE_FORMAT, analyzePython } from "../formats/python/analyze.js";
 import type { Policy } from "../policy/policy.js";
 import { rulesForFormat } from "../rules/families.js";
 import { codeRefs } from "../rules/hfconfig/auto-map.js";
@@ -109,6 +108,8 @@ function tieShard(source: FolderSource, shard: string, byAbsolute: Map<string, S
 }
 
 async function judgePython(file: ScannedFile, why: string[], policy: Policy): Promise<void> {
+  // Loaded here: the Python parser is large, and most folders tie no Python file.
+  const { MAX_PYTHON_MODULE_BYTES, PYTHON_MODULE_FORMAT, analyzePython } = await import("../formats/python/analyze.js");
   const text = await readHead(file.absolute, MAX_PYTHON_MODULE_BYTES + 1);
   if (text === undefined) return;
   const document = analyzePython(text.text, { path: file.shown, tiedBy: why, size: text.size });

@@ -94,13 +94,33 @@ export async function scanPaths(paths: readonly Given[], given: ScanPathsOptions
   /** Folder arguments as shown in the report: each is a model folder with a verdict of its own. */
   const folderArgs: string[] = [];
   const exclude = excludePredicate(options.exclude ?? []);
-  for (const given of paths) entries.push(...(await entriesOf(given, exclude, folderArgs)));
+  const isolate = (options.isolate ?? true) && POOL_AVAILABLE;
+  const newPool = (): ScanPool => new ScanPool({ policyLayers: options.policy.layers, limits: options.limits, size: options.workers ?? availableParallelism() });
+  let pool: ScanPool | undefined;
+  // The workers load the scanner while the folders are walked: they start as soon as the walk has
+  // found what scansInThread would not keep in this thread (a second file, or a large one).
+  const found: (number | undefined)[] = [];
+  const onFile = (size: number | undefined): void => {
+    if (found.length <= 1) found.push(size);
+    if (pool === undefined && isolate && !scansInThread(found)) {
+      pool = newPool();
+      pool.prewarm();
+    }
+  };
+  for (const given of paths) entries.push(...(await entriesOf(given, { exclude, folderArgs, onFile })));
   if (options.cache) await dropCacheFiles(entries, options.cache.dir);
 
   const files: FileReport[] = new Array<FileReport>(entries.length);
   const sizes = entries.flatMap((e) => (e.kind === "file" ? [e.size] : []));
   const fileCount = sizes.length;
-  const pool = (options.isolate ?? true) && POOL_AVAILABLE && !scansInThread(sizes) ? new ScanPool({ policyLayers: options.policy.layers, limits: options.limits, size: Math.min(options.workers ?? availableParallelism(), fileCount) }) : undefined;
+  if (!isolate || scansInThread(sizes)) {
+    // Files dropped after the walk (the cache's own folder) can leave one: it is scanned here.
+    await pool?.close();
+    pool = undefined;
+  } else {
+    pool ??= newPool();
+    pool.limitTo(fileCount);
+  }
   const sources: FolderSource[] = [];
   let next = 0;
   let done = 0;
@@ -194,8 +214,16 @@ function textPath(path: OsPath): string {
  */
 export type Entry = WalkEntry & { root: OsPath; named: boolean };
 
+interface EntriesOptions {
+  exclude: ExcludePredicate;
+  /** Folder arguments found, as shown in the report. */
+  folderArgs: string[];
+  /** Called for each regular file as it is found, with its size. */
+  onFile: (size: number | undefined) => void;
+}
+
 /** What one path argument stands for: itself, everything in its folder, or an error entry. */
-async function entriesOf(given: Given, exclude: ExcludePredicate, folderArgs: string[]): Promise<Entry[]> {
+async function entriesOf(given: Given, { exclude, folderArgs, onFile }: EntriesOptions): Promise<Entry[]> {
   const absolute = toOsPath(given);
   const shown = typeof given === "string" ? safeLine(given) : displayPath(given);
   let info;
@@ -204,14 +232,20 @@ async function entriesOf(given: Given, exclude: ExcludePredicate, folderArgs: st
   } catch (error) {
     return [{ ...unreadable(shown, absolute, error), root: fromBinary(dirname(binary(absolute))), named: true }];
   }
-  if (info.isFile()) return [{ kind: "file", path: shown, absolute, root: fromBinary(dirname(binary(absolute))), named: true, size: Number(info.size) }];
+  if (info.isFile()) {
+    onFile(Number(info.size));
+    return [{ kind: "file", path: shown, absolute, root: fromBinary(dirname(binary(absolute))), named: true, size: Number(info.size) }];
+  }
   // Never opened: opening a device can act on it (a tape rewinds), and a FIFO would block.
   if (!info.isDirectory()) return [{ kind: "special", path: shown, absolute, what: specialKind(info), root: absolute, named: true }];
   const display = shown.replace(/[\\/]+$/, "") || shown;
   folderArgs.push(display);
   const entries: Entry[] = [];
   try {
-    for await (const entry of walk(absolute, display, { exclude })) entries.push({ ...entry, root: absolute, named: false });
+    for await (const entry of walk(absolute, display, { exclude })) {
+      if (entry.kind === "file") onFile(entry.size);
+      entries.push({ ...entry, root: absolute, named: false });
+    }
   } catch (error) {
     // The walk reports what it cannot read as entries; this is the root itself failing mid-way.
     entries.push({ ...unreadable(display, absolute, error), root: absolute, named: true });
