@@ -5,18 +5,15 @@ import { ByteSourceError } from "../core/byte-source.js";
 import { safeLine } from "../core/safe-text.js";
 import { summarize, verdictOf, type FileReport, type ScanReport } from "../core/finding.js";
 import type { Limits } from "../core/limits.js";
-import { reportDocument, scanSource } from "../engine/scan.js";
 import type { Policy } from "../policy/policy.js";
+import type { Rule } from "../rules/types.js";
 import { defaultPolicy } from "../policy/default.js";
 import { excludePredicate, type ExcludePredicate } from "./exclude.js";
-import { rulesForFormat } from "../rules/families.js";
-import { FILESYSTEM_RULES } from "../rules/filesystem/index.js";
 import type { SymlinkDocument } from "../rules/filesystem/fs001-symlink-escape.js";
 import type { OnnxDocument } from "../formats/onnx/types.js";
 import { availableParallelism } from "node:os";
 import { FileSource, FileSourceError } from "./file-source.js";
 import { MAX_BATCH_FILES, POOL_AVAILABLE, ScanPool } from "./scan-pool.js";
-import { checkOnnxExternalFiles, ExternalFilesLimitError } from "./onnx-external.js";
 import type { FolderSource, ScannedFile } from "./folder-pass.js";
 import { binary, displayPath, fromBinary, toOsPath, type OsPath } from "./os-path.js";
 import { PathError } from "./path-error.js";
@@ -56,6 +53,14 @@ export interface ScanPathsOptions {
   workers?: number;
 }
 
+
+/**
+ * The scanner itself (engine, sniffers, rules), loaded on first use: when workers scan, this
+ * thread only walks, hands out files and gathers reports, and never needs it (issue 14: the
+ * main thread of a pooled folder scan loaded ~55 modules it did not run).
+ */
+let engine: Promise<typeof import("../engine/scan.js")> | undefined;
+const loadEngine = (): Promise<typeof import("../engine/scan.js")> => (engine ??= import("../engine/scan.js"));
 
 /** A path, scanned or not: what the report shows, and the bytes to open it by. */
 type Given = string | Uint8Array;
@@ -279,7 +284,7 @@ async function scanEntryReport(entry: Entry, options: { policy: Policy; limits?:
   const base = { policy: options.policy, limits: options.limits, path: entry.path };
   switch (entry.kind) {
     case "symlink":
-      return symlinkReport(entry, base);
+      return symlinkReport(entry, base, await loadEngine(), (await import("../rules/filesystem/index.js")).FILESYSTEM_RULES);
     case "special":
       return errorReport(entry.path, "not-a-file", `Not a regular file (${entry.what}); not scanned`);
     case "unreadable":
@@ -295,6 +300,7 @@ async function scanEntryReport(entry: Entry, options: { policy: Policy; limits?:
   }
   try {
     const onnx: OnnxDocument[] = [];
+    const { scanSource, reportDocument } = await loadEngine();
     const report = await scanSource(source, {
       ...base,
       onDocument: (view, member) => {
@@ -304,17 +310,9 @@ async function scanEntryReport(entry: Entry, options: { policy: Policy; limits?:
         }
       },
     });
-    if (onnx.length > 0) external.reads = true;
-    try {
-      for (const doc of onnx) {
-        for (const fact of await checkOnnxExternalFiles({ absolute: entry.absolute, shown: entry.path }, doc, { root: entry.root })) {
-          report.findings.push(...reportDocument("onnx-external-file", fact, { ...base, rules: await rulesForFormat("onnx-external-file") }).findings);
-        }
-      }
-    } catch (error) {
-      // The report so far stands; the check that failed makes it incomplete, so it fails closed.
-      if (error instanceof ExternalFilesLimitError) report.errors.push({ code: "limit-exceeded", message: `${error.message} (limit MAX_EXTERNAL_FILES)`, location: {} });
-      else report.errors.push({ code: "internal-error", message: `Cannot check ONNX external data files: ${(error as Error).message}`, location: {} });
+    if (onnx.length > 0) {
+      external.reads = true;
+      await checkOnnxExternal(report, onnx, entry, { ...base, reportDocument });
     }
     try {
       await source.verify();
@@ -333,6 +331,29 @@ async function scanEntryReport(entry: Entry, options: { policy: Policy; limits?:
   }
 }
 
+/** An ONNX model's external data files, checked where they lie (loaded only for ONNX models). */
+async function checkOnnxExternal(
+  report: FileReport,
+  onnx: readonly OnnxDocument[],
+  entry: Extract<Entry, { kind: "file" }>,
+  base: { policy: Policy; limits?: Partial<Limits>; path: string; reportDocument: typeof import("../engine/scan.js").reportDocument },
+): Promise<void> {
+  const { checkOnnxExternalFiles, ExternalFilesLimitError } = await import("./onnx-external.js");
+  const { rulesForFormat } = await import("../rules/families.js");
+  const { reportDocument, ...options } = base;
+  try {
+    for (const doc of onnx) {
+      for (const fact of await checkOnnxExternalFiles({ absolute: entry.absolute, shown: entry.path }, doc, { root: entry.root })) {
+        report.findings.push(...reportDocument("onnx-external-file", fact, { ...options, rules: await rulesForFormat("onnx-external-file") }).findings);
+      }
+    }
+  } catch (error) {
+    // The report so far stands; the check that failed makes it incomplete, so it fails closed.
+    if (error instanceof ExternalFilesLimitError) report.errors.push({ code: "limit-exceeded", message: `${error.message} (limit MAX_EXTERNAL_FILES)`, location: {} });
+    else report.errors.push({ code: "internal-error", message: `Cannot check ONNX external data files: ${(error as Error).message}`, location: {} });
+  }
+}
+
 function openFailure(entry: Entry, error: unknown): FileReport {
   if (error instanceof FileSourceError) return errorReport(entry.path, error.code, error.message);
   const errno = (error as NodeJS.ErrnoException).code;
@@ -344,8 +365,13 @@ function openFailure(entry: Entry, error: unknown): FileReport {
   return errorReport(entry.path, "io-error", `Cannot open: ${systemReason(error)}`);
 }
 
-function symlinkReport(entry: Extract<WalkEntry, { kind: "symlink" }>, given: { policy: Policy; limits?: Partial<Limits>; path: string }): FileReport {
-  const base = { ...given, rules: FILESYSTEM_RULES };
+function symlinkReport(
+  entry: Extract<WalkEntry, { kind: "symlink" }>,
+  given: { policy: Policy; limits?: Partial<Limits>; path: string },
+  { reportDocument }: typeof import("../engine/scan.js"),
+  rules: readonly Rule[],
+): FileReport {
+  const base = { ...given, rules };
   const doc: SymlinkDocument = { format: "symlink", target: entry.target, resolved: entry.resolved, escapes: entry.escapes };
   const failClosed = (report: FileReport, code: string, message: string): FileReport => {
     report.errors.push({ code, message, location: {} });
