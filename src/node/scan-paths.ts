@@ -103,14 +103,16 @@ export async function scanPaths(paths: readonly Given[], given: ScanPathsOptions
   const newPool = (): ScanPool => new ScanPool({ policyLayers: options.policy.layers, limits: options.limits, size: options.workers ?? availableParallelism() });
   let pool: ScanPool | undefined;
   // The workers load the scanner while the folders are walked: they start as soon as the walk has
-  // found what scansInThread would not keep in this thread (a second file, or a large one).
+  // found what scansInThread would not keep in this thread (a second file, or a large one), one
+  // more with each file found, up to the pool's size.
   const found: (number | undefined)[] = [];
+  let filesFound = 0;
   const onFile = (size: number | undefined): void => {
+    filesFound++;
     if (found.length <= 1) found.push(size);
-    if (pool === undefined && isolate && !scansInThread(found)) {
-      pool = newPool();
-      pool.prewarm();
-    }
+    if (!isolate || scansInThread(found)) return;
+    pool ??= newPool();
+    pool.prewarm(filesFound);
   };
   for (const given of paths) entries.push(...(await entriesOf(given, { exclude, folderArgs, onFile })));
   if (options.cache) await dropCacheFiles(entries, options.cache.dir);

@@ -141,11 +141,11 @@ export class ScanPool {
   }
 
   /**
-   * Starts its workers now, before there is work: a worker spends its first ~80 ms loading the
-   * scanner, which a folder scan can overlap with walking the folder.
+   * Starts up to `count` of its workers now, before there is work: a worker spends its first
+   * ~80 ms loading the scanner, which a folder scan can overlap with walking the folder.
    */
-  prewarm(): void {
-    while (!this.closed && this.slots.length < this.workers) this.slots.push(this.spawn());
+  prewarm(count = this.workers): void {
+    while (!this.closed && this.slots.length < Math.min(count, this.workers)) this.slots.push(this.spawn());
   }
 
   /** Runs at most `count` workers from now on (a folder turned out to hold fewer files than there are cores); idle extra workers stop. */
