@@ -145,7 +145,13 @@ if (doFolders) {
       });
     }
     const speedup = walls.get("modelvet (1 worker)") / walls.get(`modelvet (pool of ${cores})`);
-    console.log(`${label}: pool of ${cores} vs 1 worker: ${speedup.toFixed(2)}x (goal >= 1.7x on 2 cores)`);
+    const cpus = new Map(folderRows.filter((r) => r.folder === label).map((r) => [r.tool, r.cpu_s]));
+    // What each more worker costs: its start and its own warm-up (loading, optimising), paid once per thread.
+    const extraCpu = (cpus.get(`modelvet (pool of ${cores})`) - cpus.get("modelvet (1 worker)")) / Math.max(1, cores - 1);
+    console.log(`${label}: pool of ${cores} vs 1 worker: ${speedup.toFixed(2)}x (goal >= 1.7x on 2 cores); each more worker costs ${extraCpu.toFixed(2)} s CPU`);
+    // The same scan again in the same process: what a file costs once the code is loaded and optimised.
+    const warm = JSON.parse(best(process.execPath, [driver, dir, "warm"]).stdout.trim().split("\n").pop());
+    console.log(`${label}: in-process, second scan in the same process: ${warm.warm_wall_ms} ms wall, ${warm.warm_cpu_ms} ms CPU, ${(warm.warm_wall_ms / files).toFixed(3)} ms per file`);
   }
   console.log(`Start-up (one-file folder, wall s): ${[...startup].map(([k, v]) => `${k} ${v.toFixed(2)}`).join("; ")}`);
   console.table(folderRows);

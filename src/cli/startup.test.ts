@@ -69,8 +69,8 @@ describe.skipIf(!existsSync(BIN))("start-up: what the bin loads (dist/)", () => 
     // Other formats contribute their sniffers only (sniff.ts and what it needs), never a handler.
     expect(fromDist(modules, "formats").filter((m) => m.endsWith("/handler.js") && !m.includes("/formats/pickle/"))).toEqual([]);
     const ruleFamilies = new Set(fromDist(modules, "rules").map((m) => /\/dist\/rules\/([^/]+)\//.exec(m)?.[1]).filter((f) => f !== undefined));
-    // filesystem: FS001 reports symlinks met by the walk, and is loaded with it.
-    expect([...ruleFamilies].sort()).toEqual(["filesystem", "pickle"]);
+    // filesystem (FS001) loads only when the walk meets a symlink.
+    expect([...ruleFamilies].sort()).toEqual(["pickle"]);
     // A one-file scan runs in this thread: no worker reloads the engine.
     expect(modules.filter((m) => m.endsWith("/dist/node/scan-worker.js"))).toEqual([]);
   });

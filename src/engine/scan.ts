@@ -10,7 +10,7 @@ import { loadedRulesForFormat, rulesForFormat } from "../rules/families.js";
 import type { Rule } from "../rules/types.js";
 import { describeNonModel } from "./kind.js";
 import { findResidual, lfsPointer, type Residual } from "./recognize.js";
-import type { FormatAnalysis, FormatHandler, Member, ScanContext } from "../core/handler.js";
+import type { FormatAnalysis, FormatHandler, Member, ScanContext, SniffStrength } from "../core/handler.js";
 
 
 export interface ScanOptions {
@@ -307,8 +307,14 @@ async function analyze(engine: Engine, frame: Frame): Promise<Recognition> {
   const strong: FormatHandler[] = [];
   const tailClaims: FormatHandler[] = [];
   const weak: FormatHandler[] = [];
+  // Sniffers are pure: handlers that share one (a zip and the zips that are more than zips) ask it once.
+  const asked = new Map<FormatHandler["sniff"], SniffStrength>();
   for (const handler of engine.handlers) {
-    const strength = handler.sniff(head, hint);
+    let strength = asked.get(handler.sniff);
+    if (strength === undefined) {
+      strength = handler.sniff(head, hint);
+      asked.set(handler.sniff, strength);
+    }
     if (strength === "strong") strong.push(handler);
     else if (strength === "tail") tailClaims.push(handler);
     else if (strength === "weak") weak.push(handler);

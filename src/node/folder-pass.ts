@@ -1,13 +1,10 @@
 import { open } from "node:fs/promises";
 import { dirname, join, normalize, sep } from "node:path";
 import { verdictOf, type FileReport, type FolderSummary, type FolderTie, type Verdict } from "../core/finding.js";
-import { reportDocument } from "../engine/scan.js";
 import { lookup, type ConfigNode } from "../formats/hf-config/config-tree.js";
 import type { ConfigDocument } from "../formats/hf-config/types.js";
 import type { MlflowModelDocument } from "../formats/mlflow/parse.js";
-import { MAX_PYTHON_MODULE_BYTES, PYTHON_MODULE_FORMAT, analyzePython } from "../formats/python/analyze.js";
 import type { Policy } from "../policy/policy.js";
-import { rulesForFormat } from "../rules/families.js";
 import { codeRefs } from "../rules/hfconfig/auto-map.js";
 
 /** Python files judged per scan (CWE-400): a model ships a handful; a code/ tree may hold more. */
@@ -109,6 +106,13 @@ function tieShard(source: FolderSource, shard: string, byAbsolute: Map<string, S
 }
 
 async function judgePython(file: ScannedFile, why: string[], policy: Policy): Promise<void> {
+  // Loaded here: the Python parser is large, and most folders tie no Python file (nor does this
+  // thread need the engine when workers scanned the files).
+  const [{ MAX_PYTHON_MODULE_BYTES, PYTHON_MODULE_FORMAT, analyzePython }, { reportDocument }, { rulesForFormat }] = await Promise.all([
+    import("../formats/python/analyze.js"),
+    import("../engine/scan.js"),
+    import("../rules/families.js"),
+  ]);
   const text = await readHead(file.absolute, MAX_PYTHON_MODULE_BYTES + 1);
   if (text === undefined) return;
   const document = analyzePython(text.text, { path: file.shown, tiedBy: why, size: text.size });

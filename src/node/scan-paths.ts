@@ -5,18 +5,15 @@ import { ByteSourceError } from "../core/byte-source.js";
 import { safeLine } from "../core/safe-text.js";
 import { summarize, verdictOf, type FileReport, type ScanReport } from "../core/finding.js";
 import type { Limits } from "../core/limits.js";
-import { reportDocument, scanSource } from "../engine/scan.js";
 import type { Policy } from "../policy/policy.js";
+import type { Rule } from "../rules/types.js";
 import { defaultPolicy } from "../policy/default.js";
 import { excludePredicate, type ExcludePredicate } from "./exclude.js";
-import { rulesForFormat } from "../rules/families.js";
-import { FILESYSTEM_RULES } from "../rules/filesystem/index.js";
 import type { SymlinkDocument } from "../rules/filesystem/fs001-symlink-escape.js";
 import type { OnnxDocument } from "../formats/onnx/types.js";
 import { availableParallelism } from "node:os";
 import { FileSource, FileSourceError } from "./file-source.js";
 import { MAX_BATCH_FILES, POOL_AVAILABLE, ScanPool } from "./scan-pool.js";
-import { checkOnnxExternalFiles, ExternalFilesLimitError } from "./onnx-external.js";
 import type { FolderSource, ScannedFile } from "./folder-pass.js";
 import { binary, displayPath, fromBinary, toOsPath, type OsPath } from "./os-path.js";
 import { PathError } from "./path-error.js";
@@ -57,6 +54,14 @@ export interface ScanPathsOptions {
 }
 
 
+/**
+ * The scanner itself (engine, sniffers, rules), loaded on first use: when workers scan, this
+ * thread only walks, hands out files and gathers reports, and never needs it (issue 14: the
+ * main thread of a pooled folder scan loaded ~55 modules it did not run).
+ */
+let engine: Promise<typeof import("../engine/scan.js")> | undefined;
+const loadEngine = (): Promise<typeof import("../engine/scan.js")> => (engine ??= import("../engine/scan.js"));
+
 /** A path, scanned or not: what the report shows, and the bytes to open it by. */
 type Given = string | Uint8Array;
 
@@ -94,13 +99,35 @@ export async function scanPaths(paths: readonly Given[], given: ScanPathsOptions
   /** Folder arguments as shown in the report: each is a model folder with a verdict of its own. */
   const folderArgs: string[] = [];
   const exclude = excludePredicate(options.exclude ?? []);
-  for (const given of paths) entries.push(...(await entriesOf(given, exclude, folderArgs)));
+  const isolate = (options.isolate ?? true) && POOL_AVAILABLE;
+  const newPool = (): ScanPool => new ScanPool({ policyLayers: options.policy.layers, limits: options.limits, size: options.workers ?? availableParallelism() });
+  let pool: ScanPool | undefined;
+  // The workers load the scanner while the folders are walked: they start as soon as the walk has
+  // found what scansInThread would not keep in this thread (a second file, or a large one), one
+  // more with each file found, up to the pool's size.
+  const found: (number | undefined)[] = [];
+  let filesFound = 0;
+  const onFile = (size: number | undefined): void => {
+    filesFound++;
+    if (found.length <= 1) found.push(size);
+    if (!isolate || scansInThread(found)) return;
+    pool ??= newPool();
+    pool.prewarm(filesFound);
+  };
+  for (const given of paths) entries.push(...(await entriesOf(given, { exclude, folderArgs, onFile })));
   if (options.cache) await dropCacheFiles(entries, options.cache.dir);
 
   const files: FileReport[] = new Array<FileReport>(entries.length);
   const sizes = entries.flatMap((e) => (e.kind === "file" ? [e.size] : []));
   const fileCount = sizes.length;
-  const pool = (options.isolate ?? true) && POOL_AVAILABLE && !scansInThread(sizes) ? new ScanPool({ policyLayers: options.policy.layers, limits: options.limits, size: Math.min(options.workers ?? availableParallelism(), fileCount) }) : undefined;
+  if (!isolate || scansInThread(sizes)) {
+    // Files dropped after the walk (the cache's own folder) can leave one: it is scanned here.
+    await pool?.close();
+    pool = undefined;
+  } else {
+    pool ??= newPool();
+    pool.limitTo(fileCount);
+  }
   const sources: FolderSource[] = [];
   let next = 0;
   let done = 0;
@@ -194,8 +221,16 @@ function textPath(path: OsPath): string {
  */
 export type Entry = WalkEntry & { root: OsPath; named: boolean };
 
+interface EntriesOptions {
+  exclude: ExcludePredicate;
+  /** Folder arguments found, as shown in the report. */
+  folderArgs: string[];
+  /** Called for each regular file as it is found, with its size. */
+  onFile: (size: number | undefined) => void;
+}
+
 /** What one path argument stands for: itself, everything in its folder, or an error entry. */
-async function entriesOf(given: Given, exclude: ExcludePredicate, folderArgs: string[]): Promise<Entry[]> {
+async function entriesOf(given: Given, { exclude, folderArgs, onFile }: EntriesOptions): Promise<Entry[]> {
   const absolute = toOsPath(given);
   const shown = typeof given === "string" ? safeLine(given) : displayPath(given);
   let info;
@@ -204,14 +239,20 @@ async function entriesOf(given: Given, exclude: ExcludePredicate, folderArgs: st
   } catch (error) {
     return [{ ...unreadable(shown, absolute, error), root: fromBinary(dirname(binary(absolute))), named: true }];
   }
-  if (info.isFile()) return [{ kind: "file", path: shown, absolute, root: fromBinary(dirname(binary(absolute))), named: true, size: Number(info.size) }];
+  if (info.isFile()) {
+    onFile(Number(info.size));
+    return [{ kind: "file", path: shown, absolute, root: fromBinary(dirname(binary(absolute))), named: true, size: Number(info.size) }];
+  }
   // Never opened: opening a device can act on it (a tape rewinds), and a FIFO would block.
   if (!info.isDirectory()) return [{ kind: "special", path: shown, absolute, what: specialKind(info), root: absolute, named: true }];
   const display = shown.replace(/[\\/]+$/, "") || shown;
   folderArgs.push(display);
   const entries: Entry[] = [];
   try {
-    for await (const entry of walk(absolute, display, { exclude })) entries.push({ ...entry, root: absolute, named: false });
+    for await (const entry of walk(absolute, display, { exclude })) {
+      if (entry.kind === "file") onFile(entry.size);
+      entries.push({ ...entry, root: absolute, named: false });
+    }
   } catch (error) {
     // The walk reports what it cannot read as entries; this is the root itself failing mid-way.
     entries.push({ ...unreadable(display, absolute, error), root: absolute, named: true });
@@ -245,7 +286,7 @@ async function scanEntryReport(entry: Entry, options: { policy: Policy; limits?:
   const base = { policy: options.policy, limits: options.limits, path: entry.path };
   switch (entry.kind) {
     case "symlink":
-      return symlinkReport(entry, base);
+      return symlinkReport(entry, base, await loadEngine(), (await import("../rules/filesystem/index.js")).FILESYSTEM_RULES);
     case "special":
       return errorReport(entry.path, "not-a-file", `Not a regular file (${entry.what}); not scanned`);
     case "unreadable":
@@ -261,6 +302,7 @@ async function scanEntryReport(entry: Entry, options: { policy: Policy; limits?:
   }
   try {
     const onnx: OnnxDocument[] = [];
+    const { scanSource, reportDocument } = await loadEngine();
     const report = await scanSource(source, {
       ...base,
       onDocument: (view, member) => {
@@ -270,17 +312,9 @@ async function scanEntryReport(entry: Entry, options: { policy: Policy; limits?:
         }
       },
     });
-    if (onnx.length > 0) external.reads = true;
-    try {
-      for (const doc of onnx) {
-        for (const fact of await checkOnnxExternalFiles({ absolute: entry.absolute, shown: entry.path }, doc, { root: entry.root })) {
-          report.findings.push(...reportDocument("onnx-external-file", fact, { ...base, rules: await rulesForFormat("onnx-external-file") }).findings);
-        }
-      }
-    } catch (error) {
-      // The report so far stands; the check that failed makes it incomplete, so it fails closed.
-      if (error instanceof ExternalFilesLimitError) report.errors.push({ code: "limit-exceeded", message: `${error.message} (limit MAX_EXTERNAL_FILES)`, location: {} });
-      else report.errors.push({ code: "internal-error", message: `Cannot check ONNX external data files: ${(error as Error).message}`, location: {} });
+    if (onnx.length > 0) {
+      external.reads = true;
+      await checkOnnxExternal(report, onnx, entry, { ...base, reportDocument });
     }
     try {
       await source.verify();
@@ -299,6 +333,29 @@ async function scanEntryReport(entry: Entry, options: { policy: Policy; limits?:
   }
 }
 
+/** An ONNX model's external data files, checked where they lie (loaded only for ONNX models). */
+async function checkOnnxExternal(
+  report: FileReport,
+  onnx: readonly OnnxDocument[],
+  entry: Extract<Entry, { kind: "file" }>,
+  base: { policy: Policy; limits?: Partial<Limits>; path: string; reportDocument: typeof import("../engine/scan.js").reportDocument },
+): Promise<void> {
+  const { checkOnnxExternalFiles, ExternalFilesLimitError } = await import("./onnx-external.js");
+  const { rulesForFormat } = await import("../rules/families.js");
+  const { reportDocument, ...options } = base;
+  try {
+    for (const doc of onnx) {
+      for (const fact of await checkOnnxExternalFiles({ absolute: entry.absolute, shown: entry.path }, doc, { root: entry.root })) {
+        report.findings.push(...reportDocument("onnx-external-file", fact, { ...options, rules: await rulesForFormat("onnx-external-file") }).findings);
+      }
+    }
+  } catch (error) {
+    // The report so far stands; the check that failed makes it incomplete, so it fails closed.
+    if (error instanceof ExternalFilesLimitError) report.errors.push({ code: "limit-exceeded", message: `${error.message} (limit MAX_EXTERNAL_FILES)`, location: {} });
+    else report.errors.push({ code: "internal-error", message: `Cannot check ONNX external data files: ${(error as Error).message}`, location: {} });
+  }
+}
+
 function openFailure(entry: Entry, error: unknown): FileReport {
   if (error instanceof FileSourceError) return errorReport(entry.path, error.code, error.message);
   const errno = (error as NodeJS.ErrnoException).code;
@@ -310,8 +367,13 @@ function openFailure(entry: Entry, error: unknown): FileReport {
   return errorReport(entry.path, "io-error", `Cannot open: ${systemReason(error)}`);
 }
 
-function symlinkReport(entry: Extract<WalkEntry, { kind: "symlink" }>, given: { policy: Policy; limits?: Partial<Limits>; path: string }): FileReport {
-  const base = { ...given, rules: FILESYSTEM_RULES };
+function symlinkReport(
+  entry: Extract<WalkEntry, { kind: "symlink" }>,
+  given: { policy: Policy; limits?: Partial<Limits>; path: string },
+  { reportDocument }: typeof import("../engine/scan.js"),
+  rules: readonly Rule[],
+): FileReport {
+  const base = { ...given, rules };
   const doc: SymlinkDocument = { format: "symlink", target: entry.target, resolved: entry.resolved, escapes: entry.escapes };
   const failClosed = (report: FileReport, code: string, message: string): FileReport => {
     report.errors.push({ code, message, location: {} });

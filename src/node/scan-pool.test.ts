@@ -49,6 +49,21 @@ describe.skipIf(!existsSync(built))("scan pool (worker threads, from dist/)", ()
     }
   });
 
+  it("prewarmed and then limited to fewer workers, it still scans every file with its own verdict", async () => {
+    const { ScanPool } = (await import(built.href)) as PoolModule;
+    const pool = new ScanPool({ policyLayers: [DEFAULT_POLICY_DATA], size: 3 });
+    try {
+      pool.prewarm();
+      pool.limitTo(1);
+      expect(pool.size).toBe(1);
+      const entries = [P.call("os", "system", "id"), new P().proto(2).raw(0x4e).stop().toBytes()].map((bytes, i) => ({ ...file(`warm${i}.pkl`, bytes), size: bytes.length }));
+      const results = await Promise.all(entries.map((entry) => pool.scan({ entry })));
+      expect(results.map((r) => r.report.verdict)).toEqual(["unsafe", "clean"]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("a batch whose worker runs out of heap: each file is retried alone and gets its own report", async () => {
     const { ScanPool } = (await import(built.href)) as PoolModule;
     const pool = new ScanPool({ policyLayers: [DEFAULT_POLICY_DATA], size: 1, heapMb: 4 });

@@ -125,14 +125,36 @@ interface Pending {
 export class ScanPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
-  readonly size: number;
+  private workers: number;
   private readonly hardMillis: number;
   private closed = false;
   private pumpScheduled = false;
 
   constructor(private readonly options: ScanPoolOptions) {
-    this.size = Math.max(1, options.size ?? availableParallelism());
+    this.workers = Math.max(1, options.size ?? availableParallelism());
     this.hardMillis = resolveLimits(options.limits).maxMillisPerFile + HARD_TIMEOUT_GRACE_MS;
+  }
+
+  /** Worker threads it runs at most. */
+  get size(): number {
+    return this.workers;
+  }
+
+  /**
+   * Starts up to `count` of its workers now, before there is work: a worker spends its first
+   * ~80 ms loading the scanner, which a folder scan can overlap with walking the folder.
+   */
+  prewarm(count = this.workers): void {
+    while (!this.closed && this.slots.length < Math.min(count, this.workers)) this.slots.push(this.spawn());
+  }
+
+  /** Runs at most `count` workers from now on (a folder turned out to hold fewer files than there are cores); idle extra workers stop. */
+  limitTo(count: number): void {
+    this.workers = Math.max(1, Math.min(this.workers, count));
+    for (const slot of this.slots.filter((s) => !s.busy).slice(0, Math.max(0, this.slots.length - this.workers))) {
+      void slot.worker.terminate();
+      this.slots.splice(this.slots.indexOf(slot), 1);
+    }
   }
 
   scan(job: PoolJob): Promise<ScannedEntry> {
@@ -159,7 +181,7 @@ export class ScanPool {
   private pump(): void {
     while (this.queue.length > 0) {
       let slot = this.slots.find((s) => !s.busy);
-      if (!slot && this.slots.length < this.size) {
+      if (!slot && this.slots.length < this.workers) {
         slot = this.spawn();
         this.slots.push(slot);
       }
@@ -176,7 +198,7 @@ export class ScanPool {
     const first = this.queue.shift() as Pending;
     const batch = [first];
     if (first.alone || !batchable(first)) return batch;
-    const share = Math.min(MAX_BATCH_FILES, Math.ceil((this.queue.length + 1) / this.size));
+    const share = Math.min(MAX_BATCH_FILES, Math.ceil((this.queue.length + 1) / this.workers));
     let bytes = jobFileSize(first.job) ?? 0;
     while (batch.length < share && this.queue.length > 0) {
       const next = this.queue[0] as Pending;

@@ -1,4 +1,5 @@
 import type { FormatSniffer, SniffHint } from "../../core/handler.js";
+import { latin1MayStartWith } from "../sniff-text.js";
 
 /** How far into the head the first tag may start (leading whitespace, BOM, comments). */
 const SNIFF_WINDOW = 1024;
@@ -11,6 +12,8 @@ const HTML_START = /<(?:script|div|iframe|body|head|svg|meta|table|p|span|a|img|
  * non-space byte opens a common HTML element (cards, exported reports, SVG images).
  */
 export function sniffHtml(head: Uint8Array, _hint: SniffHint): "strong" | "weak" | "no" {
+  // Every claim below starts at a "<" (a comment too): most heads are not text at all.
+  if (!latin1MayStartWith(head.subarray(0, SNIFF_WINDOW), 0x3c)) return "no";
   const text = new TextDecoder("latin1").decode(head.subarray(0, SNIFF_WINDOW)).replace(/^\u00ef\u00bb\u00bf/, "");
   const start = text.slice(afterSpaceAndComments(text));
   if (/^<!doctype\s+html/i.test(start) || /^<html[\s>]/i.test(start)) return "strong";

@@ -24,8 +24,9 @@ export const joblibSniffer: FormatSniffer = {
   priority: 15,
   supersedes: ["pickle"],
   sniff(head: Uint8Array, hint: SniffHint) {
-    if (!startsLikePickle(head) && !(head.length > 0 && MARKERS.some((m) => contains(head, m)))) return "no";
-    if (MARKERS.some((m) => contains(head, m))) return "strong";
+    const marked = head.length > 0 && MARKERS.some((m) => contains(head, m));
+    if (!startsLikePickle(head) && !marked) return "no";
+    if (marked) return "strong";
     return JOBLIB_NAME.test(hint.name) ? "strong" : "no";
   },
 };

@@ -1,5 +1,6 @@
 import type { FormatSniffer, SniffHint, SniffStrength } from "../../core/handler.js";
 import { WIRE_LEN, sniffFields } from "../protobuf/sniff.js";
+import { latin1MayStartWith } from "../sniff-text.js";
 
 const latin1 = new TextDecoder("latin1");
 const utf8 = new TextDecoder("utf-8");
@@ -16,6 +17,7 @@ const FILE_NAME = KERAS_METADATA_FILE;
  * sniffKerasConfig(head, { name: "config.json", size, parents: ["zip"] }); // "strong"
  */
 export function sniffKerasConfig(head: Uint8Array, hint: SniffHint): SniffStrength {
+  if (!latin1MayStartWith(head, 0x7b)) return "no"; // the `/^\s*\{/` below, without decoding a binary head
   const text = latin1.decode(head).replace(/^\xef\xbb\xbf/, ""); // a UTF-8 BOM, which Python's json accepts in bytes
   if (!/^\s*\{/.test(text) || !/"class_name"\s*:/.test(text)) return "no";
   const kerasish = /"module"\s*:\s*"keras|"keras_version"\s*:/.test(text) || (hint.name === "config.json" && hint.parents.includes("zip"));

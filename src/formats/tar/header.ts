@@ -43,11 +43,25 @@ export function numeric(raw: Uint8Array): number | undefined {
     for (let i = 1; i < raw.length; i++) n = n * 256 + raw[i]!;
     return Number.isSafeInteger(n) ? n : undefined;
   }
+  if (!mayBeOctalText(raw)) return undefined;
   const text = latin1.decode(raw).replace(/\0.*$/s, "").trim();
   if (text === "") return 0;
   if (!/^[0-7]+$/.test(text)) return undefined;
   const n = parseInt(text, 8);
   return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/**
+ * Whether the bytes before the first NUL are all octal digits or whitespace (as latin1 decodes
+ * them): anything else survives the trim and fails the octal test, so the field is not a number.
+ * Sniffing checks a header of every file, and most are not tars: this skips the decoding.
+ */
+function mayBeOctalText(raw: Uint8Array): boolean {
+  for (const b of raw) {
+    if (b === 0) return true;
+    if (!((b >= 0x30 && b <= 0x37) || (b >= 0x09 && b <= 0x0d) || b === 0x20 || b === 0xa0)) return false;
+  }
+  return true;
 }
 
 export function isZeroBlock(b: Uint8Array): boolean {

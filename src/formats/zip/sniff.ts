@@ -10,7 +10,9 @@ function at(head: Uint8Array, offset: number, sig: readonly number[]): boolean {
 }
 
 function contains(head: Uint8Array, sig: readonly number[]): boolean {
-  for (let i = 1; i + sig.length <= head.length; i++) if (head[i] === sig[0] && at(head, i, sig)) return true;
+  for (let i = head.indexOf(sig[0] as number, 1); i !== -1 && i + sig.length <= head.length; i = head.indexOf(sig[0] as number, i + 1)) {
+    if (at(head, i, sig)) return true;
+  }
   return false;
 }
 
@@ -36,8 +38,10 @@ export function sniffZip(head: Uint8Array, hint: SniffHint): SniffStrength {
  */
 function endRecordInTail(tail: Uint8Array, size: number): "ends-file" | "inside" | "none" {
   const tailStart = size - tail.length;
-  for (let i = tail.length - EOCD_SIZE; i >= 0; i--) {
-    if (tail[i] !== 0x50 || !at(tail, i, EOCD)) continue;
+  // lastIndexOf reads a negative start from the end: a tail shorter than a record has none.
+  const last = tail.length - EOCD_SIZE;
+  for (let i = last < 0 ? -1 : tail.lastIndexOf(0x50, last); i >= 0; i = i === 0 ? -1 : tail.lastIndexOf(0x50, i - 1)) {
+    if (!at(tail, i, EOCD)) continue;
     const cdSize = u32(tail, i + 12);
     const cdOffset = u32(tail, i + 16);
     const entries = u16(tail, i + 10);
