@@ -87,10 +87,10 @@ function fill(dir, sources, count) {
   return dir;
 }
 
-function smallFolder() {
+function smallFolder(count = 2000) {
   const pickles = readdirSync(join(root, "fixtures/pickle/benign")).filter((n) => /\.(pkl|pt)$/.test(n)).map((n) => join(root, "fixtures/pickle/benign", n));
   const stateDicts = ["state_dict.pt", "state_dict_legacy.pt", "mixed_dtypes.pt", "wide_tensor.pt"].map((n) => join(root, "fixtures/torch/benign", n));
-  return fill(join(DATA, "small-2000"), [...pickles, ...stateDicts], 2000);
+  return fill(join(DATA, `small-${count}`), [...pickles, ...stateDicts], count);
 }
 
 function mixedFolder() {
@@ -120,7 +120,11 @@ const tools = [
 ];
 
 // --reads-only / --folders-only: one half of the bench (the other takes minutes on a busy machine).
+// --scale adds a folder of 20,000 small files (80 MB, minutes per tool): each worker's fixed cost
+// (start, warm-up) is paid once per folder, so a larger folder shows the per-file cost and the
+// pool's speed-up net of it.
 const doFolders = !process.argv.includes("--reads-only");
+const doScale = process.argv.includes("--scale");
 const doReads = !process.argv.includes("--folders-only");
 
 if (doFolders) {
@@ -128,7 +132,9 @@ if (doFolders) {
   const startup = new Map(tools.map((t) => [t.tool, t.run(one).wall]));
   const folderRows = [];
   const mixed = mixedFolder();
-  for (const { label, dir } of [{ label: "2,000 small pickles and state dicts", dir: smallFolder() }, mixed]) {
+  const folders = [{ label: "2,000 small pickles and state dicts", dir: smallFolder() }, mixed];
+  if (doScale) folders.push({ label: "20,000 small pickles and state dicts", dir: smallFolder(20_000) });
+  for (const { label, dir } of folders) {
     const files = countFiles(dir);
     const walls = new Map();
     for (const t of tools) {
