@@ -6,9 +6,10 @@
 // Why: src/node/bundle-loader.ts. Bundles are made from dist/ (tsc's output): the same code as the
 // ES modules, in one file.
 //
-// What stays out: every npm package but commander (they load when a file or option needs them, as
-// before), and from the CLI bundle every command but scan (bin.js sends the others to the ES
-// modules: a second copy of a module in one process would break `instanceof` between the copies).
+// What stays out: npm packages but the parsers listed in BUNDLED_PACKAGES (the others load when an
+// option needs them, as before), and from the CLI bundle every command but scan (bin.js sends the
+// others to the ES modules: a second copy of a module in one process would break `instanceof`
+// between the copies).
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
@@ -21,6 +22,34 @@ const dist = join(root, "dist");
 const { BUNDLE_ID_PREFIX, BUNDLE_ID_LENGTH, cacheFileOf, loadBundle } = await import(pathToFileURL(join(dist, "node/bundle-loader.js")).href);
 const { DEFAULT_POLICY_DATA } = await import(pathToFileURL(join(dist, "policy/default.js")).href);
 
+/**
+ * The npm packages inside the bundles: the CLI's parser, and the parsers formats need (their code
+ * then comes from the code cache too, which matters most to workers, each of which loads them
+ * anew). Their modules are still evaluated only when a file needs them. Left out: packages only a
+ * rare option needs (signatures, CycloneDX) or that are native.
+ */
+const BUNDLED_PACKAGES = new Set([
+  "commander",
+  "@huggingface/jinja",
+  "@lezer/python",
+  "@lezer/lr",
+  "@lezer/common",
+  "@renovatebot/pep440",
+  "fflate",
+  "fzstd",
+  "htmlparser2",
+  "domhandler",
+  "domelementtype",
+  "domutils",
+  "dom-serializer",
+  "@lezer/highlight",
+  "entities",
+  "jsfive",
+  "smol-toml",
+  "yaml",
+]);
+const packageOf = (specifier) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+
 /** Files users scan most: what the warm-up scans, so the cache holds the functions they need. */
 const WARM_FILES = [
   "samples/classifier.pkl",
@@ -30,6 +59,13 @@ const WARM_FILES = [
   "fixtures/torch/benign/checkpoint.bin",
   "fixtures/torch/benign/arrays.npz",
   "fixtures/gguf/benign/llama3_template.gguf",
+  "fixtures/hf-config/benign/chat_template.json",
+  "fixtures/yaml-config/benign/model_config.yaml",
+  "fixtures/keras/benign/legacy_dense.h5",
+  "fixtures/keras/benign/dense.keras",
+  "fixtures/notebook/benign/training_analysis.ipynb",
+  "fixtures/archives/malicious-evil.pkl.zst",
+  "fixtures/mlflow/benign/recipe_card_static.html",
 ].map((path) => join(root, path));
 
 
@@ -84,7 +120,7 @@ async function makeBundle(entry, out, warm) {
       {
         name: "modelvet-bundle",
         setup(b) {
-          b.onResolve({ filter: /^[^./]/ }, (args) => (args.path === "commander" || args.path.startsWith("node:") ? undefined : { external: true }));
+          b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith("node:") || BUNDLED_PACKAGES.has(packageOf(args.path)) ? undefined : { external: true }));
           b.onResolve({ filter: /^\.\/commands\/[a-z-]+\.js$/ }, (args) =>
             args.importer === cliMain && args.path !== "./commands/scan.js" ? { external: true, path: args.path } : undefined,
           );

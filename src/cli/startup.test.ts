@@ -86,7 +86,19 @@ describe.skipIf(!existsSync(BIN))("start-up: what the bin loads (dist/)", () => 
   it("the bundle reports exactly what the ES modules report (files, folders, workers)", () => {
     const samples = join(ROOT, "samples");
     // More than one file: the scan goes to the worker pool, so the worker's bundle runs too.
-    const args = ["scan", samples, PICKLE, "--format", "json"];
+    // One file of each family whose parser is a bundled package (jinja, yaml, jsfive, lezer, htmlparser2, fzstd).
+    const families = [
+      "gguf/benign/llama3_template.gguf",
+      "hf-config/benign/chat_template.json",
+      "yaml-config/benign/model_config.yaml",
+      "keras/benign/legacy_dense.h5",
+      "keras/benign/dense.keras",
+      "notebook/benign/training_analysis.ipynb",
+      "notebook/malicious",
+      "archives/malicious-evil.pkl.zst",
+      "mlflow/benign/recipe_card_static.html",
+    ].map((path) => join(ROOT, "fixtures", path));
+    const args = ["scan", samples, PICKLE, ...families, "--format", "json"];
     const bundled = loadedModules(args);
     const modules = loadedModules(args, { MODELVET_NO_BUNDLE: "1" });
     expect(bundled.status).toBe(1); // samples/ holds a malicious model
