@@ -142,6 +142,14 @@ const MAX_FRAME_DEFECTS = 16;
  * parsed whole, and CPython's C loader does not read these fragments.
  */
 const MAX_SPECULATIVE_OPS = 1_000_000;
+/**
+ * The first periodic check (clock, depth) and the first exact weight check come early, then every
+ * 65,536 ops and every eighth of the budget. Not for safety: V8 optimizes the VM's loop after a few
+ * thousand ops, and a branch first taken after that (here, the checks at op 65,536) throws the
+ * optimized code away; each such round costs some 20 ms of a scan's warm-up.
+ */
+const FIRST_CHECK_OPS = 1024;
+const FIRST_WEIGHT_CHECK = 256;
 /** Non-fatal defects listed per file; more are counted in one summary (CWE-779). Fatal ones are always listed. */
 const MAX_LISTED_DEFECTS = 512;
 /** Call targets (distinct callables) recorded per file (CWE-770). */
@@ -348,7 +356,7 @@ export class PickleVM {
     this.maxStack = options.limits.maxStackDepth;
     this.memo = new Memo(options.limits.maxMemoEntries);
     this.room = this.maxStack;
-    this.weightRoom = this.maxStack >> 3;
+    this.weightRoom = FIRST_WEIGHT_CHECK;
   }
 
   /** Recomputes `room` after the buried frames, the mark stack or the memo changed. */
@@ -398,7 +406,7 @@ export class PickleVM {
     let stack = this.stack;
     let room = this.room;
     let frameLimit = this.frameEnd > p ? this.frameEnd : Infinity;
-    let checkAt = (ops | 0xffff) + 1;
+    let checkAt = ops < FIRST_CHECK_OPS ? FIRST_CHECK_OPS : (ops | 0xffff) + 1;
     let gate = Math.min(this.maxOps + 1, checkAt);
 
     for (;;) {
@@ -474,7 +482,8 @@ export class PickleVM {
             } else stack.push(decodeUtf8(win, r + 2, n));
             p += 2 + n;
             // Protocol 4 memoizes nearly every str: the MEMOIZE after it is run here, one dispatch less.
-            if (win[r + 2 + n] === Op.MEMOIZE && ops + 1 < gate && r + 3 + n <= winLen) {
+            // Bounds first: a read past the window's end is undefined, and V8 deoptimizes the loop for it.
+            if (r + 3 + n <= winLen && win[r + 2 + n] === Op.MEMOIZE && ops + 1 < gate) {
               ops++;
               this.memoPut(this.memo.count, p);
               room = this.room;
@@ -499,7 +508,7 @@ export class PickleVM {
             // Protocols 1-3 put nearly every str in the memo: the BINPUT or LONG_BINPUT after it is
             // run here, one dispatch less (within the window and the current FRAME, as in step()).
             const q = r + 5 + n;
-            const put = win[q];
+            const put = q < winLen ? win[q] : undefined;
             if (put === Op.BINPUT && ops + 1 < gate && q + 2 <= winLen && p + 2 <= frameLimit) {
               ops++;
               this.memoPut(win[q + 1] as number, p);
@@ -549,7 +558,7 @@ export class PickleVM {
             gate = Math.min(this.maxOps + 1, checkAt);
             p += 1;
             // Protocol 4 memoizes every tuple: the MEMOIZE after it is run here, one dispatch less.
-            if (win[r + 1] === Op.MEMOIZE && ops + 1 < gate) {
+            if (r + 2 <= winLen && win[r + 1] === Op.MEMOIZE && ops + 1 < gate) {
               ops++;
               this.memoPut(this.memo.count, p);
               room = this.room;
