@@ -118,15 +118,17 @@ export class Memo {
   }
 
   /**
-   * put() of a short str given as its UTF-8 bytes (`win[start, start + n)`, n < 128), for the
-   * common case where it would only mark a new key dropped: past KEEP_ALL_ENTRIES, a key above
-   * every key seen, room left, and not a name that would still be kept. True when done; false
-   * means nothing changed and the caller must put() the decoded string. Small, so that the VM's
-   * hot loop can afford it for each of a vocabulary's millions of strs.
+   * put() for the common case where it would only mark a new key dropped: past KEEP_ALL_ENTRIES, a
+   * key above every key seen, room left, and a value that worthKeeping() turns down. The value is
+   * a short str given as its UTF-8 bytes (`win[start, start + n)`, n < 128, `value` undefined), or
+   * a value already made. True when done; false means nothing changed and the caller must put().
+   * Small, so that the VM's hot loop can afford it for each of millions of strs and tuples.
    */
-  dropText(key: number, win: Uint8Array, start: number, n: number): boolean {
+  dropFresh(key: number, value: PyValue | undefined, win: Uint8Array, start: number, n: number): boolean {
     if (key <= this.maxKey || key >= BITSET_KEYS || this.count < KEEP_ALL_ENTRIES || this.count >= this.maxEntries) return false;
-    if (this.keptNames < MAX_KEPT_NAMES && isNameBytes(win, start, n)) return false;
+    if (value === undefined) {
+      if (this.keptNames < MAX_KEPT_NAMES && isNameBytes(win, start, n)) return false;
+    } else if (typeof value !== "object" || value === null || value.k === K.Global || value.k === K.Call) return false;
     this.maxKey = key;
     this.count++;
     const byte = key >>> 3;

@@ -1357,9 +1357,13 @@ export class PickleVM {
   private memoPut(index: number, offset: number): void {
     this.memoPuts++;
     // A short str the memo would drop is never decoded; whether it is a name (kept for a while)
-    // is read from its bytes.
+    // is read from its bytes. A container it would drop (a tuple, past the first entries) is only
+    // marked, without the general put().
     const at = this.stack.length - 1;
-    if (this.stack[at] === LAZY && this.memo.dropText(index, this.win, TEXT_START[at] as number, TEXT_LENGTH[at] as number)) return;
+    const top = this.stack[at];
+    if (top === LAZY) {
+      if (this.memo.dropFresh(index, undefined, this.win, TEXT_START[at] as number, TEXT_LENGTH[at] as number)) return;
+    } else if (typeof top === "object" && top !== null && !(top instanceof Run) && this.memo.dropFresh(index, top, NO_WINDOW, 0, 0)) return;
     this.memoPutValue(index, offset);
   }
 
