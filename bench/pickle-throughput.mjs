@@ -15,7 +15,7 @@
 // MODELVET_DIST=/path/to/dist measures another build (before/after comparisons); only: names of
 // inputs as arguments (`node bench/pickle-throughput.mjs vocab-p4 dense`).
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -59,7 +59,10 @@ if (process.argv[2] === "--in-process") {
 }
 
 function ensure(name) {
-  if (name === "dense") return denseListPickle(join(DATA, "dense-100mb.pkl"), 100 * 1024 * 1024);
+  if (name === "dense") {
+    mkdirSync(DATA, { recursive: true });
+    return denseListPickle(join(DATA, "dense-100mb.pkl"), 100 * 1024 * 1024);
+  }
   const path = join(dir, `modelvet-bench-${name}.pkl`);
   if (existsSync(path)) return path;
   if (name === "startup") {

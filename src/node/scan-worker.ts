@@ -7,7 +7,7 @@ import { verdictOf, type FileReport } from "../core/finding.js";
 import type { Limits } from "../core/limits.js";
 import { scanSource } from "../engine/scan.js";
 import { createPolicy, type Policy, type PolicyData } from "../policy/policy.js";
-import { HttpSource } from "../web/http-source.js";
+import type { HttpSource } from "../web/http-source.js";
 import type { PoolBatch, PoolJob, RemoteTarget } from "./scan-pool.js";
 import { scanEntry, type ScannedEntry } from "./scan-paths.js";
 
@@ -52,6 +52,8 @@ async function scanRemote(target: RemoteTarget, data: ScanWorkerData, policy: Po
   try {
     if (target.bytes) source = new MemorySource(target.bytes);
     else if (target.url) {
+      // Loaded here, not at start: a worker scanning local files (the usual case) never needs it.
+      const { HttpSource } = await import("../web/http-source.js");
       http = await HttpSource.open(target.url, { authorization: target.authorization, credentialOrigin: target.credentialOrigin, limits: target.http });
       source = http;
     } else return ioError(target.path, "Nothing to scan: neither bytes nor a URL");

@@ -118,26 +118,22 @@ export class Memo {
   }
 
   /**
-   * True when put(key, a string) would only mark a new key dropped, unless the string is a name
-   * and keepsNames is true: then putDropped() does it without the string.
+   * put() for the common case where it would only mark a new key dropped: past KEEP_ALL_ENTRIES, a
+   * key above every key seen, room left, and a value that worthKeeping() turns down. The value is
+   * a short str given as its UTF-8 bytes (`win[start, start + n)`, n < 128, `value` undefined), or
+   * a value already made. True when done; false means nothing changed and the caller must put().
+   * Small, so that the VM's hot loop can afford it for each of millions of strs and tuples.
    */
-  dropsText(key: number): boolean {
-    return key >= KEEP_ALL_ENTRIES && key > this.maxKey && this.count >= KEEP_ALL_ENTRIES;
-  }
-
-  /** Whether strings that match NAME are still kept past KEEP_ALL_ENTRIES. */
-  get keepsNames(): boolean {
-    return this.keptNames < MAX_KEPT_NAMES;
-  }
-
-  /** put() of a value not kept, for a key dropsText() accepted. */
-  putDropped(key: number): boolean {
+  dropFresh(key: number, value: PyValue | undefined, win: Uint8Array, start: number, n: number): boolean {
+    if (key <= this.maxKey || key >= BITSET_KEYS || this.count < KEEP_ALL_ENTRIES || this.count >= this.maxEntries) return false;
+    if (value === undefined) {
+      if (this.keptNames < MAX_KEPT_NAMES && isNameBytes(win, start, n)) return false;
+    } else if (typeof value !== "object" || value === null || value.k === K.Global || value.k === K.Call) return false;
     this.maxKey = key;
-    if (this.count >= this.maxEntries) return false;
     this.count++;
-    this.setDropped(key);
-    // Past KEEP_ALL_ENTRIES only a key in the dropped set (not the bitset) changes what is held.
-    if (key >= BITSET_KEYS) this.updateHeld();
+    const byte = key >>> 3;
+    if (byte >= this.droppedBits.length) this.growDropped(byte);
+    this.droppedBits[byte] = (this.droppedBits[byte] as number) | (1 << (key & 7));
     return true;
   }
 
@@ -177,16 +173,33 @@ export class Memo {
       return;
     }
     const byte = key >>> 3;
-    if (byte >= this.droppedBits.length) {
-      const grown = new Uint8Array(Math.max(byte + 1, this.droppedBits.length * 2, 1024));
-      grown.set(this.droppedBits);
-      this.droppedBits = grown;
-    }
+    if (byte >= this.droppedBits.length) this.growDropped(byte);
     this.droppedBits[byte] = (this.droppedBits[byte] as number) | (1 << (key & 7));
+  }
+
+  private growDropped(byte: number): void {
+    const grown = new Uint8Array(Math.max(byte + 1, this.droppedBits.length * 2, 1024));
+    grown.set(this.droppedBits);
+    this.droppedBits = grown;
   }
 
   private clearDropped(key: number): void {
     if (key >= BITSET_KEYS) this.droppedHigh.delete(key);
     else if (key >>> 3 < this.droppedBits.length) this.droppedBits[key >>> 3] = (this.droppedBits[key >>> 3] as number) & ~(1 << (key & 7));
   }
+}
+
+/**
+ * Whether UTF-8 bytes decode to a string that matches NAME: a non-ASCII byte never decodes to one
+ * of its characters, and `n` is under 128 here.
+ */
+function isNameBytes(win: Uint8Array, start: number, n: number): boolean {
+  if (n === 0) return false;
+  const first = win[start] as number;
+  if (!((first >= 0x61 && first <= 0x7a) || (first >= 0x41 && first <= 0x5a) || first === 0x5f)) return false;
+  for (let i = start + 1; i < start + n; i++) {
+    const c = win[i] as number;
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2e)) return false;
+  }
+  return true;
 }

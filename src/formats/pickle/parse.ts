@@ -7,6 +7,12 @@ import { PickleVM, emptyDocument, type PickleHooks, type Step, type VmOptions } 
 
 /** Bytes fetched per read. Large enough to amortise awaits, small enough to skip payloads cheaply. */
 const WINDOW = 1024 * 1024;
+/**
+ * First window of a stream, doubled up to WINDOW. The VM's loop returns at each window's end; a
+ * short first run lets V8 see that exit (and the loop's entry) before it optimizes the loop, rather
+ * than throwing the optimized loop away at the end of the first megabyte.
+ */
+const FIRST_WINDOW = 64 * 1024;
 /** First window after a jump over raw data. */
 const SMALL_WINDOW = 16 * 1024;
 /** Places after a parse error or in trailing data where a hidden stream may start (CWE-834). */
@@ -147,7 +153,7 @@ function isConvincing(doc: PickleDocument, start: number, size: number): boolean
 async function drive(vm: PickleVM, source: ByteSource, size: number): Promise<Step> {
   let winStart = vm.pos;
   if (winStart >= size) return { kind: "eof" };
-  let window = WINDOW;
+  let window = FIRST_WINDOW;
   let win = await source.read(winStart, Math.min(window, size - winStart));
   for (;;) {
     const step = vm.run(win, winStart, size);

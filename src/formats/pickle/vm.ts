@@ -113,6 +113,19 @@ const enum FrameIssue {
   Crossing,
 }
 
+/**
+ * An empty frame whose elements are already of the "any value" kind. A `[]` starts as small
+ * integers and changes kind at its first str or object; with frames of several kinds about, V8
+ * stops inlining `push` in the hot loop and calls the generic builtin (about 15% of a vocabulary).
+ * A copy of an empty array of that kind has that kind and no storage: a million MARK frames cost
+ * no more than a million `[]`.
+ */
+const EMPTY_FRAME: Slot[] = [LAZY];
+EMPTY_FRAME.pop();
+function newFrame(): Slot[] {
+  return EMPTY_FRAME.slice();
+}
+
 function isConstantSlot(slot: Slot): boolean {
   return slot === null || typeof slot === "number" || typeof slot === "boolean" || slot instanceof Run;
 }
@@ -131,6 +144,14 @@ const MAX_FRAME_DEFECTS = 16;
  * parsed whole, and CPython's C loader does not read these fragments.
  */
 const MAX_SPECULATIVE_OPS = 1_000_000;
+/**
+ * The first periodic check (clock, depth) comes early, then every 65,536 ops. Not for safety: V8
+ * optimizes the VM's loop after a few thousand ops, and a branch first taken after that (here, the
+ * check at op 65,536) throws the optimized code away; each such round costs some 20 ms of warm-up.
+ * (The first exact weight check keeps its place: moving it changes when a hostile stream of small
+ * containers is stopped.)
+ */
+const FIRST_CHECK_OPS = 1024;
 /** Non-fatal defects listed per file; more are counted in one summary (CWE-779). Fatal ones are always listed. */
 const MAX_LISTED_DEFECTS = 512;
 /** Call targets (distinct callables) recorded per file (CWE-770). */
@@ -258,21 +279,6 @@ function decodeUtf8(win: Uint8Array, start: number, length: number): string {
   return textDecoder.decode(win.subarray(start, start + length));
 }
 
-/**
- * Whether UTF-8 bytes decode to a string that matches the memo's NAME (`^[A-Za-z_][A-Za-z0-9_.]{0,127}$`):
- * a non-ASCII byte never decodes to one of those characters, and `n` is under 128 here.
- */
-function isNameBytes(win: Uint8Array, start: number, n: number): boolean {
-  if (n === 0) return false;
-  const first = win[start] as number;
-  if (!((first >= 0x61 && first <= 0x7a) || (first >= 0x41 && first <= 0x5a) || first === 0x5f)) return false;
-  for (let i = start + 1; i < start + n; i++) {
-    const c = win[i] as number;
-    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2e)) return false;
-  }
-  return true;
-}
-
 function isIdentifierPath(text: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_<>][A-Za-z0-9_<>]*)*$/.test(text);
 }
@@ -303,7 +309,7 @@ export class PickleVM {
   pos: number;
   proto = 0;
   ops = 0;
-  private stack: Slot[] = [];
+  private stack: Slot[] = newFrame();
   private metastack: Slot[][] = [];
   /** Lowest index of the current frame above which no Run sits (the hot path reads only above it). */
   private runFloor = 0;
@@ -402,7 +408,7 @@ export class PickleVM {
     let stack = this.stack;
     let room = this.room;
     let frameLimit = this.frameEnd > p ? this.frameEnd : Infinity;
-    let checkAt = (ops | 0xffff) + 1;
+    let checkAt = ops < FIRST_CHECK_OPS ? FIRST_CHECK_OPS : (ops | 0xffff) + 1;
     let gate = Math.min(this.maxOps + 1, checkAt);
 
     for (;;) {
@@ -478,7 +484,8 @@ export class PickleVM {
             } else stack.push(decodeUtf8(win, r + 2, n));
             p += 2 + n;
             // Protocol 4 memoizes nearly every str: the MEMOIZE after it is run here, one dispatch less.
-            if (win[r + 2 + n] === Op.MEMOIZE && ops + 1 < gate && r + 3 + n <= winLen) {
+            // Bounds first: a read past the window's end is undefined, and V8 deoptimizes the loop for it.
+            if (r + 3 + n <= winLen && win[r + 2 + n] === Op.MEMOIZE && ops + 1 < gate) {
               ops++;
               this.memoPut(this.memo.count, p);
               room = this.room;
@@ -503,7 +510,7 @@ export class PickleVM {
             // Protocols 1-3 put nearly every str in the memo: the BINPUT or LONG_BINPUT after it is
             // run here, one dispatch less (within the window and the current FRAME, as in step()).
             const q = r + 5 + n;
-            const put = win[q];
+            const put = q < winLen ? win[q] : undefined;
             if (put === Op.BINPUT && ops + 1 < gate && q + 2 <= winLen && p + 2 <= frameLimit) {
               ops++;
               this.memoPut(win[q + 1] as number, p);
@@ -553,7 +560,7 @@ export class PickleVM {
             gate = Math.min(this.maxOps + 1, checkAt);
             p += 1;
             // Protocol 4 memoizes every tuple: the MEMOIZE after it is run here, one dispatch less.
-            if (win[r + 1] === Op.MEMOIZE && ops + 1 < gate) {
+            if (r + 2 <= winLen && win[r + 1] === Op.MEMOIZE && ops + 1 < gate) {
               ops++;
               this.memoPut(this.memo.count, p);
               room = this.room;
@@ -856,7 +863,7 @@ export class PickleVM {
         this.metastack.push(this.stack);
         this.floors.push(this.runFloor);
         this.buried += this.stack.length;
-        this.stack = [];
+        this.stack = newFrame();
         this.runFloor = 0;
         this.updateRoom();
         if (this.room < 0) return this.liveLimit(p);
@@ -1113,7 +1120,7 @@ export class PickleVM {
     const stack = this.stack;
     const len = stack.length;
     const top = Math.max(RUN_KEEP_BOTTOM, len - RUN_KEEP_TOP);
-    const out: Slot[] = [];
+    const out = newFrame();
     let floor = 0;
     let i = 0;
     while (i < len) {
@@ -1233,7 +1240,7 @@ export class PickleVM {
     const previous = this.metastack.pop();
     if (previous === undefined) {
       this.semantic("pickle-no-mark", `No MARK on the stack at offset ${offset}`, offset);
-      this.stack = [];
+      this.stack = newFrame();
       this.runFloor = 0;
       return items;
     }
@@ -1349,15 +1356,21 @@ export class PickleVM {
 
   private memoPut(index: number, offset: number): void {
     this.memoPuts++;
+    // A short str the memo would drop is never decoded; whether it is a name (kept for a while)
+    // is read from its bytes. A container it would drop (a tuple, past the first entries) is only
+    // marked, without the general put().
+    const at = this.stack.length - 1;
+    const top = this.stack[at];
+    if (top === LAZY) {
+      if (this.memo.dropFresh(index, undefined, this.win, TEXT_START[at] as number, TEXT_LENGTH[at] as number)) return;
+    } else if (typeof top === "object" && top !== null && !(top instanceof Run) && this.memo.dropFresh(index, top, NO_WINDOW, 0, 0)) return;
+    this.memoPutValue(index, offset);
+  }
+
+  private memoPutValue(index: number, offset: number): void {
     const memo = this.memo;
     const held = memo.held;
-    // A short str the memo would drop is never decoded; whether it is a name (kept for a while)
-    // is read from its bytes.
-    const at = this.stack.length - 1;
-    const stored =
-      this.stack[at] === LAZY && memo.dropsText(index) && !(memo.keepsNames && isNameBytes(this.win, TEXT_START[at] as number, TEXT_LENGTH[at] as number))
-        ? memo.putDropped(index)
-        : memo.put(index, this.peek(offset));
+    const stored = memo.put(index, this.peek(offset));
     if (memo.held !== held) this.updateRoom();
     if (stored || this.memoOverflow) return;
     this.memoOverflow = true;
