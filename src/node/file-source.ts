@@ -150,7 +150,8 @@ export class FileSource implements ByteSource {
   }
 
   private async readWholeOnce(): Promise<Uint8Array> {
-    const buffer = new Uint8Array(this.size + 1);
+    // Not zeroed: only the `size` bytes read are handed out (a short read throws below).
+    const buffer = uninitialised(this.size + 1);
     let done = 0;
     // A regular file's pread comes back short only at its end: getting `size` bytes of the
     // `size + 1` asked for is the whole file, in one call.
@@ -177,7 +178,10 @@ export class FileSource implements ByteSource {
     const end = offset + length;
     const covering = this.retained.find((r) => r.start <= offset && end <= r.start + r.bytes.length);
     if (covering) return covering.bytes.subarray(offset - covering.start, end - covering.start);
-    const out = new Uint8Array(length);
+    // Not zeroed (a 1 MiB window of a large pickle spent 2-4 % of the scan in memset and page
+    // faults): every byte of it is copied from a retained read or read from the file below, and a
+    // short read throws, so no byte that was not read is ever handed out.
+    const out = uninitialised(length);
     let at = offset;
     for (const r of this.retained.filter((c) => c.start < end && c.start + c.bytes.length > offset).sort((a, b) => a.start - b.start)) {
       if (r.start > at) await this.fetch(out, offset, at, r.start);
@@ -298,4 +302,10 @@ function kindOf(info: BigIntStats): string {
   if (info.isCharacterDevice()) return "character device";
   if (info.isBlockDevice()) return "block device";
   return "special file";
+}
+
+/** A fresh byte array of its own memory, not zeroed: the caller fills every byte it hands out. */
+function uninitialised(length: number): Uint8Array {
+  const bytes = Buffer.allocUnsafeSlow(length);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, length);
 }
