@@ -113,13 +113,30 @@ describe.skipIf(!existsSync(BIN))("start-up: what the bin loads (dist/)", () => 
 describe.skipIf(!existsSync(BIN))("start-up: the bundles' code caches fit this Node (dist/)", () => {
   // A cache V8 rejects costs nothing but speed, so only this test would notice a build that
   // writes caches no run can use (other flags, a warm-up in another V8).
-  const probe = (bundle: string, inWorker: boolean): string => {
+  // tuned: as the bin runs, under node/v8-tuning.ts's flags (set in the main thread, before the worker starts).
+  const probe = (bundle: string, inWorker: boolean, tuned: boolean): string => {
     const loader = pathToFileURL(join(ROOT, "dist/node/bundle-loader.js")).href;
+    const tuning = pathToFileURL(join(ROOT, "dist/node/v8-tuning.js")).href;
     const code = `import(${JSON.stringify(loader)}).then((m) => { const b = m.loadBundle(${JSON.stringify(join(ROOT, "dist", bundle))}); console.log(b.cacheUsed); });`;
-    const script = inWorker ? `new (require("node:worker_threads").Worker)(${JSON.stringify(code)}, { eval: true });` : code;
-    return spawnSync(process.execPath, ["-e", script], { encoding: "utf8" }).stdout.trim();
+    const load = inWorker ? `new (require("node:worker_threads").Worker)(${JSON.stringify(code)}, { eval: true });` : code;
+    const script = tuned ? `import(${JSON.stringify(tuning)}).then((t) => { t.tuneV8ForScans(); ${load} });` : load;
+    const env = { ...process.env };
+    delete env.MODELVET_V8_TUNED;
+    delete env.MODELVET_V8_DEFAULTS;
+    return spawnSync(process.execPath, ["-e", script], { encoding: "utf8", env }).stdout.trim();
   };
 
-  it("the CLI's bundle loads with its cache", () => expect(probe("cli/scan-bundle.cjs", false)).toBe("true"));
-  it("the worker's bundle loads with its cache in a worker thread", () => expect(probe("node/scan-worker-bundle.cjs", true)).toBe("true"));
+  for (const tuned of [false, true]) {
+    const flags = tuned ? "the bin's V8 flags" : "V8's default flags";
+    it(`the CLI's bundle loads with its cache under ${flags}`, () => expect(probe("cli/scan-bundle.cjs", false, tuned)).toBe("true"));
+    it(`the worker's bundle loads with its cache in a worker thread under ${flags}`, () => expect(probe("node/scan-worker-bundle.cjs", true, tuned)).toBe("true"));
+  }
+
+  it("a cache made under other flags is not used (so each set of flags needs its own)", () => {
+    // The default cache offered under the bin's flags: V8 refuses it, the bundle still runs.
+    const loader = pathToFileURL(join(ROOT, "dist/node/bundle-loader.js")).href;
+    const tuning = pathToFileURL(join(ROOT, "dist/node/v8-tuning.js")).href;
+    const script = `import(${JSON.stringify(tuning)}).then(async (t) => { t.tuneV8ForScans(); delete process.env.MODELVET_V8_TUNED; const m = await import(${JSON.stringify(loader)}); const b = m.loadBundle(${JSON.stringify(join(ROOT, "dist/cli/scan-bundle.cjs"))}); console.log(b.cacheUsed, b.script.cachedDataRejected, typeof b.exports.main); });`;
+    expect(spawnSync(process.execPath, ["-e", script], { encoding: "utf8" }).stdout.trim()).toBe("false true function");
+  });
 });

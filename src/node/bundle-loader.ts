@@ -12,6 +12,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { Script, constants } from "node:vm";
+import { v8Tuned } from "./v8-tuning.js";
 
 /** First line of every bundle: `/* modelvet-bundle <build id> *\/`; the cache file starts with the same id. */
 export const BUNDLE_ID_PREFIX = "/* modelvet-bundle ";
@@ -27,8 +28,12 @@ export interface LoadedBundle {
   cacheUsed: boolean;
 }
 
-/** The cache file of a bundle: `scan-bundle.cjs` → `scan-bundle.cjs.v8cache`. */
-export const cacheFileOf = (bundleFile: string): string => `${bundleFile}.v8cache`;
+/**
+ * The cache file of a bundle for V8's flags: `scan-bundle.cjs.v8cache` under V8's defaults (the
+ * library in someone else's process), `scan-bundle.cjs.tuned.v8cache` under the bin's
+ * (v8-tuning.ts). V8 takes a cache only under the flags it was made with.
+ */
+export const cacheFileOf = (bundleFile: string, tuned: boolean = v8Tuned()): string => `${bundleFile}${tuned ? ".tuned" : ""}.v8cache`;
 
 /**
  * Runs the bundle at `bundleFile` as a CommonJS module and returns its exports, or undefined when
