@@ -12,7 +12,6 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { Script, constants } from "node:vm";
-import { v8Tuned } from "./v8-tuning.js";
 
 /** First line of every bundle: `/* modelvet-bundle <build id> *\/`; the cache file starts with the same id. */
 export const BUNDLE_ID_PREFIX = "/* modelvet-bundle ";
@@ -26,6 +25,18 @@ export interface LoadedBundle {
   script: Script;
   /** True when V8 used the cache; false when there was none or it did not fit. */
   cacheUsed: boolean;
+}
+
+/**
+ * Set in the environment once v8-tuning.ts's flags are in force, so that worker threads (which
+ * inherit a copy of it, and share the process's flags) load the code caches made under them.
+ * Here rather than there: a worker needs to know, not node:v8.
+ */
+export const TUNED_ENV = "MODELVET_V8_TUNED";
+
+/** Whether this process runs under v8-tuning.ts's flags (as far as this thread can tell). */
+export function v8Tuned(): boolean {
+  return process.env[TUNED_ENV] === "1";
 }
 
 /**

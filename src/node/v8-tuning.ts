@@ -11,18 +11,13 @@
 // change its host's. The code caches are made under both sets of flags (V8 rejects a cache made
 // under other flags), and bundle-loader.ts picks the one that fits.
 import { setFlagsFromString } from "node:v8";
+import { TUNED_ENV } from "./bundle-loader.js";
 
 /**
  * The flags: budgets and thresholds of the optimizing compiler only, which V8 reads when it
  * compiles a function, so setting them at start-up, before any scan, changes nothing else.
  */
 export const SCAN_V8_FLAGS: readonly string[] = ["--max-inlined-bytecode-size-cumulative=100", "--interrupt-budget=200000"];
-
-/**
- * Set in the environment once the flags are in force, so that worker threads (which inherit a
- * copy of it, and share the process's flags) load the code caches made under them.
- */
-export const TUNED_ENV = "MODELVET_V8_TUNED";
 
 /** Applies SCAN_V8_FLAGS to this process (again is harmless); MODELVET_V8_DEFAULTS=1 keeps V8's own defaults. */
 export function tuneV8ForScans(): void {
@@ -32,9 +27,4 @@ export function tuneV8ForScans(): void {
   }
   setFlagsFromString(SCAN_V8_FLAGS.join(" "));
   process.env[TUNED_ENV] = "1";
-}
-
-/** Whether this process runs under SCAN_V8_FLAGS (as far as this thread can tell). */
-export function v8Tuned(): boolean {
-  return process.env[TUNED_ENV] === "1";
 }
