@@ -2,16 +2,22 @@
 import { statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { loadBundle } from "../node/bundle-loader.js";
+import { IN_PROCESS_MAX_BYTES, startEarlyWorker } from "../node/scan-worker-spawn.js";
 import { tuneV8ForScans } from "../node/v8-tuning.js";
 
 type Main = typeof import("./main.js").main;
 
 const [command, ...rest] = process.argv.slice(2);
+const targets = command === "scan" ? targetsOf(rest) : undefined;
 
 // First, before any code is compiled: for a scan of folders or of several files, V8's optimizing
 // compiler tuned for many short scans (node/v8-tuning.ts has the why and the figures). A lone file
-// keeps V8's defaults, under which a long stream runs faster. Only speed depends on this guess.
-if (command === "scan" && manyFiles(rest)) tuneV8ForScans();
+// keeps V8's defaults, under which a long stream runs faster.
+if (targets !== undefined && (targets.folders > 0 || targets.files > 1)) tuneV8ForScans();
+// A scan that will need a worker thread starts one now, so that the worker's start overlaps the
+// CLI's (node/scan-worker-spawn.ts); the scan pool takes it over. Both are guesses from the
+// arguments, and only speed depends on them.
+if (targets !== undefined && (targets.folders > 0 || targets.files > 1 || targets.largest > IN_PROCESS_MAX_BYTES)) startEarlyWorker();
 
 // `modelvet scan …`, the call hooks and CI jobs make per file, runs from one bundled file compiled
 // from a V8 code cache (node/bundle-loader.ts says why). Every other command, and a build without
@@ -24,14 +30,17 @@ const main = (bundle?.exports.main as Main | undefined) ?? (await import("./main
 // exitCode rather than process.exit(): stdout may still be draining into a pipe.
 process.exitCode = await main(process.argv);
 
-/** Whether the arguments name a folder or more than one file (options and their values are mostly not paths). */
-function manyFiles(args: readonly string[]): boolean {
-  let files = 0;
+/** The folders and files the arguments name (options and their values are mostly not paths). */
+function targetsOf(args: readonly string[]): { folders: number; files: number; largest: number } {
+  const found = { folders: 0, files: 0, largest: 0 };
   for (const arg of args) {
     if (arg.startsWith("-")) continue;
     const info = statSync(arg, { throwIfNoEntry: false });
-    if (info?.isDirectory() === true) return true;
-    if (info?.isFile() === true && ++files > 1) return true;
+    if (info?.isDirectory() === true) found.folders++;
+    else if (info?.isFile() === true) {
+      found.files++;
+      found.largest = Math.max(found.largest, info.size);
+    }
   }
-  return false;
+  return found;
 }

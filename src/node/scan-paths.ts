@@ -14,6 +14,7 @@ import type { OnnxDocument } from "../formats/onnx/types.js";
 import { availableParallelism } from "node:os";
 import { FileSource, FileSourceError } from "./file-source.js";
 import { MAX_BATCH_FILES, POOL_AVAILABLE, ScanPool } from "./scan-pool.js";
+import { IN_PROCESS_MAX_BYTES } from "./scan-worker-spawn.js";
 import type { FolderSource, ScannedFile } from "./folder-pass.js";
 import { binary, displayPath, fromBinary, toOsPath, type OsPath } from "./os-path.js";
 import { PathError } from "./path-error.js";
@@ -65,12 +66,7 @@ const loadEngine = (): Promise<typeof import("../engine/scan.js")> => (engine ??
 /** A path, scanned or not: what the report shows, and the bytes to open it by. */
 type Given = string | Uint8Array;
 
-/**
- * Largest lone file scanned in the calling thread rather than on a worker (CWE-400): below it the
- * engine's budgets bound memory and time well under the worker's caps, and a worker would double
- * a one-file call's start-up; above it the worker's heap cap and hard time limit stay in force.
- */
-export const IN_PROCESS_MAX_BYTES = 1024 * 1024;
+export { IN_PROCESS_MAX_BYTES } from "./scan-worker-spawn.js";
 
 /**
  * Whether files of these sizes (undefined: not known) are scanned in the calling thread: none at

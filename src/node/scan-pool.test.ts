@@ -96,6 +96,35 @@ describe.skipIf(!existsSync(built))("scan pool (worker threads, from dist/)", ()
       await pool.close();
     }
   });
+
+  it("takes over the worker the bin started early, tells it the policy, and scans with it", async () => {
+    const spawn = (await import(new URL("../../dist/node/scan-worker-spawn.js", import.meta.url).href)) as typeof import("./scan-worker-spawn.js");
+    const { ScanPool } = (await import(built.href)) as PoolModule;
+    spawn.startEarlyWorker();
+    // PKL001 turned off by the pool's own policy layer: the early worker must scan under it.
+    const quiet = { version: 1 as const, rules: { PKL001: "off" as const } };
+    const pool = new ScanPool({ policyLayers: [DEFAULT_POLICY_DATA, quiet], size: 1 });
+    try {
+      const [{ report: bad }, { report: good }] = await Promise.all([
+        pool.scan({ entry: file("early-bad.pkl", P.call("os", "system", "id")) }),
+        pool.scan({ entry: file("early-good.pkl", new P().proto(2).raw(0x4e).stop().toBytes()) }),
+      ]);
+      expect(bad.errors).toEqual([]);
+      expect(bad.findings.map((f) => f.ruleId)).not.toContain("PKL001");
+      expect(good.verdict).toBe("clean");
+      // It was taken: nothing is left for a second pool.
+      expect(spawn.takeEarlyWorker(spawn.WORKER_HEAP_MB, { policyLayers: [] })).toBeUndefined();
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("stops an early worker made with another heap limit than the pool's, rather than use it", async () => {
+    const spawn = (await import(new URL("../../dist/node/scan-worker-spawn.js", import.meta.url).href)) as typeof import("./scan-worker-spawn.js");
+    spawn.startEarlyWorker();
+    expect(spawn.takeEarlyWorker(spawn.WORKER_HEAP_MB + 1, { policyLayers: [] })).toBeUndefined();
+    expect(spawn.takeEarlyWorker(spawn.WORKER_HEAP_MB, { policyLayers: [] })).toBeUndefined(); // gone, not kept
+  });
 });
 
 describe("which scans get a worker", () => {

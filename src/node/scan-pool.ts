@@ -1,35 +1,21 @@
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { verdictOf, type FileReport } from "../core/finding.js";
 import type { Limits } from "../core/limits.js";
 import { resolveLimits } from "../core/limits.js";
 import type { PolicyData } from "../policy/policy.js";
 import type { HttpLimits } from "../web/http-source.js";
 import type { Entry, ScannedEntry } from "./scan-paths.js";
+import { WORKER_HEAP_MB, WORKER_SCRIPT, spawnScanWorker, takeEarlyWorker } from "./scan-worker-spawn.js";
 
-/**
- * Heap a worker may use before it is stopped (CWE-400): the engine's own budgets keep ordinary
- * scans far below it; an input that gets past them ends as an error report for that file, not as
- * an out-of-memory abort of the whole run.
- */
-export const WORKER_HEAP_MB = 768;
-/**
- * Young generation of a worker. Scans make many short-lived values (a pickle VM's tuples and
- * strings) that die young; a larger young generation only holds more garbage between collections:
- * scanning a list of a million small tuples peaked at 186-190 MB RSS with 64 MB, 155-162 MB with
- * 32 MB and 142 MB with 24 MB (16 MB: the same RSS, more collections). bench/pickle-throughput.mjs,
- * issue 14.
- */
-export const WORKER_YOUNG_MB = 24;
+export { WORKER_HEAP_MB, WORKER_YOUNG_MB } from "./scan-worker-spawn.js";
 /**
  * Time past `maxMillisPerFile` after which a worker is terminated (CWE-400). The engine checks its
  * deadline itself; this catches synchronous work it cannot interrupt (a third-party parser).
  */
 export const HARD_TIMEOUT_GRACE_MS = 5_000;
-
-const WORKER_SCRIPT = new URL("./scan-worker-boot.js", import.meta.url);
 
 /**
  * Whether worker threads can be used: the compiled worker script sits beside this module. Running
@@ -92,11 +78,6 @@ export interface PoolBatch {
   jobs: PoolJob[];
 }
 
-/**
- * Shared with each worker (no message needed): [0] when the current file's scan started (ms since
- * the epoch), [1] how many files the worker has started. The hard time limit is per file.
- */
-const PROGRESS_SLOTS = 2;
 
 interface Slot {
   worker: Worker;
@@ -212,14 +193,9 @@ export class ScanPool {
 
   private spawn(): Slot {
     const heap = this.options.heapMb ?? WORKER_HEAP_MB;
-    const progress = new BigInt64Array(new SharedArrayBuffer(PROGRESS_SLOTS * BigInt64Array.BYTES_PER_ELEMENT));
-    const worker = new Worker(WORKER_SCRIPT, {
-      workerData: { policyLayers: this.options.policyLayers, limits: this.options.limits, progress },
-      resourceLimits: { maxOldGenerationSizeMb: heap, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
-      stdout: false,
-      stderr: false,
-    });
-    worker.unref();
+    const config = { policyLayers: this.options.policyLayers, limits: this.options.limits };
+    // The worker the bin started before the CLI loaded, if any (scan-worker-spawn.ts).
+    const { worker, progress } = takeEarlyWorker(heap, config) ?? spawnScanWorker(heap, config);
     return { worker, busy: false, progress };
   }
 
