@@ -15,7 +15,9 @@ import { TUNED_ENV } from "./bundle-loader.js";
 
 /**
  * The flags: budgets and thresholds of the optimizing compiler only, which V8 reads when it
- * compiles a function, so setting them at start-up, before any scan, changes nothing else.
+ * compiles a function, so setting them at start-up, before any scan, changes nothing else. Never
+ * add one that shapes the heap or its threads: --single-threaded-gc set at run time made V8 abort
+ * (a failed check in its marker) on the next collection.
  */
 export const SCAN_V8_FLAGS: readonly string[] = ["--max-inlined-bytecode-size-cumulative=100", "--interrupt-budget=200000"];
 
