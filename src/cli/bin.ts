@@ -35,7 +35,12 @@ function targetsOf(args: readonly string[]): { folders: number; files: number; l
   const found = { folders: 0, files: 0, largest: 0 };
   for (const arg of args) {
     if (arg.startsWith("-")) continue;
-    const info = statSync(arg, { throwIfNoEntry: false });
+    let info;
+    try {
+      info = statSync(arg, { throwIfNoEntry: false });
+    } catch {
+      continue; // not a path this guess can use (too long, a file in the middle…): the scan reports it
+    }
     if (info?.isDirectory() === true) found.folders++;
     else if (info?.isFile() === true) {
       found.files++;

@@ -110,6 +110,17 @@ describe.skipIf(!existsSync(BIN))("start-up: what the bin loads (dist/)", () => 
   });
 });
 
+describe.skipIf(!existsSync(BIN))("start-up: the bin's guesses from its arguments (dist/)", () => {
+  it("a path the bin cannot stat before the CLI loads (too long, through a file) is reported by the scan, not a crash", () => {
+    const args = ["scan", "a".repeat(5000), `${PICKLE}/inside`, join(ROOT, "samples"), "--format", "json"];
+    const result = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(1);
+    const files = (JSON.parse(result.stdout) as { files: { path: string; verdict: string }[] }).files;
+    expect(files.filter((f) => f.verdict === "error").map((f) => f.path.length > 4000 || f.path.endsWith("/inside"))).toEqual([true, true]);
+  });
+});
+
 describe.skipIf(!existsSync(BIN))("start-up: the bundles' code caches fit this Node (dist/)", () => {
   // A cache V8 rejects costs nothing but speed, so only this test would notice a build that
   // writes caches no run can use (other flags, a warm-up in another V8).
