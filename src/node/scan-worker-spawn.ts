@@ -3,6 +3,8 @@
 // byte; for one large file that was a third of the whole call, spent after the CLI's own start.
 // The bin therefore starts the worker first, in parallel with loading the CLI, and the pool takes
 // it over (`takeEarlyWorker`); the worker learns its policy when taken.
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 
 /**
@@ -68,12 +70,25 @@ export function spawnScanWorker(heapMb: number, config?: WorkerConfig): SpawnedW
 // A global, not a module variable: the bin (ES modules) and the CLI's bundle each hold their own
 // copy of this module.
 const EARLY = Symbol.for("modelvet.earlyScanWorker");
-type Holder = { [EARLY]?: SpawnedWorker };
+type Holder = { [EARLY]?: SpawnedWorker & { detach: () => void } };
 
 /** Starts one worker now, for the scan pool this process is about to make (the bin, before loading the CLI). */
 export function startEarlyWorker(): void {
   const holder = globalThis as Holder;
-  holder[EARLY] ??= spawnScanWorker(WORKER_HEAP_MB);
+  if (holder[EARLY] !== undefined || !existsSync(fileURLToPath(WORKER_SCRIPT))) return;
+  const spawned = spawnScanWorker(WORKER_HEAP_MB);
+  // Until a pool takes it, a worker that fails to start must not take the process down with an
+  // unhandled 'error' (its pool would have handled it): it is dropped, and the pool starts its own.
+  const drop = (): void => {
+    if (holder[EARLY]?.worker === spawned.worker) delete holder[EARLY];
+  };
+  const detach = (): void => {
+    spawned.worker.off("error", drop);
+    spawned.worker.off("exit", drop);
+  };
+  spawned.worker.once("error", drop);
+  spawned.worker.once("exit", drop);
+  holder[EARLY] = { ...spawned, detach };
 }
 
 /**
@@ -85,10 +100,12 @@ export function takeEarlyWorker(heapMb: number, config: WorkerConfig): SpawnedWo
   const early = holder[EARLY];
   delete holder[EARLY];
   if (early === undefined) return undefined;
+  // From here on the pool handles the worker's errors, as for a worker it started itself.
+  early.detach();
   if (early.heapMb !== heapMb) {
     void early.worker.terminate();
     return undefined;
   }
   early.worker.postMessage(config);
-  return early;
+  return { worker: early.worker, progress: early.progress, heapMb: early.heapMb };
 }
