@@ -82,8 +82,7 @@ const BUNDLES = [
   { entry: "cli/main.js", out: "cli/scan-bundle.cjs", warm: warmCli },
   { entry: "node/scan-worker.js", out: "node/scan-worker-bundle.cjs", warm: warmWorker },
 ];
-const cacheStep = process.argv.indexOf("--cache");
-if (cacheStep < 0) {
+if (!process.argv.includes("--cache")) {
   for (const b of BUNDLES) await makeBundle(b.entry, b.out);
   for (const tuned of [false, true]) {
     const env = { ...process.env };
