@@ -8,6 +8,8 @@
 // rest of dist/. They are never written at run time and never read from a shared temp folder,
 // where another user could plant bytecode. A cache made for another bundle, another V8 or other
 // flags is rejected (our build id below, then V8's own checks) and the bundle compiles from source.
+// V8 checks a source only by its length: a bundle edited by hand keeps its id and may still run
+// the cached code of the old text. Change the sources and rebuild instead.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
