@@ -2,22 +2,23 @@
 import { statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { loadBundle } from "../node/bundle-loader.js";
-import { IN_PROCESS_MAX_BYTES, startEarlyWorker } from "../node/scan-worker-spawn.js";
+import { scansInThread, startEarlyWorker } from "../node/scan-worker-spawn.js";
 import { tuneV8ForScans } from "../node/v8-tuning.js";
 
 type Main = typeof import("./main.js").main;
 
 const [command, ...rest] = process.argv.slice(2);
-const targets = command === "scan" ? targetsOf(rest) : undefined;
+// What the arguments name, as the scan will see it: a file's size, undefined for a folder.
+const sizes = command === "scan" ? targetSizes(rest) : undefined;
 
 // First, before any code is compiled: for a scan of folders or of several files, V8's optimizing
 // compiler tuned for many short scans (node/v8-tuning.ts has the why and the figures). A lone file
 // keeps V8's defaults, under which a long stream runs faster.
-if (targets !== undefined && (targets.folders > 0 || targets.files > 1)) tuneV8ForScans();
+if (sizes !== undefined && (sizes.length > 1 || sizes.includes(undefined))) tuneV8ForScans();
 // A scan that will need a worker thread starts one now, so that the worker's start overlaps the
 // CLI's (node/scan-worker-spawn.ts); the scan pool takes it over. Both are guesses from the
 // arguments, and only speed depends on them.
-if (targets !== undefined && (targets.folders > 0 || targets.files > 1 || targets.largest > IN_PROCESS_MAX_BYTES)) startEarlyWorker();
+if (sizes !== undefined && !scansInThread(sizes)) startEarlyWorker();
 
 // `modelvet scan …`, the call hooks and CI jobs make per file, runs from one bundled file compiled
 // from a V8 code cache (node/bundle-loader.ts says why). Every other command, and a build without
@@ -30,9 +31,9 @@ const main = (bundle?.exports.main as Main | undefined) ?? (await import("./main
 // exitCode rather than process.exit(): stdout may still be draining into a pipe.
 process.exitCode = await main(process.argv);
 
-/** The folders and files the arguments name (options and their values are mostly not paths). */
-function targetsOf(args: readonly string[]): { folders: number; files: number; largest: number } {
-  const found = { folders: 0, files: 0, largest: 0 };
+/** Each folder (undefined) and file (its size) the arguments name; options and their values are mostly not paths. */
+function targetSizes(args: readonly string[]): (number | undefined)[] {
+  const sizes: (number | undefined)[] = [];
   for (const arg of args) {
     if (arg.startsWith("-")) continue;
     let info;
@@ -41,11 +42,8 @@ function targetsOf(args: readonly string[]): { folders: number; files: number; l
     } catch {
       continue; // not a path this guess can use (too long, a file in the middle…): the scan reports it
     }
-    if (info?.isDirectory() === true) found.folders++;
-    else if (info?.isFile() === true) {
-      found.files++;
-      found.largest = Math.max(found.largest, info.size);
-    }
+    if (info?.isDirectory() === true) sizes.push(undefined);
+    else if (info?.isFile() === true) sizes.push(info.size);
   }
-  return found;
+  return sizes;
 }

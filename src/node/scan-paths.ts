@@ -14,7 +14,7 @@ import type { OnnxDocument } from "../formats/onnx/types.js";
 import { availableParallelism } from "node:os";
 import { FileSource, FileSourceError } from "./file-source.js";
 import { MAX_BATCH_FILES, POOL_AVAILABLE, ScanPool } from "./scan-pool.js";
-import { IN_PROCESS_MAX_BYTES } from "./scan-worker-spawn.js";
+import { scansInThread } from "./scan-worker-spawn.js";
 import type { FolderSource, ScannedFile } from "./folder-pass.js";
 import { binary, displayPath, fromBinary, toOsPath, type OsPath } from "./os-path.js";
 import { PathError } from "./path-error.js";
@@ -66,18 +66,7 @@ const loadEngine = (): Promise<typeof import("../engine/scan.js")> => (engine ??
 /** A path, scanned or not: what the report shows, and the bytes to open it by. */
 type Given = string | Uint8Array;
 
-export { IN_PROCESS_MAX_BYTES } from "./scan-worker-spawn.js";
-
-/**
- * Whether files of these sizes (undefined: not known) are scanned in the calling thread: none at
- * all, or one small file (start-up and memory of a hook's per-file call). A lone large file still
- * gets a worker, whose heap cap and hard time limit turn what the engine's own budgets miss into
- * that file's `error` instead of a crashed process.
- */
-export function scansInThread(sizes: readonly (number | undefined)[]): boolean {
-  if (sizes.length === 0) return true;
-  return sizes.length === 1 && sizes[0] !== undefined && sizes[0] <= IN_PROCESS_MAX_BYTES;
-}
+export { IN_PROCESS_MAX_BYTES, scansInThread } from "./scan-worker-spawn.js";
 
 /**
  * Scans files and folders. Folders are walked recursively; every regular file is sniffed by
@@ -298,7 +287,7 @@ async function scanEntryReport(entry: Entry, options: { policy: Policy; limits?:
   }
   try {
     const onnx: OnnxDocument[] = [];
-    const { scanSource, reportDocument } = await loadEngine();
+    const { scanSource } = await loadEngine();
     const report = await scanSource(source, {
       ...base,
       onDocument: (view, member) => {
@@ -310,7 +299,7 @@ async function scanEntryReport(entry: Entry, options: { policy: Policy; limits?:
     });
     if (onnx.length > 0) {
       external.reads = true;
-      await checkOnnxExternal(report, onnx, entry, { ...base, reportDocument });
+      await checkOnnxExternal(report, onnx, entry, base);
     }
     try {
       await source.verify();
@@ -334,15 +323,15 @@ async function checkOnnxExternal(
   report: FileReport,
   onnx: readonly OnnxDocument[],
   entry: Extract<Entry, { kind: "file" }>,
-  base: { policy: Policy; limits?: Partial<Limits>; path: string; reportDocument: typeof import("../engine/scan.js").reportDocument },
+  base: { policy: Policy; limits?: Partial<Limits>; path: string },
 ): Promise<void> {
   const { checkOnnxExternalFiles, ExternalFilesLimitError } = await import("./onnx-external.js");
-  const { rulesForFormat } = await import("../rules/families.js");
-  const { reportDocument, ...options } = base;
+  const { reportDocument } = await loadEngine();
   try {
+    const rules = await (await import("../rules/families.js")).rulesForFormat("onnx-external-file");
     for (const doc of onnx) {
       for (const fact of await checkOnnxExternalFiles({ absolute: entry.absolute, shown: entry.path }, doc, { root: entry.root })) {
-        report.findings.push(...reportDocument("onnx-external-file", fact, { ...options, rules: await rulesForFormat("onnx-external-file") }).findings);
+        report.findings.push(...reportDocument("onnx-external-file", fact, { ...base, rules }).findings);
       }
     }
   } catch (error) {

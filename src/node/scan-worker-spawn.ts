@@ -29,6 +29,18 @@ export const WORKER_YOUNG_MB = 24;
  */
 export const IN_PROCESS_MAX_BYTES = 1024 * 1024;
 
+/**
+ * Whether files of these sizes (undefined: not known, as for a folder not yet walked) are scanned
+ * in the calling thread: none at all, or one small file (start-up and memory of a hook's per-file
+ * call). A lone large file still gets a worker, whose heap cap and hard time limit turn what the
+ * engine's own budgets miss into that file's `error` instead of a crashed process. Here, beside
+ * the worker's start, so that the bin can ask it before loading the scanner.
+ */
+export function scansInThread(sizes: readonly (number | undefined)[]): boolean {
+  if (sizes.length === 0) return true;
+  return sizes.length === 1 && sizes[0] !== undefined && sizes[0] <= IN_PROCESS_MAX_BYTES;
+}
+
 /** The worker's script, beside this module. */
 export const WORKER_SCRIPT = new URL("./scan-worker-boot.js", import.meta.url);
 

@@ -131,6 +131,7 @@ export class Memo {
     } else if (typeof value !== "object" || value === null || value.k === K.Global || value.k === K.Call) return false;
     this.maxKey = key;
     this.count++;
+    // setDropped()'s bitset branch, written out: a call here cost the vocabulary scan ~5-8 % CPU.
     const byte = key >>> 3;
     if (byte >= this.droppedBits.length) this.growDropped(byte);
     this.droppedBits[byte] = (this.droppedBits[byte] as number) | (1 << (key & 7));

@@ -64,6 +64,16 @@ function mayBeOctalText(raw: Uint8Array): boolean {
   return true;
 }
 
+const USTAR = [0x75, 0x73, 0x74, 0x61, 0x72];
+
+/**
+ * Whether the header's magic field (offset 257) starts with "ustar": POSIX "ustar\0" and GNU
+ * "ustar ". Compared as bytes; decoding the field first gives the same answer at more cost.
+ */
+export function hasUstarMagic(head: Uint8Array): boolean {
+  return USTAR.every((b, i) => head[257 + i] === b);
+}
+
 export function isZeroBlock(b: Uint8Array): boolean {
   for (const x of b) if (x !== 0) return false;
   return true;

@@ -1,4 +1,5 @@
 import type { FormatSniffer } from "../../core/handler.js";
+import { hasUstarMagic } from "../tar/header.js";
 import { sniffZip } from "../zip/sniff.js";
 
 export const TORCH_PICKLE = "pytorch-pickle";
@@ -7,7 +8,6 @@ export const TORCHSCRIPT_PICKLE = "torchscript-pickle";
 /** Members of the pre-0.1.10 tar checkpoint (torch/serialization.py `legacy_load`). */
 export const TORCH_TAR_MEMBERS = ["sys_info", "pickle", "storages", "tensors"] as const;
 
-const USTAR = new TextEncoder().encode("ustar");
 
 /** `STOP PROTO n BININT2 1001 STOP`: the protocol-version pickle right after the magic one. */
 function hasProtocolPickle(head: Uint8Array): boolean {
@@ -32,14 +32,10 @@ export function sniffLegacy(head: Uint8Array): boolean {
 
 /** A ustar archive whose first member is one of torch's four. */
 export function sniffLegacyTar(head: Uint8Array): boolean {
-  if (head.length < 512 || !isAt(head, 257, USTAR)) return false;
+  if (head.length < 512 || !hasUstarMagic(head)) return false;
   const nul = head.indexOf(0);
   const name = new TextDecoder("latin1").decode(head.subarray(0, nul === -1 || nul > 100 ? 100 : nul));
   return (TORCH_TAR_MEMBERS as readonly string[]).includes(name);
-}
-
-function isAt(head: Uint8Array, at: number, bytes: Uint8Array): boolean {
-  return bytes.every((b, i) => head[at + i] === b);
 }
 
 export const torchLegacySniffer: FormatSniffer = {
