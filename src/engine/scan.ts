@@ -95,6 +95,32 @@ export async function scanSource(source: ByteSource, options: ScanOptions & { pa
   };
 }
 
+/** Each distinct sniffer of a handler list once, and which one each handler asks (by index). */
+interface SniffPlan {
+  sniffers: FormatHandler["sniff"][];
+  slot: number[];
+}
+
+/**
+ * Made once per handler list (a folder scan passes the same registry for every file): a lookup of
+ * each handler's sniffer in a fresh Map, per file, was some 4 % of a folder scan of small pickles.
+ */
+const sniffPlans = new WeakMap<readonly FormatHandler[], SniffPlan>();
+
+function sniffPlanOf(handlers: readonly FormatHandler[]): SniffPlan {
+  let plan = sniffPlans.get(handlers);
+  if (plan === undefined) {
+    const sniffers: FormatHandler["sniff"][] = [];
+    const slot = handlers.map((h) => {
+      const at = sniffers.indexOf(h.sniff);
+      return at >= 0 ? at : sniffers.push(h.sniff) - 1;
+    });
+    plan = { sniffers, slot };
+    sniffPlans.set(handlers, plan);
+  }
+  return plan;
+}
+
 /** Lists already made unique, by the list given: a folder scan passes the same registry for every file. */
 const uniqueLists = new WeakMap<readonly unknown[], { from: number; unique: unknown[] }>();
 
@@ -308,13 +334,12 @@ async function analyze(engine: Engine, frame: Frame): Promise<Recognition> {
   const tailClaims: FormatHandler[] = [];
   const weak: FormatHandler[] = [];
   // Sniffers are pure: handlers that share one (a zip and the zips that are more than zips) ask it once.
-  const asked = new Map<FormatHandler["sniff"], SniffStrength>();
-  for (const handler of engine.handlers) {
-    let strength = asked.get(handler.sniff);
-    if (strength === undefined) {
-      strength = handler.sniff(head, hint);
-      asked.set(handler.sniff, strength);
-    }
+  const plan = sniffPlanOf(engine.handlers);
+  const strengths: SniffStrength[] = [];
+  for (const sniff of plan.sniffers) strengths.push(sniff(head, hint));
+  for (let i = 0; i < engine.handlers.length; i++) {
+    const handler = engine.handlers[i] as FormatHandler;
+    const strength = strengths[plan.slot[i] as number];
     if (strength === "strong") strong.push(handler);
     else if (strength === "tail") tailClaims.push(handler);
     else if (strength === "weak") weak.push(handler);

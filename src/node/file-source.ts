@@ -304,8 +304,12 @@ function kindOf(info: BigIntStats): string {
   return "special file";
 }
 
-/** A fresh byte array of its own memory, not zeroed: the caller fills every byte it hands out. */
+/**
+ * A byte array, not zeroed: the caller fills every byte it hands out. Under 4 KiB it is a slice of
+ * Node's shared pool (one allocation per 8 KiB slab): a memory block of its own for each small
+ * file was some 2 % of a folder scan of small pickles. Larger ones have memory of their own.
+ */
 function uninitialised(length: number): Uint8Array {
-  const bytes = Buffer.allocUnsafeSlow(length);
+  const bytes = Buffer.allocUnsafe(length);
   return new Uint8Array(bytes.buffer, bytes.byteOffset, length);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { binary, displayPath, fromBinary, joinOsPath, toOsPath } from "./os-path.js";
+import { binary, childOsPath, displayPath, fromBinary, joinOsPath, toOsPath } from "./os-path.js";
 
 const bytes = (...list: number[]) => Buffer.from(list);
 
@@ -21,6 +21,13 @@ describe("displayPath", () => {
     expect(displayPath(bytes(0x61, 0xe2, 0x80))).toBe("a\\xe2\\x80");
   });
 
+  it("shows printable ASCII as it is, and still escapes DEL and controls next to it (the ASCII fast path)", () => {
+    expect(displayPath(Buffer.from("weights-01 (copy).pkl"))).toBe("weights-01 (copy).pkl");
+    expect(displayPath(Buffer.from("a\u007fb.pkl"))).toBe("a\\x7fb.pkl");
+    expect(displayPath(Buffer.from("a\u001fb"))).toBe("a\\x1fb");
+    expect(displayPath(bytes(0x61, 0x80))).toBe("a\\x80");
+  });
+
   it("escapes control, bidi and line-separator characters in names", () => {
     expect(displayPath(Buffer.from("a\nb\u001b[2K\u202ec\u2028.pkl"))).toBe("a\\nb\\x1b[2K\\u202ec\\u2028.pkl");
     expect(displayPath(Buffer.from("\ufeffbom.pkl"))).toBe("\\ufeffbom.pkl");
@@ -33,5 +40,12 @@ describe("byte paths", () => {
     const joined = joinOsPath(dir, bytes(0xff, 0x61));
     expect([...joined.subarray(-3)]).toEqual([0x2f, 0xff, 0x61]);
     expect(fromBinary(binary(joined)).equals(joined)).toBe(true);
+  });
+
+  it("childOsPath joins a name below a normalised folder exactly as joinOsPath does", () => {
+    const dir = joinOsPath(toOsPath("./models//a/"), bytes(0x62));
+    for (const name of [bytes(0xff, 0x61), Buffer.from("weights.pkl"), Buffer.from("...")]) {
+      expect(childOsPath(dir, name).equals(joinOsPath(dir, name))).toBe(true);
+    }
   });
 });

@@ -92,32 +92,42 @@ export async function scanPaths(paths: readonly Given[], given: ScanPathsOptions
   // more with each file found, up to the pool's size.
   const found: (number | undefined)[] = [];
   let filesFound = 0;
+  let decided = false;
+  const wake = new Wakeup();
   const onFile = (size: number | undefined): void => {
     filesFound++;
     if (found.length <= 1) found.push(size);
     if (!isolate || scansInThread(found)) return;
     pool ??= newPool();
     pool.prewarm(filesFound);
+    // Files are handed to the pool while the walk goes on (issue 14: walking 20,000 files first
+    // kept the workers idle for ~0.4 s). Not with a cache: its own folder is dropped from the
+    // entries once the walk is done, and must never be scanned.
+    if (!options.cache && !decided) {
+      decided = true;
+      startConsumers();
+    }
   };
-  for (const given of paths) entries.push(...(await entriesOf(given, { exclude, folderArgs, onFile })));
-  if (options.cache) await dropCacheFiles(entries, options.cache.dir);
+  // The walk's listing and lstat calls are synchronous: while files are being scanned, it gives the
+  // event loop a turn now and then, so that reports come in and the next batches go out.
+  const breathe = (): Promise<void> => (decided ? new Promise((resolve) => setImmediate(resolve)) : Promise.resolve());
+  const entryAdded = (entry: Entry): void => {
+    entries.push(entry);
+    wake.notify();
+  };
 
-  const files: FileReport[] = new Array<FileReport>(entries.length);
-  const sizes = entries.flatMap((e) => (e.kind === "file" ? [e.size] : []));
-  const fileCount = sizes.length;
-  if (!isolate || scansInThread(sizes)) {
-    // Files dropped after the walk (the cache's own folder) can leave one: it is scanned here.
-    await pool?.close();
-    pool = undefined;
-  } else {
-    pool ??= newPool();
-    pool.limitTo(fileCount);
-  }
+  const files: FileReport[] = [];
   const sources: FolderSource[] = [];
   let next = 0;
   let done = 0;
+  let walked = false;
   const worker = async (): Promise<void> => {
-    while (next < entries.length) {
+    for (;;) {
+      if (next >= entries.length || !decided) {
+        if (walked && decided) return;
+        await wake.wait();
+        continue;
+      }
       const index = next++;
       const entry = entries[index] as Entry;
       const scan = (): Promise<ScannedEntry> => (pool && entry.kind === "file" ? pool.scan({ entry }) : scanEntry(entry, options));
@@ -125,18 +135,43 @@ export async function scanPaths(paths: readonly Given[], given: ScanPathsOptions
       const result = await scanned.catch((error: unknown): ScannedEntry => ({ report: errorReport(entry.path, "internal-error", `Scanner failed: ${(error as Error).message}`), sources: [] }));
       files[index] = result.report;
       sources.push(...result.sources);
-      options.onProgress?.(++done, entries.length, entry.path);
+      options.onProgress?.(++done, walked ? entries.length : Math.max(entries.length, done + 1), entry.path);
     }
   };
   // With the pool, enough files in flight to fill a batch for every worker and the next one; the
   // pool bounds the work, this bounds the waiting promises.
-  const inFlight = pool ? pool.size * MAX_BATCH_FILES * 2 : (options.concurrency ?? Math.max(4, availableParallelism()));
-  const concurrency = Math.max(1, Math.min(inFlight, entries.length));
+  const inFlight = (): number => (pool ? pool.size * MAX_BATCH_FILES * 2 : (options.concurrency ?? Math.max(4, availableParallelism())));
+  const consumers: Promise<void>[] = [];
+  const startConsumers = (): void => {
+    const want = Math.max(1, walked ? Math.min(inFlight(), entries.length) : inFlight());
+    while (consumers.length < want) consumers.push(worker());
+  };
   try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    try {
+      for (const given of paths) {
+        await entriesOf(given, { exclude, folderArgs, onFile, onEntry: entryAdded, breathe });
+      }
+    } finally {
+      walked = true;
+    }
+    if (options.cache) await dropCacheFiles(entries, options.cache.dir);
+    const sizes = entries.flatMap((e) => (e.kind === "file" ? [e.size] : []));
+    if (!isolate || scansInThread(sizes)) {
+      // Files dropped after the walk (the cache's own folder) can leave one: it is scanned here.
+      await pool?.close();
+      pool = undefined;
+    } else {
+      pool ??= newPool();
+      pool.limitTo(sizes.length);
+    }
+    decided = true;
+    startConsumers();
+    wake.notify();
+    await Promise.all(consumers);
   } finally {
     await pool?.close();
   }
+  files.length = entries.length;
   // The model is a folder: tie the Python its configs make loading import, and judge each folder.
   const scanned: ScannedFile[] = entries.flatMap((entry, i) => (entry.kind === "file" ? [{ shown: entry.path, absolute: textPath(entry.absolute), report: files[i] as FileReport }] : []));
   // Only folders and configs tie files together: a one-file scan loads no Python parser for it.
@@ -210,39 +245,66 @@ interface EntriesOptions {
   exclude: ExcludePredicate;
   /** Folder arguments found, as shown in the report. */
   folderArgs: string[];
-  /** Called for each regular file as it is found, with its size. */
+  /** Called for each regular file as it is found, with its size (before onEntry). */
   onFile: (size: number | undefined) => void;
+  /** Called with each entry, in walk order. */
+  onEntry: (entry: Entry) => void;
+  /** Awaited every BREATHE_ENTRIES entries of a walk: lets scans already handed out go on. */
+  breathe: () => Promise<void>;
+}
+
+/** Entries walked between two turns of the event loop while files are scanned (see breathe). */
+const BREATHE_ENTRIES = 64;
+
+/** Wakes every waiter at once: scan loops waiting for the walk to find more entries, or for it to end. */
+class Wakeup {
+  private waiting: (() => void)[] = [];
+
+  wait(): Promise<void> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  notify(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve();
+  }
 }
 
 /** What one path argument stands for: itself, everything in its folder, or an error entry. */
-async function entriesOf(given: Given, { exclude, folderArgs, onFile }: EntriesOptions): Promise<Entry[]> {
+async function entriesOf(given: Given, { exclude, folderArgs, onFile, onEntry, breathe }: EntriesOptions): Promise<void> {
   const absolute = toOsPath(given);
   const shown = typeof given === "string" ? safeLine(given) : displayPath(given);
   let info;
   try {
     info = await stat(absolute);
   } catch (error) {
-    return [{ ...unreadable(shown, absolute, error), root: fromBinary(dirname(binary(absolute))), named: true }];
+    onEntry({ ...unreadable(shown, absolute, error), root: fromBinary(dirname(binary(absolute))), named: true });
+    return;
   }
   if (info.isFile()) {
     onFile(Number(info.size));
-    return [{ kind: "file", path: shown, absolute, root: fromBinary(dirname(binary(absolute))), named: true, size: Number(info.size) }];
+    onEntry({ kind: "file", path: shown, absolute, root: fromBinary(dirname(binary(absolute))), named: true, size: Number(info.size) });
+    return;
   }
   // Never opened: opening a device can act on it (a tape rewinds), and a FIFO would block.
-  if (!info.isDirectory()) return [{ kind: "special", path: shown, absolute, what: specialKind(info), root: absolute, named: true }];
+  if (!info.isDirectory()) {
+    onEntry({ kind: "special", path: shown, absolute, what: specialKind(info), root: absolute, named: true });
+    return;
+  }
   const display = shown.replace(/[\\/]+$/, "") || shown;
   folderArgs.push(display);
-  const entries: Entry[] = [];
+  let count = 0;
   try {
     for await (const entry of walk(absolute, display, { exclude })) {
       if (entry.kind === "file") onFile(entry.size);
-      entries.push({ ...entry, root: absolute, named: false });
+      onEntry({ ...entry, root: absolute, named: false });
+      if (++count % BREATHE_ENTRIES === 0) await breathe();
     }
   } catch (error) {
     // The walk reports what it cannot read as entries; this is the root itself failing mid-way.
-    entries.push({ ...unreadable(display, absolute, error), root: absolute, named: true });
+    onEntry({ ...unreadable(display, absolute, error), root: absolute, named: true });
   }
-  return entries;
 }
 
 function specialKind(info: Stats): string {

@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync } from "node:fs";
 import { lstat, readlink, realpath, stat } from "node:fs/promises";
 import { isAbsolute, relative, resolve, sep } from "node:path";
-import { binary, displayPath, fromBinary, joinOsPath, toOsPath, type OsPath } from "./os-path.js";
+import { binary, childOsPath, displayPath, fromBinary, joinOsPath, toOsPath, type OsPath } from "./os-path.js";
 
 /**
  * One thing found in a folder. `path` is for the report (escaped, `\xNN` for bytes that are not
@@ -76,9 +76,11 @@ export async function* walk(root: string | Uint8Array, display: string, options:
         yield { kind: "unreadable", path: shown, absolute: dir, code: "limit-exceeded", message: `More than ${MAX_ENTRIES} entries in one walk; the rest were not scanned (limit MAX_ENTRIES)` };
         return;
       }
-      const absolute = joinOsPath(dir, name);
-      const path = `${shown}/${displayPath(name)}`;
-      const childRel = rel === "" ? displayPath(name) : `${rel}/${displayPath(name)}`;
+      // Below the root, `dir` came from joinOsPath: the root as given may not be normalised.
+      const absolute = identity === undefined ? joinOsPath(dir, name) : childOsPath(dir, name);
+      const nameShown = displayPath(name);
+      const path = `${shown}/${nameShown}`;
+      const childRel = rel === "" ? nameShown : `${rel}/${nameShown}`;
       if (options.exclude?.(childRel) === true) continue;
       let info;
       try {

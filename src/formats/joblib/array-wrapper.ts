@@ -107,7 +107,9 @@ function wrapperKind(instance: PyValue): "array" | SideFileReference["wrapper"] 
     const args = instance.call.args;
     cls = isObj(args) && args.k === K.Tuple ? (args.items[0] ?? null) : null;
   }
-  if (!isObj(cls) || cls.k !== K.Global) return undefined;
+  // Every wrapper lives in a joblib module: other classes (a BUILD per object of any pickle) are
+  // turned away without building their dotted name.
+  if (!isObj(cls) || cls.k !== K.Global || !cls.imp.module.includes("joblib")) return undefined;
   const full = `${cls.imp.module}.${cls.imp.name}`;
   if (ARRAY_WRAPPERS.has(full)) return "array";
   return LEGACY_WRAPPERS[full];

@@ -5,7 +5,7 @@ import { joblibHooks } from "../joblib/array-wrapper.js";
 import { parsePickle } from "./parse.js";
 import { MAX_CLAIMED_PROTOCOL, pickleSniffer } from "./sniff.js";
 import type { PickleDocument } from "./types.js";
-import { K, isObj, type PyValue } from "./values.js";
+import { K, isObj, type BytesValue, type PyValue } from "./values.js";
 
 /** Bytes arguments of calls shorter than this are not worth a nested scan. */
 const MIN_NESTED_BYTES = 8;
@@ -79,9 +79,13 @@ function importsModule(doc: PickleDocument): boolean {
   return doc.imports.some((imp) => imp.resolved && imp.module.length <= 1024 && MODULE_PATH.test(imp.module));
 }
 
-function bytesArgs(value: PyValue): { offset: number; length: number }[] {
-  if (!isObj(value)) return [];
-  if (value.k === K.Bytes) return [{ offset: value.offset, length: value.length }];
-  if (value.k === K.Tuple || value.k === K.List) return value.items.flatMap((item) => (isObj(item) && item.k === K.Bytes ? [{ offset: item.offset, length: item.length }] : []));
-  return [];
+/** The bytes payloads among a call's arguments (the value itself, or the items of a tuple or list). */
+function bytesArgs(value: PyValue): readonly BytesValue[] {
+  if (!isObj(value)) return NONE;
+  if (value.k === K.Bytes) return [value];
+  if (value.k !== K.Tuple && value.k !== K.List) return NONE;
+  let found: BytesValue[] | undefined;
+  for (const item of value.items) if (isObj(item) && item.k === K.Bytes) (found ??= []).push(item);
+  return found ?? NONE;
 }
+const NONE: readonly BytesValue[] = [];

@@ -522,6 +522,8 @@ describe("pickle VM: a vocabulary of short strings (decoded only when read)", ()
     const doc = await parsePickle(new MemorySource(b.toBytes()));
     expect(doc.defects).toEqual([]);
     expect([...doc.calls.values()].map((g) => g.samples[0]?.text)).toEqual(["os.system('id')"]);
+    // The text is made when first read, and a serialised document still carries it.
+    expect(JSON.parse(JSON.stringify([...doc.calls.values()][0]?.samples))).toEqual([{ offset: expect.any(Number) as number, op: "REDUCE", text: "os.system('id')" }]);
     // The first MARK's TUPLE holds ((call, "tail"), {"k1": 1, "k2": "v2"}).
     const result = doc.results[0] as { n: number; items: { items: { items: unknown[] }[] }[] };
     expect(result.n).toBe(1);

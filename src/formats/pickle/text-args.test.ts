@@ -3,7 +3,7 @@
  * expected value was read from CPython; fixtures/pickle-diff covers acceptance on many more forms).
  */
 import { describe, expect, it } from "vitest";
-import { parseFloatArg, parseIntArg, parseLongArg, parseMemoKey, parseStringArg, parseUnicodeArg } from "./text-args.js";
+import { parseFloatArg, parseGlobalLine, parseIntArg, parseLongArg, parseMemoKey, parseStringArg, parseUnicodeArg } from "./text-args.js";
 
 const b = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 const value = <T>(r: { ok: true; value: T } | { ok: false; why: string }): T | string => (r.ok ? r.value : `error: ${r.why}`);
@@ -55,5 +55,19 @@ describe("STRING and UNICODE", () => {
     expect(value(parseUnicodeArg(b("\\\\u0041")))).toBe("\\\\u0041");
     expect(value(parseUnicodeArg(b("\\u0041\\U0001F600")))).toBe("A\u{1F600}");
     for (const bad of ["\\u004", "\\U00110000", "\\u"]) expect(value(parseUnicodeArg(b(bad)))).toMatch(/^error/);
+  });
+});
+
+describe("GLOBAL lines", () => {
+  it("reads ASCII names as they are, on the fast path and past it", () => {
+    expect(value(parseGlobalLine(b("torch._utils")))).toBe("torch._utils");
+    const long = "m".repeat(300);
+    expect(value(parseGlobalLine(b(long)))).toBe(long);
+  });
+
+  it("decodes UTF-8 names and refuses what is not UTF-8 or empty", () => {
+    expect(value(parseGlobalLine(new TextEncoder().encode("modèle")))).toBe("modèle");
+    expect(value(parseGlobalLine(Uint8Array.of(0x6d, 0xff)))).toMatch(/^error: not UTF-8/);
+    expect(value(parseGlobalLine(new Uint8Array(0)))).toMatch(/^error: empty/);
   });
 });

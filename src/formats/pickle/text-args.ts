@@ -347,8 +347,18 @@ export function parseUnicodeArg(line: Uint8Array): ArgResult<string> {
 
 
 /** GLOBAL lines (`load_global`): strict UTF-8, and neither line may be empty. */
+/** GLOBAL lines up to this length that are plain ASCII are read as char codes (see parseGlobalLine). */
+const SHORT_ASCII_LINE = 256;
+
+function isAscii(line: Uint8Array): boolean {
+  for (let i = 0; i < line.length; i++) if ((line[i] as number) >= 0x80) return false;
+  return true;
+}
+
 export function parseGlobalLine(line: Uint8Array): ArgResult<string> {
   if (line.length === 0) return fail("empty line");
+  // Module and class names are short and ASCII: read those without the decoder's native call.
+  if (line.length <= SHORT_ASCII_LINE && isAscii(line)) return ok(String.fromCharCode.apply(null, line as unknown as number[]));
   try {
     return ok(strictUtf8.decode(line));
   } catch {
@@ -359,6 +369,6 @@ export function parseGlobalLine(line: Uint8Array): ArgResult<string> {
 /** INST lines (`load_inst`) and PERSID (`load_persid`): strict ASCII. */
 export function parseAsciiLine(line: Uint8Array, allowEmpty: boolean): ArgResult<string> {
   if (line.length === 0 && !allowEmpty) return fail("empty line");
-  for (let i = 0; i < line.length; i++) if ((line[i] as number) >= 0x80) return fail("not ASCII");
+  if (!isAscii(line)) return fail("not ASCII");
   return ok(latin1.decode(line));
 }

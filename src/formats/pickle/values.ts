@@ -121,6 +121,12 @@ export interface ImportRecord {
   unresolvedReason?: string;
   /** Protocol in force, needed for the `fix_imports` name mapping of protocols < 3. */
   proto: number;
+  /**
+   * Key of this import's call group in `PickleDocument.calls`, made at its first call. The same
+   * record comes back for every reference to the same import, and reusing one string spares
+   * building and hashing a new one at each call (a state dict calls its rebuild function per tensor).
+   */
+  callKey?: string;
 }
 
 export type CallOp = "REDUCE" | "NEWOBJ" | "NEWOBJ_EX" | "OBJ" | "INST" | "BUILD";

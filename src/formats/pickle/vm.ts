@@ -15,7 +15,7 @@ import {
   parseUnicodeArg,
   type ArgResult,
 } from "./text-args.js";
-import type { CallGroup, PickleDocument } from "./types.js";
+import { CallSample, type CallGroup, type PickleDocument } from "./types.js";
 import {
   K,
   KEEP_ITEMS,
@@ -225,6 +225,10 @@ export function emptyDocument(): PickleDocument {
 }
 
 const fcc = String.fromCharCode;
+
+function renderSite(site: CallSite): string {
+  return render({ k: K.Call, call: site });
+}
 
 /**
  * Short ASCII strings (names, dict keys) are most of a dense pickle's strings: building them with
@@ -1390,7 +1394,7 @@ export class PickleVM {
     const key = `${via}\u0000${module}\u0000${name}\u0000${resolved ? "" : (why ?? "")}`;
     const existing = this.importIndex.get(key);
     if (existing) return existing;
-    const record: ImportRecord = { module, name, via, offset, resolved, proto: this.proto };
+    const record: ImportRecord = { module, name, via, offset, resolved, proto: this.proto, callKey: undefined };
     if (!resolved) record.unresolvedReason = why ?? "non-literal operands";
     if (this.importIndex.size < MAX_IMPORTS) this.importIndex.set(key, record);
     // Random bytes can fake a STACK_GLOBAL over non-strings; in a speculative fragment only
@@ -1453,7 +1457,7 @@ export class PickleVM {
     if (isObj(callee) && callee.k === K.Global) {
       imp = callee.imp;
       if (this.options.speculative && !imp.resolved) return;
-      key = `import:${imp.via}:${imp.module}\u0000${imp.name}\u0000${imp.unresolvedReason ?? ""}`;
+      key = imp.callKey ??= `import:${imp.via}:${imp.module}\u0000${imp.name}\u0000${imp.unresolvedReason ?? ""}`;
       this.doc.importCalls.set(imp, (this.doc.importCalls.get(imp) ?? 0) + 1);
     } else {
       if (this.options.speculative) return;
@@ -1479,7 +1483,7 @@ export class PickleVM {
     const firstCall = !shape.rebuild && group.count - group.rebuilds === 1;
     if (group.samples.length < MAX_CALL_SAMPLES || firstCall) {
       if (group.samples.length >= MAX_CALL_SAMPLES) group.samples.pop();
-      group.samples.push({ offset: site.offset, op: site.op, text: render({ k: K.Call, call: site }), site });
+      group.samples.push(new CallSample(site.offset, site.op, site, renderSite));
     }
   }
 
