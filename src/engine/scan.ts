@@ -71,7 +71,7 @@ export async function scanSource(source: ByteSource, options: ScanOptions & { pa
   const state: FileState = { findings: [], errors: [], notes: [], formats: [], dropped: { findings: 0, errors: 0, notes: 0 } };
   const budget = { members: 0, inflatedBytes: 0 };
   const deadline = started + limits.maxMillisPerFile;
-  const name = options.path.split(/[\\/]/).pop() ?? options.path;
+  const name = options.path.slice(Math.max(options.path.lastIndexOf("/"), options.path.lastIndexOf("\\")) + 1);
 
   const engine: Engine = { limits, policy, handlers, rulesFor, budget, deadline, now, state, onDocument: options.onDocument };
   try {

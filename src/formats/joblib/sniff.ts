@@ -47,7 +47,8 @@ const HEADER = /^ZF0x([0-9a-f]{1,17}) *$/;
 
 /** Reads the Z-file header: the declared length and where the zlib data starts. */
 export function readZFileHeader(head: Uint8Array): { declaredLength: number; dataOffset: number } | undefined {
-  if (head.length < HEADER_BYTES + 2) return undefined;
+  // "ZF" first: asked of every file, most of which are turned away here without building a string.
+  if (head.length < HEADER_BYTES + 2 || head[0] !== 0x5a || head[1] !== 0x46) return undefined;
   let text = "";
   for (let i = 0; i < HEADER_BYTES; i++) text += String.fromCharCode(head[i] as number);
   const m = HEADER.exec(text);
