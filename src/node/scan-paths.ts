@@ -110,13 +110,21 @@ export async function scanPaths(paths: readonly Given[], given: ScanPathsOptions
   };
   // The walk's listing and lstat calls are synchronous: while files are being scanned, it gives the
   // event loop a turn now and then, so that reports come in and the next batches go out.
-  const breathe = (): Promise<void> => (decided ? new Promise((resolve) => setImmediate(resolve)) : Promise.resolve());
+  // The entries found since the last turn go out together: handed over one at a time, each would
+  // go to a worker alone (a batch of one), and the messages would cost more than the scans.
+  const breathe = (): Promise<void> => {
+    if (!decided) return Promise.resolve();
+    wake.notifyAll();
+    return new Promise((resolve) => setImmediate(resolve));
+  };
   const entryAdded = (entry: Entry): void => {
     entries.push(entry);
-    wake.notify();
+    // A slot per entry as it is found: reports arrive out of order, and writing far past the end
+    // of an array would turn it into a slow sparse one.
+    files.push(undefined);
   };
 
-  const files: FileReport[] = [];
+  const files: (FileReport | undefined)[] = [];
   const sources: FolderSource[] = [];
   let next = 0;
   let done = 0;
@@ -166,17 +174,18 @@ export async function scanPaths(paths: readonly Given[], given: ScanPathsOptions
     }
     decided = true;
     startConsumers();
-    wake.notify();
+    wake.notifyAll();
     await Promise.all(consumers);
   } finally {
     await pool?.close();
   }
-  files.length = entries.length;
   // The model is a folder: tie the Python its configs make loading import, and judge each folder.
   const scanned: ScannedFile[] = entries.flatMap((entry, i) => (entry.kind === "file" ? [{ shown: entry.path, absolute: textPath(entry.absolute), report: files[i] as FileReport }] : []));
   // Only folders and configs tie files together: a one-file scan loads no Python parser for it.
   const folders = folderArgs.length > 0 || sources.length > 0 ? await (await import("./folder-pass.js")).folderPass(scanned, sources, folderArgs, options.policy) : [];
-  const report: ScanReport = { schemaVersion: 1, tool: { name: "modelvet", version: VERSION }, files, summary: summarize(files) };
+  // Every slot is filled: each entry was taken by a scan loop, which always stores a report.
+  const reports = files as FileReport[];
+  const report: ScanReport = { schemaVersion: 1, tool: { name: "modelvet", version: VERSION }, files: reports, summary: summarize(reports) };
   if (folders.length > 0) report.folders = folders;
   return report;
 }
@@ -256,7 +265,7 @@ interface EntriesOptions {
 /** Entries walked between two turns of the event loop while files are scanned (see breathe). */
 const BREATHE_ENTRIES = 64;
 
-/** Wakes every waiter at once: scan loops waiting for the walk to find more entries, or for it to end. */
+/** Scan loops waiting for the walk to find more entries, or to end: woken together. */
 class Wakeup {
   private waiting: (() => void)[] = [];
 
@@ -264,7 +273,7 @@ class Wakeup {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  notify(): void {
+  notifyAll(): void {
     const waiting = this.waiting;
     this.waiting = [];
     for (const resolve of waiting) resolve();
