@@ -162,7 +162,11 @@ export async function scanPaths(paths: readonly Given[], given: ScanPathsOptions
     } finally {
       walked = true;
     }
-    if (options.cache) await dropCacheFiles(entries, options.cache.dir);
+    if (options.cache) {
+      // Nothing was scanned yet (a cache holds the scans back until the walk is done).
+      await dropCacheFiles(entries, options.cache.dir);
+      files.length = entries.length;
+    }
     const sizes = entries.flatMap((e) => (e.kind === "file" ? [e.size] : []));
     if (!isolate || scansInThread(sizes)) {
       // Files dropped after the walk (the cache's own folder) can leave one: it is scanned here.
