@@ -143,7 +143,8 @@ export async function scanPaths(paths: readonly Given[], given: ScanPathsOptions
       const result = await scanned.catch((error: unknown): ScannedEntry => ({ report: errorReport(entry.path, "internal-error", `Scanner failed: ${(error as Error).message}`), sources: [] }));
       files[index] = result.report;
       sources.push(...result.sources);
-      options.onProgress?.(++done, walked ? entries.length : Math.max(entries.length, done + 1), entry.path);
+      // The total is what the walk has found so far: it grows until the walk ends, never shrinks.
+      options.onProgress?.(++done, entries.length, entry.path);
     }
   };
   // With the pool, enough files in flight to fill a batch for every worker and the next one; the
