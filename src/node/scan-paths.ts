@@ -110,18 +110,16 @@ export async function scanPaths(paths: readonly Given[], given: ScanPathsOptions
   };
   // The walk's listing and lstat calls are synchronous: while files are being scanned, it gives the
   // event loop a turn now and then, so that reports come in and the next batches go out.
-  // The entries found since the last turn go out together: handed over one at a time, each would
-  // go to a worker alone (a batch of one), and the messages would cost more than the scans.
-  const breathe = (): Promise<void> => {
-    if (!decided) return Promise.resolve();
-    wake.notifyAll();
-    return new Promise((resolve) => setImmediate(resolve));
-  };
+  const breathe = (): Promise<void> => (decided ? new Promise((resolve) => setImmediate(resolve)) : Promise.resolve());
   const entryAdded = (entry: Entry): void => {
     entries.push(entry);
     // A slot per entry as it is found: reports arrive out of order, and writing far past the end
     // of an array would turn it into a slow sparse one.
     files.push(undefined);
+    // Entries go out BREATHE_ENTRIES at a time, whether from a walk or from file arguments: handed
+    // over one at a time, each would go to a worker alone (a batch of one), and the messages would
+    // cost more than the scans.
+    if (decided && entries.length % BREATHE_ENTRIES === 0) wake.notifyAll();
   };
 
   const files: (FileReport | undefined)[] = [];
@@ -263,11 +261,11 @@ interface EntriesOptions {
   onFile: (size: number | undefined) => void;
   /** Called with each entry, in walk order. */
   onEntry: (entry: Entry) => void;
-  /** Awaited every BREATHE_ENTRIES entries of a walk: lets scans already handed out go on. */
+  /** Awaited every BREATHE_ENTRIES entries of a walk: lets the scans handed out go on. */
   breathe: () => Promise<void>;
 }
 
-/** Entries walked between two turns of the event loop while files are scanned (see breathe). */
+/** Entries handed out together, and walked between two turns of the event loop, while files are scanned. */
 const BREATHE_ENTRIES = 64;
 
 /** Scan loops waiting for the walk to find more entries, or to end: woken together. */

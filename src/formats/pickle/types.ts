@@ -1,5 +1,6 @@
 import type { Defect } from "../../core/defect.js";
-import type { CallOp, CallSite, ImportRecord, PersistentValue, PyValue } from "./values.js";
+import { render } from "./render.js";
+import { K, type CallOp, type CallSite, type ImportRecord, type PersistentValue, type PyValue } from "./values.js";
 
 /** One call target and how often it was called, with a few rendered samples as evidence. */
 export interface CallGroup {
@@ -30,11 +31,10 @@ export class CallSample {
     readonly offset: number,
     readonly op: CallOp,
     readonly site: CallSite,
-    private readonly renderSite: (site: CallSite) => string,
   ) {}
 
   get text(): string {
-    this.rendered ??= this.renderSite(this.site);
+    this.rendered ??= render({ k: K.Call, call: this.site });
     return this.rendered;
   }
 

@@ -226,10 +226,6 @@ export function emptyDocument(): PickleDocument {
 
 const fcc = String.fromCharCode;
 
-function renderSite(site: CallSite): string {
-  return render({ k: K.Call, call: site });
-}
-
 /**
  * Short ASCII strings (names, dict keys) are most of a dense pickle's strings: building them with
  * one fixed-arity fromCharCode call is several times faster than concatenation or TextDecoder.
@@ -1483,7 +1479,7 @@ export class PickleVM {
     const firstCall = !shape.rebuild && group.count - group.rebuilds === 1;
     if (group.samples.length < MAX_CALL_SAMPLES || firstCall) {
       if (group.samples.length >= MAX_CALL_SAMPLES) group.samples.pop();
-      group.samples.push(new CallSample(site.offset, site.op, site, renderSite));
+      group.samples.push(new CallSample(site.offset, site.op, site));
     }
   }
 
