@@ -202,6 +202,15 @@ export function decodeEncodedPickle(text: string): Uint8Array | undefined {
 
 const NO_WINDOW = new Uint8Array(0);
 const SMALL_INTS: number[] = Array.from({ length: 256 }, (_, i) => i);
+/**
+ * BININT, BININT1 and BININT2 (0x4a, 0x4b, 0x4d) by `op - Op.BININT`: the mask that keeps the
+ * op's own bytes of a four-byte little-endian read (BININT is signed, the others unsigned), and
+ * how many bytes that is. Index 2 (LONG) is not read.
+ */
+const INT_MASK = Int32Array.of(-1, 0xff, 0, 0xffff);
+const INT_BYTES = Uint8Array.of(4, 1, 0, 2);
+/** The key memoPut() reads as "the memo's next key" (MEMOIZE); real keys are never negative. */
+const NEXT_MEMO_KEY = -1;
 
 export function emptyDocument(): PickleDocument {
   return {
@@ -343,6 +352,8 @@ export class PickleVM {
   private reportedSemantic = 0;
   /** Set by a limit hit inside a helper; the main loop returns it before the next op. */
   private halt: Step | undefined;
+  /** The op count at which the next periodic check runs (see FIRST_CHECK_OPS). */
+  private checkAt = 0;
   /** Opcode budget left; forced below zero when `halt` is set, so one check per op covers both. */
   private maxOps: number;
   private readonly maxStack: number;
@@ -403,212 +414,239 @@ export class PickleVM {
     // ahead), and `gate`, the op count at which the op budget or the periodic check needs a look.
     // They go back to the fields before step(), a return, or a helper that may report at this.pos,
     // and are read again after anything that may change them.
+    //
+    // V8 optimizes this loop while it runs, and throws the optimized code away the first time a
+    // statement runs that had not run before it was compiled (each round: some 25-45 ms of
+    // compiling, and the loop runs slowly meanwhile). So each kind of work has one site, reached
+    // early: the window's end and the op gate share edge() (first reached at FIRST_CHECK_OPS), the
+    // three integer ops share one case, and every memo put the hot path makes goes through the one
+    // memoPut() call after the switch. One site each also keeps the compiled loop small.
     let p = this.pos;
     let ops = this.ops;
     let stack = this.stack;
     let room = this.room;
     let frameLimit = this.frameEnd > p ? this.frameEnd : Infinity;
-    let checkAt = ops < FIRST_CHECK_OPS ? FIRST_CHECK_OPS : (ops | 0xffff) + 1;
-    let gate = Math.min(this.maxOps + 1, checkAt);
+    this.checkAt = ops < FIRST_CHECK_OPS ? FIRST_CHECK_OPS : (ops | 0xffff) + 1;
+    let gate = Math.min(this.maxOps + 1, this.checkAt);
 
     for (;;) {
       const r = p - winStart;
-      if (r >= winLen) {
+      if (r >= winLen || ops + 1 >= gate) {
         this.pos = p;
         this.ops = ops;
-        return p >= size ? { kind: "eof" } : { kind: "need", offset: p, length: 1 };
-      }
-
-      if (++ops >= gate) {
-        if (ops > this.maxOps) {
-          this.ops = ops - 1;
-          this.pos = p;
-          if (this.halt !== undefined) return this.halt;
-          if (this.options.speculative && this.ops >= MAX_SPECULATIVE_OPS) {
-            return { kind: "error", defect: defect("limit-exceeded", `A possible hidden pickle at offset ${this.start} was followed for ${MAX_SPECULATIVE_OPS} opcodes only`, { offset: p, limit: "maxSpeculativeOps", fatal: false }) };
-          }
-          return this.limit("maxPickleOps", `More than ${limits.maxPickleOps} opcodes`, p);
-        }
-        if (ops >= checkAt) {
-          checkAt += 0x10000;
-          this.pos = p;
-          this.ops = ops;
-          const stop = this.periodicCheck(p);
-          if (stop) return stop;
-        }
-        gate = Math.min(this.maxOps + 1, checkAt);
-      }
+        const stop = this.edge(r >= winLen, size);
+        if (stop !== undefined) return stop;
+        ops = this.ops;
+        gate = Math.min(this.maxOps + 1, this.checkAt);
+      } else ops++;
       const op = win[r] as number;
 
       // Hot path: the few ops that make up nearly all of a large pickle, kept small so the
       // compiler can inline it. Anything unusual (a frame edge, a full stack, a mark where a
       // value should be) falls through to the complete implementation in step().
-      if (stack.length < room && p + 9 <= frameLimit) {
-        switch (op) {
-          case Op.BININT1:
-            if (r + 2 > winLen) break;
-            stack.push(SMALL_INTS[win[r + 1] as number] as number);
-            p += 2;
-            continue;
-          case Op.BININT2:
-            if (r + 3 > winLen) break;
-            stack.push(view.getUint16(r + 1, true));
-            p += 3;
-            continue;
-          case Op.BININT:
-            if (r + 5 > winLen) break;
-            stack.push(view.getInt32(r + 1, true));
-            p += 5;
-            continue;
-          case Op.BINFLOAT:
-            if (r + 9 > winLen) break;
-            stack.push(view.getFloat64(r + 1, false));
-            p += 9;
-            continue;
-          case Op.NONE:
-            stack.push(null);
-            p += 1;
-            continue;
-          case Op.SHORT_BINUNICODE: {
-            if (r + 2 > winLen) break;
-            const n = win[r + 1] as number;
-            if (r + 2 + n > winLen || p + 2 + n > frameLimit) break;
-            // Long strs, and strs that may be encoded pickles (noteEncoded), are step()'s.
-            if (n >= LAZY_TEXT_BYTES || (n >= MIN_ENCODED_PICKLE && mayBeEncoded(win[r + 2] as number))) break;
-            const at = stack.length;
-            if (at < LAZY_STACK_SLOTS) {
-              TEXT_START[at] = r + 2;
-              TEXT_LENGTH[at] = n;
-              stack.push(LAZY);
-              this.texts = true;
-            } else stack.push(decodeUtf8(win, r + 2, n));
-            p += 2 + n;
-            // Protocol 4 memoizes nearly every str: the MEMOIZE after it is run here, one dispatch less.
-            // Bounds first: a read past the window's end is undefined, and V8 deoptimizes the loop for it.
-            if (r + 3 + n <= winLen && win[r + 2 + n] === Op.MEMOIZE && ops + 1 < gate) {
-              ops++;
-              this.memoPut(this.memo.count, p);
-              room = this.room;
-              p += 1;
+      hot: if (stack.length < room && p + 9 <= frameLimit) {
+        // A memo put to make after the switch: its key (NEXT_MEMO_KEY for MEMOIZE), the offset of
+        // its op and the op's length.
+        let putKey = 0;
+        let putAt = 0;
+        let putLen = 0;
+        put: {
+          switch (op) {
+            case Op.BININT:
+            case Op.BININT1:
+            case Op.BININT2: {
+              // One case for the three widths, reading four bytes and masking (INT_MASK): the
+              // integers of a list of counters grow from one width to the next as the file goes on.
+              if (r + 5 > winLen) break;
+              const at = op - Op.BININT;
+              stack.push(view.getInt32(r + 1, true) & (INT_MASK[at] as number));
+              p += 1 + (INT_BYTES[at] as number);
+              continue;
             }
-            continue;
-          }
-          case Op.BINUNICODE: {
-            // Protocols 1-3 write every str with a 4-byte length.
-            if (r + 5 > winLen) break;
-            const n = view.getUint32(r + 1, true);
-            if (n >= LAZY_TEXT_BYTES || n > limits.maxInlineStringBytes || r + 5 + n > winLen || p + 5 + n > frameLimit) break;
-            if (n >= MIN_ENCODED_PICKLE && mayBeEncoded(win[r + 5] as number)) break;
-            const at = stack.length;
-            if (at < LAZY_STACK_SLOTS) {
-              TEXT_START[at] = r + 5;
-              TEXT_LENGTH[at] = n;
-              stack.push(LAZY);
-              this.texts = true;
-            } else stack.push(decodeUtf8(win, r + 5, n));
-            p += 5 + n;
-            // Protocols 1-3 put nearly every str in the memo: the BINPUT or LONG_BINPUT after it is
-            // run here, one dispatch less (within the window and the current FRAME, as in step()).
-            const q = r + 5 + n;
-            const put = q < winLen ? win[q] : undefined;
-            if (put === Op.BINPUT && ops + 1 < gate && q + 2 <= winLen && p + 2 <= frameLimit) {
-              ops++;
-              this.memoPut(win[q + 1] as number, p);
-              room = this.room;
+            case Op.BINFLOAT:
+              if (r + 9 > winLen) break;
+              stack.push(view.getFloat64(r + 1, false));
+              p += 9;
+              continue;
+            case Op.NONE:
+              stack.push(null);
+              p += 1;
+              continue;
+            case Op.SHORT_BINUNICODE: {
+              if (r + 2 > winLen) break;
+              const n = win[r + 1] as number;
+              if (r + 2 + n > winLen || p + 2 + n > frameLimit) break;
+              // Long strs, and strs that may be encoded pickles (noteEncoded), are step()'s. The first
+              // byte is looked at for every str (the length byte when there is none), so that the
+              // first str of MIN_ENCODED_PICKLE bytes does not run a new statement (see above).
+              if (n >= LAZY_TEXT_BYTES || (mayBeEncoded(win[n > 0 ? r + 2 : r + 1] as number) && n >= MIN_ENCODED_PICKLE)) break;
+              const at = stack.length;
+              if (at < LAZY_STACK_SLOTS) {
+                TEXT_START[at] = r + 2;
+                TEXT_LENGTH[at] = n;
+                stack.push(LAZY);
+                this.texts = true;
+              } else stack.push(decodeUtf8(win, r + 2, n));
+              p += 2 + n;
+              // Protocol 4 memoizes nearly every str: the MEMOIZE after it is run here, one dispatch less.
+              // Bounds first: a read past the window's end is undefined, and V8 deoptimizes the loop for it.
+              if (r + 3 + n <= winLen && win[r + 2 + n] === Op.MEMOIZE && ops + 1 < gate) {
+                ops++;
+                putKey = NEXT_MEMO_KEY;
+                putAt = p;
+                putLen = 1;
+                break put;
+              }
+              continue;
+            }
+            case Op.BINUNICODE: {
+              // Protocols 1-3 write every str with a 4-byte length.
+              if (r + 5 > winLen) break;
+              const n = view.getUint32(r + 1, true);
+              if (n >= LAZY_TEXT_BYTES || n > limits.maxInlineStringBytes || r + 5 + n > winLen || p + 5 + n > frameLimit) break;
+              if (mayBeEncoded(win[n > 0 ? r + 5 : r + 4] as number) && n >= MIN_ENCODED_PICKLE) break;
+              const at = stack.length;
+              if (at < LAZY_STACK_SLOTS) {
+                TEXT_START[at] = r + 5;
+                TEXT_LENGTH[at] = n;
+                stack.push(LAZY);
+                this.texts = true;
+              } else stack.push(decodeUtf8(win, r + 5, n));
+              p += 5 + n;
+              // Protocols 1-3 put nearly every str in the memo: the BINPUT or LONG_BINPUT after it is
+              // run here, one dispatch less (within the window and the current FRAME, as in step()).
+              const q = r + 5 + n;
+              const next = q < winLen ? win[q] : undefined;
+              if (next === Op.BINPUT && ops + 1 < gate && q + 2 <= winLen && p + 2 <= frameLimit) {
+                ops++;
+                putKey = win[q + 1] as number;
+                putAt = p;
+                putLen = 2;
+                break put;
+              }
+              if (next === Op.LONG_BINPUT && ops + 1 < gate && q + 5 <= winLen && p + 5 <= frameLimit) {
+                ops++;
+                putKey = view.getUint32(q + 1, true);
+                putAt = p;
+                putLen = 5;
+                break put;
+              }
+              continue;
+            }
+            case Op.LONG_BINPUT:
+              if (r + 5 > winLen) break;
+              putKey = view.getUint32(r + 1, true);
+              putAt = p;
+              putLen = 5;
+              break put;
+            case Op.MEMOIZE:
+              // Nothing here that V8 collects type feedback for: most MEMOIZEs are run with the op
+              // before them, and this case runs first late in a large file.
+              putKey = NEXT_MEMO_KEY;
+              putAt = p;
+              putLen = 1;
+              break put;
+            case Op.BINPUT:
+              if (r + 2 > winLen) break;
+              putKey = win[r + 1] as number;
+              putAt = p;
+              putLen = 2;
+              break put;
+            case Op.BINGET:
+              if (r + 2 > winLen) break;
+              stack.push(this.memoGet(win[r + 1] as number, p));
               p += 2;
-            } else if (put === Op.LONG_BINPUT && ops + 1 < gate && q + 5 <= winLen && p + 5 <= frameLimit) {
-              ops++;
-              this.memoPut(view.getUint32(q + 1, true), p);
-              room = this.room;
-              p += 5;
-            }
-            continue;
-          }
-          case Op.LONG_BINPUT:
-            if (r + 5 > winLen) break;
-            this.memoPut(view.getUint32(r + 1, true), p);
-            room = this.room;
-            p += 5;
-            continue;
-          case Op.MEMOIZE:
-            this.memoPut(this.memo.count, p);
-            room = this.room;
-            p += 1;
-            continue;
-          case Op.BINPUT:
-            if (r + 2 > winLen) break;
-            this.memoPut(win[r + 1] as number, p);
-            room = this.room;
-            p += 2;
-            continue;
-          case Op.BINGET:
-            if (r + 2 > winLen) break;
-            stack.push(this.memoGet(win[r + 1] as number, p));
-            p += 2;
-            continue;
-          case Op.TUPLE3: {
-            const len = stack.length;
-            if (len < 3 + this.runFloor) break;
-            const c = this.itemAt(stack as (PyValue | Lazy)[], len - 1);
-            const b = this.itemAt(stack as (PyValue | Lazy)[], len - 2);
-            const a = this.itemAt(stack as (PyValue | Lazy)[], len - 3);
-            // pop() is inlined; assigning `length` is a slow runtime call.
-            stack.pop();
-            stack.pop();
-            this.pos = p;
-            stack[len - 3] = this.tuple([a, b, c]);
-            gate = Math.min(this.maxOps + 1, checkAt);
-            p += 1;
-            // Protocol 4 memoizes every tuple: the MEMOIZE after it is run here, one dispatch less.
-            if (r + 2 <= winLen && win[r + 1] === Op.MEMOIZE && ops + 1 < gate) {
-              ops++;
-              this.memoPut(this.memo.count, p);
-              room = this.room;
+              continue;
+            case Op.TUPLE3: {
+              const len = stack.length;
+              if (len < 3 + this.runFloor) break;
+              const c = this.itemAt(stack as (PyValue | Lazy)[], len - 1);
+              const b = this.itemAt(stack as (PyValue | Lazy)[], len - 2);
+              const a = this.itemAt(stack as (PyValue | Lazy)[], len - 3);
+              // pop() is inlined; assigning `length` is a slow runtime call.
+              stack.pop();
+              stack.pop();
+              this.pos = p;
+              stack[len - 3] = this.tuple([a, b, c]);
+              gate = Math.min(this.maxOps + 1, this.checkAt);
               p += 1;
+              // Protocol 4 memoizes every tuple: the MEMOIZE after it is run here, one dispatch less.
+              if (r + 2 <= winLen && win[r + 1] === Op.MEMOIZE && ops + 1 < gate) {
+                ops++;
+                putKey = NEXT_MEMO_KEY;
+                putAt = p;
+                putLen = 1;
+                break put;
+              }
+              continue;
             }
-            continue;
+            case Op.TUPLE2: {
+              const len = stack.length;
+              if (len < 2 + this.runFloor) break;
+              const b = this.itemAt(stack as (PyValue | Lazy)[], len - 1);
+              const a = this.itemAt(stack as (PyValue | Lazy)[], len - 2);
+              stack.pop();
+              this.pos = p;
+              stack[len - 2] = this.tuple([a, b]);
+              gate = Math.min(this.maxOps + 1, this.checkAt);
+              p += 1;
+              continue;
+            }
+            case Op.TUPLE1: {
+              const len = stack.length;
+              if (len < 1 + this.runFloor) break;
+              const a = this.itemAt(stack as (PyValue | Lazy)[], len - 1);
+              this.pos = p;
+              stack[len - 1] = this.tuple([a]);
+              gate = Math.min(this.maxOps + 1, this.checkAt);
+              p += 1;
+              continue;
+            }
+            default:
+              break;
           }
-          case Op.TUPLE2: {
-            const len = stack.length;
-            if (len < 2 + this.runFloor) break;
-            const b = this.itemAt(stack as (PyValue | Lazy)[], len - 1);
-            const a = this.itemAt(stack as (PyValue | Lazy)[], len - 2);
-            stack.pop();
-            this.pos = p;
-            stack[len - 2] = this.tuple([a, b]);
-            gate = Math.min(this.maxOps + 1, checkAt);
-            p += 1;
-            continue;
-          }
-          case Op.TUPLE1: {
-            const len = stack.length;
-            if (len < 1 + this.runFloor) break;
-            const a = this.itemAt(stack as (PyValue | Lazy)[], len - 1);
-            this.pos = p;
-            stack[len - 1] = this.tuple([a]);
-            gate = Math.min(this.maxOps + 1, checkAt);
-            p += 1;
-            continue;
-          }
-          default:
-            break;
+          break hot;
         }
+        p = putAt + putLen;
+        this.memoPut(putKey, putAt);
+        room = this.room;
+        continue;
       }
       this.pos = p;
       this.ops = ops;
       const step = this.step(op, win, r, p, winLen, atEof, view, size);
-      if (step !== undefined) {
-        // An op cut by the window's end runs again from the next window: count it once.
-        if (step.kind === "need") this.ops--;
-        return step;
-      }
+      if (step !== undefined) return step;
       p = this.pos;
       ops = this.ops;
       stack = this.stack;
       room = this.room;
       frameLimit = this.frameEnd > p ? this.frameEnd : Infinity;
-      gate = Math.min(this.maxOps + 1, checkAt);
+      gate = Math.min(this.maxOps + 1, this.checkAt);
     }
+  }
+
+  /**
+   * The loop's rare stops, at `this.pos` with `this.ops` ops run: the window's end, or the op
+   * gate (the op budget, the periodic check), where the op is counted. A step to return, or
+   * undefined to go on with the op.
+   */
+  private edge(windowEnd: boolean, size: number): Step | undefined {
+    const p = this.pos;
+    if (windowEnd) return p >= size ? { kind: "eof" } : { kind: "need", offset: p, length: 1 };
+    const ops = ++this.ops;
+    if (ops > this.maxOps) {
+      this.ops = ops - 1;
+      if (this.halt !== undefined) return this.halt;
+      if (this.options.speculative && this.ops >= MAX_SPECULATIVE_OPS) {
+        return { kind: "error", defect: defect("limit-exceeded", `A possible hidden pickle at offset ${this.start} was followed for ${MAX_SPECULATIVE_OPS} opcodes only`, { offset: p, limit: "maxSpeculativeOps", fatal: false }) };
+      }
+      return this.limit("maxPickleOps", `More than ${this.options.limits.maxPickleOps} opcodes`, p);
+    }
+    if (ops >= this.checkAt) {
+      this.checkAt += 0x10000;
+      return this.periodicCheck(p);
+    }
+    return undefined;
   }
 
   /** The complete implementation of every opcode; returns a step to stop, undefined to go on. */
@@ -1354,7 +1392,9 @@ export class PickleVM {
     return this.semantic("pickle-memo-missing", `Memo key ${index} read at offset ${offset} was never stored`, offset);
   }
 
+  /** Stores the value on top of the stack at `index` (NEXT_MEMO_KEY: the next key, as MEMOIZE does). */
   private memoPut(index: number, offset: number): void {
+    if (index === NEXT_MEMO_KEY) index = this.memo.count;
     this.memoPuts++;
     // A short str the memo would drop is never decoded; whether it is a name (kept for a while)
     // is read from its bytes. A container it would drop (a tuple, past the first entries) is only
@@ -1496,7 +1536,7 @@ export class PickleVM {
     const end = p + header + n;
     if (end > size) return this.structural("truncated", `String of ${n} bytes at offset ${p} runs past the end of the stream`, p);
     if (n <= this.options.limits.maxInlineStringBytes) {
-      if (r + header + n > winLen) return { kind: "need", offset: p, length: header + n };
+      if (r + header + n > winLen) return this.need(p, header + n);
       this.checkFrame(p, end);
       const start = r + header;
       const value = latin1 ? latin1Decoder.decode(win.subarray(start, start + n)) : decodeUtf8(win, start, n);
@@ -1504,7 +1544,7 @@ export class PickleVM {
       this.push(value);
     } else {
       const available = Math.min(LONG_TEXT_HEAD, winLen - r - header);
-      if (available < Math.min(LONG_TEXT_HEAD, n)) return { kind: "need", offset: p, length: header + LONG_TEXT_HEAD };
+      if (available < Math.min(LONG_TEXT_HEAD, n)) return this.need(p, header + LONG_TEXT_HEAD);
       this.checkFrame(p, end);
       this.push({ k: K.LongText, offset: p + header, length: n, head: decodeUtf8(win, r + header, available) });
     }
@@ -1562,7 +1602,7 @@ export class PickleVM {
         return this.limit("maxPickleLineBytes", `Text argument of ${opName(win[r] as number) ?? "op"} at offset ${p} is longer than ${max} bytes`, p);
       }
       if (atEof) return this.structural("truncated", `Pickle ends inside a text argument at offset ${p}`, p);
-      return { kind: "need", offset: p, length: from - r + max + 1 };
+      return this.need(p, from - r + max + 1);
     }
     return win.subarray(from, nl);
   }
@@ -1675,7 +1715,16 @@ export class PickleVM {
 
   /** More bytes for the op at p: ask the driver, or report truncation at the end of input. */
   private more(atEof: boolean, win: Uint8Array, r: number, p: number, n: number): Step {
-    return atEof ? this.truncated(win, r, p) : { kind: "need", offset: p, length: n };
+    return atEof ? this.truncated(win, r, p) : this.need(p, n);
+  }
+
+  /**
+   * More bytes for the op at p, which step() ran up to its window's end: it runs again from the
+   * next window, so it is counted once. (Here rather than in the loop: see runWindow.)
+   */
+  private need(p: number, n: number): Step {
+    this.ops--;
+    return { kind: "need", offset: p, length: n };
   }
 
   private truncated(win: Uint8Array, r: number, p: number): Step {
