@@ -173,6 +173,34 @@ describe("pickle VM", () => {
     expect(b.stats).toEqual(a.stats);
   });
 
+  it("reads BININT1, BININT2 and BININT the same wherever the first window ends, and counts each op once", async () => {
+    // The loop reads the three widths as one four-byte read, masked; near a window's end that read
+    // does not fit, and the op goes to step() or to the next window. Here the integers start at
+    // each of the 12 offsets before the end of the parser's first window (64 KiB).
+    const ints: [number[], number][] = [
+      [[OP.BININT1, 0xff], 255],
+      [[OP.BININT2, 0xff, 0xff], 65535],
+      [[OP.BININT, ...u32(-1 >>> 0)], -1],
+      [[OP.BININT, ...u32(0x80000000)], -2147483648],
+      [[OP.BININT, ...u32(0x7fffffff)], 2147483647],
+      [[OP.BININT1, 0], 0],
+      [[OP.BININT2, 0x00, 0x01], 256],
+    ];
+    for (let k = 1; k <= 12; k++) {
+      // PROTO 2, EMPTY_LIST, a BINUNICODE filler and POP (9 bytes and its text), then MARK at 64 KiB - k.
+      const filler = 65536 - k - 9;
+      const bytes = new P()
+        .raw(OP.PROTO, 2, OP.EMPTY_LIST, OP.BINUNICODE, ...u32(filler), "x".repeat(filler), OP.POP, OP.MARK)
+        .raw(...ints.flatMap(([op]) => op))
+        .raw(OP.APPENDS, OP.STOP)
+        .toBytes();
+      const doc = await parsePickle(new MemorySource(bytes));
+      expect(doc.defects).toEqual([]);
+      expect((doc.results[0] as { items: unknown[] }).items).toEqual(ints.map(([, value]) => value));
+      expect(doc.stats.ops).toBe(5 + ints.length + 2); // PROTO, EMPTY_LIST, BINUNICODE, POP, MARK; the integers; APPENDS, STOP
+    }
+  });
+
   it("keeps going after STOP: a payload in the second pickle is found", async () => {
     const first = new P().proto(2).none().stop().toBytes();
     const second = P.call("os", "system", "id");
