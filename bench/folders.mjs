@@ -11,9 +11,10 @@
 //    Goal: read <= 1.1x needed; a small file in one read call.
 // Wall times on a shared machine move with its load; cpu_s (user + system, all threads) moves less.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
+import { denseListPickle } from "./generate.mjs";
 import { writeSparseGguf, writeSparseLegacyCheckpoint, writeSparseSafetensors, writeSparseTorchZip } from "./sparse-models.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
@@ -66,9 +67,9 @@ function measure(command, args, env) {
   return { wall, cpu: line ? Number(line[2]) + Number(line[3]) : NaN, rssMB: line ? Math.round(Number(line[4]) / 1024) : NaN, status: result.status, stdout: result.stdout };
 }
 
-/** Best of RUNS by wall; CPU is the smallest seen too. */
-function best(command, args, env) {
-  const runs = Array.from({ length: RUNS }, () => measure(command, args, env));
+/** Best of `count` runs (RUNS) by wall; CPU is the smallest seen too. */
+function best(command, args, env, count = RUNS) {
+  const runs = Array.from({ length: count }, () => measure(command, args, env));
   const fastest = runs.reduce((a, b) => (b.wall < a.wall ? b : a));
   return { ...fastest, cpu: Math.min(...runs.map((r) => r.cpu)) };
 }
@@ -91,6 +92,31 @@ function smallFolder(count = 2000) {
   const pickles = readdirSync(join(root, "fixtures/pickle/benign")).filter((n) => /\.(pkl|pt)$/.test(n)).map((n) => join(root, "fixtures/pickle/benign", n));
   const stateDicts = ["state_dict.pt", "state_dict_legacy.pt", "mixed_dtypes.pt", "wide_tensor.pt"].map((n) => join(root, "fixtures/torch/benign", n));
   return fill(join(DATA, `small-${count}`), [...pickles, ...stateDicts], count);
+}
+
+/**
+ * Files that carry work: HEAVY_FILES links to one dense pickle of HEAVY_MB (ints, floats, short
+ * strings, memoized: bench/generate.mjs). Here a worker's fixed costs (its start, its warm-up, V8's
+ * background compiling and collecting for tiny files) are small against the work, so this is the
+ * folder that shows what the pool's second worker adds.
+ */
+const HEAVY_FILES = 32;
+const HEAVY_MB = 12;
+function heavyFolder() {
+  const dir = join(DATA, `heavy-${HEAVY_FILES}`);
+  if (existsSync(dir) && readdirSync(dir).length === HEAVY_FILES) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const source = denseListPickle(join(DATA, `dense-${HEAVY_MB}m.pkl`), HEAVY_MB * MiB);
+  for (let i = 0; i < HEAVY_FILES; i++) {
+    const target = join(dir, `dense-${String(i).padStart(2, "0")}.pkl`);
+    try {
+      linkSync(source, target); // the same bytes under another name: no disk for 32 copies
+    } catch {
+      copyFileSync(source, target);
+    }
+  }
+  return dir;
 }
 
 function mixedFolder() {
@@ -116,13 +142,15 @@ const tools = [
   { tool: "modelvet (1 worker)", run: (dir) => best(process.execPath, [driver, dir, "1"]) },
   { tool: `modelvet (pool of ${cores})`, run: (dir) => best(process.execPath, [driver, dir, String(cores)]) },
   { tool: "modelvet (in-process)", run: (dir) => best(process.execPath, [driver, dir, "inproc"]) },
-  ...peers.map((peer) => ({ tool: peer.tool, run: (dir) => best(python, peer.args(dir), { PYTHONPATH: peer.pythonPath }) })),
+  // A peer takes ~4.7 s per heavy file (picklescan): one run of that folder, not RUNS.
+  ...peers.map((peer) => ({ tool: peer.tool, run: (dir, heavy) => best(python, peer.args(dir), { PYTHONPATH: peer.pythonPath }, heavy ? 1 : RUNS) })),
 ];
 
 // --reads-only / --folders-only: one half of the bench (the other takes minutes on a busy machine).
 // --scale adds a folder of 20,000 small files (80 MB, minutes per tool): each worker's fixed cost
 // (start, warm-up) is paid once per folder, so a larger folder shows the per-file cost and the
-// pool's speed-up net of it.
+// pool's speed-up net of it; and a folder of 32 dense pickles of 12 MB (heavyFolder), where the
+// work per file dwarfs those costs.
 const doFolders = !process.argv.includes("--reads-only");
 const doScale = process.argv.includes("--scale");
 const doReads = !process.argv.includes("--folders-only");
@@ -133,12 +161,12 @@ if (doFolders) {
   const folderRows = [];
   const mixed = mixedFolder();
   const folders = [{ label: "2,000 small pickles and state dicts", dir: smallFolder() }, mixed];
-  if (doScale) folders.push({ label: "20,000 small pickles and state dicts", dir: smallFolder(20_000) });
-  for (const { label, dir } of folders) {
+  if (doScale) folders.push({ label: "20,000 small pickles and state dicts", dir: smallFolder(20_000) }, { label: `${HEAVY_FILES} dense pickles of ${HEAVY_MB} MB`, dir: heavyFolder(), heavy: true });
+  for (const { label, dir, heavy = false } of folders) {
     const files = countFiles(dir);
     const walls = new Map();
     for (const t of tools) {
-      const r = t.run(dir);
+      const r = t.run(dir, heavy);
       walls.set(t.tool, r.wall);
       folderRows.push({
         folder: label,
