@@ -480,13 +480,7 @@ export class PickleVM {
               // byte is looked at for every str (the length byte when there is none), so that the
               // first str of MIN_ENCODED_PICKLE bytes does not run a new statement (see above).
               if (n >= LAZY_TEXT_BYTES || (mayBeEncoded(win[n > 0 ? r + 2 : r + 1] as number) && n >= MIN_ENCODED_PICKLE)) break;
-              const at = stack.length;
-              if (at < LAZY_STACK_SLOTS) {
-                TEXT_START[at] = r + 2;
-                TEXT_LENGTH[at] = n;
-                stack.push(LAZY);
-                this.texts = true;
-              } else stack.push(decodeUtf8(win, r + 2, n));
+              this.pushText(stack, win, r + 2, n);
               p += 2 + n;
               // Protocol 4 memoizes nearly every str: the MEMOIZE after it is run here, one dispatch less.
               // Bounds first: a read past the window's end is undefined, and V8 deoptimizes the loop for it.
@@ -505,13 +499,7 @@ export class PickleVM {
               const n = view.getUint32(r + 1, true);
               if (n >= LAZY_TEXT_BYTES || n > limits.maxInlineStringBytes || r + 5 + n > winLen || p + 5 + n > frameLimit) break;
               if (mayBeEncoded(win[n > 0 ? r + 5 : r + 4] as number) && n >= MIN_ENCODED_PICKLE) break;
-              const at = stack.length;
-              if (at < LAZY_STACK_SLOTS) {
-                TEXT_START[at] = r + 5;
-                TEXT_LENGTH[at] = n;
-                stack.push(LAZY);
-                this.texts = true;
-              } else stack.push(decodeUtf8(win, r + 5, n));
+              this.pushText(stack, win, r + 5, n);
               p += 5 + n;
               // Protocols 1-3 put nearly every str in the memo: the BINPUT or LONG_BINPUT after it is
               // run here, one dispatch less (within the window and the current FRAME, as in step()).
@@ -647,6 +635,21 @@ export class PickleVM {
       return this.periodicCheck(p);
     }
     return undefined;
+  }
+
+  /**
+   * Pushes the short str at `win[start, start + n)` for the hot loop's SHORT_BINUNICODE and
+   * BINUNICODE: as a lazy slot (decoded only when read) while the stack is shallow enough for the
+   * slot tables, decoded at once above them. One function for both ops: one site for V8 to learn.
+   */
+  private pushText(stack: Slot[], win: Uint8Array, start: number, n: number): void {
+    const at = stack.length;
+    if (at < LAZY_STACK_SLOTS) {
+      TEXT_START[at] = start;
+      TEXT_LENGTH[at] = n;
+      stack.push(LAZY);
+      this.texts = true;
+    } else stack.push(decodeUtf8(win, start, n));
   }
 
   /** The complete implementation of every opcode; returns a step to stop, undefined to go on. */
