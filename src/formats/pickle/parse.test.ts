@@ -201,6 +201,12 @@ describe("pickle VM", () => {
     }
   });
 
+  it("refuses a negative PUT key, as CPython does (the VM's loop uses -1 for MEMOIZE's next key)", async () => {
+    const doc = await parsePickle(new MemorySource(te.encode("Np-1\n0.")));
+    expect(doc.defects.map((d) => d.code)).toEqual(["pickle-bad-argument"]);
+    expect(doc.stats.memoPuts).toBe(0);
+  });
+
   it("keeps going after STOP: a payload in the second pickle is found", async () => {
     const first = new P().proto(2).none().stop().toBytes();
     const second = P.call("os", "system", "id");
