@@ -78,7 +78,6 @@ export interface PoolBatch {
   jobs: PoolJob[];
 }
 
-
 interface Slot {
   worker: Worker;
   busy: boolean;

@@ -205,6 +205,11 @@ describe("pickle VM", () => {
     const doc = await parsePickle(new MemorySource(te.encode("Np-1\n0.")));
     expect(doc.defects.map((d) => d.code)).toEqual(["pickle-bad-argument"]);
     expect(doc.stats.memoPuts).toBe(0);
+    // The near-miss: key 0 is stored, and a GET of it reads it back.
+    const near = await parsePickle(new MemorySource(te.encode("Np0\n0g0\n.")));
+    expect(near.defects).toEqual([]);
+    expect(near.stats.memoPuts).toBe(1);
+    expect(near.results).toEqual([null]);
   });
 
   it("keeps going after STOP: a payload in the second pickle is found", async () => {

@@ -345,8 +345,6 @@ export function parseUnicodeArg(line: Uint8Array): ArgResult<string> {
   return ok(text + flush(codes));
 }
 
-
-/** GLOBAL lines (`load_global`): strict UTF-8, and neither line may be empty. */
 /** GLOBAL lines up to this length that are plain ASCII are read as char codes (see parseGlobalLine). */
 const SHORT_ASCII_LINE = 256;
 
@@ -355,6 +353,7 @@ function isAscii(line: Uint8Array): boolean {
   return true;
 }
 
+/** GLOBAL lines (`load_global`): strict UTF-8, and neither line may be empty. */
 export function parseGlobalLine(line: Uint8Array): ArgResult<string> {
   if (line.length === 0) return fail("empty line");
   // Module and class names are short and ASCII: read those without the decoder's native call.

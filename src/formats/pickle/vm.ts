@@ -445,10 +445,9 @@ export class PickleVM {
       // compiler can inline it. Anything unusual (a frame edge, a full stack, a mark where a
       // value should be) falls through to the complete implementation in step().
       hot: if (stack.length < room && p + 9 <= frameLimit) {
-        // A memo put to make after the switch: its key (NEXT_MEMO_KEY for MEMOIZE), the offset of
-        // its op and the op's length.
+        // A memo put to make after the switch, by the op at `p`: its key (NEXT_MEMO_KEY for
+        // MEMOIZE) and the op's length.
         let putKey = 0;
-        let putAt = 0;
         let putLen = 0;
         put: {
           switch (op) {
@@ -487,7 +486,6 @@ export class PickleVM {
               if (r + 3 + n <= winLen && win[r + 2 + n] === Op.MEMOIZE && ops + 1 < gate) {
                 ops++;
                 putKey = NEXT_MEMO_KEY;
-                putAt = p;
                 putLen = 1;
                 break put;
               }
@@ -508,14 +506,12 @@ export class PickleVM {
               if (next === Op.BINPUT && ops + 1 < gate && q + 2 <= winLen && p + 2 <= frameLimit) {
                 ops++;
                 putKey = win[q + 1] as number;
-                putAt = p;
                 putLen = 2;
                 break put;
               }
               if (next === Op.LONG_BINPUT && ops + 1 < gate && q + 5 <= winLen && p + 5 <= frameLimit) {
                 ops++;
                 putKey = view.getUint32(q + 1, true);
-                putAt = p;
                 putLen = 5;
                 break put;
               }
@@ -524,20 +520,17 @@ export class PickleVM {
             case Op.LONG_BINPUT:
               if (r + 5 > winLen) break;
               putKey = view.getUint32(r + 1, true);
-              putAt = p;
               putLen = 5;
               break put;
             case Op.MEMOIZE:
               // Nothing here that V8 collects type feedback for: most MEMOIZEs are run with the op
               // before them, and this case runs first late in a large file.
               putKey = NEXT_MEMO_KEY;
-              putAt = p;
               putLen = 1;
               break put;
             case Op.BINPUT:
               if (r + 2 > winLen) break;
               putKey = win[r + 1] as number;
-              putAt = p;
               putLen = 2;
               break put;
             case Op.BINGET:
@@ -562,7 +555,6 @@ export class PickleVM {
               if (r + 2 <= winLen && win[r + 1] === Op.MEMOIZE && ops + 1 < gate) {
                 ops++;
                 putKey = NEXT_MEMO_KEY;
-                putAt = p;
                 putLen = 1;
                 break put;
               }
@@ -595,8 +587,8 @@ export class PickleVM {
           }
           break hot;
         }
-        p = putAt + putLen;
-        this.memoPut(putKey, putAt);
+        this.memoPut(putKey, p);
+        p += putLen;
         room = this.room;
         continue;
       }

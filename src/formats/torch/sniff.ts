@@ -8,7 +8,6 @@ export const TORCHSCRIPT_PICKLE = "torchscript-pickle";
 /** Members of the pre-0.1.10 tar checkpoint (torch/serialization.py `legacy_load`). */
 export const TORCH_TAR_MEMBERS = ["sys_info", "pickle", "storages", "tensors"] as const;
 
-
 /** `STOP PROTO n BININT2 1001 STOP`: the protocol-version pickle right after the magic one. */
 function hasProtocolPickle(head: Uint8Array): boolean {
   for (let i = head.indexOf(0x2e); i !== -1 && i + 6 < head.length; i = head.indexOf(0x2e, i + 1)) {
