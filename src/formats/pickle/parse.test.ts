@@ -467,6 +467,13 @@ describe("live weight", () => {
     const doc = await run(nested(50), { maxStackDepth: 2000 });
     expect(doc.defects).toEqual([]);
   });
+  it("a budget whose first weight check is held back (FIRST_WEIGHT_CALL) still measures", async () => {
+    // An eighth of 40,000 is 5,000 objects, past the early call at 256. The room held back is
+    // given back once: given twice (or measured only from the early call's room on) the
+    // measurement comes after the 40,800 objects of 2,400 slots, and they pass.
+    expect((await run(nested(2400), { maxStackDepth: 40_000 })).defects.map((d) => d.limit)).toEqual(["maxStackDepth"]);
+    expect((await run(nested(2200), { maxStackDepth: 40_000 })).defects).toEqual([]);
+  });
 });
 
 describe("limits that do not stop the scan", () => {

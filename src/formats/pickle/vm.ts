@@ -152,6 +152,16 @@ const MAX_SPECULATIVE_OPS = 1_000_000;
  * containers is stopped.)
  */
 const FIRST_CHECK_OPS = 1024;
+
+/**
+ * New objects after which checkWeight() is first called, only to give back the room it held back:
+ * the exact weight is still first measured after an eighth of the live-values budget, where a
+ * hostile stream of small containers has always been stopped. The call is there for V8, as for
+ * FIRST_CHECK_OPS: a call first made after the loop was optimized (a list of small tuples reached
+ * it after 12,500 tuples) threw the optimized loop away (--trace-deopt: "Insufficient type
+ * feedback" at tuple()'s call of checkWeight), and compiling it again cost 25-45 ms.
+ */
+const FIRST_WEIGHT_CALL = 256;
 /** Non-fatal defects listed per file; more are counted in one summary (CWE-779). Fatal ones are always listed. */
 const MAX_LISTED_DEFECTS = 512;
 /** Call targets (distinct callables) recorded per file (CWE-770). */
@@ -339,6 +349,8 @@ export class PickleVM {
   private frameDefects = 0;
   /** New objects that may still be made before the exact live weight is measured again. */
   private weightRoom: number;
+  /** The rest of the first weight check's room, held back until the early call (see FIRST_WEIGHT_CALL). */
+  private weightDeferred = 0;
   private memo: Memo;
   /** Counted here and added to the document's stats in finish(): cheaper than a property chain per op. */
   private memoGets = 0;
@@ -370,6 +382,10 @@ export class PickleVM {
     this.memo = new Memo(options.limits.maxMemoEntries);
     this.room = this.maxStack;
     this.weightRoom = this.maxStack >> 3;
+    if (this.weightRoom > FIRST_WEIGHT_CALL) {
+      this.weightDeferred = this.weightRoom - FIRST_WEIGHT_CALL;
+      this.weightRoom = FIRST_WEIGHT_CALL;
+    }
   }
 
   /** Recomputes `room` after the buried frames, the mark stack or the memo changed. */
@@ -1117,6 +1133,13 @@ export class PickleVM {
    * budget in new objects.
    */
   private checkWeight(): void {
+    // The early call (FIRST_WEIGHT_CALL): the room held back is given, and the measurement comes
+    // where it always did.
+    if (this.weightDeferred !== 0) {
+      this.weightRoom += this.weightDeferred;
+      this.weightDeferred = 0;
+      if (this.weightRoom >= 0) return;
+    }
     let weight = this.metastack.length + this.memo.held + this.memo.weight;
     for (let f = 0; f <= this.metastack.length; f++) {
       const frame = f < this.metastack.length ? (this.metastack[f] as Slot[]) : this.stack;
