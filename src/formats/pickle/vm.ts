@@ -158,7 +158,7 @@ const FIRST_CHECK_OPS = 1024;
  * the exact weight is still first measured after an eighth of the live-values budget, where a
  * hostile stream of small containers has always been stopped. The call is there for V8, as for
  * FIRST_CHECK_OPS: a call first made after the loop was optimized (a list of small tuples reached
- * it after 12,500 tuples) threw the optimized loop away (--trace-deopt: "Insufficient type
+ * it after 125,000 tuples) threw the optimized loop away (--trace-deopt: "Insufficient type
  * feedback" at tuple()'s call of checkWeight), and compiling it again cost 25-45 ms.
  */
 const FIRST_WEIGHT_CALL = 256;
