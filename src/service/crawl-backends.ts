@@ -60,6 +60,9 @@ export interface OpenedQueue {
   drained?: () => Promise<void>;
 }
 
+/** How long a crawl waits for Redis to answer before queueing (as `modelvet serve --queue` does). */
+const QUEUE_CONNECT_WAIT_MILLIS = 5_000;
+
 /**
  * The queue for `--queue`; without one, scans run here, `concurrency` at a time.
  *
@@ -75,7 +78,12 @@ export async function openCrawlQueue(
     // must run with the same --policy (or the job waits in retries, then fails as UnknownPolicy).
     if (!/^rediss?:\/\//i.test(url)) throw new BackendError(`--queue ${JSON.stringify(redact(url))}: give a redis:// or rediss:// URL`);
     const { BullQueue } = await import("./queue-bullmq.js");
-    return { queue: BullQueue.open({ url, toolVersion: deps.toolVersion }), inProcess: false };
+    const queue = BullQueue.open({ url, toolVersion: deps.toolVersion });
+    // A crawl queues its first files at once, and the queue answers "unreachable" until Redis has
+    // answered the connection's handshake: on a loaded machine the crawl stopped there. Redis
+    // still down after the wait: the first enqueue says so, and the crawl stops as before.
+    await queue.ready(QUEUE_CONNECT_WAIT_MILLIS);
+    return { queue, inProcess: false };
   }
   const vetter = new Vetter({ upstream: deps.upstream, upstreamToken: deps.upstreamToken, metrics: new Metrics(), toolVersion: deps.toolVersion, limits: DEFAULT_GATE_LIMITS });
   const judge = { vetter, store: deps.store, policy: deps.policy };

@@ -12,8 +12,10 @@ import { HUB_REPOS, makeHubFolder } from "../test-support/hub-fixtures.js";
 import { startHubStandin, type HubStandin } from "../test-support/hub-standin.js";
 import { HAVE_REDIS, startRedis, type RedisServer } from "../test-support/redis-server.js";
 import { buildGate } from "./app.js";
+import { openCrawlQueue } from "./crawl-backends.js";
 import { verdictKeyOf } from "./job-keys.js";
 import { policyDigestOf } from "./policy-book.js";
+import { policyContextOf } from "./policy-context.js";
 import { BullQueue } from "./queue-bullmq.js";
 import { SqliteStore } from "./store.js";
 
@@ -297,6 +299,17 @@ describe.skipIf(!HAVE_REDIS || !BUILT)("modelvet serve --queue with modelvet wor
     }
     expect(recovered?.status).toBe(200);
     expect((await pull(HUB_REPOS.evil, "extra/model.pkl")).status).toBe(403);
+  });
+
+  it("hands a crawl its Redis queue connected: the first enqueue does not find the connection still in its handshake", async () => {
+    // Without the wait, enqueue right after open threw "unreachable (connection connect)": a
+    // crawl on a loaded machine stopped at its first files.
+    const { queue: crawlQueue } = await openCrawlQueue(redis.url, { upstream: hub.url, store, policy: policyContextOf(undefined, "default policy"), toolVersion: VERSION });
+    try {
+      expect(await crawlQueue.enqueue([])).toEqual({ queued: 0, joined: 0 });
+    } finally {
+      await crawlQueue.close();
+    }
   });
 
   it("crawls a repo list into the queue: workers judge every file, even those an earlier job judged, and results are queryable by rule", async () => {
