@@ -43,7 +43,9 @@ if (peersDir === undefined) {
   ];
   for (const peer of candidates) {
     const probe = spawnSync(python, peer.args(join(root, "fixtures/pickle/benign/data_proto2.pkl")), { env: { ...process.env, PYTHONPATH: peer.pythonPath }, encoding: "utf8" });
-    if (probe.error || (probe.status !== 0 && probe.status !== 1)) {
+    // Exit 1 is "found something" for both, and also Python's own exit on an uncaught error (a
+    // missing module): a traceback tells them apart, or a peer that cannot start is timed as fast.
+    if (probe.error || (probe.status !== 0 && probe.status !== 1) || /^Traceback \(most recent call last\)/m.test(probe.stderr)) {
       console.log(`Peer ${peer.tool} skipped: it does not run here (${probe.error?.message ?? (probe.stderr || "").trim().split("\n").pop()})`);
     } else {
       peers.push(peer);
