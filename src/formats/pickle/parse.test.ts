@@ -469,8 +469,8 @@ describe("live weight", () => {
   });
   it("a budget whose first weight check is held back (FIRST_WEIGHT_CALL) still measures", async () => {
     // An eighth of 40,000 is 5,000 objects, past the early call at 256. The room held back is
-    // given back once: given more than once, the first measurement comes after the 40,800
-    // objects of 2,400 slots, and they pass.
+    // given back, and no more: with ten times as much, the first measurement came after the
+    // 40,800 objects of 2,400 slots, and they passed.
     expect((await run(nested(2400), { maxStackDepth: 40_000 })).defects.map((d) => d.limit)).toEqual(["maxStackDepth"]);
     expect((await run(nested(2200), { maxStackDepth: 40_000 })).defects).toEqual([]);
   });
