@@ -14,6 +14,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
+import { coreScaling } from "./cores.mjs";
 import { denseListPickle } from "./generate.mjs";
 import { writeSparseGguf, writeSparseLegacyCheckpoint, writeSparseSafetensors, writeSparseTorchZip } from "./sparse-models.mjs";
 
@@ -158,6 +159,9 @@ const doScale = process.argv.includes("--scale");
 const doReads = !process.argv.includes("--folders-only");
 
 if (doFolders) {
+  // What a second thread gives plain JavaScript here, the ceiling the pool's ratios below are read against.
+  const machine = await coreScaling(cores);
+  console.log(`This machine, ${cores} threads against 1 (bench/cores.mjs; ideal ${cores}x): integer loop ${machine.alu}x, allocation ${machine.alloc}x, random memory ${machine.memory}x`);
   const one = oneFileFolder();
   const startup = new Map(tools.map((t) => [t.tool, t.run(one).wall]));
   const folderRows = [];
