@@ -25,6 +25,8 @@ const KEEP_FAILED = { age: 7 * 24 * 3_600, count: 100_000 };
 const STATE_POLL_MILLIS = 2_000;
 /** Crawl jobs wait behind every gate job: a person waits on a pull, nobody on a crawl (BullMQ runs unprioritised jobs first). */
 const CRAWL_PRIORITY = 10;
+/** How long close() waits for BullMQ's own close before it drops the connections anyway. */
+const CLOSE_WAIT_MILLIS = 2_000;
 
 export interface BullQueueOptions {
   /** `redis://[user:password@]host:port[/db]` (or `rediss://`). */
@@ -47,9 +49,14 @@ function producerConnection(url: string): Redis {
   } satisfies RedisOptions);
 }
 
-/** A connection BullMQ may block on (QueueEvents, Worker): BullMQ requires no per-request retry limit there. */
-function blockingConnection(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(times * 50, 2_000) });
+/**
+ * A connection BullMQ may block on (QueueEvents, Worker): BullMQ requires no per-request retry limit
+ * there. Once `closing()` is true it stops reconnecting: QueueEvents runs on a copy of it (ioredis
+ * `duplicate()`, same options) that only BullMQ holds, and BullMQ's close waits for that copy to be
+ * up or ended. With Redis down it would never be either.
+ */
+function blockingConnection(url: string, closing: () => boolean = () => false): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => (closing() ? null : Math.min(times * 50, 2_000)) });
 }
 
 /**
@@ -69,6 +76,8 @@ export class BullQueue implements JobQueue {
     private readonly client: Redis,
     private readonly eventsClient: Redis,
     private readonly options: BullQueueOptions,
+    /** Read by the events connection's retry strategy (blockingConnection): set by close(). */
+    private readonly lifetime: { closing: boolean },
   ) {
     // Errors surface on the calls (503); an unhandled 'error' event would end the process.
     queue.on("error", () => undefined);
@@ -80,10 +89,11 @@ export class BullQueue implements JobQueue {
   static open(options: BullQueueOptions): BullQueue {
     const name = options.name ?? DEFAULT_QUEUE_NAME;
     const client = producerConnection(options.url);
-    const eventsClient = blockingConnection(options.url);
+    const lifetime = { closing: false };
+    const eventsClient = blockingConnection(options.url, () => lifetime.closing);
     const queue = new Queue(name, { connection: client });
     const events = new QueueEvents(name, { connection: eventsClient });
-    return new BullQueue(queue, events, client, eventsClient, options);
+    return new BullQueue(queue, events, client, eventsClient, options, lifetime);
   }
 
   /** Resolves once Redis answered (startup checks); the queue works without it, answering 503 until Redis is back. */
@@ -178,8 +188,20 @@ export class BullQueue implements JobQueue {
   }
 
   async close(): Promise<void> {
-    await this.events.close().catch(() => undefined);
-    await this.queue.close().catch(() => undefined);
+    // BullMQ's close first waits for its connections to be up, which never happens while Redis is
+    // down: `crawl --queue` printed nothing and never exited after an unreachable Redis. The events
+    // connection's copy stops retrying (its next try ends it, and BullMQ's close goes on), ours
+    // that are not up are dropped now, and the wait is bounded for one that drops during the close.
+    this.lifetime.closing = true;
+    if (this.client.status !== "ready") this.client.disconnect();
+    if (this.eventsClient.status !== "ready") this.eventsClient.disconnect();
+    const closed = (async () => {
+      await this.events.close().catch(() => undefined);
+      await this.queue.close().catch(() => undefined);
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MILLIS)))]);
+    clearTimeout(timer);
     this.client.disconnect();
     this.eventsClient.disconnect();
   }

@@ -149,6 +149,18 @@ async function loggedScans(path: string | string[], atLeast = 1): Promise<string
 
 const scansOf = (worker: Worker, path: string): string[] => worker.log.filter((l) => l.includes(`/${path}: `) && !l.includes("(from store)"));
 
+describe("BullQueue while Redis is unreachable (no server needed)", () => {
+  it("closes at once: BullMQ's own close waits for connections that never come up (crawl --queue never exited)", async () => {
+    // Port 1: nothing listens, every connection attempt is refused and retried.
+    const down = BullQueue.open({ url: "redis://127.0.0.1:1", toolVersion: VERSION });
+    expect(await down.ready(300)).toBe(false);
+    await expect(down.enqueue([])).rejects.toThrow(/The scan queue \(Redis\) is unreachable/);
+    const started = Date.now();
+    await down.close();
+    expect(Date.now() - started).toBeLessThan(1_500);
+  }, 5_000);
+});
+
 describe.skipIf(!HAVE_REDIS || !BUILT)("modelvet serve --queue with modelvet worker processes (real Redis)", () => {
   it("sends a pull's scan through Redis to a worker process and serves or blocks by its verdict", async () => {
     const worker = await startWorker();
