@@ -85,9 +85,9 @@ interface Worker {
   exited: Promise<string | null>;
 }
 
-/** A `modelvet worker` process on the test's queue and store, ready when it said so. */
-async function startWorker(extra: string[] = FAST_STALLS): Promise<Worker> {
-  const child = spawn(process.execPath, [BIN, "worker", "--queue", redis.url, "--db", db, "--upstream", proxy.url, ...extra], { stdio: ["ignore", "ignore", "pipe"] });
+/** A `modelvet worker` process on the test's queue (or `queueUrl`) and store, ready when it said so. */
+async function startWorker(extra: string[] = FAST_STALLS, queueUrl = redis.url): Promise<Worker> {
+  const child = spawn(process.execPath, [BIN, "worker", "--queue", queueUrl, "--db", db, "--upstream", proxy.url, ...extra], { stdio: ["ignore", "ignore", "pipe"] });
   const log: string[] = [];
   const exited = new Promise<string | null>((resolve) => child.once("exit", (_code, signal) => resolve(signal)));
   await new Promise<void>((resolve, reject) => {
@@ -312,6 +312,23 @@ describe.skipIf(!HAVE_REDIS || !BUILT)("modelvet serve --queue with modelvet wor
     expect(recovered?.status).toBe(200);
     expect((await pull(HUB_REPOS.evil, "extra/model.pkl")).status).toBe(403);
   });
+
+  it("stops on SIGTERM while its Redis is down, instead of hanging in BullMQ's close", async () => {
+    // Its own Redis: stopping the shared one would disturb the other tests' workers. SIGTERM comes
+    // right after Redis is gone, while the worker's connection may still look "ready": before the
+    // PING in close(), 6 of 10 such workers never exited.
+    const own = await startRedis();
+    try {
+      const worker = await startWorker(FAST_STALLS, own.url);
+      await own.stop();
+      worker.child.kill("SIGTERM");
+      // Ended by itself (no signal), with success: nothing was running, nothing is lost.
+      expect(await worker.exited).toBe(null);
+      expect(worker.child.exitCode).toBe(0);
+    } finally {
+      await own.close();
+    }
+  }, 20_000);
 
   it("hands a crawl its Redis queue connected: the first enqueue does not find the connection still in its handshake", async () => {
     // Without the wait, enqueue right after open threw "unreachable (connection connect)": a
