@@ -60,9 +60,6 @@ export interface OpenedQueue {
   drained?: () => Promise<void>;
 }
 
-/** How long a crawl waits for Redis to answer before queueing (as `modelvet serve --queue` does). */
-const QUEUE_CONNECT_WAIT_MILLIS = 5_000;
-
 /**
  * The queue for `--queue`; without one, scans run here, `concurrency` at a time.
  *
@@ -81,8 +78,8 @@ export async function openCrawlQueue(
     const queue = BullQueue.open({ url, toolVersion: deps.toolVersion });
     // A crawl queues its first files at once, and the queue answers "unreachable" until Redis has
     // answered the connection's handshake: on a loaded machine the crawl stopped there. Redis
-    // still down after the wait: the first enqueue says so, and the crawl stops as before.
-    await queue.ready(QUEUE_CONNECT_WAIT_MILLIS);
+    // still down after the wait (as long as serve's): the first enqueue says so, and the crawl stops.
+    await queue.ready();
     return { queue, inProcess: false };
   }
   const vetter = new Vetter({ upstream: deps.upstream, upstreamToken: deps.upstreamToken, metrics: new Metrics(), toolVersion: deps.toolVersion, limits: DEFAULT_GATE_LIMITS });

@@ -25,10 +25,10 @@ const KEEP_FAILED = { age: 7 * 24 * 3_600, count: 100_000 };
 const STATE_POLL_MILLIS = 2_000;
 /** Crawl jobs wait behind every gate job: a person waits on a pull, nobody on a crawl (BullMQ runs unprioritised jobs first). */
 const CRAWL_PRIORITY = 10;
+/** How long `serve --queue` and `crawl --queue` wait at start for Redis to answer (ready()). */
+const READY_WAIT_MILLIS = 5_000;
 /** How long close() waits for BullMQ's own close before it drops the connections anyway. */
 const CLOSE_WAIT_MILLIS = 2_000;
-/** How often a closing worker looks whether Redis went away (see startBullWorker's close). */
-const REDIS_LOST_POLL_MILLIS = 100;
 /**
  * How long an idle worker blocks on Redis waiting for a job (BullMQ's drainDelay, 5 s by default).
  * A new job wakes it at once either way; this is how long a worker told to stop while Redis is
@@ -40,12 +40,11 @@ const IDLE_BLOCK_SECONDS = 1;
 const REDIS_PING_MILLIS = 1_000;
 
 /** Whether Redis answers a PING on `client` within `millis`. */
-async function answers(client: Redis, millis: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), millis)));
-  const answered = await Promise.race([client.ping().then(() => true, () => false), late]);
-  clearTimeout(timer);
-  return answered;
+function answers(client: Redis, millis: number): Promise<boolean> {
+  return withTimeout(client.ping(), millis, () => new Error("no PONG")).then(
+    () => true,
+    () => false,
+  );
 }
 
 export interface BullQueueOptions {
@@ -117,7 +116,7 @@ export class BullQueue implements JobQueue {
   }
 
   /** Resolves once Redis answered (startup checks); the queue works without it, answering 503 until Redis is back. */
-  async ready(timeoutMillis: number): Promise<boolean> {
+  async ready(timeoutMillis = READY_WAIT_MILLIS): Promise<boolean> {
     const until = Date.now() + timeoutMillis;
     while (Date.now() < until) {
       if (this.client.status === "ready" && this.eventsClient.status === "ready") return true;
@@ -219,9 +218,7 @@ export class BullQueue implements JobQueue {
       await this.events.close().catch(() => undefined);
       await this.queue.close().catch(() => undefined);
     })();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MILLIS)))]);
-    clearTimeout(timer);
+    await withTimeout(closed, CLOSE_WAIT_MILLIS, () => new Error("BullMQ's close took too long")).catch(() => undefined);
     this.client.disconnect();
     this.eventsClient.disconnect();
   }
@@ -400,16 +397,9 @@ export function startBullWorker(runJob: (job: ScanJob) => Promise<JobOutcome>, o
       // shows "ready" until its socket's close is seen.
       const up = connection.status === "ready" && (await answers(connection, REDIS_PING_MILLIS));
       const closed = worker.close(!up).catch(() => undefined);
-      let timer: NodeJS.Timeout | undefined;
-      const lost = new Promise<void>((resolve) => {
-        const check = (): void => {
-          if (connection.status === "ready") timer = setTimeout(check, REDIS_LOST_POLL_MILLIS);
-          else resolve();
-        };
-        check();
-      });
+      // Closing, the connection does not retry (blockingConnection): Redis lost ends it.
+      const lost = new Promise<void>((resolve) => (connection.status === "end" ? resolve() : connection.once("end", () => resolve())));
       await Promise.race([closed, lost]);
-      clearTimeout(timer);
       connection.disconnect();
       lockClient.disconnect();
     },

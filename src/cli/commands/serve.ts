@@ -57,7 +57,7 @@ export function addServeCommand(program: Command, ctx: CommandContext): void {
       const store = await openStore(flags.db);
       // bullmq and ioredis load only with --queue: the embedded default never needs them.
       const queue = flags.queue === undefined ? undefined : (await import("../../service/queue-bullmq.js")).BullQueue.open({ url: flags.queue, name: flags.queueName, toolVersion: VERSION });
-      if (queue && !(await queue.ready(5_000))) ctx.io.stderr.write(`modelvet gate: the queue ${redactUrl(flags.queue ?? "")} is not reachable yet; pulls that need a scan answer 503 until it is\n`);
+      if (queue && !(await queue.ready())) ctx.io.stderr.write(`modelvet gate: the queue ${redactUrl(flags.queue ?? "")} is not reachable yet; pulls that need a scan answer 503 until it is\n`);
       const { buildGate } = await import("../../service/app.js");
       const { hfEndpoint } = await import("../../node/remote-scan.js");
       const app = await buildGate({
