@@ -18,7 +18,19 @@ export interface CliIo {
   rawArgv?: readonly Uint8Array[];
   /** Standard input, for `scan -`; read only when asked for. */
   stdin?: AsyncIterable<Uint8Array>;
+  /**
+   * Ends the process soon after the command returns, even if something still holds its event loop:
+   * for a service that closed while work it could not wait for was in flight (a worker's download,
+   * when Redis went away during its close). Absent where the CLI runs in-process (tests).
+   */
+  exitWhenDone?(): void;
 }
+
+/**
+ * How long a process told exitWhenDone() may still run after its command returned: its last log
+ * lines are written by then (stderr to a pipe or a file is synchronous on Linux).
+ */
+const EXIT_WHEN_DONE_MILLIS = 1_000;
 
 export function processIo(): CliIo {
   return {
@@ -29,6 +41,10 @@ export function processIo(): CliIo {
     columns: process.stderr.columns,
     rawArgv: rawCommandLine(),
     stdin: process.stdin,
+    exitWhenDone() {
+      // Unref'd: a process with nothing left to run ends by itself, sooner.
+      setTimeout(() => process.exit(), EXIT_WHEN_DONE_MILLIS).unref();
+    },
   };
 }
 

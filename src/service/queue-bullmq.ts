@@ -74,8 +74,8 @@ function producerConnection(url: string): Redis {
  * `duplicate()`, same options) that only BullMQ holds, and BullMQ's close waits for that copy to be
  * up or ended. With Redis down it would never be either.
  */
-function blockingConnection(url: string, closing: () => boolean = () => false): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => (closing() ? null : Math.min(times * 50, 2_000)) });
+function blockingConnection(url: string, closing: () => boolean = () => false, lazyConnect = false): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, lazyConnect, retryStrategy: (times) => (closing() ? null : Math.min(times * 50, 2_000)) });
 }
 
 /**
@@ -109,7 +109,9 @@ export class BullQueue implements JobQueue {
     const name = options.name ?? DEFAULT_QUEUE_NAME;
     const client = producerConnection(options.url);
     const lifetime = { closing: false };
-    const eventsClient = blockingConnection(options.url, () => lifetime.closing);
+    // Never connected itself: it only carries the options of the copy QueueEvents makes and
+    // connects (ioredis copies lazyConnect, and BullMQ connects a client that waits for it).
+    const eventsClient = blockingConnection(options.url, () => lifetime.closing, true);
     const queue = new Queue(name, { connection: client });
     const events = new QueueEvents(name, { connection: eventsClient });
     return new BullQueue(queue, events, client, eventsClient, options, lifetime);
@@ -118,11 +120,15 @@ export class BullQueue implements JobQueue {
   /** Resolves once Redis answered (startup checks); the queue works without it, answering 503 until Redis is back. */
   async ready(timeoutMillis = READY_WAIT_MILLIS): Promise<boolean> {
     const until = Date.now() + timeoutMillis;
-    while (Date.now() < until) {
-      if (this.client.status === "ready" && this.eventsClient.status === "ready") return true;
+    while (this.client.status !== "ready") {
+      if (Date.now() >= until) return false;
       await new Promise((r) => setTimeout(r, 50));
     }
-    return false;
+    // The events' own connection (BullMQ's copy): a pull waiting on its job hears the job end there.
+    return withTimeout(this.events.waitUntilReady(), Math.max(0, until - Date.now()), () => new Error("events connection not up")).then(
+      () => true,
+      () => false,
+    );
   }
 
   async enqueue(jobs: readonly ScanJob[]): Promise<{ queued: number; joined: number }> {
@@ -275,13 +281,13 @@ export class BullQueue implements JobQueue {
         events.off(`completed:${id}`, onCompleted);
         events.off(`failed:${id}`, onFailed);
         this.client.off("close", onClose);
-        this.eventsClient.off("close", onClose);
         settle();
       };
       events.on(`completed:${id}`, onCompleted);
       events.on(`failed:${id}`, onFailed);
+      // Redis going away closes this connection too; the events' own connection (BullMQ's copy)
+      // losing only itself is what the poll above is for.
       this.client.once("close", onClose);
-      this.eventsClient.once("close", onClose);
       cancel = () => end(() => undefined);
     });
     return { finished, cancel: () => cancel() };
@@ -353,8 +359,13 @@ export interface BullWorkerOptions {
  * to the dead-letter state (BullMQ's failed set, reason in `failedReason`); transient ones are
  * retried with backoff.
  */
-export function startBullWorker(runJob: (job: ScanJob) => Promise<JobOutcome>, options: BullWorkerOptions): { worker: Worker; locks: KeyLocks; close(): Promise<void> } {
+export function startBullWorker(
+  runJob: (job: ScanJob) => Promise<JobOutcome>,
+  options: BullWorkerOptions,
+): { worker: Worker; locks: KeyLocks; close(): Promise<{ unfinished: number }> } {
   const lifetime = { closing: false };
+  /** Jobs in runJob now: what a close that could not wait for them leaves unfinished. */
+  let running = 0;
   const connection = blockingConnection(options.url, () => lifetime.closing);
   connection.on("error", () => undefined);
   const lockClient = blockingConnection(options.url, () => lifetime.closing);
@@ -363,12 +374,15 @@ export function startBullWorker(runJob: (job: ScanJob) => Promise<JobOutcome>, o
   const worker = new Worker<ScanJob, JobOutcome>(
     options.name ?? DEFAULT_QUEUE_NAME,
     async (job) => {
+      running++;
       try {
         return await withTimeout(runJob(job.data), options.jobTimeoutMillis, () => new JobError(`The job took longer than ${options.jobTimeoutMillis} ms (limit jobTimeoutMillis)`, "transient", 504, "ScanTimeout"));
       } catch (error) {
         const failure = classifyFailure(error);
         if (failure.kind === "permanent") throw new UnrecoverableError(encodeFailure(failure));
         throw new Error(encodeFailure(failure));
+      } finally {
+        running--;
       }
     },
     {
@@ -391,7 +405,8 @@ export function startBullWorker(runJob: (job: ScanJob) => Promise<JobOutcome>, o
       // dropped while it waits to reconnect), and the worker did not stop on SIGTERM. So: with
       // Redis down, close by force (jobs running now cannot report to the queue anyway; their
       // locks lapse and they are taken again once Redis is back), and stop waiting for a graceful
-      // close once our own connection shows Redis gone.
+      // close once our own connection shows Redis gone. Either way jobs may still be running (a
+      // download in flight): close() says how many, and the caller decides whether to wait for them.
       lifetime.closing = true;
       // Asked, not read from the status: a Redis that went away a moment before the SIGTERM still
       // shows "ready" until its socket's close is seen.
@@ -402,6 +417,7 @@ export function startBullWorker(runJob: (job: ScanJob) => Promise<JobOutcome>, o
       await Promise.race([closed, lost]);
       connection.disconnect();
       lockClient.disconnect();
+      return { unfinished: running };
     },
   };
 }

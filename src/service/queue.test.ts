@@ -51,6 +51,7 @@ beforeAll(async () => {
   copyFileSync(join(REPO_ROOT, "fixtures/torch/benign/mixed_dtypes.pt"), join(folder.root, FAULTS, "killed.bin"));
   copyFileSync(join(REPO_ROOT, "samples/classifier.pkl"), join(folder.root, FAULTS, "poison.pkl"));
   copyFileSync(join(REPO_ROOT, "fixtures/torch/hostile/arc001_traversal_member.pt"), join(folder.root, FAULTS, "dedupe.bin"));
+  copyFileSync(join(REPO_ROOT, "fixtures/torch/benign/state_dict.pt"), join(folder.root, FAULTS, "midclose.bin"));
   for (const twin of ["twin-a.bin", "twin-b.bin"]) copyFileSync(join(REPO_ROOT, "fixtures/torch/benign/legacy_tar.pt"), join(folder.root, FAULTS, twin));
   hub = await startHubStandin({ root: folder.root });
   proxy = await startHoldingProxy(hub.url);
@@ -326,6 +327,33 @@ describe.skipIf(!HAVE_REDIS || !BUILT)("modelvet serve --queue with modelvet wor
       expect(await worker.exited).toBe(null);
       expect(worker.child.exitCode).toBe(0);
     } finally {
+      await own.close();
+    }
+  }, 20_000);
+
+  it("exits when its Redis goes away during a graceful close, with a job still running", async () => {
+    // SIGTERM with Redis up waits for the running job; Redis then stops. The job can no longer
+    // report to the queue (its lock lapses and another worker takes it once Redis is back), and its
+    // download, held here, would keep the process alive without end.
+    const own = await startRedis();
+    const ownQueue = BullQueue.open({ url: own.url, toolVersion: VERSION });
+    const hold = proxy.hold(/midclose\.bin/);
+    try {
+      expect(await ownQueue.ready()).toBe(true);
+      const worker = await startWorker(FAST_STALLS, own.url);
+      await ownQueue.enqueue([{ repo: FAULTS, revision: await hub.commitOf(FAULTS), path: "midclose.bin", policyDigest: policyDigestOf(undefined), origin: "crawl:midclose" }]);
+      await hold.arrived;
+      worker.child.kill("SIGTERM");
+      // Graceful: Redis is up, so the worker waits for its job.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(isAlive(worker)).toBe(true);
+      await own.stop();
+      expect(await worker.exited).toBe(null);
+      expect(worker.child.exitCode).toBe(0);
+      expect(worker.log.join("\n")).toMatch(/1 job unfinished/);
+    } finally {
+      hold.release();
+      await ownQueue.close();
       await own.close();
     }
   }, 20_000);

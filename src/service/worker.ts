@@ -106,7 +106,10 @@ export async function runWorker(options: WorkerOptions): Promise<{ close(): Prom
     closed,
     close() {
       closing ??= (async () => {
-        await closeWorker();
+        const { unfinished } = await closeWorker();
+        if (unfinished > 0) {
+          options.log(`closed with ${unfinished} job${unfinished === 1 ? "" : "s"} unfinished: Redis was unreachable, so the queue cannot be told; their locks lapse and a worker takes them again once Redis is back`);
+        }
         await Promise.all([...pools.values()].map((p) => p.close()));
         await options.store.close();
         resolveClosed();

@@ -73,6 +73,10 @@ export function addWorkerCommand(program: Command, ctx: CommandContext): void {
       process.once("SIGTERM", stop);
       process.once("SIGINT", stop);
       await running.closed;
+      // Closed. What still holds the event loop is work the close could not wait for (a job whose
+      // download is in flight when Redis went away during the close; runWorker logged it) or a
+      // timer of BullMQ's: neither may keep a stopped worker alive.
+      ctx.io.exitWhenDone?.();
     });
 }
 
