@@ -2,7 +2,8 @@
 // end with peak RSS < 150 MB for the three cases of the issue (a tokenizer vocabulary, a dict of a
 // million short keys, a list of a million small tuples). Inputs are made by CPython (pickle.dump,
 // protocols 4 and 2) into the temp directory, once, when /usr/bin/python3 exists; otherwise the
-// bench says so and skips them. The opcode-dense list of bench/run.mjs (made in JS) is measured too,
+// bench says so and skips them. The protocol 4 tuple lists are written by generate.mjs instead,
+// the same bytes without Python. The opcode-dense list of bench/run.mjs (made in JS) is measured too,
 // so that a change for strings is seen not to slow the opcode mix down.
 //
 // Each input is measured best of RUNS (3):
@@ -19,7 +20,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { DATA, denseListPickle } from "./generate.mjs";
+import { DATA, denseListPickle, tuplesListPickle } from "./generate.mjs";
 
 const python = "/usr/bin/python3";
 const node = process.execPath;
@@ -69,6 +70,9 @@ function ensure(name) {
   }
   const path = join(dir, `modelvet-bench-${name}.pkl`);
   if (existsSync(path)) return path;
+  // Made in JS, byte for byte as CPython writes them (generate.mjs): no Python needed.
+  if (name === "tuples-p4") return tuplesListPickle(path, 1_000_000);
+  if (name === "tuples10m-p4") return tuplesListPickle(path, 10_000_000);
   if (name === "startup") {
     writeFileSync(path, Uint8Array.from([0x80, 4, 0x7d, 0x94, 0x8c, 1, 0x61, 0x94, 0x4b, 1, 0x73, 0x2e])); // {'a': 1}
     return path;
