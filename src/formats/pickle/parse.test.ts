@@ -538,6 +538,28 @@ describe("pickle VM: a vocabulary of short strings (decoded only when read)", ()
     expect(list.items.slice(0, 3)).toEqual(["os", "system", "w3"]);
   });
 
+  it("memoizes tuples by every put op, past the memo's whole entries too, and reads them back by GET", async () => {
+    // The hot loop runs the put after a TUPLE3 itself (MEMOIZE, BINPUT, LONG_BINPUT), and past the
+    // first 65,536 entries only marks a fresh key: a GET must still tell a kept tuple, a dropped one
+    // (unknown, said once) and a key never put (a defect) apart.
+    const b = new P().proto(4).emptyList().memoize().mark();
+    for (let i = 1; i < 70_000; i++) {
+      b.int(i).int(2 * i).none().raw(OP.TUPLE3);
+      if (i % 3 === 0) b.memoize();
+      else if (i % 3 === 1 || i > 255) b.raw(OP.LONG_BINPUT, ...u32(i));
+      else b.put(i);
+    }
+    b.appends().pop().mark();
+    for (const key of [4, 200, 65_535, 69_998, 69_999, 70_001]) b.raw(OP.LONG_BINGET, ...u32(key));
+    b.tuple().stop();
+    const doc = await parsePickle(new MemorySource(b.toBytes()));
+    expect(doc.stats.memoPuts).toBe(70_000);
+    const gets = (doc.results[0] as { items: unknown[] }).items;
+    expect(gets.slice(0, 3)).toMatchObject([{ items: [4, 8, null] }, { items: [200, 400, null] }, { items: [65_535, 131_070, null] }]);
+    expect(gets.slice(3, 5)).toMatchObject([{ k: 11 }, { k: 11 }]);
+    expect(doc.defects.map((d) => d.limit ?? d.code)).toEqual(["memoKeptValues", "pickle-memo-missing"]);
+  });
+
   it("names past the memo's whole entries are kept while other strs are dropped undecoded", async () => {
     // A GPT-2 style vocabulary: most keys are not names ("Ġk…"), so the name budget never fills and
     // the memo must tell names from bytes alone. "os" and "system" are memoized late and read back.
