@@ -501,13 +501,6 @@ export class PickleVM {
               // Bounds first: a read past the window's end is undefined, and V8 deoptimizes the loop for it.
               if (r + 3 + n <= winLen && win[r + 2 + n] === Op.MEMOIZE && ops + 1 < gate) {
                 ops++;
-                // As for a tuple (TUPLE3): a lazy str (pushText() pushed LAZY below LAZY_STACK_SLOTS)
-                // that the memo only marks skips memoPut()'s general checks.
-                if (stack.length <= LAZY_STACK_SLOTS && this.memo.dropFresh(this.memo.count, undefined, win, r + 2, n)) {
-                  this.memoPuts++;
-                  p += 1;
-                  continue;
-                }
                 putKey = NEXT_MEMO_KEY;
                 putLen = 1;
                 break put;
@@ -527,20 +520,18 @@ export class PickleVM {
               const q = r + 5 + n;
               const next = q < winLen ? win[q] : undefined;
               if (next === Op.BINPUT && ops + 1 < gate && q + 2 <= winLen && p + 2 <= frameLimit) {
+                ops++;
                 putKey = win[q + 1] as number;
                 putLen = 2;
-              } else if (next === Op.LONG_BINPUT && ops + 1 < gate && q + 5 <= winLen && p + 5 <= frameLimit) {
+                break put;
+              }
+              if (next === Op.LONG_BINPUT && ops + 1 < gate && q + 5 <= winLen && p + 5 <= frameLimit) {
+                ops++;
                 putKey = view.getUint32(q + 1, true);
                 putLen = 5;
-              } else continue;
-              ops++;
-              // As after SHORT_BINUNICODE.
-              if (stack.length <= LAZY_STACK_SLOTS && this.memo.dropFresh(putKey, undefined, win, r + 5, n)) {
-                this.memoPuts++;
-                p += putLen;
-                continue;
+                break put;
               }
-              break put;
+              continue;
             }
             case Op.LONG_BINPUT:
               if (r + 5 > winLen) break;
@@ -577,29 +568,25 @@ export class PickleVM {
               stack[len - 3] = tuple;
               gate = Math.min(this.maxOps + 1, this.checkAt);
               p += 1;
-              // Every protocol memoizes every tuple: the MEMOIZE (4), BINPUT or LONG_BINPUT (1-3) after
-              // it is run here, one dispatch less.
-              const next = r + 1 < winLen ? win[r + 1] : undefined;
-              if (next === Op.MEMOIZE && ops + 1 < gate) {
-                putKey = this.memo.count;
+              // Protocol 4 memoizes every tuple: the MEMOIZE after it is run here, one dispatch less.
+              if (r + 2 <= winLen && win[r + 1] === Op.MEMOIZE && ops + 1 < gate) {
+                ops++;
+                // What memoPut() does for a fresh tuple past the memo's kept entries (the memo only
+                // marks it), without memoPut()'s checks of what the top of the stack is: -11 to -13 %
+                // on a list of ten million small tuples. V8 inlines dropFresh() here, so its checks
+                // past the 65,536th put cost one deopt of this loop per large pickle (measured: no
+                // loss on a list of a million). The same for strs and for protocols 1-3 (BINPUT) cost
+                // up to four, and 3-15 % on pickles of 13-22 MB: not done.
+                if (this.memo.dropFresh(this.memo.count, tuple, NO_WINDOW, 0, 0)) {
+                  this.memoPuts++;
+                  p += 1;
+                  continue;
+                }
+                putKey = NEXT_MEMO_KEY;
                 putLen = 1;
-              } else if (next === Op.BINPUT && ops + 1 < gate && r + 3 <= winLen) {
-                putKey = win[r + 2] as number;
-                putLen = 2;
-              } else if (next === Op.LONG_BINPUT && ops + 1 < gate && r + 6 <= winLen) {
-                putKey = view.getUint32(r + 2, true);
-                putLen = 5;
-              } else continue;
-              ops++;
-              // What memoPut() does for a fresh tuple past the memo's kept entries (the memo only
-              // marks it), without memoPut()'s checks of what the top of the stack is: ~13 % of the
-              // scan of a list of small tuples. (The frame holds the put: p + 9 <= frameLimit.)
-              if (this.memo.dropFresh(putKey, tuple, NO_WINDOW, 0, 0)) {
-                this.memoPuts++;
-                p += putLen;
-                continue;
+                break put;
               }
-              break put;
+              continue;
             }
             case Op.TUPLE2: {
               const len = stack.length;
