@@ -539,9 +539,9 @@ describe("pickle VM: a vocabulary of short strings (decoded only when read)", ()
   });
 
   it("memoizes tuples by every put op, past the memo's whole entries too, and reads them back by GET", async () => {
-    // The hot loop runs the put after a TUPLE3 itself (MEMOIZE, BINPUT, LONG_BINPUT), and past the
-    // first 65,536 entries only marks a fresh key: a GET must still tell a kept tuple, a dropped one
-    // (unknown, said once) and a key never put (a defect) apart.
+    // The hot loop runs the MEMOIZE after a TUPLE3 itself (BINPUT and LONG_BINPUT go through
+    // memoPut()), and past the first 65,536 entries only marks a fresh key: a GET must still tell a
+    // kept tuple, a dropped one (unknown, said once) and a key never put (a defect) apart.
     const b = new P().proto(4).emptyList().memoize().mark();
     for (let i = 1; i < 70_000; i++) {
       b.int(i).int(2 * i).none().raw(OP.TUPLE3);
