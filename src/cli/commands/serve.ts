@@ -8,6 +8,19 @@ import { openStore } from "./store-url.js";
 import { redactUrl } from "./worker.js";
 
 const DEFAULT_DB = "modelvet-gate.db";
+/**
+ * How long a gate told to stop (SIGTERM, SIGINT) lets requests in flight finish before it drops
+ * their connections: a slow client's download of a large model, or a pull waiting on an upstream
+ * that does not answer, would otherwise keep it running without end. Under an orchestrator's
+ * default grace period (Kubernetes: 30 s), so the gate ends on its own terms.
+ */
+const DEFAULT_DRAIN_MILLIS = 20_000;
+/**
+ * While draining, how often connections that finished their request are closed. Node closes the
+ * idle ones once, when the server stops listening; a keep-alive connection whose request ends
+ * later would stay open until its keep-alive timeout (5 s), holding the gate up for nothing.
+ */
+const IDLE_SWEEP_MILLIS = 100;
 
 
 interface ServeFlags {
@@ -22,6 +35,7 @@ interface ServeFlags {
   rate?: string;
   queue?: string;
   queueName: string;
+  drainMs: string;
 }
 
 /**
@@ -43,6 +57,7 @@ export function addServeCommand(program: Command, ctx: CommandContext): void {
     .option("--log-level <level>", "pino log level", "info")
     .option("--queue <url>", "send scans to a BullMQ queue on this Redis (redis://host:port) for `modelvet worker` processes; default: scan in this process")
     .option("--queue-name <name>", "the BullMQ queue's name, for several gates on one Redis", "modelvet-scan")
+    .option("--drain-ms <ms>", "when told to stop, how long requests in flight may still finish before their connections are dropped", String(DEFAULT_DRAIN_MILLIS))
     .option("--rate <perMinute>", "requests per minute per token (or per address without one), unless the token sets its own; with token create: that token's rate (default 6000)")
     .action(async (flags: ServeFlags) => {
       const env = ctx.io.env ?? {};
@@ -50,6 +65,8 @@ export function addServeCommand(program: Command, ctx: CommandContext): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${JSON.stringify(flags.port)}`);
       const rate = flags.rate === undefined ? undefined : Number(flags.rate);
       if (rate !== undefined && (!Number.isInteger(rate) || rate < 1)) throw new UsageError(`--rate must be a positive integer, got ${JSON.stringify(flags.rate)}`);
+      const drainMillis = Number(flags.drainMs);
+      if (!Number.isInteger(drainMillis) || drainMillis < 0) throw new UsageError(`--drain-ms must be a whole number of milliseconds, got ${JSON.stringify(flags.drainMs)}`);
       const policyText = flags.policy === undefined ? undefined : await readFile(flags.policy, "utf8").catch((e: Error) => {
         throw new UsageError(`cannot read policy ${JSON.stringify(flags.policy)}: ${e.message}`);
       });
@@ -74,15 +91,34 @@ export function addServeCommand(program: Command, ctx: CommandContext): void {
       });
       const address = await app.listen({ host: flags.host, port });
       ctx.io.stderr.write(`modelvet gate listening on ${address} (upstream ${flags.upstream ?? hfEndpoint(env)}); point clients at it with HF_ENDPOINT=${address}\n`);
+      // Stopping: no new connections; requests in flight have drainMillis to finish, then their
+      // connections are dropped (a download cut short fails on the client, whose hub library
+      // checks sizes and digests).
+      let closed: Promise<void> | undefined;
       const stop = (): void => {
-        void app.close().then(async () => {
+        // A second signal, of either kind, gets Node's default: the process ends at once.
+        process.off("SIGTERM", stop);
+        process.off("SIGINT", stop);
+        ctx.io.stderr.write(`modelvet gate: stopping; requests in flight have ${drainMillis} ms to finish\n`);
+        const drain = setTimeout(() => {
+          ctx.io.stderr.write(`modelvet gate: requests still in flight after ${drainMillis} ms (--drain-ms); their connections are dropped\n`);
+          app.server.closeAllConnections();
+        }, drainMillis);
+        const sweep = setInterval(() => app.server.closeIdleConnections(), IDLE_SWEEP_MILLIS);
+        closed = app.close().then(async () => {
+          clearTimeout(drain);
+          clearInterval(sweep);
           await queue?.close();
           await store.close();
         });
       };
-      process.once("SIGTERM", stop);
-      process.once("SIGINT", stop);
+      process.on("SIGTERM", stop);
+      process.on("SIGINT", stop);
       await new Promise<void>((resolve) => app.server.once("close", resolve));
+      await closed;
+      // What may still hold the event loop is work no client waits for any more (an upstream
+      // fetch of a dropped request): it must not keep a stopped gate alive.
+      ctx.io.exitWhenDone?.();
     });
 
   const token = serve.command("token").description("manage gate access tokens");

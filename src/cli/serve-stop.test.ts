@@ -1,0 +1,134 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+
+/** A real process: what is tested is how it ends on a signal. */
+const BIN = new URL("../../dist/cli/bin.js", import.meta.url).pathname;
+const BUILT = existsSync(BIN);
+if (!BUILT) console.warn(`Skipping the gate's stop tests: ${BIN} not found (run npm run build).`);
+
+interface Gate {
+  child: ChildProcess;
+  url: string;
+  log: () => string;
+  /** Resolves with the exit code once the process is gone. */
+  exited: Promise<number | null>;
+}
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+/** An upstream hub stand-in that answers every request with `answer` (or holds it when undefined). */
+async function upstreamThat(answer: ((res: ServerResponse) => void) | undefined): Promise<{ url: string; seen: () => number }> {
+  const held: ServerResponse[] = [];
+  const server: Server = createServer((_req: IncomingMessage, res: ServerResponse) => {
+    held.push(res);
+    answer?.(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  cleanups.push(() => {
+    for (const res of held) res.destroy();
+    server.close();
+  });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen: () => held.length };
+}
+
+async function startGate(upstream: string, drainMillis: number): Promise<Gate> {
+  const dir = mkdtempSync(join(tmpdir(), "modelvet-serve-stop-"));
+  const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--upstream", upstream, "--db", join(dir, "gate.db"), "--anonymous", "pull", "--drain-ms", String(drainMillis)], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  cleanups.push(() => {
+    child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  });
+  let log = "";
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr?.on("data", (chunk: Buffer) => {
+      log += chunk.toString();
+      const listening = /listening on (http:\/\/\S+)/.exec(log);
+      if (listening?.[1] !== undefined) resolve(listening[1]);
+    });
+    void exited.then(() => reject(new Error(`the gate exited before it listened: ${log}`)));
+  });
+  return { child, url, log: () => log, exited };
+}
+
+async function untilSeen(upstream: { seen: () => number }): Promise<void> {
+  for (let i = 0; i < 200 && upstream.seen() === 0; i++) await new Promise((r) => setTimeout(r, 25));
+  expect(upstream.seen()).toBeGreaterThan(0);
+}
+
+describe.skipIf(!BUILT)("modelvet serve, told to stop", () => {
+  it("drops a request still in flight after --drain-ms and exits, instead of waiting on it without end", async () => {
+    // The upstream never answers: before --drain-ms, the gate waited on the pull for as long as
+    // the upstream held it (still running 8 s after SIGTERM, when a slow download can take hours).
+    const upstream = await upstreamThat(undefined);
+    const gate = await startGate(upstream.url, 300);
+    const pull = fetch(`${gate.url}/acme/model/resolve/main/model.bin`).then(
+      (r) => `status ${r.status}`,
+      () => "dropped",
+    );
+    await untilSeen(upstream);
+    const started = Date.now();
+    gate.child.kill("SIGTERM");
+    expect(await gate.exited).toBe(0);
+    // 300 ms of drain, then at most exitWhenDone's second (cli/io.ts) for the abandoned upstream fetch.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await pull).toBe("dropped");
+    expect(gate.log()).toMatch(/still in flight after 300 ms \(--drain-ms\); their connections are dropped/);
+  }, 20_000);
+
+  it("lets a request in flight finish within --drain-ms, then exits at once", async () => {
+    // The near miss: the upstream answers (404) 400 ms after the SIGTERM, within a drain of 10 s.
+    // The client gets the gate's answer, and the gate does not wait out the drain (nor its
+    // keep-alive connection's timeout) once nothing is in flight.
+    const upstream = await upstreamThat((res) =>
+      setTimeout(() => {
+        res.writeHead(404, { "content-type": "application/json" });
+        res.end('{"error":"Repository not found"}');
+      }, 400),
+    );
+    const gate = await startGate(upstream.url, 10_000);
+    const pull = fetch(`${gate.url}/acme/model/resolve/main/model.bin`).then((r) => r.status);
+    await untilSeen(upstream);
+    const started = Date.now();
+    gate.child.kill("SIGTERM");
+    expect(await pull).toBe(404);
+    expect(await gate.exited).toBe(0);
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(gate.log()).not.toMatch(/connections are dropped/);
+  }, 20_000);
+
+  it("ends at once on a second signal while it drains", async () => {
+    const upstream = await upstreamThat(undefined);
+    const gate = await startGate(upstream.url, 10_000);
+    void fetch(`${gate.url}/acme/model/resolve/main/model.bin`).catch(() => undefined);
+    await untilSeen(upstream);
+    const signalled = new Promise<NodeJS.Signals | null>((resolve) => gate.child.once("exit", (_code, signal) => resolve(signal)));
+    gate.child.kill("SIGTERM");
+    for (let i = 0; i < 200 && !gate.log().includes("stopping"); i++) await new Promise((r) => setTimeout(r, 25));
+    const started = Date.now();
+    gate.child.kill("SIGINT");
+    expect(await signalled).toBe("SIGINT");
+    expect(Date.now() - started).toBeLessThan(2_000);
+  }, 20_000);
+
+  it("refuses a --drain-ms that is not a whole number of milliseconds", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "modelvet-serve-stop-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--db", join(dir, "gate.db"), "--drain-ms", "soon"], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--drain-ms must be a whole number of milliseconds, got "soon"/);
+  });
+});
