@@ -11,6 +11,37 @@ function u64(n) {
   return b;
 }
 
+/** BININT1, BININT2 or BININT for `i`, as CPython picks them. */
+function binint(i) {
+  return i < 256 ? Buffer.from([0x4b, i]) : i < 65536 ? Buffer.from([0x4d, i & 0xff, i >> 8]) : Buffer.from([0x4a, ...new Uint8Array(new Int32Array([i]).buffer)]);
+}
+
+/**
+ * Protocol 4 framing over `fd`: opcodes go into the current frame, and `commit()` writes it out
+ * (FRAME and its 8-byte length first) once it holds 64 KiB; `end()` writes what is left.
+ */
+function framer(fd) {
+  let frame = [];
+  let size = 0;
+  const flush = () => {
+    if (size === 0) return;
+    writeSync(fd, Buffer.concat([Buffer.from([0x95]), u64(size), ...frame]));
+    frame = [];
+    size = 0;
+  };
+  return {
+    write(bytes) {
+      const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes);
+      frame.push(buf);
+      size += buf.length;
+    },
+    commit() {
+      if (size >= 64 * 1024) flush();
+    },
+    end: flush,
+  };
+}
+
 /**
  * `pickle.dumps([(i, i * 2, "x") for i in range(count)], 4)`, byte for byte as CPython writes it
  * (bench/pickle-throughput.mjs's tuples inputs, with no Python needed): ~14 bytes and 5 opcodes per
@@ -20,41 +51,27 @@ function u64(n) {
 export function tuplesListPickle(path, count) {
   if (existsSync(path)) return path;
   const fd = openSync(path, "w");
-  let frame = [];
-  let frameSize = 0;
-  const write = (bytes) => {
-    const buf = Buffer.from(bytes);
-    frame.push(buf);
-    frameSize += buf.length;
-  };
-  /** Called before each object is saved: CPython commits the frame there. */
-  const save = () => {
-    if (frameSize < 64 * 1024) return;
-    writeSync(fd, Buffer.concat([Buffer.from([0x95]), u64(frameSize), ...frame]));
-    frame = [];
-    frameSize = 0;
-  };
-  const int = (i) => {
-    save();
-    write(i < 256 ? [0x4b, i] : i < 65536 ? [0x4d, i & 0xff, i >> 8] : [0x4a, ...new Uint8Array(new Int32Array([i]).buffer)]);
+  const out = framer(fd);
+  /** Saving an object: CPython commits the frame first. */
+  const save = (bytes) => {
+    out.commit();
+    out.write(bytes);
   };
   writeSync(fd, Buffer.from([0x80, 0x04]));
-  write([0x5d, 0x94]); // EMPTY_LIST MEMOIZE
+  out.write([0x5d, 0x94]); // EMPTY_LIST MEMOIZE
   for (let start = 0; start < count; start += 1000) {
     const n = Math.min(1000, count - start);
-    if (n > 1) write([0x28]); // MARK (a batch of one is a lone APPEND)
+    if (n > 1) out.write([0x28]); // MARK (a batch of one is a lone APPEND)
     for (let i = start; i < start + n; i++) {
-      save();
-      int(i);
-      int(i * 2);
-      save();
-      write(i === 0 ? [0x8c, 1, 0x78, 0x94] : [0x68, 1]); // "x", then BINGET of its memo entry
-      write([0x87, 0x94]); // TUPLE3 MEMOIZE
+      save(binint(i)); // the tuple's save commits here too, before its first item
+      save(binint(i * 2));
+      save(i === 0 ? [0x8c, 1, 0x78, 0x94] : [0x68, 1]); // "x", then BINGET of its memo entry
+      out.write([0x87, 0x94]); // TUPLE3 MEMOIZE
     }
-    write([n > 1 ? 0x65 : 0x61]); // APPENDS (APPEND)
+    out.write([n > 1 ? 0x65 : 0x61]); // APPENDS (APPEND)
   }
-  write([0x2e]);
-  writeSync(fd, Buffer.concat([Buffer.from([0x95]), u64(frameSize), ...frame]));
+  out.write([0x2e]);
+  out.end();
   closeSync(fd);
   return path;
 }
@@ -63,18 +80,10 @@ export function tuplesListPickle(path, count) {
 export function denseListPickle(path, targetBytes) {
   if (existsSync(path)) return path;
   const fd = openSync(path, "w");
-  let frame = [];
-  let frameSize = 0;
-  const flush = () => {
-    if (frameSize === 0) return;
-    writeSync(fd, Buffer.concat([Buffer.from([0x95]), u64(frameSize), ...frame]));
-    frame = [];
-    frameSize = 0;
-  };
+  const out = framer(fd);
   const emit = (buf) => {
-    frame.push(buf);
-    frameSize += buf.length;
-    if (frameSize >= 64 * 1024) flush();
+    out.write(buf);
+    out.commit();
   };
   writeSync(fd, Buffer.from([0x80, 0x04]));
   emit(Buffer.from([0x5d, 0x94])); // EMPTY_LIST MEMOIZE
@@ -83,12 +92,11 @@ export function denseListPickle(path, targetBytes) {
   while (written < targetBytes) {
     const parts = [Buffer.from([0x28])]; // MARK
     for (let k = 0; k < 1000; k++, i++) {
-      const int = i < 256 ? Buffer.from([0x4b, i]) : i < 65536 ? Buffer.from([0x4d, i & 0xff, i >> 8]) : Buffer.from([0x4a, ...new Uint8Array(new Int32Array([i]).buffer)]);
       const f = Buffer.alloc(9);
       f[0] = 0x47;
       f.writeDoubleBE(i * 0.5, 1);
       const s = Buffer.from(`item${i}`);
-      parts.push(int, f, Buffer.from([0x8c, s.length]), s, Buffer.from([0x94, 0x87, 0x94]));
+      parts.push(binint(i), f, Buffer.from([0x8c, s.length]), s, Buffer.from([0x94, 0x87, 0x94]));
     }
     parts.push(Buffer.from([0x65])); // APPENDS
     const chunk = Buffer.concat(parts);
@@ -96,7 +104,7 @@ export function denseListPickle(path, targetBytes) {
     written += chunk.length;
   }
   emit(Buffer.from([0x2e]));
-  flush();
+  out.end();
   closeSync(fd);
   return path;
 }

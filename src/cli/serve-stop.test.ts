@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { listen } from "../test-support/http-files.js";
 
 /** A real process: what is tested is how it ends on a signal. */
 const BIN = new URL("../../dist/cli/bin.js", import.meta.url).pathname;
@@ -26,17 +26,13 @@ afterEach(() => {
 
 /** An upstream hub stand-in that answers every request with `answer` (or holds it when undefined). */
 async function upstreamThat(answer: ((res: ServerResponse) => void) | undefined): Promise<{ url: string; seen: () => number }> {
-  const held: ServerResponse[] = [];
-  const server: Server = createServer((_req: IncomingMessage, res: ServerResponse) => {
-    held.push(res);
+  let seen = 0;
+  const server = await listen((_req, res) => {
+    seen++;
     answer?.(res);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  cleanups.push(() => {
-    for (const res of held) res.destroy();
-    server.close();
-  });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen: () => held.length };
+  cleanups.push(() => void server.close());
+  return { url: server.url, seen: () => seen };
 }
 
 async function startGate(upstream: string, drainMillis: number): Promise<Gate> {

@@ -109,9 +109,8 @@ export class BullQueue implements JobQueue {
     const name = options.name ?? DEFAULT_QUEUE_NAME;
     const client = producerConnection(options.url);
     const lifetime = { closing: false };
-    // QueueEvents runs on a copy of it (see blockingConnection). Not made lazy to save the idle
-    // connection: BullMQ then connects the copy with connect(), whose promise, refused by a Redis
-    // that is down, was left unhandled (an unhandled rejection after close(), 1 test run in 3).
+    // Eager, though QueueEvents runs on a copy of it (see blockingConnection): BullMQ connects a
+    // lazy copy with connect(), and leaves that promise unhandled when Redis refuses it.
     const eventsClient = blockingConnection(options.url, () => lifetime.closing);
     const queue = new Queue(name, { connection: client });
     const events = new QueueEvents(name, { connection: eventsClient });
@@ -282,13 +281,13 @@ export class BullQueue implements JobQueue {
         events.off(`completed:${id}`, onCompleted);
         events.off(`failed:${id}`, onFailed);
         this.client.off("close", onClose);
+        this.eventsClient.off("close", onClose);
         settle();
       };
       events.on(`completed:${id}`, onCompleted);
       events.on(`failed:${id}`, onFailed);
-      // Redis going away closes this connection too; the events' own connection (BullMQ's copy)
-      // losing only itself is what the poll above is for.
       this.client.once("close", onClose);
+      this.eventsClient.once("close", onClose);
       cancel = () => end(() => undefined);
     });
     return { finished, cancel: () => cancel() };

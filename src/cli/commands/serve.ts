@@ -22,7 +22,6 @@ const DEFAULT_DRAIN_MILLIS = 20_000;
  */
 const IDLE_SWEEP_MILLIS = 100;
 
-
 interface ServeFlags {
   host: string;
   port: string;
