@@ -319,8 +319,13 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
     if (range) metrics.add("modelvet_gate_bytes_streamed_total", {}, length);
     else {
       // A whole download is checked against the vetted sha256 before its last chunk is released.
-      body = response.pipe(new VerifyingStream(file.sha256, file.size, (count) => metrics.add("modelvet_gate_bytes_streamed_total", {}, count)));
-      response.on("error", (error) => body.destroy(error));
+      // pipeline, not pipe: when the client goes away, Fastify destroys the body, and pipeline
+      // destroys the upstream response with it. pipe() only unpiped it, and it stayed open, paused,
+      // until upstreamTimeoutMillis: clients that dropped downloads held the gate's upstream
+      // connections (CWE-772). An upstream error reaches the client through the body as before.
+      const verifier = new VerifyingStream(file.sha256, file.size, (count) => metrics.add("modelvet_gate_bytes_streamed_total", {}, count));
+      pipeline(response, verifier).catch(() => undefined);
+      body = verifier;
     }
     return reply.code(expected).send(body);
   }

@@ -1,14 +1,16 @@
 import { downloadFile, listFiles } from "@huggingface/hub";
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { get } from "node:http";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { FastifyInstance } from "fastify";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { HUB_REPOS, makeHubFolder } from "../test-support/hub-fixtures.js";
 import { startHubStandin, type HubStandin } from "../test-support/hub-standin.js";
+import { buildSafetensors } from "../test-support/safetensors-builder.js";
 import { buildGate, parseResolveUrl } from "./app.js";
 import { SqliteStore } from "./store.js";
 import { createToken } from "./tokens.js";
@@ -20,6 +22,12 @@ const REPO_ROOT = new URL("../../", import.meta.url).pathname;
 const UPSTREAM_TOKEN = "hf_gate_own_upstream_secret";
 /** An LFS file whose hub-reported sha256 is not its content's: the gate must cut the download. */
 const LIAR = "acme/liar-model";
+/**
+ * A clean LFS file larger than every buffer between the CDN and a client: here a loopback socket
+ * takes up to 32 MiB, so the 64 MiB first tried arrived whole in buffers. 128 MiB, sparse on disk.
+ */
+const BIG = "acme/big-model";
+const BIG_FLOATS = 32 * 1024 * 1024;
 
 let hub: HubStandin;
 let folder: ReturnType<typeof makeHubFolder>;
@@ -33,6 +41,10 @@ beforeAll(async () => {
   folder = makeHubFolder();
   mkdirSync(join(folder.root, LIAR), { recursive: true });
   copyFileSync(join(REPO_ROOT, "fixtures/safetensors/benign/torch_state_dict.safetensors"), join(folder.root, LIAR, "model.safetensors"));
+  mkdirSync(join(folder.root, BIG), { recursive: true });
+  const header = buildSafetensors({ tensors: [{ name: "w", dtype: "F32", shape: [BIG_FLOATS] }], dataBytes: 0 });
+  writeFileSync(join(folder.root, BIG, "model.safetensors"), header);
+  truncateSync(join(folder.root, BIG, "model.safetensors"), header.length + 4 * BIG_FLOATS);
   hub = await startHubStandin({
     root: folder.root,
     gated: { [HUB_REPOS.gated]: UPSTREAM_TOKEN },
@@ -100,6 +112,36 @@ describe("the gate with the @huggingface/hub client (hubUrl = the gate)", () => 
     expect(seen).toEqual([]);
     expect(hub.requests.filter((r) => r.origin === "cdn" && r.authorization !== undefined)).toEqual([]);
     expect(hub.requests.some((r) => r.origin === "hub" && r.authorization === `Bearer ${UPSTREAM_TOKEN}`)).toBe(true);
+  });
+});
+
+describe("a client that goes away", () => {
+  it("mid-download: the gate closes its download from the CDN at once, not after upstreamTimeoutMillis", async () => {
+    const url = `${gate}/${BIG}/resolve/main/model.safetensors`;
+    const headers = { Authorization: `Bearer ${tokens.pull}` };
+    // Vetted first (HEAD vets), so that only downloads move the count below.
+    expect((await fetch(url, { method: "HEAD", headers })).status).toBe(200);
+    const cutBefore = hub.cut.cdn;
+    // The near miss: a download read to the end leaves nothing cut.
+    const whole = await fetch(`${gate}/${HUB_REPOS.clean}/resolve/main/model.safetensors`, { headers });
+    expect(whole.status).toBe(200);
+    expect(sha256(new Uint8Array(await whole.arrayBuffer()))).toBe(sha256(fixture(HUB_REPOS.clean, "model.safetensors")));
+    expect(hub.cut.cdn).toBe(cutBefore);
+
+    // The client reads the first bytes, then closes its connection.
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = get(url, { headers }, (response) => {
+        response.once("data", () => {
+          request.destroy();
+          resolve(response.statusCode ?? 0);
+        });
+      });
+      request.on("error", reject);
+    });
+    expect(status).toBe(200);
+    // Before, the upstream response was only unpiped: it stayed open, paused, for the gate's
+    // 30 s upstream timeout, and a client could hold the gate's upstream connections that way.
+    await vi.waitFor(() => expect(hub.cut.cdn).toBe(cutBefore + 1), { timeout: 5_000, interval: 50 });
   });
 });
 

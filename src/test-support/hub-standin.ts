@@ -64,6 +64,8 @@ export interface HubStandin {
   requests: HubRequest[];
   /** Body bytes each origin has sent (file bytes, not JSON). */
   bytesServed: { hub: number; cdn: number };
+  /** Responses each origin had begun to send when their connection closed: a reader that went away. */
+  cut: { hub: number; cdn: number };
   /** The next `count` requests whose URL matches answer `status` instead (e.g. 429 with Retry-After: 0). */
   failNext(status: number, count: number, match?: RegExp): void;
   /** The commit sha the stand-in reports for `repo` now. */
@@ -101,6 +103,7 @@ interface Failure {
 export async function startHubStandin(options: HubStandinOptions): Promise<HubStandin> {
   const requests: HubRequest[] = [];
   const bytesServed = { hub: 0, cdn: 0 };
+  const cut = { hub: 0, cdn: 0 };
   const failures: Failure[] = [];
   const oids = new Map<string, { key: string; oid: string }>();
   /** sha256 → file, so the CDN can serve what the hub redirected to. */
@@ -109,11 +112,18 @@ export async function startHubStandin(options: HubStandinOptions): Promise<HubSt
 
   const record = (origin: HubRequest["origin"], req: IncomingMessage, res: ServerResponse): boolean => {
     requests.push({ origin, method: req.method ?? "", url: req.url ?? "", authorization: req.headers.authorization, range: req.headers.range });
+    // 'finish' is the last byte handed to the OS; `writableFinished` cannot tell this at 'close',
+    // where the socket is already detached.
+    let finished = false;
     res.on("finish", () => {
+      finished = true;
       if (res.statusCode === 200 || res.statusCode === 206) {
         const length = Number(res.getHeader("content-length") ?? 0);
         if (req.method === "GET" && res.getHeader("content-type") !== "application/json") bytesServed[origin] += length;
       }
+    });
+    res.on("close", () => {
+      if (res.headersSent && !finished) cut[origin] += 1;
     });
     const failure = failures.find((f) => f.remaining > 0 && (f.match === undefined || f.match.test(req.url ?? "")));
     if (!failure) return false;
@@ -377,6 +387,7 @@ export async function startHubStandin(options: HubStandinOptions): Promise<HubSt
     cdnUrl: cdn.url,
     requests,
     bytesServed,
+    cut,
     failNext: (status, count, match) => void failures.push({ status, remaining: count, match }),
     commitOf: (repo) => commitOf(repo),
     oidOf: async (repo, path) => {
