@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import type { ServerResponse } from "node:http";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -98,6 +99,37 @@ describe.skipIf(!BUILT)("modelvet serve, told to stop", () => {
     const started = Date.now();
     gate.child.kill("SIGTERM");
     expect(await pull).toBe(404);
+    expect(await gate.exited).toBe(0);
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(gate.log()).not.toMatch(/connections are dropped/);
+  }, 20_000);
+
+  it("closes connections that have not sent a request yet, and exits at once", async () => {
+    // Node's closeIdleConnections() leaves such a connection open: the gate waited out its whole
+    // drain for one. undici opens one after a download it aborted; browsers preconnect.
+    const upstream = await upstreamThat(undefined);
+    const gate = await startGate(upstream.url, 10_000);
+    const port = Number(new URL(gate.url).port);
+    const opened = async () => {
+      const socket = connect(port, "127.0.0.1");
+      cleanups.push(() => socket.destroy());
+      await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+      let received = "";
+      socket.on("data", (chunk: Buffer) => (received += chunk.toString()));
+      const closed = new Promise<string>((resolve) => socket.once("close", () => resolve(received)));
+      return { socket, closed };
+    };
+    const silent = await opened();
+    // The near miss: a connection that has sent part of a request is a request in flight. It is
+    // not cut: it finishes its request after the signal, and is answered.
+    const partial = await opened();
+    partial.socket.write("GET /healthz HTTP/1.1\r\nHost: gate\r\n");
+    await new Promise((r) => setTimeout(r, 200));
+    const started = Date.now();
+    gate.child.kill("SIGTERM");
+    expect(await silent.closed).toBe("");
+    partial.socket.write("\r\n");
+    expect(await partial.closed).toMatch(/^HTTP\/1\.1 (200|503) /);
     expect(await gate.exited).toBe(0);
     expect(Date.now() - started).toBeLessThan(4_000);
     expect(gate.log()).not.toMatch(/connections are dropped/);
