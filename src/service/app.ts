@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -60,6 +61,9 @@ export interface GateOptions {
   /** How long a pull waits for its job past the scan's own limit (queueing, fetching), default 30 s. */
   queueWaitMarginMillis?: number;
 }
+
+/** How often Node checks its request bounds by default, and at most here (node:http's connectionsCheckingInterval). */
+const NODE_CHECK_MILLIS = 30_000;
 
 /** Results per page of /v1/files and /ui/files unless `limit` says otherwise. */
 const DEFAULT_RESULTS_PAGE = 100;
@@ -157,6 +161,19 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
     // Hub paths carry encoded slashes in revisions; keep the raw URL for our own parsing.
     routerOptions: { ignoreDuplicateSlashes: false, maxParamLength: 2048 },
     bodyLimit: 1024 * 1024,
+    // The bounds on clients' time (GateLimits). Node checks the request head's and the whole
+    // request's on an interval: half the head's bound, so each is kept to within half of itself.
+    http: { headersTimeout: limits.requestHeadMillis, requestTimeout: limits.requestMillis, connectionsCheckingInterval: Math.max(1, Math.min(NODE_CHECK_MILLIS, Math.floor(limits.requestHeadMillis / 2))) },
+    requestTimeout: limits.requestMillis,
+    connectionTimeout: limits.clientIdleMillis,
+  });
+  // Node's head bound starts at a request's first byte; a connection that sends none is closed here.
+  app.server.on("connection", (socket: Socket) => {
+    const timer = setTimeout(() => {
+      if (socket.bytesRead === 0) socket.destroy();
+    }, limits.requestHeadMillis);
+    timer.unref();
+    socket.once("close", () => clearTimeout(timer));
   });
   await app.register(swagger, {
     openapi: {

@@ -2,6 +2,7 @@ import { downloadFile, listFiles } from "@huggingface/hub";
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { get } from "node:http";
+import { connect } from "node:net";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -220,6 +221,79 @@ describe.skipIf(!HAVE_CURL)("the gate with curl", () => {
   it("reads a gated repo with the gate's own upstream credential, not the client's", async () => {
     const r = await curl(["-I", ...auth(tokens.pull), `${gate}/${HUB_REPOS.gated}/resolve/main/model.safetensors`]);
     expect(r.status).toBe(200);
+  });
+});
+
+// Concurrent: each case waits out a bound of its own.
+describe.concurrent("a client's time on the gate is bounded (requestHeadMillis, clientIdleMillis, requestMillis)", () => {
+  // Apart enough that each bound is what closes its case (Node checks the head's every 150 ms here).
+  const bounds = { requestHeadMillis: 300, clientIdleMillis: 800, requestMillis: 2_000 };
+  let bounded: FastifyInstance;
+  let port = 0;
+  beforeAll(async () => {
+    bounded = await buildGate({ upstream: hub.url, upstreamToken: UPSTREAM_TOKEN, store, toolVersion: "test", limits: bounds });
+    port = Number(new URL(await bounded.listen({ port: 0, host: "127.0.0.1" })).port);
+  });
+  afterAll(() => bounded.close());
+
+  /** A raw connection that writes `chunks`, each after its delay; what came back, and when it closed. */
+  async function client(chunks: [number, string][]): Promise<{ received: string; closedAfter: number }> {
+    const socket = connect(port, "127.0.0.1");
+    await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+    const started = Date.now();
+    let received = "";
+    socket.on("data", (chunk: Buffer) => (received += chunk.toString("latin1")));
+    socket.on("error", () => undefined);
+    const closed = new Promise<number>((resolve) => socket.once("close", () => resolve(Date.now() - started)));
+    void (async () => {
+      for (const [delay, text] of chunks) {
+        await new Promise((r) => setTimeout(r, delay));
+        if (socket.destroyed) return;
+        socket.write(text);
+      }
+    })();
+    const closedAfter = await Promise.race([closed, new Promise<number>((r) => setTimeout(() => r(Infinity), 5_000))]);
+    socket.destroy();
+    return { received, closedAfter };
+  }
+  const upload = (length: number) => `POST /v1/scan?name=x.bin HTTP/1.1\r\nHost: gate\r\nAuthorization: Bearer ${tokens.all}\r\nContent-Type: application/octet-stream\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n`;
+
+  it("closes a connection that sends nothing, and one whose request head does not arrive in time", async ({ expect }) => {
+    // Node's own head bound starts at a request's first byte: a silent connection was kept forever.
+    const [silent, slowloris, prompt] = await Promise.all([
+      client([]),
+      client([[0, "GET /healthz HTTP/1.1\r\nHost: gate\r\n"], [1_000, "\r\n"]]),
+      // The near miss: a request head that comes 200 ms after the connection is answered.
+      client([[200, "GET /healthz HTTP/1.1\r\nHost: gate\r\nConnection: close\r\n\r\n"]]),
+    ]);
+    expect(silent.received).toBe("");
+    // By its own bound, not by the idle one (which would close it too, later).
+    expect(silent.closedAfter).toBeGreaterThanOrEqual(bounds.requestHeadMillis - 50);
+    expect(silent.closedAfter).toBeLessThan(bounds.clientIdleMillis - 100);
+    expect(slowloris.received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(slowloris.closedAfter).toBeLessThan(1_000);
+    expect(prompt.received).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
+  it("closes an upload that stalls, and keeps one that trickles on", async ({ expect }) => {
+    const [stalled, trickling] = await Promise.all([
+      client([[0, upload(10) + "abc"]]),
+      // The near miss: a byte every 100 ms for 1 s, longer than the idle bound: scanned and answered.
+      client([[0, upload(10)], ...Array.from({ length: 10 }, (): [number, string] => [100, "a"])]),
+    ]);
+    expect(stalled.received).toBe("");
+    expect(stalled.closedAfter).toBeGreaterThanOrEqual(bounds.clientIdleMillis - 50);
+    expect(stalled.closedAfter).toBeLessThan(bounds.requestMillis - 500);
+    expect(trickling.received).toMatch(/^HTTP\/1\.1 200 /);
+    const report = JSON.parse(trickling.received.slice(trickling.received.indexOf("\r\n\r\n") + 4)) as { files: { path: string; size: number }[] };
+    expect(report.files[0]).toMatchObject({ path: "x.bin", size: 10 });
+  });
+
+  it("answers 408 to an upload still arriving after requestMillis", async ({ expect }) => {
+    const endless = await client([[0, upload(100)], ...Array.from({ length: 50 }, (): [number, string] => [100, "a"])]);
+    expect(endless.received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(endless.closedAfter).toBeGreaterThanOrEqual(bounds.requestMillis - 50);
+    expect(endless.closedAfter).toBeLessThan(bounds.requestMillis + 1_000);
   });
 });
 

@@ -22,6 +22,24 @@ export interface GateLimits {
   maxUploadBytes: number;
   /** Requests per minute per token unless the token says otherwise (CWE-770). */
   ratePerMinute: number;
+  /**
+   * A client's request head (method, path, headers) must have arrived within this long of its
+   * start, or of the connection's when it is the first (CWE-400, slowloris). Node's headersTimeout
+   * only starts at a request's first byte: a connection that sent nothing was kept without end.
+   */
+  requestHeadMillis: number;
+  /**
+   * A whole request, an upload's body included, must have arrived within this long (CWE-400): a
+   * 2 GiB upload needs 1.2 MB/s. Node's requestTimeout, which Fastify turns off by default.
+   */
+  requestMillis: number;
+  /**
+   * A client connection on which no byte moves either way for this long is closed (CWE-400): a
+   * client that stopped reading its download, or an upload that stalled. Longer than a pull's
+   * longest quiet wait at the other limits (resolving with retries, the scan, the stream's start:
+   * about 9 minutes at worst).
+   */
+  clientIdleMillis: number;
 }
 
 export const DEFAULT_GATE_LIMITS: Readonly<GateLimits> = Object.freeze({
@@ -30,6 +48,9 @@ export const DEFAULT_GATE_LIMITS: Readonly<GateLimits> = Object.freeze({
   scanTimeoutMillis: 120_000,
   maxUploadBytes: 2 * 1024 ** 3,
   ratePerMinute: 6_000,
+  requestHeadMillis: 60_000,
+  requestMillis: 30 * 60_000,
+  clientIdleMillis: 10 * 60_000,
 });
 
 export interface PolicyContext {
