@@ -167,13 +167,26 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
     requestTimeout: limits.requestMillis,
     connectionTimeout: limits.clientIdleMillis,
   });
-  // Node's head bound starts at a request's first byte; a connection that sends none is closed here.
+  // Connections that have not sent a byte yet. Node's head bound starts at a request's first byte,
+  // and its close ends only connections between two requests: one that sends nothing was kept
+  // without end, and held a closing gate for as long. Clients open them ahead of a request (undici
+  // after a download it aborted, browsers that preconnect), and so can anyone, for nothing.
+  const connections = new Set<Socket>();
   app.server.on("connection", (socket: Socket) => {
+    connections.add(socket);
     const timer = setTimeout(() => {
       if (socket.bytesRead === 0) socket.destroy();
     }, limits.requestHeadMillis);
     timer.unref();
-    socket.once("close", () => clearTimeout(timer));
+    socket.once("close", () => {
+      clearTimeout(timer);
+      connections.delete(socket);
+    });
+  });
+  // Closing: such a connection has no request to finish. Fastify stops the listener right after
+  // these hooks, before another connection can come in.
+  app.addHook("preClose", async () => {
+    for (const socket of connections) if (socket.bytesRead === 0) socket.destroy();
   });
   await app.register(swagger, {
     openapi: {

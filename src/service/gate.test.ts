@@ -289,6 +289,21 @@ describe.concurrent("a client's time on the gate is bounded (requestHeadMillis, 
     expect(report.files[0]).toMatchObject({ path: "x.bin", size: 10 });
   });
 
+  it("closes at once with a connection open that has sent nothing", async ({ expect }) => {
+    // Node's close() ends connections between two requests only: app.close() waited on this one
+    // (here for the 60 s of the default requestHeadMillis).
+    const closing = await buildGate({ upstream: hub.url, store, toolVersion: "test" });
+    const address = new URL(await closing.listen({ port: 0, host: "127.0.0.1" }));
+    const silent = connect(Number(address.port), "127.0.0.1");
+    silent.on("error", () => undefined);
+    await new Promise<void>((resolve) => silent.once("connect", resolve));
+    const silentClosed = new Promise<boolean>((resolve) => silent.once("close", () => resolve(true)));
+    const started = Date.now();
+    await closing.close();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(await silentClosed).toBe(true);
+  });
+
   it("answers 408 to an upload still arriving after requestMillis", async ({ expect }) => {
     const endless = await client([[0, upload(100)], ...Array.from({ length: 50 }, (): [number, string] => [100, "a"])]);
     expect(endless.received).toMatch(/^HTTP\/1\.1 408 /);

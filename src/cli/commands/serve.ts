@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import type { Socket } from "node:net";
 import type { Command } from "commander";
 import { VERSION } from "../../node/version.js";
 import { createToken, parseScopes, type Scope } from "../../service/tokens.js";
@@ -17,9 +16,9 @@ const DEFAULT_DB = "modelvet-gate.db";
  */
 const DEFAULT_DRAIN_MILLIS = 20_000;
 /**
- * While draining, how often connections that hold no request are closed. Node closes the idle ones
- * once, when the server stops listening; a keep-alive connection whose request ends later would
- * stay open until its keep-alive timeout (5 s), holding the gate up for nothing.
+ * While draining, how often connections that finished their request are closed. Node closes the
+ * idle ones once, when the server stops listening; a keep-alive connection whose request ends
+ * later would stay open until its keep-alive timeout (5 s), holding the gate up for nothing.
  */
 const IDLE_SWEEP_MILLIS = 100;
 
@@ -95,19 +94,6 @@ export function addServeCommand(program: Command, ctx: CommandContext): void {
       // connections are dropped (a download cut short fails on the client, whose hub library
       // checks sizes and digests).
       let closed: Promise<void> | undefined;
-      // Connections opened, not yet sent a byte: Node's closeIdleConnections() leaves them be (it
-      // closes those between two requests only), so one would hold a stopping gate for the whole
-      // drain. Clients open them ahead of a request: undici after a download it aborted, browsers
-      // that preconnect.
-      const connections = new Set<Socket>();
-      app.server.on("connection", (socket: Socket) => {
-        connections.add(socket);
-        socket.once("close", () => connections.delete(socket));
-      });
-      const closeIdle = (): void => {
-        app.server.closeIdleConnections();
-        for (const socket of connections) if (socket.bytesRead === 0) socket.destroy();
-      };
       const stop = (): void => {
         // A second signal, of either kind, gets Node's default: the process ends at once.
         process.off("SIGTERM", stop);
@@ -117,16 +103,14 @@ export function addServeCommand(program: Command, ctx: CommandContext): void {
           ctx.io.stderr.write(`modelvet gate: requests still in flight after ${drainMillis} ms (--drain-ms); their connections are dropped\n`);
           app.server.closeAllConnections();
         }, drainMillis);
-        const sweep = setInterval(closeIdle, IDLE_SWEEP_MILLIS);
+        // Connections that have not sent a byte are closed by the gate itself as it closes (app.ts).
+        const sweep = setInterval(() => app.server.closeIdleConnections(), IDLE_SWEEP_MILLIS);
         closed = app.close().then(async () => {
           clearTimeout(drain);
           clearInterval(sweep);
           await queue?.close();
           await store.close();
         });
-        // Now, and at every sweep: app.close() stops the listener in its own time, and a
-        // connection may come in until it has.
-        closeIdle();
       };
       process.on("SIGTERM", stop);
       process.on("SIGINT", stop);
