@@ -33,7 +33,7 @@ import { JobRunner } from "./job-runner.js";
 import type { JobOutcome, JobQueue, ScanJob } from "./jobs.js";
 import { PolicyBook } from "./policy-book.js";
 import { LocalQueue } from "./queue-local.js";
-import { DEFAULT_GATE_LIMITS, UpstreamError, verdictRecord, Vetter, type FileTarget, type GateLimits, type PolicyContext, type ResolvedFile } from "./vet.js";
+import { DEFAULT_GATE_LIMITS, UpstreamError, verdictRecord, Vetter, type FileTarget, type GateLimits, type InlineBudget, type PolicyContext, type ResolvedFile } from "./vet.js";
 
 export interface GateOptions {
   /** Upstream hub base URL, e.g. https://huggingface.co. */
@@ -129,6 +129,21 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
   const runner = new JobRunner({ vetter, store, policies, toolVersion: options.toolVersion, metrics, scan: (file, name, policy) => vetter.scanFile(file, name, policy) });
   const queue: JobQueue = options.queue ?? new LocalQueue((job) => runner.run(job, job.digest === undefined ? undefined : held.get(job.digest)), { toolVersion: options.toolVersion });
   const waitMillis = limits.scanTimeoutMillis + (options.queueWaitMarginMillis ?? 30_000);
+
+  // Bytes of files outside LFS that pulls in flight hold (maxInlineBytesInFlight).
+  let inlineInFlight = 0;
+  /** Room for one pull: what it takes is given back once its answer is out or its client gone. */
+  const inlineBudget = (reply: FastifyReply): InlineBudget => ({
+    max: limits.maxInlineBytesInFlight,
+    take(bytes: number): boolean {
+      // A response already closed never emits 'close' again: nothing would give the bytes back,
+      // and its client is gone anyway.
+      if (reply.raw.closed || inlineInFlight + bytes > limits.maxInlineBytesInFlight) return false;
+      inlineInFlight += bytes;
+      reply.raw.once("close", () => (inlineInFlight -= bytes));
+      return true;
+    },
+  });
 
   /** The verdict on a resolved file: from storage, else from a job on the queue (which may be down: 503). */
   async function decide(file: ResolvedFile, target: FileTarget, policy: PolicyContext): Promise<{ verdict: StoredVerdict; cached: boolean }> {
@@ -243,7 +258,7 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
   app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
     const memory = process.memoryUsage();
     reply.type("text/plain; version=0.0.4");
-    return metrics.render({ process_resident_memory_bytes: memory.rss, nodejs_heap_used_bytes: memory.heapUsed, ...(await queueGauges(queue)) });
+    return metrics.render({ process_resident_memory_bytes: memory.rss, nodejs_heap_used_bytes: memory.heapUsed, modelvet_gate_inline_bytes_in_flight: inlineInFlight, ...(await queueGauges(queue)) });
   });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
@@ -264,10 +279,11 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
     const base = { actor: caller.actor, action, repo: target.repo, revision: target.revision, path: target.path } as const;
     let file: ResolvedFile;
     try {
-      file = await vetter.resolve(target);
+      file = await vetter.resolve(target, inlineBudget(reply));
     } catch (error) {
       if (!(error instanceof UpstreamError)) throw error;
       await audit({ ...base, commit: "", digest: "", verdict: "", decision: "error", rules: [], status: error.status, reason: error.message, verdictKey: "" });
+      if (error.status === 503) reply.header("Retry-After", "5");
       return sendError(reply, error.status, error.code ?? (error.status >= 500 ? "UpstreamError" : "UpstreamRefused"), error.message);
     }
     const name = `${target.repo}/${target.path}`;

@@ -312,6 +312,53 @@ describe.concurrent("a client's time on the gate is bounded (requestHeadMillis, 
   });
 });
 
+describe("files outside LFS held at once (maxInlineBytesInFlight)", () => {
+  // A pull reads such a file whole and holds it until its answer is out: a client that never
+  // reads its answer held it for as long, and enough of them held any amount of memory.
+  const REPO = "acme/inline-model";
+  const BIG_INLINE = 48 * 1024 * 1024;
+  let inlineHub: HubStandin;
+  let inlineGate: FastifyInstance;
+  let url = "";
+  let root = "";
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), "modelvet-gate-inline-"));
+    mkdirSync(join(root, REPO), { recursive: true });
+    writeFileSync(join(root, REPO, "big.txt"), "");
+    truncateSync(join(root, REPO, "big.txt"), BIG_INLINE);
+    writeFileSync(join(root, REPO, "config.json"), JSON.stringify({ model_type: "bert", hidden_size: 768 }));
+    inlineHub = await startHubStandin({ root, isLfs: () => false });
+    inlineGate = await buildGate({ upstream: inlineHub.url, store, toolVersion: "test", anonymousScopes: ["pull"], limits: { maxInlineBytesInFlight: BIG_INLINE + 16 } });
+    url = await inlineGate.listen({ port: 0, host: "127.0.0.1" });
+  });
+  afterAll(async () => {
+    await inlineGate.close();
+    await inlineHub.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+  const inFlight = async () => Number(/^modelvet_gate_inline_bytes_in_flight (\d+)$/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1]);
+
+  it("answers 503 with Retry-After past the sum, and serves again once the bytes are given back", async () => {
+    // A client that asks for the 48 MiB file and never reads the answer.
+    const stuck = connect(Number(new URL(url).port), "127.0.0.1");
+    stuck.on("error", () => undefined);
+    stuck.pause();
+    stuck.write(`GET /${REPO}/resolve/main/big.txt HTTP/1.1\r\nHost: gate\r\n\r\n`);
+    await vi.waitFor(async () => expect(await inFlight()).toBe(BIG_INLINE), { timeout: 5_000, interval: 50 });
+    const busy = await fetch(`${url}/${REPO}/resolve/main/config.json`);
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get("retry-after")).toBe("5");
+    expect(((await busy.json()) as { error: string }).error).toMatch(/exceed 50331664 bytes \(limit maxInlineBytesInFlight\); retry shortly/);
+    // The near miss: the same pull once that client is gone.
+    stuck.destroy();
+    await vi.waitFor(async () => expect(await inFlight()).toBe(0), { timeout: 5_000, interval: 50 });
+    const served = await fetch(`${url}/${REPO}/resolve/main/config.json`);
+    expect(served.status).toBe(200);
+    expect(await served.text()).toContain("bert");
+    expect(await inFlight()).toBe(0);
+  });
+});
+
 describe("verdict cache, single flight, scan API, audit", () => {
   it("scans a file once for concurrent requests, then answers from the cache", async () => {
     const before = await metric("modelvet_gate_scans_total");

@@ -14,6 +14,12 @@ import { withTimeout } from "./timeout.js";
 export interface GateLimits {
   /** Files outside LFS are read whole (they are small on the hub), up to this size, then refused (CWE-400). */
   maxInlineFileBytes: number;
+  /**
+   * Bytes of such files the gate holds at once for the pulls in flight; a pull past it answers 503
+   * with Retry-After (CWE-400, CWE-770). Each pull reads its file anew and holds it until its
+   * answer is out: without a sum, pulls nobody reads held memory without bound.
+   */
+  maxInlineBytesInFlight: number;
   /** One upstream round trip (CWE-400). */
   upstreamTimeoutMillis: number;
   /** One file's scan; past it the pull fails with 504 and nothing is cached (CWE-400). */
@@ -44,6 +50,7 @@ export interface GateLimits {
 
 export const DEFAULT_GATE_LIMITS: Readonly<GateLimits> = Object.freeze({
   maxInlineFileBytes: 64 * 1024 * 1024,
+  maxInlineBytesInFlight: 512 * 1024 * 1024,
   upstreamTimeoutMillis: 30_000,
   scanTimeoutMillis: 120_000,
   maxUploadBytes: 2 * 1024 ** 3,
@@ -79,6 +86,13 @@ export interface FileTarget {
 export type ResolvedFile =
   | { kind: "lfs"; commit: string; digest: string; sha256: string; size: number; url: string; etag: string }
   | { kind: "inline"; commit: string; digest: string; sha256: string; size: number; bytes: Uint8Array; etag: string };
+
+/** Room for the bytes of files outside LFS, taken by a pull before it reads one (maxInlineBytesInFlight). */
+export interface InlineBudget {
+  readonly max: number;
+  /** Takes `bytes` for the caller until it gives them back, or false when they do not fit. */
+  take(bytes: number): boolean;
+}
 
 /** The upstream said no (404, 401, 403) or failed (5xx, timeout): answered as such, never as a pass. */
 export class UpstreamError extends Error {
@@ -122,10 +136,10 @@ export class Vetter {
    * Asks the upstream where the file is: LFS files answer with a redirect carrying their sha256;
    * small files are read whole here, hashed, and served from these very bytes.
    */
-  async resolve(target: FileTarget): Promise<ResolvedFile> {
+  async resolve(target: FileTarget, budget?: InlineBudget): Promise<ResolvedFile> {
     let url = this.resolveUrl(target);
     for (let hop = 0; ; hop++) {
-      const result = await this.resolveAt(url, target);
+      const result = await this.resolveAt(url, target, budget);
       if (typeof result !== "string") return result;
       // A relative redirect on the hub itself (a renamed repo): follow it, as huggingface_hub does.
       if (hop >= 3) throw new UpstreamError(`Cannot vet ${target.repo}/${target.path}: more than 3 redirects on the upstream; not served`, 502, undefined);
@@ -134,7 +148,7 @@ export class Vetter {
   }
 
   /** The resolved file, or the URL of a same-origin redirect to follow. */
-  private async resolveAt(url: string, target: FileTarget): Promise<ResolvedFile | string> {
+  private async resolveAt(url: string, target: FileTarget, budget: InlineBudget | undefined): Promise<ResolvedFile | string> {
     let response: Response | undefined;
     let lastProblem = "";
     for (let attempt = 1; attempt <= 3 && response === undefined; attempt++) {
@@ -174,7 +188,16 @@ export class Vetter {
       return { kind: "lfs", commit, digest: `sha256:${linked}`, sha256: linked, size, url: new URL(location, url).href, etag: `"${linked}"` };
     }
     if (response.status === 200) {
-      const bytes = await readBounded(response, this.options.limits.maxInlineFileBytes, target);
+      const max = this.options.limits.maxInlineFileBytes;
+      // Taken before reading: the bytes the upstream declares (fetch refuses a body longer than
+      // its Content-Length), or the most a file may have when it declares none.
+      const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+      const room = Number.isSafeInteger(declared) && declared >= 0 && declared <= max ? declared : max;
+      if (budget && !budget.take(room)) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new UpstreamError(`Cannot vet ${target.repo}/${target.path} now: files outside LFS in flight would exceed ${budget.max} bytes (limit maxInlineBytesInFlight); retry shortly`, 503, "GateBusy");
+      }
+      const bytes = await readBounded(response, max, target);
       const sha256 = createHash("sha256").update(bytes).digest("hex");
       return { kind: "inline", commit, digest: `sha256:${sha256}`, sha256, size: bytes.length, bytes, etag: response.headers.get("etag") ?? `"${sha256}"` };
     }
