@@ -178,31 +178,13 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
     bodyLimit: 1024 * 1024,
     // The bounds on clients' time (GateLimits). Node checks the request head's and the whole
     // request's on an interval: half the head's bound, so each is kept to within half of itself.
+    // requestTimeout twice: Fastify sets its own after creating the server (0, none, by default),
+    // and Node refuses a head bound longer than the request's when it creates it.
     http: { headersTimeout: limits.requestHeadMillis, requestTimeout: limits.requestMillis, connectionsCheckingInterval: Math.max(1, Math.min(NODE_CHECK_MILLIS, Math.floor(limits.requestHeadMillis / 2))) },
     requestTimeout: limits.requestMillis,
     connectionTimeout: limits.clientIdleMillis,
   });
-  // Connections that have not sent a byte yet. Node's head bound starts at a request's first byte,
-  // and its close ends only connections between two requests: one that sends nothing was kept
-  // without end, and held a closing gate for as long. Clients open them ahead of a request (undici
-  // after a download it aborted, browsers that preconnect), and so can anyone, for nothing.
-  const connections = new Set<Socket>();
-  app.server.on("connection", (socket: Socket) => {
-    connections.add(socket);
-    const timer = setTimeout(() => {
-      if (socket.bytesRead === 0) socket.destroy();
-    }, limits.requestHeadMillis);
-    timer.unref();
-    socket.once("close", () => {
-      clearTimeout(timer);
-      connections.delete(socket);
-    });
-  });
-  // Closing: such a connection has no request to finish. Fastify stops the listener right after
-  // these hooks, before another connection can come in.
-  app.addHook("preClose", async () => {
-    for (const socket of connections) if (socket.bytesRead === 0) socket.destroy();
-  });
+  closeSilentConnections(app, limits.requestHeadMillis);
   await app.register(swagger, {
     openapi: {
       info: { title: "modelvet gate", version: options.toolVersion, description: "Hugging Face-compatible proxy that vets model files before serving them, and a scan API." },
@@ -728,6 +710,33 @@ function failureOf(error: unknown): { status: number; code: string; message: str
 }
 
 /** The hub's error shape, so clients show the reason: JSON `{error}` plus `X-Error-Code`/`X-Error-Message`. */
+/**
+ * Closes connections that have sent no byte `millis` after they opened, and all of them when the
+ * gate closes. Node's head bound starts at a request's first byte, and its close ends only
+ * connections between two requests: one that sends nothing was kept without end, and held a
+ * closing gate for as long. Clients open them ahead of a request (undici after a download it
+ * aborted, browsers that preconnect), and so can anyone, for nothing.
+ */
+function closeSilentConnections(app: FastifyInstance, millis: number): void {
+  const connections = new Set<Socket>();
+  app.server.on("connection", (socket: Socket) => {
+    connections.add(socket);
+    const timer = setTimeout(() => {
+      if (socket.bytesRead === 0) socket.destroy();
+    }, millis);
+    timer.unref();
+    socket.once("close", () => {
+      clearTimeout(timer);
+      connections.delete(socket);
+    });
+  });
+  // Such a connection has no request to finish. Fastify stops the listener right after these
+  // hooks, before another connection can come in.
+  app.addHook("preClose", async () => {
+    for (const socket of connections) if (socket.bytesRead === 0) socket.destroy();
+  });
+}
+
 function sendError(reply: FastifyReply, status: number, code: string, message: string, extra: Record<string, unknown> = {}): FastifyReply {
   const header = message.replace(/[^\x20-\x7e]/g, "?").slice(0, 1000);
   return reply.code(status).header("X-Error-Code", code).header("X-Error-Message", header).type("application/json").send({ error: message, ...extra });
