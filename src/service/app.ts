@@ -145,6 +145,21 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
     },
   });
 
+  // Scan API requests in flight (maxScanRequests).
+  let scanRequests = 0;
+  /** Counts a scan request in until its response closes; false when the gate has no room for it. */
+  const scanRoom = (reply: FastifyReply): boolean => {
+    // A response already closed never emits 'close' again, and its client is gone anyway.
+    if (reply.raw.closed || scanRequests >= limits.maxScanRequests) return false;
+    scanRequests++;
+    reply.raw.once("close", () => scanRequests--);
+    return true;
+  };
+  const scansBusy = (reply: FastifyReply): FastifyReply => {
+    reply.header("Retry-After", "5");
+    return sendError(reply, 503, "GateBusy", `${limits.maxScanRequests} scan requests are running (limit maxScanRequests); retry shortly`);
+  };
+
   /** The verdict on a resolved file: from storage, else from a job on the queue (which may be down: 503). */
   async function decide(file: ResolvedFile, target: FileTarget, policy: PolicyContext): Promise<{ verdict: StoredVerdict; cached: boolean }> {
     const key = verdictKeyOf(file.digest, policy.digest, options.toolVersion);
@@ -415,6 +430,10 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
         stream.resume();
         return sendError(reply, 413, "PayloadTooLarge", `Upload of ${declared} bytes exceeds ${limits.maxUploadBytes} bytes (limit maxUploadBytes)`);
       }
+      if (!scanRoom(reply)) {
+        stream.resume();
+        return scansBusy(reply);
+      }
       const name = (query.name ?? "upload").replace(/[^\w.-]/g, "_") || "upload";
       const dir = await mkdtemp(join(tmpdir(), "modelvet-gate-"));
       try {
@@ -477,14 +496,19 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
       if (!caller) return reply;
       const body = request.body as { ref?: string; url?: string };
       const query = request.query as { format: "json" | "sarif" };
+      if (!scanRoom(reply)) return scansBusy(reply);
+      // A client that goes away stops its scan: no more files are started (a repo may hold thousands).
+      const gone = new AbortController();
+      reply.raw.once("close", () => gone.abort());
       const common = { endpoint: upstream, token: options.upstreamToken, policy: caller.policy.policy, limits: { maxMillisPerFile: limits.scanTimeoutMillis } };
       let files: FileReport[];
       if (body.ref !== undefined) {
         const parsed = parseHfRef(body.ref);
         if (!parsed.ok) return sendError(reply, 400, "BadRequest", parsed.message);
         try {
-          files = await scanHfRef(parsed.ref, common);
+          files = await scanHfRef(parsed.ref, { ...common, signal: gone.signal });
         } catch (error) {
+          if (gone.signal.aborted) return reply;
           if (error instanceof HubApiError) return sendError(reply, error.status !== undefined && error.status < 500 ? error.status : 502, error.code ?? "UpstreamError", error.message);
           throw error;
         }

@@ -359,6 +359,80 @@ describe("files outside LFS held at once (maxInlineBytesInFlight)", () => {
   });
 });
 
+describe("the scan API under load (maxScanRequests) and clients that leave", () => {
+  const MANY = "acme/many-files";
+  const FILES = 12;
+  const file = buildSafetensors({ tensors: [{ name: "w", dtype: "F32", shape: [4] }] });
+  // Requests the stand-in holds until released: the listing of MANY (a scan kept running), or
+  // the files of MANY (a scan mid-way).
+  let holding: "listing" | "files" | undefined;
+  let release = (): void => undefined;
+  let held = Promise.resolve();
+  let scanHub: HubStandin;
+  let scanGate: FastifyInstance;
+  let url = "";
+  beforeAll(async () => {
+    scanHub = await startHubStandin({
+      memory: new Map([[MANY, new Map(Array.from({ length: FILES }, (_, i): [string, Uint8Array] => [`part-${i}.safetensors`, file]))]]),
+      hold: (path) => {
+        if (holding === "listing" && path.startsWith(`/api/models/${MANY}/tree/`)) return held;
+        if (holding === "files" && path.startsWith(`/${MANY}/resolve/`)) return held;
+        return undefined;
+      },
+    });
+    scanGate = await buildGate({ upstream: scanHub.url, store, toolVersion: "test", anonymousScopes: ["scan"], limits: { maxScanRequests: 1 } });
+    url = await scanGate.listen({ port: 0, host: "127.0.0.1" });
+  });
+  afterAll(async () => {
+    release();
+    await scanGate.close();
+    await scanHub.close();
+  });
+  const hold = (what: "listing" | "files"): void => {
+    holding = what;
+    held = new Promise<void>((resolve) => (release = () => ((holding = undefined), resolve())));
+  };
+  const remote = (signal?: AbortSignal) => fetch(`${url}/v1/scan/remote`, { method: "POST", body: JSON.stringify({ ref: `hf://${MANY}` }), headers: { "Content-Type": "application/json" }, signal });
+  const fileRequests = () => scanHub.requests.filter((r) => r.origin === "hub" && r.url.startsWith(`/${MANY}/resolve/`)).length;
+
+  it("answers 503 with Retry-After to a scan past maxScanRequests, and scans again once one ends", async () => {
+    hold("listing");
+    const first = remote();
+    await vi.waitFor(() => expect(scanHub.requests.some((r) => r.url.startsWith(`/api/models/${MANY}/tree/`))).toBe(true), { timeout: 5_000, interval: 20 });
+    const busy = await fetch(`${url}/v1/scan?name=x.bin`, { method: "POST", body: new Uint8Array(8), headers: { "Content-Type": "application/octet-stream" } });
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get("retry-after")).toBe("5");
+    expect(((await busy.json()) as { error: string }).error).toMatch(/1 scan requests are running \(limit maxScanRequests\); retry shortly/);
+    release();
+    const done = await first;
+    expect(done.status).toBe(200);
+    expect(((await done.json()) as { files: unknown[] }).files).toHaveLength(FILES);
+    // The near miss: the same upload once the scan has ended.
+    const upload = await fetch(`${url}/v1/scan?name=x.bin`, { method: "POST", body: new Uint8Array(8), headers: { "Content-Type": "application/octet-stream" } });
+    expect(upload.status).toBe(200);
+  });
+
+  it("starts no more files of a remote scan once its client has gone", async () => {
+    hold("files");
+    const before = fileRequests();
+    const controller = new AbortController();
+    const scan = remote(controller.signal).catch(() => "aborted");
+    // The scan's first files (four at once) are held mid-way; then the client leaves.
+    await vi.waitFor(() => expect(fileRequests()).toBeGreaterThan(before), { timeout: 5_000, interval: 20 });
+    controller.abort();
+    expect(await scan).toBe("aborted");
+    await new Promise((r) => setTimeout(r, 100));
+    release();
+    // The held files end; before, the other eight were then read and scanned for nobody.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fileRequests() - before).toBeLessThanOrEqual(4);
+    expect(fileRequests() - before).toBeGreaterThan(0);
+    // And its room in maxScanRequests is given back.
+    const upload = await fetch(`${url}/v1/scan?name=x.bin`, { method: "POST", body: new Uint8Array(8), headers: { "Content-Type": "application/octet-stream" } });
+    expect(upload.status).toBe(200);
+  });
+});
+
 describe("verdict cache, single flight, scan API, audit", () => {
   it("scans a file once for concurrent requests, then answers from the cache", async () => {
     const before = await metric("modelvet_gate_scans_total");

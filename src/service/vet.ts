@@ -29,6 +29,12 @@ export interface GateLimits {
   /** Requests per minute per token unless the token says otherwise (CWE-770). */
   ratePerMinute: number;
   /**
+   * Scan API requests (uploads, remote scans) at once; past it 503 with Retry-After (CWE-770).
+   * Each scans in the gate's own process, a remote scan a whole repo: the per-minute rate alone
+   * let one token start thousands that run on together.
+   */
+  maxScanRequests: number;
+  /**
    * A client's request head (method, path, headers) must have arrived within this long of its
    * start, or of the connection's when it is the first (CWE-400, slowloris). Node's headersTimeout
    * only starts at a request's first byte: a connection that sent nothing was kept without end.
@@ -55,6 +61,7 @@ export const DEFAULT_GATE_LIMITS: Readonly<GateLimits> = Object.freeze({
   scanTimeoutMillis: 120_000,
   maxUploadBytes: 2 * 1024 ** 3,
   ratePerMinute: 6_000,
+  maxScanRequests: 8,
   requestHeadMillis: 60_000,
   requestMillis: 30 * 60_000,
   clientIdleMillis: 10 * 60_000,

@@ -17,6 +17,8 @@ export interface RemoteScanOptions extends Omit<ScanOptions, "onDocument"> {
   /** Files scanned at once. */
   concurrency?: number;
   onProgress?: (done: number, total: number, path: string) => void;
+  /** Once aborted, no more files are started; scanHfRef rejects with the signal's reason when those running end. */
+  signal?: AbortSignal;
 }
 
 /** A file report plus what the server said about the object (for the gate's digests). */
@@ -40,7 +42,7 @@ export async function scanHfRef(ref: HfRef, options: RemoteScanOptions): Promise
   let next = 0;
   let done = 0;
   const worker = async (): Promise<void> => {
-    while (next < listing.files.length) {
+    while (next < listing.files.length && options.signal?.aborted !== true) {
       const index = next++;
       const file = listing.files[index] as HubFile;
       const display = formatHfRef({ repo: listing.repo, revision: listing.commit, path: file.path });
@@ -52,6 +54,7 @@ export async function scanHfRef(ref: HfRef, options: RemoteScanOptions): Promise
   };
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 4, listing.files.length));
   await Promise.all(Array.from({ length: concurrency }, worker));
+  options.signal?.throwIfAborted();
   return reports;
 }
 
