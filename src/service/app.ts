@@ -131,30 +131,12 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
   const waitMillis = limits.scanTimeoutMillis + (options.queueWaitMarginMillis ?? 30_000);
 
   // Bytes of files outside LFS that pulls in flight hold (maxInlineBytesInFlight).
-  let inlineInFlight = 0;
-  /** Room for one pull: what it takes is given back once its answer is out or its client gone. */
-  const inlineBudget = (reply: FastifyReply): InlineBudget => ({
-    max: limits.maxInlineBytesInFlight,
-    take(bytes: number): boolean {
-      // A response already closed never emits 'close' again: nothing would give the bytes back,
-      // and its client is gone anyway.
-      if (reply.raw.closed || inlineInFlight + bytes > limits.maxInlineBytesInFlight) return false;
-      inlineInFlight += bytes;
-      reply.raw.once("close", () => (inlineInFlight -= bytes));
-      return true;
-    },
-  });
+  const inlineBytes = new HeldByResponses(limits.maxInlineBytesInFlight);
+  const inlineBudget = (reply: FastifyReply): InlineBudget => ({ max: inlineBytes.max, take: (bytes) => inlineBytes.take(reply, bytes) });
 
   // Scan API requests in flight (maxScanRequests).
-  let scanRequests = 0;
-  /** Counts a scan request in until its response closes; false when the gate has no room for it. */
-  const scanRoom = (reply: FastifyReply): boolean => {
-    // A response already closed never emits 'close' again, and its client is gone anyway.
-    if (reply.raw.closed || scanRequests >= limits.maxScanRequests) return false;
-    scanRequests++;
-    reply.raw.once("close", () => scanRequests--);
-    return true;
-  };
+  const scanRequests = new HeldByResponses(limits.maxScanRequests);
+  const scanRoom = (reply: FastifyReply): boolean => scanRequests.take(reply, 1);
   const scansBusy = (reply: FastifyReply): FastifyReply => {
     reply.header("Retry-After", "5");
     return sendError(reply, 503, "GateBusy", `${limits.maxScanRequests} scan requests are running (limit maxScanRequests); retry shortly`);
@@ -255,7 +237,7 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
   app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
     const memory = process.memoryUsage();
     reply.type("text/plain; version=0.0.4");
-    return metrics.render({ process_resident_memory_bytes: memory.rss, nodejs_heap_used_bytes: memory.heapUsed, modelvet_gate_inline_bytes_in_flight: inlineInFlight, ...(await queueGauges(queue)) });
+    return metrics.render({ process_resident_memory_bytes: memory.rss, nodejs_heap_used_bytes: memory.heapUsed, modelvet_gate_inline_bytes_in_flight: inlineBytes.held, ...(await queueGauges(queue)) });
   });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
@@ -734,6 +716,25 @@ function failureOf(error: unknown): { status: number; code: string; message: str
 }
 
 /** The hub's error shape, so clients show the reason: JSON `{error}` plus `X-Error-Code`/`X-Error-Message`. */
+/**
+ * A sum of what requests in flight hold (bytes, requests), bounded: each takes its part and gives
+ * it back when its response closes, whether its answer went out or its client went away.
+ */
+class HeldByResponses {
+  held = 0;
+  constructor(readonly max: number) {}
+
+  /** Takes `amount` for `reply`'s request; false when it does not fit. */
+  take(reply: FastifyReply, amount: number): boolean {
+    // A response already closed never emits 'close' again: nothing would give the amount back,
+    // and its client is gone anyway.
+    if (reply.raw.closed || this.held + amount > this.max) return false;
+    this.held += amount;
+    reply.raw.once("close", () => (this.held -= amount));
+    return true;
+  }
+}
+
 /**
  * Closes connections that have sent no byte `millis` after they opened, and all of them when the
  * gate closes. Node's head bound starts at a request's first byte, and its close ends only
