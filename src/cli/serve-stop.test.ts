@@ -36,9 +36,9 @@ async function upstreamThat(answer: ((res: ServerResponse) => void) | undefined)
   return { url: server.url, seen: () => seen };
 }
 
-async function startGate(upstream: string, drainMillis: number): Promise<Gate> {
+async function startGate(upstream: string, drainMillis: number, extra: readonly string[] = []): Promise<Gate> {
   const dir = mkdtempSync(join(tmpdir(), "modelvet-serve-stop-"));
-  const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--upstream", upstream, "--db", join(dir, "gate.db"), "--anonymous", "pull", "--drain-ms", String(drainMillis)], {
+  const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--upstream", upstream, "--db", join(dir, "gate.db"), "--anonymous", "pull", "--drain-ms", String(drainMillis), ...extra], {
     stdio: ["ignore", "ignore", "pipe"],
   });
   cleanups.push(() => {
@@ -162,4 +162,23 @@ describe.skipIf(!BUILT)("modelvet serve, told to stop", () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/--drain-ms must be a whole number of milliseconds, got "soon"/);
   });
+});
+
+describe.skipIf(!BUILT)("modelvet serve --limit", () => {
+  it("runs the gate with the limits it sets: a silent connection is closed after requestHeadMillis=300, not 60 s", async () => {
+    const upstream = await upstreamThat(undefined);
+    const gate = await startGate(upstream.url, 1_000, ["--limit", "requestHeadMillis=300"]);
+    const port = Number(new URL(gate.url).port);
+    const socket = connect(port, "127.0.0.1");
+    cleanups.push(() => socket.destroy());
+    const opened = Date.now();
+    await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+    await new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    // Closed by the bound (300 ms, checked every 150 ms), long before Node's default of 60 s.
+    expect(Date.now() - opened).toBeLessThan(5_000);
+    // The near miss: a client that asks at once is answered.
+    expect((await fetch(`${gate.url}/healthz`)).status).toBe(200);
+    gate.child.kill("SIGTERM");
+    expect(await gate.exited).toBe(0);
+  }, 20_000);
 });

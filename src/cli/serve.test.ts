@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -41,6 +41,28 @@ describe("modelvet serve token", () => {
     const port = await run(["serve", "--port", "99999", "--db", db]);
     expect(port.code).toBe(2);
     expect(port.stderr).toMatch(/--port must be 0-65535/);
+  });
+
+  it("refuses --limit values that are unknown, not whole numbers, given twice or contradict each other, before opening the store", async () => {
+    const never = join(dir, "never", "gate.db");
+    const cases: [string[], RegExp][] = [
+      [["--limit", "maxScans=4"], /--limit: no gate limit is named "maxScans"; the names are maxInlineFileBytes, .*maxScanRequestsPerCaller/],
+      [["--limit", "maxScanRequests=4.5"], /--limit takes NAME=VALUE with a whole number, got "maxScanRequests=4.5"/],
+      [["--limit", "maxScanRequests"], /--limit takes NAME=VALUE/],
+      [["--limit", "maxScanRequests=0"], /the gate limit maxScanRequests must be a whole number of at least 1, got 0/],
+      [["--limit", "maxScanRequests=99999999999999999999"], /the gate limit maxScanRequests must be a whole number of at least 1/],
+      [["--limit", "maxScanRequests=4", "--limit", "maxScanRequests=5"], /--limit maxScanRequests is given twice/],
+      [["--limit", "requestHeadMillis=120000", "--limit", "requestMillis=60000"], /requestHeadMillis \(120000\) must not be longer than requestMillis \(60000\)/],
+      [["--limit", "maxInlineBytesInFlight=1000"], /maxInlineFileBytes \(67108864\) must not be larger than maxInlineBytesInFlight \(1000\)/],
+      [["--rate", "10", "--limit", "ratePerMinute=20"], /--rate and --limit ratePerMinute set the same limit/],
+    ];
+    for (const [args, message] of cases) {
+      const refused = await run(["serve", ...args, "--db", never]);
+      expect(refused.code, args.join(" ")).toBe(2);
+      expect(refused.stderr).toMatch(message);
+    }
+    // Refused before the store: its folder was never made.
+    expect(existsSync(join(dir, "never"))).toBe(false);
   });
 
   it("says which store it cannot open, without the password, as a usage error rather than a crash", async () => {

@@ -33,7 +33,7 @@ import { JobRunner } from "./job-runner.js";
 import type { JobOutcome, JobQueue, ScanJob } from "./jobs.js";
 import { PolicyBook } from "./policy-book.js";
 import { LocalQueue } from "./queue-local.js";
-import { DEFAULT_GATE_LIMITS, UpstreamError, verdictRecord, Vetter, type FileTarget, type GateLimits, type InlineBudget, type PolicyContext, type ResolvedFile } from "./vet.js";
+import { DEFAULT_GATE_LIMITS, gateLimitsProblem, UpstreamError, verdictRecord, Vetter, type FileTarget, type GateLimits, type InlineBudget, type PolicyContext, type ResolvedFile } from "./vet.js";
 
 export interface GateOptions {
   /** Upstream hub base URL, e.g. https://huggingface.co. */
@@ -78,6 +78,8 @@ interface Caller {
   actor: string;
   token: TokenRecord | undefined;
   policy: PolicyContext;
+  /** Whose share of the gate's bounds a request takes: its token, else its address. */
+  key: string;
 }
 
 /** Largest metadata answer passed through (tree listings of huge repos are paginated well below it) (CWE-400). */
@@ -115,6 +117,8 @@ const errorSchema = { type: "object", properties: { error: { type: "string" } },
  */
 export async function buildGate(options: GateOptions): Promise<FastifyInstance> {
   const limits: GateLimits = { ...DEFAULT_GATE_LIMITS, ...options.limits };
+  const problem = gateLimitsProblem(limits);
+  if (problem !== undefined) throw new RangeError(problem);
   const upstream = options.upstream.replace(/\/+$/, "");
   const metrics = new Metrics();
   const store = options.store;
@@ -132,14 +136,20 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
 
   // Bytes of files outside LFS that pulls in flight hold (maxInlineBytesInFlight).
   const inlineBytes = new HeldByResponses(limits.maxInlineBytesInFlight);
-  const inlineBudget = (reply: FastifyReply): InlineBudget => ({ max: inlineBytes.max, take: (bytes) => inlineBytes.take(reply, bytes) });
+  const inlineBudget = (reply: FastifyReply): InlineBudget => ({ max: inlineBytes.max, take: (bytes) => inlineBytes.take(reply, bytes) === undefined });
 
-  // Scan API requests in flight (maxScanRequests).
-  const scanRequests = new HeldByResponses(limits.maxScanRequests);
-  const scanRoom = (reply: FastifyReply): boolean => scanRequests.take(reply, 1);
-  const scansBusy = (reply: FastifyReply): FastifyReply => {
+  // Scan API requests in flight (maxScanRequests), and each caller's share (maxScanRequestsPerCaller).
+  const scanRequests = new HeldByResponses(limits.maxScanRequests, limits.maxScanRequestsPerCaller);
+  /** Takes room for a scan request, or answers why there is none (undefined when taken). */
+  const scanRoom = (reply: FastifyReply, caller: Caller): FastifyReply | undefined => {
+    const over = scanRequests.take(reply, 1, caller.key);
+    if (over === undefined) return undefined;
     reply.header("Retry-After", "5");
-    return sendError(reply, 503, "GateBusy", `${limits.maxScanRequests} scan requests are running (limit maxScanRequests); retry shortly`);
+    if (over === "share") {
+      const whose = caller.token ? `Token ${caller.token.name}` : "This address";
+      return sendError(reply, 429, "TooManyScans", `${whose} already runs ${limits.maxScanRequestsPerCaller} scan request(s), its share (limit maxScanRequestsPerCaller); retry when one has ended`);
+    }
+    return sendError(reply, 503, "GateBusy", `${limits.maxScanRequests} scan request(s) are running (limit maxScanRequests); retry shortly`);
   };
 
   /** The verdict on a resolved file: from storage, else from a job on the queue (which may be down: 503). */
@@ -221,7 +231,7 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
     }
     let policy = serverPolicy;
     if (token?.policy !== undefined) policy = policyContext(token.policy, `policy of token ${token.name}`);
-    return { actor: token ? token.name : "anonymous", token, policy };
+    return { actor: token ? token.name : "anonymous", token, policy, key };
   }
 
   async function audit(entry: Omit<AuditEntry, "at">): Promise<number> {
@@ -412,9 +422,10 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
         stream.resume();
         return sendError(reply, 413, "PayloadTooLarge", `Upload of ${declared} bytes exceeds ${limits.maxUploadBytes} bytes (limit maxUploadBytes)`);
       }
-      if (!scanRoom(reply)) {
+      const refused = scanRoom(reply, caller);
+      if (refused) {
         stream.resume();
-        return scansBusy(reply);
+        return refused;
       }
       const name = (query.name ?? "upload").replace(/[^\w.-]/g, "_") || "upload";
       const dir = await mkdtemp(join(tmpdir(), "modelvet-gate-"));
@@ -478,7 +489,8 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
       if (!caller) return reply;
       const body = request.body as { ref?: string; url?: string };
       const query = request.query as { format: "json" | "sarif" };
-      if (!scanRoom(reply)) return scansBusy(reply);
+      const refused = scanRoom(reply, caller);
+      if (refused) return refused;
       // A client that goes away stops its scan: no more files are started (a repo may hold thousands).
       const gone = new AbortController();
       reply.raw.once("close", () => gone.abort());
@@ -717,21 +729,42 @@ function failureOf(error: unknown): { status: number; code: string; message: str
 
 /** The hub's error shape, so clients show the reason: JSON `{error}` plus `X-Error-Code`/`X-Error-Message`. */
 /**
- * A sum of what requests in flight hold (bytes, requests), bounded: each takes its part and gives
- * it back when its response closes, whether its answer went out or its client went away.
+ * A sum of what requests in flight hold (bytes, requests), bounded in total and, for requests
+ * that name whose they are, per key: each takes its part and gives it back when its response
+ * closes, whether its answer went out or its client went away.
  */
 class HeldByResponses {
   held = 0;
-  constructor(readonly max: number) {}
+  private readonly byKey = new Map<string, number>();
+  constructor(
+    readonly max: number,
+    /** What one key may hold of `max` (default: all of it). */
+    readonly maxPerKey = max,
+  ) {}
 
-  /** Takes `amount` for `reply`'s request; false when it does not fit. */
-  take(reply: FastifyReply, amount: number): boolean {
+  /**
+   * Takes `amount` for `reply`'s request, on `key`'s share when given; undefined when taken, else
+   * the bound it would pass: "share" (the key's), or "total" (also for a response already closed).
+   */
+  take(reply: FastifyReply, amount: number, key?: string): "total" | "share" | undefined {
     // A response already closed never emits 'close' again: nothing would give the amount back,
     // and its client is gone anyway.
-    if (reply.raw.closed || this.held + amount > this.max) return false;
+    if (reply.raw.closed) return "total";
+    const mine = key === undefined ? 0 : (this.byKey.get(key) ?? 0);
+    // The share first: a caller past its own is told so, even when the gate is full as well.
+    if (key !== undefined && mine + amount > this.maxPerKey) return "share";
+    if (this.held + amount > this.max) return "total";
     this.held += amount;
-    reply.raw.once("close", () => (this.held -= amount));
-    return true;
+    if (key !== undefined) this.byKey.set(key, mine + amount);
+    reply.raw.once("close", () => {
+      this.held -= amount;
+      if (key === undefined) return;
+      const left = (this.byKey.get(key) ?? amount) - amount;
+      // Keys of callers with nothing in flight are dropped: the map holds only those running.
+      if (left > 0) this.byKey.set(key, left);
+      else this.byKey.delete(key);
+    });
+    return undefined;
   }
 }
 

@@ -330,7 +330,7 @@ describe("files outside LFS held at once (maxInlineBytesInFlight)", () => {
     truncateSync(join(root, REPO, "big.txt"), BIG_INLINE);
     writeFileSync(join(root, REPO, "config.json"), JSON.stringify({ model_type: "bert", hidden_size: 768 }));
     inlineHub = await startHubStandin({ root, isLfs: () => false });
-    inlineGate = await buildGate({ upstream: inlineHub.url, store, toolVersion: "test", anonymousScopes: ["pull"], limits: { maxInlineBytesInFlight: BIG_INLINE + 16 } });
+    inlineGate = await buildGate({ upstream: inlineHub.url, store, toolVersion: "test", anonymousScopes: ["pull"], limits: { maxInlineFileBytes: BIG_INLINE, maxInlineBytesInFlight: BIG_INLINE + 16 } });
     url = await inlineGate.listen({ port: 0, host: "127.0.0.1" });
   });
   afterAll(async () => {
@@ -361,7 +361,7 @@ describe("files outside LFS held at once (maxInlineBytesInFlight)", () => {
   });
 });
 
-describe("the scan API under load (maxScanRequests) and clients that leave", () => {
+describe("the scan API under load (maxScanRequests, each caller's share) and clients that leave", () => {
   const MANY = "acme/many-files";
   const FILES = 12;
   const file = buildSafetensors({ tensors: [{ name: "w", dtype: "F32", shape: [4] }] });
@@ -382,7 +382,7 @@ describe("the scan API under load (maxScanRequests) and clients that leave", () 
         return undefined;
       },
     });
-    scanGate = await buildGate({ upstream: scanHub.url, store, toolVersion: "test", anonymousScopes: ["scan"], limits: { maxScanRequests: 1 } });
+    scanGate = await buildGate({ upstream: scanHub.url, store, toolVersion: "test", anonymousScopes: ["scan"], limits: { maxScanRequests: 2, maxScanRequestsPerCaller: 1 } });
     url = await scanGate.listen({ port: 0, host: "127.0.0.1" });
   });
   afterAll(async () => {
@@ -394,24 +394,41 @@ describe("the scan API under load (maxScanRequests) and clients that leave", () 
     holding = what;
     held = new Promise<void>((resolve) => (release = () => ((holding = undefined), resolve())));
   };
-  const remote = (signal?: AbortSignal) => fetch(`${url}/v1/scan/remote`, { method: "POST", body: JSON.stringify({ ref: `hf://${MANY}` }), headers: { "Content-Type": "application/json" }, signal });
+  const remote = (signal?: AbortSignal, token?: string) =>
+    fetch(`${url}/v1/scan/remote`, { method: "POST", body: JSON.stringify({ ref: `hf://${MANY}` }), headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) }, signal });
+  const upload = (token?: string) => fetch(`${url}/v1/scan?name=x.bin`, { method: "POST", body: new Uint8Array(8), headers: { "Content-Type": "application/octet-stream", ...(token ? { Authorization: `Bearer ${token}` } : {}) } });
   const fileRequests = () => scanHub.requests.filter((r) => r.origin === "hub" && r.url.startsWith(`/${MANY}/resolve/`)).length;
+  const listings = () => scanHub.requests.filter((r) => r.url.startsWith(`/api/models/${MANY}/tree/`)).length;
+  const errorOf = async (response: Response) => ((await response.json()) as { error: string }).error;
 
-  it("answers 503 with Retry-After to a scan past maxScanRequests, and scans again once one ends", async () => {
+  it("answers 429 to a caller past its share, 503 past maxScanRequests, and scans again once they end", async () => {
     hold("listing");
+    const before = listings();
+    // An address without a token takes its one share.
     const first = remote();
-    await vi.waitFor(() => expect(scanHub.requests.some((r) => r.url.startsWith(`/api/models/${MANY}/tree/`))).toBe(true), { timeout: 5_000, interval: 20 });
-    const busy = await fetch(`${url}/v1/scan?name=x.bin`, { method: "POST", body: new Uint8Array(8), headers: { "Content-Type": "application/octet-stream" } });
+    await vi.waitFor(() => expect(listings()).toBe(before + 1), { timeout: 5_000, interval: 20 });
+    const overShare = await upload();
+    expect(overShare.status).toBe(429);
+    expect(overShare.headers.get("retry-after")).toBe("5");
+    expect(await errorOf(overShare)).toMatch(/^This address already runs 1 scan request\(s\), its share \(limit maxScanRequestsPerCaller\); retry when one has ended$/);
+    // The near miss: another caller still has room, and takes the gate's last.
+    const second = remote(undefined, tokens.scanOnly);
+    await vi.waitFor(() => expect(listings()).toBe(before + 2), { timeout: 5_000, interval: 20 });
+    const busy = await upload(tokens.all);
     expect(busy.status).toBe(503);
     expect(busy.headers.get("retry-after")).toBe("5");
-    expect(((await busy.json()) as { error: string }).error).toMatch(/1 scan requests are running \(limit maxScanRequests\); retry shortly/);
+    expect(await errorOf(busy)).toMatch(/2 scan request\(s\) are running \(limit maxScanRequests\); retry shortly/);
+    const tokenOverShare = await upload(tokens.scanOnly);
+    expect(tokenOverShare.status).toBe(429);
+    expect(await errorOf(tokenOverShare)).toMatch(/^Token scanner already runs 1 scan request\(s\), its share/);
     release();
-    const done = await first;
-    expect(done.status).toBe(200);
-    expect(((await done.json()) as { files: unknown[] }).files).toHaveLength(FILES);
-    // The near miss: the same upload once the scan has ended.
-    const upload = await fetch(`${url}/v1/scan?name=x.bin`, { method: "POST", body: new Uint8Array(8), headers: { "Content-Type": "application/octet-stream" } });
-    expect(upload.status).toBe(200);
+    for (const done of [await first, await second]) {
+      expect(done.status).toBe(200);
+      expect(((await done.json()) as { files: unknown[] }).files).toHaveLength(FILES);
+    }
+    // The near miss: the same uploads once the scans have ended.
+    expect((await upload()).status).toBe(200);
+    expect((await upload(tokens.scanOnly)).status).toBe(200);
   });
 
   it("starts no more files of a remote scan once its client has gone", async () => {
@@ -429,9 +446,8 @@ describe("the scan API under load (maxScanRequests) and clients that leave", () 
     await new Promise((r) => setTimeout(r, 300));
     expect(fileRequests() - before).toBeLessThanOrEqual(4);
     expect(fileRequests() - before).toBeGreaterThan(0);
-    // And its room in maxScanRequests is given back.
-    const upload = await fetch(`${url}/v1/scan?name=x.bin`, { method: "POST", body: new Uint8Array(8), headers: { "Content-Type": "application/octet-stream" } });
-    expect(upload.status).toBe(200);
+    // And its room in maxScanRequests, and in its caller's share, is given back.
+    expect((await upload()).status).toBe(200);
   });
 });
 
@@ -507,6 +523,19 @@ describe("per-token policy", () => {
       const r = await curl(["--path-as-is", ...auth(tokens.pull), `${gate}${path}`]);
       expect(r.status, path).toBe(400);
     }
+  });
+});
+
+describe("buildGate's limits", () => {
+  it("refuses limits that are not whole numbers of at least 1, or that contradict each other, and takes those that fit", async () => {
+    const build = (limits: Record<string, number>) => buildGate({ upstream: "http://127.0.0.1:1", store, toolVersion: "test", limits });
+    await expect(build({ maxScanRequests: 0 })).rejects.toThrow(/^The gate limit maxScanRequests must be a whole number of at least 1, got 0$/);
+    await expect(build({ scanTimeoutMillis: 1.5 })).rejects.toThrow(RangeError);
+    await expect(build({ requestHeadMillis: 2_000, requestMillis: 1_000 })).rejects.toThrow(/requestHeadMillis \(2000\) must not be longer than requestMillis \(1000\)/);
+    await expect(build({ maxInlineBytesInFlight: 1024 })).rejects.toThrow(/maxInlineFileBytes \(67108864\) must not be larger than maxInlineBytesInFlight \(1024\)/);
+    // The near miss: the same bounds, made consistent.
+    const fits = await build({ requestHeadMillis: 1_000, requestMillis: 1_000, maxInlineFileBytes: 1024, maxInlineBytesInFlight: 1024 });
+    await fits.close();
   });
 });
 

@@ -35,6 +35,12 @@ export interface GateLimits {
    */
   maxScanRequests: number;
   /**
+   * Of those, what one caller (a token, or an address without one) may run at once; past it 429
+   * with Retry-After (CWE-770): without a share, one token's burst took every room and the other
+   * callers got 503 until it ended.
+   */
+  maxScanRequestsPerCaller: number;
+  /**
    * A client's request head (method, path, headers) must have arrived within this long of its
    * start, or of the connection's when it is the first (CWE-400, slowloris). Node's headersTimeout
    * only starts at a request's first byte: a connection that sent nothing was kept without end.
@@ -62,10 +68,29 @@ export const DEFAULT_GATE_LIMITS: Readonly<GateLimits> = Object.freeze({
   maxUploadBytes: 2 * 1024 ** 3,
   ratePerMinute: 6_000,
   maxScanRequests: 8,
+  maxScanRequestsPerCaller: 4,
   requestHeadMillis: 60_000,
   requestMillis: 30 * 60_000,
   clientIdleMillis: 10 * 60_000,
 });
+
+/**
+ * What is wrong with a set of gate limits, or undefined: each must be a whole number of at least
+ * 1, and they must not contradict each other where the gate would then refuse everything (a file
+ * outside LFS larger than the room for all of them) or Node would refuse to start (a head bound
+ * longer than the whole request's).
+ */
+export function gateLimitsProblem(limits: Readonly<GateLimits>): string | undefined {
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isSafeInteger(value) || (value as number) < 1) return `The gate limit ${name} must be a whole number of at least 1, got ${JSON.stringify(value)}`;
+  }
+  if (limits.requestHeadMillis > limits.requestMillis) return `The gate limit requestHeadMillis (${limits.requestHeadMillis}) must not be longer than requestMillis (${limits.requestMillis})`;
+  if (limits.maxInlineFileBytes > limits.maxInlineBytesInFlight) return `The gate limit maxInlineFileBytes (${limits.maxInlineFileBytes}) must not be larger than maxInlineBytesInFlight (${limits.maxInlineBytesInFlight})`;
+  return undefined;
+}
+
+/** The names of the gate's limits, for `modelvet serve --limit NAME=VALUE`. */
+export const GATE_LIMIT_NAMES = Object.keys(DEFAULT_GATE_LIMITS) as readonly (keyof GateLimits)[];
 
 export interface PolicyContext {
   policy: Policy;

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { VERSION } from "../../node/version.js";
 import { createToken, parseScopes, type Scope } from "../../service/tokens.js";
 import { EXIT, UsageError } from "../exit-codes.js";
+import type { GateLimits } from "../../service/vet.js";
 import type { CommandContext } from "./context.js";
 import { openStore } from "./store-url.js";
 import { redactUrl } from "./worker.js";
@@ -35,6 +36,7 @@ interface ServeFlags {
   queue?: string;
   queueName: string;
   drainMs: string;
+  limit: string[];
 }
 
 /**
@@ -58,6 +60,7 @@ export function addServeCommand(program: Command, ctx: CommandContext): void {
     .option("--queue-name <name>", "the BullMQ queue's name, for several gates on one Redis", "modelvet-scan")
     .option("--drain-ms <ms>", "when told to stop, how long requests in flight may still finish before their connections are dropped", String(DEFAULT_DRAIN_MILLIS))
     .option("--rate <perMinute>", "requests per minute per token (or per address without one), unless the token sets its own; with token create: that token's rate (default 6000)")
+    .option("--limit <name=value>", "set one of the gate's limits, e.g. maxScanRequests=16 or clientIdleMillis=1800000; repeatable (names and defaults: docs/serve.md#limits)", (value: string, previous: string[]) => [...previous, value], [] as string[])
     .action(async (flags: ServeFlags) => {
       const env = ctx.io.env ?? {};
       const port = Number(flags.port);
@@ -70,6 +73,7 @@ export function addServeCommand(program: Command, ctx: CommandContext): void {
         throw new UsageError(`cannot read policy ${JSON.stringify(flags.policy)}: ${e.message}`);
       });
       if (flags.queue !== undefined && !/^rediss?:\/\//.test(flags.queue)) throw new UsageError(`--queue must be a redis:// or rediss:// URL, got ${JSON.stringify(flags.queue)}`);
+      const limits = await gateLimitsOrUsage(flags.limit, rate);
       const store = await openStore(flags.db);
       // bullmq and ioredis load only with --queue: the embedded default never needs them.
       const queue = flags.queue === undefined ? undefined : (await import("../../service/queue-bullmq.js")).BullQueue.open({ url: flags.queue, name: flags.queueName, toolVersion: VERSION });
@@ -85,7 +89,7 @@ export function addServeCommand(program: Command, ctx: CommandContext): void {
         anonymousScopes: flags.anonymous === undefined ? [] : scopesOrUsage(flags.anonymous),
         allowedUrlOrigins: flags.allowUrlOrigin,
         logger: { level: flags.logLevel },
-        limits: rate === undefined ? {} : { ratePerMinute: rate },
+        limits,
         queue,
       });
       const address = await app.listen({ host: flags.host, port });
@@ -179,4 +183,25 @@ function scopesOrUsage(text: string): Scope[] {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/** The limits `--limit NAME=VALUE` (and `--rate`) set, checked against each other and the defaults. */
+async function gateLimitsOrUsage(given: readonly string[], rate: number | undefined): Promise<Partial<GateLimits>> {
+  const { DEFAULT_GATE_LIMITS, GATE_LIMIT_NAMES, gateLimitsProblem } = await import("../../service/vet.js");
+  const limits: Partial<Record<keyof GateLimits, number>> = {};
+  for (const text of given) {
+    const match = /^(\w+)=(\d+)$/.exec(text);
+    if (match === null) throw new UsageError(`--limit takes NAME=VALUE with a whole number, got ${JSON.stringify(text)}`);
+    const name = match[1] as keyof GateLimits;
+    if (!GATE_LIMIT_NAMES.includes(name)) throw new UsageError(`--limit: no gate limit is named ${JSON.stringify(match[1])}; the names are ${GATE_LIMIT_NAMES.join(", ")}`);
+    if (name in limits) throw new UsageError(`--limit ${name} is given twice`);
+    limits[name] = Number(match[2]);
+  }
+  if (rate !== undefined) {
+    if (limits.ratePerMinute !== undefined) throw new UsageError("--rate and --limit ratePerMinute set the same limit; give one of them");
+    limits.ratePerMinute = rate;
+  }
+  const problem = gateLimitsProblem({ ...DEFAULT_GATE_LIMITS, ...limits });
+  if (problem !== undefined) throw new UsageError(problem);
+  return limits;
 }
