@@ -136,14 +136,26 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
 
   // Bytes of files outside LFS that pulls in flight hold (maxInlineBytesInFlight).
   const inlineBytes = new HeldByResponses(limits.maxInlineBytesInFlight);
-  const inlineBudget = (reply: FastifyReply): InlineBudget => ({ max: inlineBytes.max, take: (bytes) => inlineBytes.take(reply, bytes) === undefined });
+  const inlineBudget = (reply: FastifyReply): InlineBudget => {
+    let part: HeldPart | undefined;
+    return {
+      max: inlineBytes.max,
+      take: (bytes) => {
+        const taken = inlineBytes.take(reply, bytes);
+        if (typeof taken === "string") return false;
+        part = taken;
+        return true;
+      },
+      keep: (bytes) => part?.keep(bytes),
+    };
+  };
 
   // Scan API requests in flight (maxScanRequests), and each caller's share (maxScanRequestsPerCaller).
   const scanRequests = new HeldByResponses(limits.maxScanRequests, limits.maxScanRequestsPerCaller);
   /** Takes room for a scan request, or answers why there is none (undefined when taken). */
   const scanRoom = (reply: FastifyReply, caller: Caller): FastifyReply | undefined => {
     const over = scanRequests.take(reply, 1, caller.key);
-    if (over === undefined) return undefined;
+    if (typeof over !== "string") return undefined;
     reply.header("Retry-After", "5");
     if (over === "share") {
       const whose = caller.token ? `Token ${caller.token.name}` : "This address";
@@ -743,29 +755,45 @@ class HeldByResponses {
   ) {}
 
   /**
-   * Takes `amount` for `reply`'s request, on `key`'s share when given; undefined when taken, else
-   * the bound it would pass: "share" (the key's), or "total" (also for a response already closed).
+   * Takes `amount` for `reply`'s request, on `key`'s share when given: the part taken, or the
+   * bound it would pass: "share" (the key's), or "total" (also for a response already closed).
    */
-  take(reply: FastifyReply, amount: number, key?: string): "total" | "share" | undefined {
+  take(reply: FastifyReply, amount: number, key?: string): HeldPart | "total" | "share" {
     // A response already closed never emits 'close' again: nothing would give the amount back,
     // and its client is gone anyway.
     if (reply.raw.closed) return "total";
-    const mine = key === undefined ? 0 : (this.byKey.get(key) ?? 0);
     // The share first: a caller past its own is told so, even when the gate is full as well.
-    if (key !== undefined && mine + amount > this.maxPerKey) return "share";
+    if (key !== undefined && (this.byKey.get(key) ?? 0) + amount > this.maxPerKey) return "share";
     if (this.held + amount > this.max) return "total";
-    this.held += amount;
-    if (key !== undefined) this.byKey.set(key, mine + amount);
+    let holds = amount;
+    this.move(amount, key);
     reply.raw.once("close", () => {
-      this.held -= amount;
-      if (key === undefined) return;
-      const left = (this.byKey.get(key) ?? amount) - amount;
-      // Keys of callers with nothing in flight are dropped: the map holds only those running.
-      if (left > 0) this.byKey.set(key, left);
-      else this.byKey.delete(key);
+      this.move(-holds, key);
+      holds = 0;
     });
-    return undefined;
+    return {
+      keep: (less) => {
+        if (less >= holds) return;
+        this.move(less - holds, key);
+        holds = less;
+      },
+    };
   }
+
+  private move(amount: number, key: string | undefined): void {
+    this.held += amount;
+    if (key === undefined) return;
+    const left = (this.byKey.get(key) ?? 0) + amount;
+    // Keys of callers with nothing in flight are dropped: the map holds only those running.
+    if (left > 0) this.byKey.set(key, left);
+    else this.byKey.delete(key);
+  }
+}
+
+/** What one request holds of a HeldByResponses until its response closes. */
+interface HeldPart {
+  /** Keeps only `amount` of it (when less), giving the rest back now. */
+  keep(amount: number): void;
 }
 
 /**

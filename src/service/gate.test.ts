@@ -319,6 +319,8 @@ describe("files outside LFS held at once (maxInlineBytesInFlight)", () => {
   const REPO = "acme/inline-model";
   // More than the socket buffers between the gate and a client that does not read (a few MiB).
   const BIG_INLINE = 24 * 1024 * 1024;
+  // Sent without a Content-Length: its pull takes the most a file may have (BIG_INLINE) first.
+  const CHUNKED_INLINE = BIG_INLINE - 1024 * 1024;
   let inlineHub: HubStandin;
   let inlineGate: FastifyInstance;
   let url = "";
@@ -328,8 +330,10 @@ describe("files outside LFS held at once (maxInlineBytesInFlight)", () => {
     mkdirSync(join(root, REPO), { recursive: true });
     writeFileSync(join(root, REPO, "big.txt"), "");
     truncateSync(join(root, REPO, "big.txt"), BIG_INLINE);
+    writeFileSync(join(root, REPO, "chunked.txt"), "");
+    truncateSync(join(root, REPO, "chunked.txt"), CHUNKED_INLINE);
     writeFileSync(join(root, REPO, "config.json"), JSON.stringify({ model_type: "bert", hidden_size: 768 }));
-    inlineHub = await startHubStandin({ root, isLfs: () => false });
+    inlineHub = await startHubStandin({ root, isLfs: () => false, withoutLength: (path) => path === "chunked.txt" });
     inlineGate = await buildGate({ upstream: inlineHub.url, store, toolVersion: "test", anonymousScopes: ["pull"], limits: { maxInlineFileBytes: BIG_INLINE, maxInlineBytesInFlight: BIG_INLINE + 16 } });
     url = await inlineGate.listen({ port: 0, host: "127.0.0.1" });
   });
@@ -358,6 +362,21 @@ describe("files outside LFS held at once (maxInlineBytesInFlight)", () => {
     expect(served.status).toBe(200);
     expect(await served.text()).toContain("bert");
     expect(await inFlight()).toBe(0);
+  });
+
+  it("holds a file sent without a Content-Length at its size once read, not at the most a file may have", async () => {
+    const stuck = connect(Number(new URL(url).port), "127.0.0.1");
+    stuck.on("error", () => undefined);
+    stuck.pause();
+    stuck.write(`GET /${REPO}/resolve/main/chunked.txt HTTP/1.1\r\nHost: gate\r\n\r\n`);
+    // It took BIG_INLINE before reading, and gave back what the file did not need.
+    await vi.waitFor(async () => expect(await inFlight()).toBe(CHUNKED_INLINE), { timeout: 5_000, interval: 50 });
+    // So a small file still fits beside it (with the room held at BIG_INLINE it would get 503).
+    const served = await fetch(`${url}/${REPO}/resolve/main/config.json`);
+    expect(served.status).toBe(200);
+    expect(await served.text()).toContain("bert");
+    stuck.destroy();
+    await vi.waitFor(async () => expect(await inFlight()).toBe(0), { timeout: 5_000, interval: 50 });
   });
 });
 

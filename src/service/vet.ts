@@ -124,6 +124,8 @@ export interface InlineBudget {
   readonly max: number;
   /** Takes `bytes` for the caller until it gives them back, or false when they do not fit. */
   take(bytes: number): boolean;
+  /** Of what `take` took, keeps only `bytes` (the file's size, once read) and gives the rest back. */
+  keep(bytes: number): void;
 }
 
 /** The upstream said no (404, 401, 403) or failed (5xx, timeout): answered as such, never as a pass. */
@@ -230,6 +232,8 @@ export class Vetter {
         throw new UpstreamError(`Cannot vet ${target.repo}/${target.path} now: files outside LFS in flight would exceed ${budget.max} bytes (limit maxInlineBytesInFlight); retry shortly`, 503, "GateBusy");
       }
       const bytes = await readBounded(response, max, target);
+      // A file without a Content-Length took the most a file may have: it holds its size from now.
+      budget?.keep(bytes.length);
       const sha256 = createHash("sha256").update(bytes).digest("hex");
       return { kind: "inline", commit, digest: `sha256:${sha256}`, sha256, size: bytes.length, bytes, etag: response.headers.get("etag") ?? `"${sha256}"` };
     }

@@ -9,7 +9,7 @@ export type Body = { bytes: Uint8Array } | { path: string; size: number };
  * Answers GET/HEAD for one object with single-range support (RFC 9110 §14), the way S3 and the
  * hub's CDN do: 206 + Content-Range for a satisfiable range, 416 + `bytes * /size` otherwise.
  */
-export function sendBody(req: IncomingMessage, res: ServerResponse, body: Body, headers: Record<string, string> = {}, options: { ranges?: boolean } = {}): void {
+export function sendBody(req: IncomingMessage, res: ServerResponse, body: Body, headers: Record<string, string> = {}, options: { ranges?: boolean; /** false: no Content-Length (a chunked body). */ length?: boolean } = {}): void {
   const size = "bytes" in body ? body.bytes.length : body.size;
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.setHeader("Accept-Ranges", options.ranges === false ? "none" : "bytes");
@@ -43,7 +43,7 @@ export function sendBody(req: IncomingMessage, res: ServerResponse, body: Body, 
     res.statusCode = 200;
   }
   const length = size === 0 ? 0 : end - start + 1;
-  res.setHeader("Content-Length", String(length));
+  if (options.length !== false) res.setHeader("Content-Length", String(length));
   if (req.method === "HEAD" || length === 0) {
     res.end();
     return;

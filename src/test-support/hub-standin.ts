@@ -45,6 +45,8 @@ export interface HubStandinOptions {
   gated?: Record<string, string>;
   /** Which files live in LFS (redirected to the CDN). Default: model extensions, or 10 MiB and up. */
   isLfs?: (path: string, size: number) => boolean;
+  /** Files outside LFS whose bodies are sent without a Content-Length (chunked). Default: none. */
+  withoutLength?: (path: string) => boolean;
   /** The sha256 of an LFS file, for bench files too large to hash; default: hashed (and cached). */
   lfsOid?: (repo: string, path: string) => string | undefined;
 }
@@ -353,7 +355,7 @@ export async function startHubStandin(options: HubStandinOptions): Promise<HubSt
       res.end();
       return;
     }
-    sendBody(req, res, bodyOf(file), { ...common, ETag: `"${oid}"`, "Content-Type": "application/octet-stream" });
+    sendBody(req, res, bodyOf(file), { ...common, ETag: `"${oid}"`, "Content-Type": "application/octet-stream" }, { length: options.withoutLength?.(path) !== true });
   };
 
   const cdnHandler = (req: IncomingMessage, res: ServerResponse): void => {
