@@ -1,3 +1,4 @@
+import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
 import { HUB_REPOS, makeHubFolder } from "../test-support/hub-fixtures.js";
@@ -5,6 +6,7 @@ import { startHubStandin, type HubStandin } from "../test-support/hub-standin.js
 import { PG_HOOK_MILLIS, postgresUnavailableReason, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
 import { runCli } from "../test-support/run-cli.js";
 import { buildGate } from "./app.js";
+import { StoreUnavailableError } from "./store-errors.js";
 import { PostgresStore } from "./store-postgres.js";
 
 const skip = postgresUnavailableReason();
@@ -82,5 +84,50 @@ describe.skipIf(skip !== undefined)("the gate on Postgres", () => {
     expect(metrics).toMatch(/^modelvet_gate_store_unavailable_total 3$/m);
     const decisions = await store.recentAudit(10);
     expect(decisions[0]).toMatchObject({ path: "README.md", decision: "allow" });
+  });
+});
+
+/**
+ * A process that stops (`modelvet worker`, `modelvet serve`) closes its store last: the pool's
+ * end waits for the queries in flight. One held by a lock, or by a server that stopped answering,
+ * must not hold the stop past the query bound (queryTimeoutMillis; PG_QUERY_TIMEOUT_MILLIS, 30 s,
+ * by default).
+ */
+describe.skipIf(skip !== undefined)("the Postgres store's close with a query held", () => {
+  let pg: TestPostgres;
+  let url: string;
+  beforeAll(async () => {
+    pg = await startTestPostgres();
+    url = await pg.createDatabase();
+  }, PG_HOOK_MILLIS);
+  afterAll(async () => pg?.close(), PG_HOOK_MILLIS);
+
+  it("returns within the query bound, and the held query fails as StoreUnavailable, not as a verdict", async () => {
+    const store = await PostgresStore.open(url, { connectTimeoutMillis: 2000, queryTimeoutMillis: 600 });
+    // Another session holds the verdicts table: the store's next read waits on it.
+    const locker = new Client({ connectionString: url });
+    await locker.connect();
+    try {
+      await locker.query("BEGIN");
+      await locker.query("LOCK TABLE verdicts IN ACCESS EXCLUSIVE MODE");
+      const read = store.getVerdict("sha256:held|p|t").then(
+        (v) => ({ value: v }),
+        (e: unknown) => ({ error: e }),
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      const started = Date.now();
+      await store.close();
+      // Released by the query bound (600 ms), then the pool ends; 30 s with the default.
+      expect(Date.now() - started).toBeLessThan(3_000);
+      const outcome = await read;
+      expect("error" in outcome && outcome.error).toBeInstanceOf(StoreUnavailableError);
+    } finally {
+      await locker.query("ROLLBACK").catch(() => undefined);
+      await locker.end();
+    }
+    // The near miss: with nothing held, the same read is answered (no verdict) before the bound.
+    const again = await PostgresStore.open(url, { connectTimeoutMillis: 2000, queryTimeoutMillis: 600 });
+    expect(await again.getVerdict("sha256:held|p|t")).toBeUndefined();
+    await again.close();
   });
 });
