@@ -739,7 +739,6 @@ function failureOf(error: unknown): { status: number; code: string; message: str
   return { status: failure.status, code: failure.code === "JobFailed" ? "ScanFailed" : failure.code, message: failure.message };
 }
 
-/** The hub's error shape, so clients show the reason: JSON `{error}` plus `X-Error-Code`/`X-Error-Message`. */
 /**
  * A sum of what requests in flight hold (bytes, requests), bounded in total and, for requests
  * that name whose they are, per key: each takes its part and gives it back when its response
@@ -823,6 +822,7 @@ function closeSilentConnections(app: FastifyInstance, millis: number): void {
   });
 }
 
+/** The hub's error shape, so clients show the reason: JSON `{error}` plus `X-Error-Code`/`X-Error-Message`. */
 function sendError(reply: FastifyReply, status: number, code: string, message: string, extra: Record<string, unknown> = {}): FastifyReply {
   const header = message.replace(/[^\x20-\x7e]/g, "?").slice(0, 1000);
   return reply.code(status).header("X-Error-Code", code).header("X-Error-Message", header).type("application/json").send({ error: message, ...extra });
