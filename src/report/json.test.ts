@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { summarize, verdictOf, type FileReport, type ScanReport } from "../core/finding.js";
-import { renderJson } from "./json.js";
+import { renderFileLine, renderJson, renderSummaryLine } from "./json.js";
 
 const docsDir = new URL("../../docs/", import.meta.url);
 const schema = JSON.parse(readFileSync(new URL("report.schema.json", docsDir), "utf8")) as Schema;
@@ -118,6 +118,22 @@ describe("renderJson", () => {
     parsed.files[0]!.verdict = "dangerous";
     delete parsed.files[1]!.errors;
     expect(validate(parsed, schema)).toEqual(["$.files[0].verdict: \"dangerous\" not in enum", "$.files[1]: missing errors"]);
+  });
+});
+
+describe("renderFileLine and renderSummaryLine (the streamed report)", () => {
+  it("puts each file and the summary on one line each, as the JSON report has them, escaped the same way", () => {
+    const report = sampleReport();
+    const first = report.files[0] as FileReport;
+    const odd = { ...first, path: "evil\u2028name\u202e.pkl" };
+    const whole = JSON.parse(renderJson({ ...report, files: [odd] })) as { files: unknown[]; summary: unknown; tool: unknown };
+    const line = renderFileLine(odd);
+    expect(line.endsWith("\n")).toBe(true);
+    expect(line.slice(0, -1)).not.toMatch(/[\n\u2028\u202e]/);
+    expect(JSON.parse(line)).toEqual({ type: "file", file: whole.files[0] });
+    const summary = renderSummaryLine(report);
+    expect(summary.split("\n")).toHaveLength(2);
+    expect(JSON.parse(summary)).toEqual({ type: "summary", schemaVersion: 1, tool: whole.tool, summary: whole.summary });
   });
 });
 

@@ -23,6 +23,22 @@ export function renderJson(report: ScanReport): string {
   return `${JSON.stringify(canonical, escapeStrings, 2)}\n`;
 }
 
+/**
+ * One file of a streamed report (`application/x-ndjson`, the gate's `format=ndjson`): the file as
+ * in `renderJson`'s `files`, on one line.
+ */
+export function renderFileLine(file: FileReport): string {
+  return `${JSON.stringify({ type: "file", file: canonicalFile(file) }, escapeStrings)}\n`;
+}
+
+/**
+ * The last line of a streamed report: the tool and the summary, as in `renderJson`. A stream
+ * without it was cut short, and its files are not all of the model.
+ */
+export function renderSummaryLine(report: Omit<ScanReport, "files" | "folders">): string {
+  return `${JSON.stringify({ type: "summary", schemaVersion: report.schemaVersion, tool: { name: report.tool.name, version: report.tool.version }, summary: canonicalSummary(report.summary) }, escapeStrings)}\n`;
+}
+
 function canonicalFile(file: FileReport): Record<string, unknown> {
   return {
     path: file.path,

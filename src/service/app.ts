@@ -6,14 +6,14 @@ import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Readable } from "node:stream";
+import { PassThrough, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { summarize, type FileReport, type ScanReport } from "../core/finding.js";
 import { scanSource } from "../engine/scan.js";
 import { FileSource } from "../node/file-source.js";
-import { renderJson } from "../report/json.js";
+import { escapeStrings, renderFileLine, renderJson, renderSummaryLine } from "../report/json.js";
 import { renderSarif } from "../report/sarif.js";
 import { RULES } from "../rules/index.js";
 import { checkRef, checkRepoPath, parseHfRef } from "../web/hf-ref.js";
@@ -412,6 +412,7 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
 
   // ---- scan API -------------------------------------------------------------------------------
   const formatQuery = { type: "object", properties: { format: { type: "string", enum: ["json", "sarif"], default: "json" }, name: { type: "string", maxLength: 255 } } } as const;
+  const remoteFormatQuery = { type: "object", properties: { format: { type: "string", enum: ["json", "sarif", "ndjson"], default: "json" } } } as const;
 
   app.post(
     "/v1/scan",
@@ -490,8 +491,8 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
     "/v1/scan/remote",
     {
       schema: {
-        summary: "Scan a hub reference (hf://ORG/REPO[@REV][/PATH], via the gate's upstream) or a URL without downloading it",
-        querystring: formatQuery,
+        summary: "Scan a hub reference (hf://ORG/REPO[@REV][/PATH], via the gate's upstream) or a URL without downloading it; format=ndjson streams each file's report as it is done",
+        querystring: remoteFormatQuery,
         body: { type: "object", properties: { ref: { type: "string", maxLength: 2048 }, url: { type: "string", maxLength: 4096 } }, additionalProperties: false },
         response: { 200: { type: "object", additionalProperties: true }, 400: errorSchema },
       },
@@ -500,41 +501,80 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
       const caller = await authorize(request, reply, "scan");
       if (!caller) return reply;
       const body = request.body as { ref?: string; url?: string };
-      const query = request.query as { format: "json" | "sarif" };
+      const query = request.query as { format: "json" | "sarif" | "ndjson" };
       const refused = scanRoom(reply, caller);
       if (refused) return refused;
       // A client that goes away stops its scan: no more files are started (a repo may hold thousands).
       const gone = new AbortController();
       reply.raw.once("close", () => gone.abort());
+      // format=ndjson: the answer starts once the files are listed (a listing's failure is still an
+      // error status), then a line per file as it is done. Bytes keep moving while a large repo is
+      // scanned, so clientIdleMillis does not cut it; the summary line comes last, and a stream
+      // without one was cut short.
+      let lines: PassThrough | undefined;
+      const begin = (): void => {
+        if (query.format !== "ndjson" || lines) return;
+        lines = new PassThrough();
+        void reply.type("application/x-ndjson; charset=utf-8").header("Cache-Control", "no-store").send(lines);
+      };
+      // Each file is in the audit log before its verdict goes out, in either format; the first
+      // failure to log one stops the answer (503, or the stream's last line).
+      let unlogged: unknown;
+      let logged = Promise.resolve();
+      const onReport = (report: FileReport): void => {
+        logged = logged.then(async () => {
+          if (unlogged !== undefined) return;
+          try {
+            await audit({ actor: caller.actor, action: "scan", repo: body.ref ?? body.url ?? "", revision: "", commit: "", path: report.path, digest: "", verdict: report.verdict, decision: report.verdict === "clean" ? "allow" : "block", rules: [...new Set(report.findings.map((x) => x.ruleId))], status: 200, reason: `verdict ${report.verdict}`, verdictKey: "" });
+          } catch (error) {
+            unlogged = error;
+            return;
+          }
+          if (lines && !lines.destroyed) lines.write(renderFileLine(report));
+        });
+      };
       const common = { endpoint: upstream, token: options.upstreamToken, policy: caller.policy.policy, limits: { maxMillisPerFile: limits.scanTimeoutMillis } };
       let files: FileReport[];
-      if (body.ref !== undefined) {
-        const parsed = parseHfRef(body.ref);
-        if (!parsed.ok) return sendError(reply, 400, "BadRequest", parsed.message);
-        try {
-          files = await scanHfRef(parsed.ref, { ...common, signal: gone.signal });
-        } catch (error) {
-          if (gone.signal.aborted) return reply;
-          if (error instanceof HubApiError) return sendError(reply, error.status !== undefined && error.status < 500 ? error.status : 502, error.code ?? "UpstreamError", error.message);
-          throw error;
+      try {
+        if (body.ref !== undefined) {
+          const parsed = parseHfRef(body.ref);
+          if (!parsed.ok) return sendError(reply, 400, "BadRequest", parsed.message);
+          try {
+            files = await scanHfRef(parsed.ref, { ...common, signal: gone.signal, onListed: begin, onReport });
+          } catch (error) {
+            if (gone.signal.aborted) return reply;
+            if (error instanceof HubApiError && !lines) return sendError(reply, error.status !== undefined && error.status < 500 ? error.status : 502, error.code ?? "UpstreamError", error.message);
+            throw error;
+          }
+        } else if (body.url !== undefined) {
+          let url: URL;
+          try {
+            url = new URL(body.url);
+          } catch {
+            return sendError(reply, 400, "BadRequest", `Not a URL: ${JSON.stringify(body.url)}`);
+          }
+          // The gate must not become a way into the network it sits in (SSRF): only known origins.
+          if (!allowedOrigins.has(url.origin)) return sendError(reply, 400, "BadRequest", `URL origin ${JSON.stringify(url.origin)} is not allowed; allowed: ${[...allowedOrigins].join(", ")}`);
+          begin();
+          files = [(await scanRemoteFile(url.href, { ...common, path: url.href })).report];
+          onReport(files[0] as FileReport);
+        } else {
+          return sendError(reply, 400, "BadRequest", "Give either \"ref\" (hf://ORG/REPO[@REVISION][/PATH]) or \"url\"");
         }
-      } else if (body.url !== undefined) {
-        let url: URL;
-        try {
-          url = new URL(body.url);
-        } catch {
-          return sendError(reply, 400, "BadRequest", `Not a URL: ${JSON.stringify(body.url)}`);
-        }
-        // The gate must not become a way into the network it sits in (SSRF): only known origins.
-        if (!allowedOrigins.has(url.origin)) return sendError(reply, 400, "BadRequest", `URL origin ${JSON.stringify(url.origin)} is not allowed; allowed: ${[...allowedOrigins].join(", ")}`);
-        files = [(await scanRemoteFile(url.href, { ...common, path: url.href })).report];
-      } else {
-        return sendError(reply, 400, "BadRequest", "Give either \"ref\" (hf://ORG/REPO[@REVISION][/PATH]) or \"url\"");
+        await logged;
+        if (unlogged !== undefined) throw unlogged;
+      } catch (error) {
+        if (!lines) throw error;
+        // The status went out with the first line: the failure is the last line, and no summary.
+        app.log.error({ err: error }, "remote scan failed after its answer began");
+        lines.end(`${JSON.stringify({ type: "error", error: `The scan stopped: ${(error as Error).message}; this report is incomplete` }, escapeStrings)}\n`);
+        return reply;
       }
-      for (const f of files) {
-        await audit({ actor: caller.actor, action: "scan", repo: body.ref ?? body.url ?? "", revision: "", commit: "", path: f.path, digest: "", verdict: f.verdict, decision: f.verdict === "clean" ? "allow" : "block", rules: [...new Set(f.findings.map((x) => x.ruleId))], status: 200, reason: `verdict ${f.verdict}`, verdictKey: "" });
+      if (lines) {
+        lines.end(renderSummaryLine({ schemaVersion: 1, tool: { name: "modelvet", version: options.toolVersion }, summary: summarize(files) }));
+        return reply;
       }
-      return sendReport(reply, files, query.format, options.toolVersion);
+      return sendReport(reply, files, query.format === "sarif" ? "sarif" : "json", options.toolVersion);
     },
   );
 

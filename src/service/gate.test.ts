@@ -385,8 +385,10 @@ describe("the scan API under load (maxScanRequests, each caller's share) and cli
   const FILES = 12;
   const file = buildSafetensors({ tensors: [{ name: "w", dtype: "F32", shape: [4] }] });
   // Requests the stand-in holds until released: the listing of MANY (a scan kept running), or
-  // the files of MANY (a scan mid-way).
-  let holding: "listing" | "files" | undefined;
+  // the files of MANY (a scan mid-way); or, with "ticks", lets one file of MANY through per tick
+  // (a slow repo whose files come in one by one).
+  let holding: "listing" | "files" | "ticks" | undefined;
+  const waiting: (() => void)[] = [];
   let release = (): void => undefined;
   let held = Promise.resolve();
   let scanHub: HubStandin;
@@ -398,6 +400,7 @@ describe("the scan API under load (maxScanRequests, each caller's share) and cli
       hold: (path) => {
         if (holding === "listing" && path.startsWith(`/api/models/${MANY}/tree/`)) return held;
         if (holding === "files" && path.startsWith(`/${MANY}/resolve/`)) return held;
+        if (holding === "ticks" && path.startsWith(`/${MANY}/resolve/`)) return new Promise<void>((resolve) => waiting.push(resolve));
         return undefined;
       },
     });
@@ -467,6 +470,39 @@ describe("the scan API under load (maxScanRequests, each caller's share) and cli
     expect(fileRequests() - before).toBeGreaterThan(0);
     // And its room in maxScanRequests, and in its caller's share, is given back.
     expect((await upload()).status).toBe(200);
+  });
+
+  it("streams a remote scan as NDJSON, a line per file, so a repo slower than clientIdleMillis is not cut (the JSON answer is)", async () => {
+    const idleGate = await buildGate({ upstream: scanHub.url, store, toolVersion: "test", anonymousScopes: ["scan"], limits: { clientIdleMillis: 400 } });
+    const idleUrl = await idleGate.listen({ port: 0, host: "127.0.0.1" });
+    holding = "ticks";
+    // One file through every 100 ms: twelve take ~1.2 s, each gap well under the 400 ms bound.
+    const ticker = setInterval(() => waiting.shift()?.(), 100);
+    try {
+      const ask = (format: string) => fetch(`${idleUrl}/v1/scan/remote?format=${format}`, { method: "POST", body: JSON.stringify({ ref: `hf://${MANY}` }), headers: { "Content-Type": "application/json" } });
+      const started = Date.now();
+      const streamed = await ask("ndjson");
+      expect(streamed.status).toBe(200);
+      expect(streamed.headers.get("content-type")).toBe("application/x-ndjson; charset=utf-8");
+      const lines = (await streamed.text()).trimEnd().split("\n").map((l) => JSON.parse(l) as { type: string; file?: { path: string; verdict: string }; summary?: { files: number; clean: number } });
+      expect(Date.now() - started).toBeGreaterThan(800);
+      expect(lines.filter((l) => l.type === "file").map((l) => l.file?.verdict)).toEqual(Array(FILES).fill("clean"));
+      expect(new Set(lines.map((l) => l.file?.path).filter(Boolean)).size).toBe(FILES);
+      expect(lines.at(-1)).toMatchObject({ type: "summary", schemaVersion: 1, tool: { name: "modelvet" }, summary: { files: FILES, clean: FILES } });
+      // The same scan answered as one JSON document sends nothing until the end: it is cut.
+      await expect(ask("json").then((r) => r.text())).rejects.toThrow();
+    } finally {
+      clearInterval(ticker);
+      holding = undefined;
+      for (const resolve of waiting.splice(0)) resolve();
+      await idleGate.close();
+    }
+  });
+
+  it("answers a listing that fails with its error status, not with a stream", async () => {
+    const missing = await fetch(`${url}/v1/scan/remote?format=ndjson`, { method: "POST", body: JSON.stringify({ ref: "hf://acme/no-such-repo" }), headers: { "Content-Type": "application/json" } });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("content-type")).toMatch(/^application\/json/);
   });
 });
 

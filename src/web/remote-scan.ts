@@ -17,6 +17,10 @@ export interface RemoteScanOptions extends Omit<ScanOptions, "onDocument"> {
   /** Files scanned at once. */
   concurrency?: number;
   onProgress?: (done: number, total: number, path: string) => void;
+  /** Once the listing is in, before any file is read: the commit scanned and how many files it has. */
+  onListed?: (listing: { repo: string; commit: string; files: number }) => void;
+  /** Each file's report as it is done, in the order they finish (the result keeps the listing's). */
+  onReport?: (report: FileReport) => void;
   /** Once aborted, no more files are started; scanHfRef rejects with the signal's reason when those running end. */
   signal?: AbortSignal;
 }
@@ -38,6 +42,7 @@ export interface RemoteFileResult {
 export async function scanHfRef(ref: HfRef, options: RemoteScanOptions): Promise<FileReport[]> {
   const listing = await listHubFiles(ref, { endpoint: options.endpoint, token: options.token, fetch: options.fetch, sleep: options.sleep, limits: options.hubApi });
   const base = options.endpoint.replace(/\/+$/, "");
+  options.onListed?.({ repo: listing.repo, commit: listing.commit, files: listing.files.length });
   const reports = new Array<FileReport>(listing.files.length);
   let next = 0;
   let done = 0;
@@ -49,6 +54,7 @@ export async function scanHfRef(ref: HfRef, options: RemoteScanOptions): Promise
       const url = `${base}${resolvePath({ repo: listing.repo, revision: listing.commit }, file.path)}`;
       const { report } = await scanRemoteFile(url, { ...options, path: display, expectedSize: file.size });
       reports[index] = report;
+      options.onReport?.(report);
       options.onProgress?.(++done, listing.files.length, display);
     }
   };
