@@ -343,13 +343,22 @@ describe("files outside LFS held at once (maxInlineBytesInFlight)", () => {
     rmSync(root, { recursive: true, force: true });
   });
   const inFlight = async () => Number(/^modelvet_gate_inline_bytes_in_flight (\d+)$/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1]);
+  /** A client that asks for `path` and never reads the answer. */
+  const neverReads = (path: string) => {
+    const socket = connect(Number(new URL(url).port), "127.0.0.1");
+    socket.on("error", () => undefined);
+    socket.pause();
+    socket.write(`GET /${REPO}/resolve/main/${path} HTTP/1.1\r\nHost: gate\r\n\r\n`);
+    return socket;
+  };
+  const configServed = async () => {
+    const served = await fetch(`${url}/${REPO}/resolve/main/config.json`);
+    expect(served.status).toBe(200);
+    expect(await served.text()).toContain("bert");
+  };
 
   it("answers 503 with Retry-After past the sum, and serves again once the bytes are given back", async () => {
-    // A client that asks for the 24 MiB file and never reads the answer.
-    const stuck = connect(Number(new URL(url).port), "127.0.0.1");
-    stuck.on("error", () => undefined);
-    stuck.pause();
-    stuck.write(`GET /${REPO}/resolve/main/big.txt HTTP/1.1\r\nHost: gate\r\n\r\n`);
+    const stuck = neverReads("big.txt");
     await vi.waitFor(async () => expect(await inFlight()).toBe(BIG_INLINE), { timeout: 5_000, interval: 50 });
     const busy = await fetch(`${url}/${REPO}/resolve/main/config.json`);
     expect(busy.status).toBe(503);
@@ -358,23 +367,16 @@ describe("files outside LFS held at once (maxInlineBytesInFlight)", () => {
     // The near miss: the same pull once that client is gone.
     stuck.destroy();
     await vi.waitFor(async () => expect(await inFlight()).toBe(0), { timeout: 5_000, interval: 50 });
-    const served = await fetch(`${url}/${REPO}/resolve/main/config.json`);
-    expect(served.status).toBe(200);
-    expect(await served.text()).toContain("bert");
+    await configServed();
     expect(await inFlight()).toBe(0);
   });
 
   it("holds a file sent without a Content-Length at its size once read, not at the most a file may have", async () => {
-    const stuck = connect(Number(new URL(url).port), "127.0.0.1");
-    stuck.on("error", () => undefined);
-    stuck.pause();
-    stuck.write(`GET /${REPO}/resolve/main/chunked.txt HTTP/1.1\r\nHost: gate\r\n\r\n`);
+    const stuck = neverReads("chunked.txt");
     // It took BIG_INLINE before reading, and gave back what the file did not need.
     await vi.waitFor(async () => expect(await inFlight()).toBe(CHUNKED_INLINE), { timeout: 5_000, interval: 50 });
     // So a small file still fits beside it (with the room held at BIG_INLINE it would get 503).
-    const served = await fetch(`${url}/${REPO}/resolve/main/config.json`);
-    expect(served.status).toBe(200);
-    expect(await served.text()).toContain("bert");
+    await configServed();
     stuck.destroy();
     await vi.waitFor(async () => expect(await inFlight()).toBe(0), { timeout: 5_000, interval: 50 });
   });
