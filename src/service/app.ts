@@ -521,6 +521,7 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
       // failure to log one stops the answer (503, or the stream's last line).
       let unlogged: unknown;
       let logged = Promise.resolve();
+      const halt = new AbortController();
       const onReport = (report: FileReport): void => {
         logged = logged.then(async () => {
           if (unlogged !== undefined) return;
@@ -528,6 +529,8 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
             await audit({ actor: caller.actor, action: "scan", repo: body.ref ?? body.url ?? "", revision: "", commit: "", path: report.path, digest: "", verdict: report.verdict, decision: report.verdict === "clean" ? "allow" : "block", rules: [...new Set(report.findings.map((x) => x.ruleId))], status: 200, reason: `verdict ${report.verdict}`, verdictKey: "" });
           } catch (error) {
             unlogged = error;
+            // No more files are started: their verdicts could not go out.
+            halt.abort(error);
             return;
           }
           if (lines && !lines.destroyed) lines.write(renderFileLine(report));
@@ -540,7 +543,7 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
           const parsed = parseHfRef(body.ref);
           if (!parsed.ok) return sendError(reply, 400, "BadRequest", parsed.message);
           try {
-            files = await scanHfRef(parsed.ref, { ...common, signal: gone.signal, onListed: begin, onReport });
+            files = await scanHfRef(parsed.ref, { ...common, signal: AbortSignal.any([gone.signal, halt.signal]), onListed: begin, onReport });
           } catch (error) {
             if (gone.signal.aborted) return reply;
             if (error instanceof HubApiError && !lines) return sendError(reply, error.status !== undefined && error.status < 500 ? error.status : 502, error.code ?? "UpstreamError", error.message);

@@ -14,6 +14,7 @@ import { startHubStandin, type HubStandin } from "../test-support/hub-standin.js
 import { buildSafetensors } from "../test-support/safetensors-builder.js";
 import { buildGate, parseResolveUrl } from "./app.js";
 import { SqliteStore } from "./store.js";
+import { StoreUnavailableError } from "./store-errors.js";
 import { createToken } from "./tokens.js";
 
 const run = promisify(execFile);
@@ -499,6 +500,43 @@ describe("the scan API under load (maxScanRequests, each caller's share) and cli
       holding = undefined;
       for (const resolve of waiting.splice(0)) resolve();
       await idleGate.close();
+    }
+  });
+
+  it("ends the stream with an error line and no summary when a verdict cannot be logged; the JSON answer is 503", async () => {
+    // The audit log goes down after the third file: no later verdict may go out unlogged.
+    let logged = 0;
+    const failing = new Proxy(store, {
+      get(target, key, receiver) {
+        if (key === "appendAudit") {
+          return async (entry: Parameters<SqliteStore["appendAudit"]>[0]) => {
+            if (++logged > 3) throw new StoreUnavailableError("the audit log is down (test)", undefined);
+            return target.appendAudit(entry);
+          };
+        }
+        const value: unknown = Reflect.get(target, key, receiver);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const downGate = await buildGate({ upstream: scanHub.url, store: failing, toolVersion: "test", anonymousScopes: ["scan"] });
+    const downUrl = await downGate.listen({ port: 0, host: "127.0.0.1" });
+    try {
+      const ask = (format: string) => fetch(`${downUrl}/v1/scan/remote?format=${format}`, { method: "POST", body: JSON.stringify({ ref: `hf://${MANY}` }), headers: { "Content-Type": "application/json" } });
+      const before = fileRequests();
+      const streamed = await ask("ndjson");
+      expect(streamed.status).toBe(200);
+      const lines = (await streamed.text()).trimEnd().split("\n").map((l) => JSON.parse(l) as { type: string; error?: string });
+      expect(lines.filter((l) => l.type === "file")).toHaveLength(3);
+      // And the scan stopped there: no file was started after the failure (four run at once).
+      expect(fileRequests() - before).toBeLessThanOrEqual(8);
+      expect(lines.some((l) => l.type === "summary")).toBe(false);
+      expect(lines.at(-1)).toEqual({ type: "error", error: "The scan stopped: the audit log is down (test); this report is incomplete" });
+      logged = 0;
+      const whole = await ask("json");
+      expect(whole.status).toBe(503);
+      expect(whole.headers.get("x-error-code")).toBe("StoreUnavailable");
+    } finally {
+      await downGate.close();
     }
   });
 
