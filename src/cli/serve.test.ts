@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SqliteStore } from "../service/store.js";
 import { hashToken } from "../service/tokens.js";
+import { DEFAULT_GATE_LIMITS, GATE_LIMIT_NAMES } from "../service/vet.js";
 import { main } from "./main.js";
 
 const dir = mkdtempSync(join(tmpdir(), "modelvet-serve-cli-"));
@@ -63,6 +64,11 @@ describe("modelvet serve token", () => {
     }
     // Refused before the store: its folder was never made.
     expect(existsSync(join(dir, "never"))).toBe(false);
+  });
+
+  it("documents every gate limit with its default in docs/serve.md's Limits table", () => {
+    const doc = readFileSync(new URL("../../docs/serve.md", import.meta.url), "utf8");
+    for (const name of GATE_LIMIT_NAMES) expect(doc).toContain(`| \`${name}\` | ${DEFAULT_GATE_LIMITS[name]} `);
   });
 
   it("says which store it cannot open, without the password, as a usage error rather than a crash", async () => {
