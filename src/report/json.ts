@@ -39,6 +39,11 @@ export function renderSummaryLine(report: Omit<ScanReport, "files" | "folders">)
   return `${JSON.stringify({ type: "summary", schemaVersion: report.schemaVersion, tool: { name: report.tool.name, version: report.tool.version }, summary: canonicalSummary(report.summary) }, escapeStrings)}\n`;
 }
 
+/** The last line of a streamed report that stopped after it began: why, in place of the summary. */
+export function renderErrorLine(message: string): string {
+  return `${JSON.stringify({ type: "error", error: message }, escapeStrings)}\n`;
+}
+
 function canonicalFile(file: FileReport): Record<string, unknown> {
   return {
     path: file.path,

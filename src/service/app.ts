@@ -13,7 +13,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { summarize, type FileReport, type ScanReport } from "../core/finding.js";
 import { scanSource } from "../engine/scan.js";
 import { FileSource } from "../node/file-source.js";
-import { escapeStrings, renderFileLine, renderJson, renderSummaryLine } from "../report/json.js";
+import { renderErrorLine, renderFileLine, renderJson, renderSummaryLine } from "../report/json.js";
 import { renderSarif } from "../report/sarif.js";
 import { RULES } from "../rules/index.js";
 import { checkRef, checkRepoPath, parseHfRef } from "../web/hf-ref.js";
@@ -33,7 +33,7 @@ import { JobRunner } from "./job-runner.js";
 import type { JobOutcome, JobQueue, ScanJob } from "./jobs.js";
 import { PolicyBook } from "./policy-book.js";
 import { LocalQueue } from "./queue-local.js";
-import { DEFAULT_GATE_LIMITS, gateLimitsProblem, UpstreamError, verdictRecord, Vetter, type FileTarget, type GateLimits, type InlineBudget, type PolicyContext, type ResolvedFile } from "./vet.js";
+import { DEFAULT_GATE_LIMITS, gateLimitsProblem, UpstreamError, verdictRecord, Vetter, type FileTarget, type GateLimits, type HeldRoom, type InlineBudget, type PolicyContext, type ResolvedFile } from "./vet.js";
 
 export interface GateOptions {
   /** Upstream hub base URL, e.g. https://huggingface.co. */
@@ -136,19 +136,13 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
 
   // Bytes of files outside LFS that pulls in flight hold (maxInlineBytesInFlight).
   const inlineBytes = new HeldByResponses(limits.maxInlineBytesInFlight);
-  const inlineBudget = (reply: FastifyReply): InlineBudget => {
-    let part: HeldPart | undefined;
-    return {
-      max: inlineBytes.max,
-      take: (bytes) => {
-        const taken = inlineBytes.take(reply, bytes);
-        if (typeof taken === "string") return false;
-        part = taken;
-        return true;
-      },
-      keep: (bytes) => part?.keep(bytes),
-    };
-  };
+  const inlineBudget = (reply: FastifyReply): InlineBudget => ({
+    max: inlineBytes.max,
+    take: (bytes) => {
+      const taken = inlineBytes.take(reply, bytes);
+      return typeof taken === "string" ? undefined : taken;
+    },
+  });
 
   // Scan API requests in flight (maxScanRequests), and each caller's share (maxScanRequestsPerCaller).
   const scanRequests = new HeldByResponses(limits.maxScanRequests, limits.maxScanRequestsPerCaller);
@@ -570,7 +564,7 @@ export async function buildGate(options: GateOptions): Promise<FastifyInstance> 
         if (!lines) throw error;
         // The status went out with the first line: the failure is the last line, and no summary.
         app.log.error({ err: error }, "remote scan failed after its answer began");
-        lines.end(`${JSON.stringify({ type: "error", error: `The scan stopped: ${(error as Error).message}; this report is incomplete` }, escapeStrings)}\n`);
+        lines.end(renderErrorLine(`The scan stopped: ${(error as Error).message}; this report is incomplete`));
         return reply;
       }
       if (lines) {
@@ -800,7 +794,7 @@ class HeldByResponses {
    * Takes `amount` for `reply`'s request, on `key`'s share when given: the part taken, or the
    * bound it would pass: "share" (the key's), or "total" (also for a response already closed).
    */
-  take(reply: FastifyReply, amount: number, key?: string): HeldPart | "total" | "share" {
+  take(reply: FastifyReply, amount: number, key?: string): HeldRoom | "total" | "share" {
     // A response already closed never emits 'close' again: nothing would give the amount back,
     // and its client is gone anyway.
     if (reply.raw.closed) return "total";
@@ -830,12 +824,6 @@ class HeldByResponses {
     if (left > 0) this.byKey.set(key, left);
     else this.byKey.delete(key);
   }
-}
-
-/** What one request holds of a HeldByResponses until its response closes. */
-interface HeldPart {
-  /** Keeps only `amount` of it (when less), giving the rest back now. */
-  keep(amount: number): void;
 }
 
 /**

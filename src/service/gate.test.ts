@@ -333,8 +333,13 @@ describe("files outside LFS held at once (maxInlineBytesInFlight)", () => {
     truncateSync(join(root, REPO, "big.txt"), BIG_INLINE);
     writeFileSync(join(root, REPO, "chunked.txt"), "");
     truncateSync(join(root, REPO, "chunked.txt"), CHUNKED_INLINE);
+    // One byte past maxInlineFileBytes, declared and not.
+    for (const over of ["over.txt", "over-chunked.txt"]) {
+      writeFileSync(join(root, REPO, over), "");
+      truncateSync(join(root, REPO, over), BIG_INLINE + 1);
+    }
     writeFileSync(join(root, REPO, "config.json"), JSON.stringify({ model_type: "bert", hidden_size: 768 }));
-    inlineHub = await startHubStandin({ root, isLfs: () => false, withoutLength: (path) => path === "chunked.txt" });
+    inlineHub = await startHubStandin({ root, isLfs: () => false, withoutLength: (path) => path === "chunked.txt" || path === "over-chunked.txt" });
     inlineGate = await buildGate({ upstream: inlineHub.url, store, toolVersion: "test", anonymousScopes: ["pull"], limits: { maxInlineFileBytes: BIG_INLINE, maxInlineBytesInFlight: BIG_INLINE + 16 } });
     url = await inlineGate.listen({ port: 0, host: "127.0.0.1" });
   });
@@ -372,12 +377,24 @@ describe("files outside LFS held at once (maxInlineBytesInFlight)", () => {
     expect(await inFlight()).toBe(0);
   });
 
+  it("refuses a file sent without a Content-Length once it passes maxInlineFileBytes", async () => {
+    const over = await fetch(`${url}/${REPO}/resolve/main/over-chunked.txt`);
+    expect(over.status).toBe(502);
+    expect(((await over.json()) as { error: string }).error).toBe(`Cannot vet over-chunked.txt: a file outside LFS exceeds ${BIG_INLINE} bytes (limit maxInlineFileBytes); not served`);
+    await vi.waitFor(async () => expect(await inFlight()).toBe(0), { timeout: 5_000, interval: 50 });
+  });
+
   it("holds a file sent without a Content-Length at its size once read, not at the most a file may have", async () => {
     const stuck = neverReads("chunked.txt");
     // It took BIG_INLINE before reading, and gave back what the file did not need.
     await vi.waitFor(async () => expect(await inFlight()).toBe(CHUNKED_INLINE), { timeout: 5_000, interval: 50 });
     // So a small file still fits beside it (with the room held at BIG_INLINE it would get 503).
     await configServed();
+    // A file that declares more than maxInlineFileBytes is refused as too large before it takes
+    // any room: 502, not the 503 of a gate that is busy.
+    const over = await fetch(`${url}/${REPO}/resolve/main/over.txt`);
+    expect(over.status).toBe(502);
+    expect(((await over.json()) as { error: string }).error).toBe(`Cannot vet over.txt: a file outside LFS of ${BIG_INLINE + 1} bytes exceeds ${BIG_INLINE} bytes (limit maxInlineFileBytes); not served`);
     stuck.destroy();
     await vi.waitFor(async () => expect(await inFlight()).toBe(0), { timeout: 5_000, interval: 50 });
   });

@@ -122,10 +122,14 @@ export type ResolvedFile =
 /** Room for the bytes of files outside LFS, taken by a pull before it reads one (maxInlineBytesInFlight). */
 export interface InlineBudget {
   readonly max: number;
-  /** Takes `bytes` for the caller until it gives them back, or false when they do not fit. */
-  take(bytes: number): boolean;
-  /** Of what `take` took, keeps only `bytes` (the file's size, once read) and gives the rest back. */
-  keep(bytes: number): void;
+  /** Takes `bytes` for the caller until its answer is out: the part taken, or undefined when they do not fit. */
+  take(bytes: number): HeldRoom | undefined;
+}
+
+/** What one request holds of a bounded room (bytes, requests) until its answer is out. */
+export interface HeldRoom {
+  /** Keeps only `amount` of it (a file's size, once read), giving the rest back now. */
+  keep(amount: number): void;
 }
 
 /** The upstream said no (404, 401, 403) or failed (5xx, timeout): answered as such, never as a pass. */
@@ -223,17 +227,22 @@ export class Vetter {
     }
     if (response.status === 200) {
       const max = this.options.limits.maxInlineFileBytes;
+      const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+      if (declared > max) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new UpstreamError(`Cannot vet ${target.path}: a file outside LFS of ${declared} bytes exceeds ${max} bytes (limit maxInlineFileBytes); not served`, 502, undefined);
+      }
       // Taken before reading: the bytes the upstream declares (fetch refuses a body longer than
       // its Content-Length), or the most a file may have when it declares none.
-      const declared = Number(response.headers.get("content-length") ?? Number.NaN);
-      const room = Number.isSafeInteger(declared) && declared >= 0 && declared <= max ? declared : max;
-      if (budget && !budget.take(room)) {
+      const part = budget?.take(Number.isSafeInteger(declared) && declared >= 0 ? declared : max);
+      if (budget && !part) {
         await response.body?.cancel().catch(() => undefined);
         throw new UpstreamError(`Cannot vet ${target.repo}/${target.path} now: files outside LFS in flight would exceed ${budget.max} bytes (limit maxInlineBytesInFlight); retry shortly`, 503, "GateBusy");
       }
-      const bytes = await readBounded(response, max, target);
+      const bytes = await readBoundedBody(response, max);
+      if ("over" in bytes) throw new UpstreamError(`Cannot vet ${target.path}: a file outside LFS exceeds ${max} bytes (limit maxInlineFileBytes); not served`, 502, undefined);
       // A file without a Content-Length took the most a file may have: it holds its size from now.
-      budget?.keep(bytes.length);
+      part?.keep(bytes.length);
       const sha256 = createHash("sha256").update(bytes).digest("hex");
       return { kind: "inline", commit, digest: `sha256:${sha256}`, sha256, size: bytes.length, bytes, etag: response.headers.get("etag") ?? `"${sha256}"` };
     }
@@ -299,13 +308,3 @@ export function verdictRecord(key: string, digest: string, policy: PolicyContext
   };
 }
 
-async function readBounded(response: Response, max: number, target: FileTarget): Promise<Uint8Array> {
-  const declared = Number(response.headers.get("content-length") ?? "0");
-  if (declared > max) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new UpstreamError(`Cannot vet ${target.path}: a file outside LFS of ${declared} bytes exceeds ${max} bytes (limit maxInlineFileBytes); not served`, 502, undefined);
-  }
-  const body = await readBoundedBody(response, max);
-  if ("over" in body) throw new UpstreamError(`Cannot vet ${target.path}: a file outside LFS exceeds ${max} bytes (limit maxInlineFileBytes); not served`, 502, undefined);
-  return body;
-}
